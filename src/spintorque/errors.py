@@ -1,0 +1,35 @@
+"""Errors raised for bad user input.
+
+Every validation failure raises :class:`InputError`, whose message names the field and the
+allowed range in one line. The command line prints that line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Invalid user input: the message names the field, the offending value and the allowed range.
+
+    Parameters
+    ----------
+    field : str
+        Dotted path of the offending field, e.g. ``"layers[2].thickness"``.
+    message : str
+        What is wrong and what is allowed.
+    source : str, optional
+        The file the field came from, if any.
+    """
+
+    def __init__(self, field: str, message: str, source: str | None = None) -> None:
+        self.field = field
+        self.message = message
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.field}: {self.message}"
+
+    def in_file(self, source: str) -> InputError:
+        """Return the same error attributed to ``source`` (a file path)."""
+        return InputError(self.field, self.message, source)

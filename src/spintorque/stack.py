@@ -1,0 +1,340 @@
+"""Stack description: layers, leads, current, and loading from a TOML stack file.
+
+Geometry is 1D along x. Layer 0 starts at x = 0 and layers follow in file order. A positive
+``current_density`` means electrons flow from the first layer towards the last (+x); it is the
+charge-equivalent particle flux |e|·j0 of the seed paper [A/m²].
+
+Touching ferromagnets are allowed: a collinear pair (parallel or antiparallel) shares one scalar
+spin-accumulation node; a non-collinear pair pins mu_s = 0 at their contact, the limit of a
+vanishing normal spacer (TRANSPORT.md §7).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spintorque.errors import InputError
+from spintorque.materials import Ferromagnet, Material, NormalMetal, lookup, material_from_table
+from spintorque.units import to_si
+
+Vector = tuple[float, float, float]
+
+COLLINEAR_TOLERANCE = 1e-12
+"""|m_a × m_b| below which two touching ferromagnets count as collinear."""
+
+
+def unit_vector(value: Sequence[float] | np.ndarray, field: str) -> Vector:
+    """Normalise a 3-vector; zero, non-finite or wrong-length input is an :class:`InputError`."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(field, f"must be 3 numbers, got {value!r}") from None
+    if array.shape != (3,) or not np.all(np.isfinite(array)):
+        raise InputError(field, f"must be 3 finite numbers, got {value!r}")
+    norm = float(np.linalg.norm(array))
+    if norm == 0.0:
+        raise InputError(field, "magnetization vector must be non-zero")
+    unit = array / norm
+    return (float(unit[0]), float(unit[1]), float(unit[2]))
+
+
+def spherical(theta: float, phi: float) -> Vector:
+    """Unit vector with polar angle theta from +z and azimuth phi from +x [rad]."""
+    return (math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi), math.cos(theta))
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a stack.
+
+    Parameters
+    ----------
+    name : str
+        Unique label (used by the CLI and in results).
+    material : Ferromagnet or NormalMetal
+    thickness : float
+        Thickness [m], > 0.
+    magnetization : tuple of 3 floats, optional
+        Unit vector along the magnetization; required for ferromagnets, forbidden for normal metals.
+        Any non-zero vector is normalised.
+    """
+
+    name: str
+    material: Material
+    thickness: float
+    magnetization: Vector | None = None
+
+    def __post_init__(self) -> None:
+        where = f"layers[{self.name}]"
+        if not (math.isfinite(self.thickness) and self.thickness > 0.0):
+            raise InputError(f"{where}.thickness",
+                             f"must be a positive length, got {self.thickness!r} m")
+        if self.material.is_ferromagnet:
+            if self.magnetization is None:
+                raise InputError(f"{where}.magnetization", "required for a ferromagnetic layer")
+            object.__setattr__(self, "magnetization",
+                               unit_vector(self.magnetization, f"{where}.magnetization"))
+        elif self.magnetization is not None:
+            raise InputError(f"{where}.magnetization",
+                             f"not allowed: {self.material.name} is a normal metal")
+
+    @property
+    def is_ferromagnet(self) -> bool:
+        return self.material.is_ferromagnet
+
+
+@dataclass(frozen=True)
+class Lead:
+    """An outer electrode: an ideal spin sink (``material=None``) or a semi-infinite lead.
+
+    Parameters
+    ----------
+    material : Ferromagnet, NormalMetal or None
+        ``None`` means an ideal spin sink, mu_s = 0 at the boundary (seed, Appendix I).
+    magnetization : tuple of 3 floats, optional
+        Direction of a ferromagnetic lead (default +z).
+    """
+
+    material: Material | None = None
+    magnetization: Vector | None = None
+
+    def __post_init__(self) -> None:
+        if self.material is not None and self.material.is_ferromagnet:
+            m = (0.0, 0.0, 1.0) if self.magnetization is None else self.magnetization
+            object.__setattr__(self, "magnetization", unit_vector(m, "leads.magnetization"))
+        elif self.magnetization is not None:
+            raise InputError("leads.magnetization", "only a ferromagnetic lead has a magnetization")
+
+    @property
+    def is_sink(self) -> bool:
+        return self.material is None
+
+    @property
+    def label(self) -> str:
+        return "sink" if self.material is None else self.material.name
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A 1D multilayer between two leads, carrying a uniform current.
+
+    Parameters
+    ----------
+    layers : tuple of Layer
+        In order along +x; names must be unique; at least one layer.
+    left, right : Lead
+        Outer electrodes (default: ideal spin sinks).
+    current_density : float
+        Charge-equivalent electron particle flux [A/m²]; > 0 when electrons flow towards +x
+        (from the first layer to the last).
+    """
+
+    layers: tuple[Layer, ...]
+    left: Lead = field(default_factory=Lead)
+    right: Lead = field(default_factory=Lead)
+    current_density: float = 1e11
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(self.layers))
+        if not self.layers:
+            raise InputError("layers", "the stack is empty: give at least one [[layers]] entry")
+        names = [layer.name for layer in self.layers]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise InputError(f"layers[{i}].name", f"duplicate layer name {name!r}")
+        if not math.isfinite(self.current_density):
+            raise InputError("current.density", "must be a finite current density [A/m²]")
+
+    # --- queries -------------------------------------------------------------------------------
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(layer.name for layer in self.layers)
+
+    @property
+    def ferromagnets(self) -> tuple[Layer, ...]:
+        """The ferromagnetic layers, in stack order."""
+        return tuple(layer for layer in self.layers if layer.is_ferromagnet)
+
+    def index(self, name: str) -> int:
+        """Position of the layer called ``name``; an unknown name is an :class:`InputError`."""
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise InputError("layer", f"no layer named {name!r}; layers: "
+                             f"{', '.join(self.names)}") from None
+
+    def layer(self, name: str) -> Layer:
+        return self.layers[self.index(name)]
+
+    @property
+    def interfaces(self) -> np.ndarray:
+        """x positions of the L+1 nodes: 0, the internal interfaces, and the total thickness [m]."""
+        return np.concatenate([[0.0], np.cumsum([layer.thickness for layer in self.layers])])
+
+    # --- derived stacks ------------------------------------------------------------------------
+    def with_magnetization(self, name: str, magnetization: Sequence[float]) -> Stack:
+        """A copy with layer ``name`` magnetized along ``magnetization`` (normalised)."""
+        i = self.index(name)
+        if not self.layers[i].is_ferromagnet:
+            raise InputError("layer", f"{name!r} is not a ferromagnet")
+        layers = list(self.layers)
+        layers[i] = replace(layers[i], magnetization=unit_vector(magnetization, name))
+        return replace(self, layers=tuple(layers))
+
+    def with_current_density(self, current_density: float) -> Stack:
+        """A copy carrying ``current_density`` [A/m²]."""
+        return replace(self, current_density=float(current_density))
+
+    def with_thickness(self, name: str, thickness: float) -> Stack:
+        """A copy with layer ``name`` of the given thickness [m]."""
+        i = self.index(name)
+        layers = list(self.layers)
+        layers[i] = replace(layers[i], thickness=float(thickness))
+        return replace(self, layers=tuple(layers))
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description in SI units (used for provenance in results)."""
+        def material(m: Material | None) -> dict[str, Any] | str:
+            if m is None:
+                return "sink"
+            out: dict[str, Any] = {"name": m.name, "type": "ferromagnet" if m.is_ferromagnet
+                                   else "normal", "spin_resistivity_ohm_m": m.spin_resistivity,
+                                   "spin_diffusion_length_m": m.spin_diffusion_length,
+                                   "source": m.source, "status": m.status}
+            if isinstance(m, Ferromagnet):
+                out["spin_asymmetry"] = m.spin_asymmetry
+            return out
+        return {
+            "current_density_A_per_m2": self.current_density,
+            "leads": {
+                "left": material(self.left.material), "right": material(self.right.material),
+                "left_magnetization": self.left.magnetization,
+                "right_magnetization": self.right.magnetization,
+            },
+            "layers": [{"name": layer.name, "material": material(layer.material),
+                        "thickness_m": layer.thickness, "magnetization": layer.magnetization}
+                       for layer in self.layers],
+        }
+
+
+# --- stack files ---------------------------------------------------------------------------------
+_TOP_KEYS = {"current", "leads", "materials", "layers"}
+_LAYER_KEYS = {"name", "material", "thickness", "magnetization"}
+
+
+def _magnetization(value: Any, field: str) -> Vector:
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - {"theta", "phi"})
+        if unknown or "theta" not in value:
+            raise InputError(field, "give {theta = '30 deg', phi = '0 deg'} (phi optional)")
+        theta = to_si(value["theta"], "angle", f"{field}.theta")
+        phi = to_si(value.get("phi", "0 deg"), "angle", f"{field}.phi")
+        return spherical(theta, phi)
+    if isinstance(value, list | tuple) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return unit_vector(value, field)
+    raise InputError(field, f"must be [mx, my, mz] or {{theta, phi}}, got {value!r}")
+
+
+def _material(name: Any, inline: Mapping[str, Material], field: str) -> Material:
+    if not isinstance(name, str):
+        raise InputError(field, f"must be a material name, got {name!r}")
+    if name in inline:
+        return inline[name]
+    return lookup(name, field)
+
+
+def _lead(value: Any, inline: Mapping[str, Material], field: str) -> Lead:
+    if value == "sink":
+        return Lead()
+    if isinstance(value, str):
+        return Lead(_material(value, inline, field))
+    if isinstance(value, Mapping) and "material" in value:
+        material = _material(value["material"], inline, f"{field}.material")
+        m = value.get("magnetization")
+        return Lead(material, None if m is None else _magnetization(m, f"{field}.magnetization"))
+    raise InputError(field, f"must be 'sink', a material name or {{material = ...}}, got {value!r}")
+
+
+def stack_from_dict(data: Mapping[str, Any], source: str | None = None) -> Stack:
+    """Build a :class:`Stack` from the parsed contents of a stack file.
+
+    Units are parsed here, once; see ``docs/stack-files.md`` for the format. ``source`` (a path)
+    is attached to any :class:`InputError`.
+    """
+    try:
+        return _stack_from_dict(data)
+    except InputError as error:
+        raise error.in_file(source) if source else error from None
+
+
+def _stack_from_dict(data: Mapping[str, Any]) -> Stack:
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise InputError(unknown[0], f"unknown section; allowed: {', '.join(sorted(_TOP_KEYS))}")
+    materials = data.get("materials", {})
+    if not isinstance(materials, Mapping):
+        raise InputError("materials", "must be a table of [materials.NAME] tables")
+    inline = {name: material_from_table(name, table, f"materials.{name}")
+              for name, table in materials.items()}
+    current = data.get("current", {})
+    if not isinstance(current, Mapping) or "density" not in current:
+        raise InputError("current.density", "missing: e.g. [current] density = '1e11 A/m^2'")
+    density = to_si(current["density"], "current_density", "current.density")
+    leads = data.get("leads", {})
+    if not isinstance(leads, Mapping):
+        raise InputError("leads", "must be a table with left and right")
+    left = _lead(leads.get("left", "sink"), inline, "leads.left")
+    right = _lead(leads.get("right", "sink"), inline, "leads.right")
+    raw_layers = data.get("layers", [])
+    if not isinstance(raw_layers, list) or not raw_layers:
+        raise InputError("layers", "the stack is empty: give at least one [[layers]] entry")
+    layers = []
+    for i, entry in enumerate(raw_layers):
+        field = f"layers[{i}]"
+        if not isinstance(entry, Mapping):
+            raise InputError(field, "must be a table")
+        extra = sorted(set(entry) - _LAYER_KEYS)
+        if extra:
+            raise InputError(f"{field}.{extra[0]}",
+                             f"unknown key; allowed: {', '.join(sorted(_LAYER_KEYS))}")
+        for key in ("material", "thickness"):
+            if key not in entry:
+                raise InputError(f"{field}.{key}", "missing")
+        name = str(entry.get("name", f"L{i}"))
+        material = _material(entry["material"], inline, f"{field}.material")
+        thickness = to_si(entry["thickness"], "length", f"{field}.thickness")
+        if thickness <= 0.0:
+            raise InputError(f"{field}.thickness",
+                             f"must be > 0, got {entry['thickness']!r}")
+        m = entry.get("magnetization")
+        if isinstance(material, NormalMetal) and m is not None:
+            raise InputError(f"{field}.magnetization",
+                             f"not allowed: {material.name} is a normal metal")
+        if material.is_ferromagnet and m is None:
+            raise InputError(f"{field}.magnetization",
+                             "required for a ferromagnet: [mx, my, mz] or {theta, phi}")
+        vector = None if m is None else _magnetization(m, f"{field}.magnetization")
+        layers.append(Layer(name, material, thickness, vector))
+    return Stack(tuple(layers), left, right, density)
+
+
+def load_stack(path: str | Path) -> Stack:
+    """Read a TOML stack file; any problem is an :class:`InputError` naming the file and field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InputError("file", "not found", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError("file", f"malformed TOML: {exc}", str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("file", f"cannot read: {exc}", str(path)) from None
+    return stack_from_dict(data, str(path))

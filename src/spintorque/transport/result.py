@@ -1,0 +1,389 @@
+"""Results of the transport solver: spin accumulation, spin currents, torques, resistance.
+
+Everything is stored per unit current density (the problem is linear in J) and scaled by the
+stack's J on output. Units: mu_s [V], j_s [A/m², charge-equivalent], torque [J/m²],
+resistance-area [Ω·m²], functional S [W/m²]. Sign conventions: ``docs/conventions.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike, NDArray
+
+from spintorque.constants import hbar_over_2e
+from spintorque.errors import InputError
+from spintorque.geometry import cross, dot
+from spintorque.stack import Stack
+from spintorque.transport.elements import layer_profile
+
+FloatArray = NDArray[np.float64]
+COMPONENTS = ("x", "y", "z")
+
+
+def transverse(v: FloatArray, m: FloatArray) -> FloatArray:
+    """Part of v perpendicular to the unit vector m: v − (m·v) m."""
+    return v - dot(v, m)[..., None] * m
+
+
+@dataclass(frozen=True)
+class TransportResult:
+    """Solution of one stack, or of a batch of magnetization configurations.
+
+    Attributes
+    ----------
+    stack : Stack
+        The description that was solved (its magnetizations may be overridden per case).
+    magnetization : ndarray, shape ([B,] L, 3)
+        Unit magnetization of each layer (zero in normal metals).
+    mu_unit : ndarray, shape ([B,] L+1, 3)
+        Spin accumulation at each node per unit current density [V/(A/m²)].
+    delta_unit : ndarray, shape ([B,] L, 3)
+        mu_left − mu_right of each layer per unit current density [V/(A/m²)].
+    rank : ndarray, shape ([B,] L+1)
+        Dimension of each node's allowed subspace (0 = pinned).
+    series, shunt : ndarray, shape (L,)
+        Element conductances Gs, Gt [S/m²].
+    """
+
+    stack: Stack
+    magnetization: FloatArray
+    mu_unit: FloatArray
+    delta_unit: FloatArray
+    rank: NDArray[np.int64]
+    series: FloatArray
+    shunt: FloatArray
+
+    # --- basic per-unit-current quantities -------------------------------------------------------
+    @property
+    def current_density(self) -> float:
+        """J [A/m²]; > 0 when electrons flow towards +x."""
+        return self.stack.current_density
+
+    @property
+    def batched(self) -> bool:
+        return self.mu_unit.ndim == 3
+
+    @cached_property
+    def _sources(self) -> FloatArray:
+        p = np.array([layer.material.polarization for layer in self.stack.layers])
+        return p[:, None] * self.magnetization
+
+    @cached_property
+    def _lead_terms(self) -> tuple[float, FloatArray, float, FloatArray]:
+        from spintorque.transport.solver import _lead_terms
+
+        GL, sL = _lead_terms(self.stack.left)
+        GR, sR = _lead_terms(self.stack.right)
+        return GL, sL, GR, sR
+
+    def _layer_current(self, i: int, face: str) -> FloatArray:
+        """Spin current at the left or right face of layer i per unit J, shape ([B,] 3)."""
+        flow = self.series[i] * self.delta_unit[..., i, :] + self._sources[..., i, :]
+        if face == "left":
+            return flow + self.shunt[i] * self.mu_unit[..., i, :]
+        return flow - self.shunt[i] * self.mu_unit[..., i + 1, :]
+
+    def _side(self, node: int, side: str) -> FloatArray:
+        """Spin current just left or right of a node per unit J, shape ([B,] 3).
+
+        Next to an ideal sink the sink carries on the current of its neighbour (no jump there).
+        """
+        L = len(self.stack.layers)
+        GL, sL, GR, sR = self._lead_terms
+        if side == "left":
+            if node > 0:
+                return self._layer_current(node - 1, "right")
+            if self.stack.left.is_sink:
+                return self._layer_current(0, "left")
+            return sL - GL * self.mu_unit[..., 0, :]
+        if node < L:
+            return self._layer_current(node, "left")
+        if self.stack.right.is_sink:
+            return self._layer_current(L - 1, "right")
+        return GR * self.mu_unit[..., L, :] + sR
+
+    def _outside(self, node: int, side: str) -> FloatArray:
+        """The spin current a ferromagnet's face exchanges with its outside at ``node``.
+
+        At a pinned contact of two non-collinear ferromagnets a, b this is the current of a
+        vanishing normal spacer: the vector j in span(m_a, m_b) whose projections on m_a and m_b
+        are the longitudinal currents on the two sides. Elsewhere it is the current on the other
+        side of the interface.
+        """
+        layers = self.stack.layers
+        current = self._side(node, side)
+        if not (0 < node < len(layers) and layers[node - 1].is_ferromagnet
+                and layers[node].is_ferromagnet):
+            return current
+        pinned = self.rank[..., node] == 0
+        if not np.any(pinned):
+            return current
+        ma, mb = self.magnetization[..., node - 1, :], self.magnetization[..., node, :]
+        ja = dot(self._side(node, "left"), ma)
+        jb = dot(self._side(node, "right"), mb)
+        c = dot(ma, mb)
+        n = cross(ma, mb)
+        s2 = np.where(pinned, dot(n, n), 1.0)
+        through = ((ja - c * jb) / s2)[..., None] * ma + ((jb - c * ja) / s2)[..., None] * mb
+        return np.where(pinned[..., None], through, current)
+
+    def _node_sides(self) -> tuple[FloatArray, FloatArray]:
+        nodes = range(len(self.stack.layers) + 1)
+        return (np.stack([self._side(i, "left") for i in nodes], axis=-2),
+                np.stack([self._side(i, "right") for i in nodes], axis=-2))
+
+    def torque_per_current_of(self, i: int) -> FloatArray:
+        """Δj_s/J of layer i, shape ([B,] 3); see :attr:`torque_per_current`."""
+        if not self.stack.layers[i].is_ferromagnet:
+            return np.zeros(self.magnetization[..., i, :].shape)
+        jump = self._outside(i, "left") - self._outside(i + 1, "right")
+        return transverse(jump, self.magnetization[..., i, :])
+
+    # --- public quantities ---------------------------------------------------------------------
+    @property
+    def spin_accumulation(self) -> FloatArray:
+        """mu_s at each of the L+1 nodes [V], shape ([B,] L+1, 3)."""
+        return self.current_density * self.mu_unit
+
+    @property
+    def spin_current_left(self) -> FloatArray:
+        """Spin current just left of each node [A/m²], shape ([B,] L+1, 3)."""
+        return self.current_density * self._node_sides()[0]
+
+    @property
+    def spin_current_right(self) -> FloatArray:
+        """Spin current just right of each node [A/m²], shape ([B,] L+1, 3)."""
+        return self.current_density * self._node_sides()[1]
+
+    @cached_property
+    def torque_per_current(self) -> FloatArray:
+        r"""Δj_s/J per layer (dimensionless), shape ([B,] L, 3); zero for normal metals.
+
+        The transverse part of (spin current entering the left face − spin current leaving the
+        right face), both taken on the outer side of the interface: the seed's Δj_s/j0, eq. (12).
+        """
+        return np.stack([self.torque_per_current_of(i) for i in range(len(self.stack.layers))],
+                        axis=-2)
+
+    @property
+    def torques(self) -> FloatArray:
+        """Spin-transfer torque per area on each layer [J/m²]: (ħ/2e)·J·(Δj_s/J)."""
+        return hbar_over_2e * self.current_density * self.torque_per_current
+
+    def torque(self, name: str) -> FloatArray:
+        """Torque per area [J/m²] on the layer called ``name``, shape ([B,] 3)."""
+        return self.torques[..., self.stack.index(name), :]
+
+    @cached_property
+    def spin_resistance_area(self) -> FloatArray:
+        """Spin-coupled resistance-area product [Ω·m²] (TRANSPORT.md §7).
+
+        ``Σ_F (p/2)(mu_R − mu_L)·m / J`` over the ferromagnetic layers and ferromagnetic leads;
+        always ≥ 0 (it equals fᵀK⁻¹f/2 of the node system).
+        """
+        mu, m = self.mu_unit, self.magnetization
+        p = np.array([layer.material.polarization for layer in self.stack.layers])
+        total = np.sum(0.5 * p * (dot(mu[..., 1:, :], m) - dot(mu[..., :-1, :], m)), axis=-1)
+        _, sL, _, sR = self._lead_terms
+        return np.asarray(total + 0.5 * dot(mu[..., 0, :], sL) - 0.5 * dot(mu[..., -1, :], sR))
+
+    @property
+    def resistance_area(self) -> FloatArray:
+        """Total resistance-area product of the layers [Ω·m²]: Σ rho·d + the spin-coupled part.
+
+        The bulk resistance of semi-infinite leads is not included (it is infinite).
+        """
+        bulk = sum(layer.material.resistivity * layer.thickness for layer in self.stack.layers)
+        return bulk + self.spin_resistance_area
+
+    @cached_property
+    def functional(self) -> FloatArray:
+        r"""Value of the corrected functional S at the solution [W/m²] (TRANSPORT.md §6).
+
+        ``S = Σ ∫ [|mu'|²/(4 rho) + |mu|²/(4 rho l²) − p J m·mu'] dx`` over layers and leads,
+        evaluated exactly from the element energies ``½Gs|Δ|² + ½Gt(|mu_L|² + |mu_R|²)``.
+        """
+        mu, delta = self.mu_unit, self.delta_unit
+        GL, sL, GR, sR = self._lead_terms
+        elastic = 0.5 * self.series * dot(delta, delta) + 0.5 * self.shunt * (
+            dot(mu[..., :-1, :], mu[..., :-1, :]) + dot(mu[..., 1:, :], mu[..., 1:, :]))
+        work = dot(self._sources, mu[..., 1:, :] - mu[..., :-1, :])
+        per_j2 = np.sum(elastic - work, axis=-1)
+        per_j2 = per_j2 + 0.5 * GL * dot(mu[..., 0, :], mu[..., 0, :]) - dot(sL, mu[..., 0, :])
+        per_j2 = per_j2 + 0.5 * GR * dot(mu[..., -1, :], mu[..., -1, :]) + dot(sR, mu[..., -1, :])
+        return np.asarray(self.current_density**2 * per_j2)
+
+    @cached_property
+    def efficiency(self) -> dict[str, FloatArray]:
+        r"""g1, g2 of the seed's eq. (1) for a stack with exactly two ferromagnetic layers.
+
+        ``T1 = −(ħ/2e) J g1 m1×(m2×m1)``, ``T2 = (ħ/2e) J g2 m2×(m1×m2)``. NaN at exactly
+        collinear configurations, where eq. (1) has no content; :func:`spintorque.efficiency`
+        returns the θ → 0, π limits there.
+        """
+        ferro = [i for i, layer in enumerate(self.stack.layers) if layer.is_ferromagnet]
+        if len(ferro) != 2:
+            raise InputError("efficiency",
+                             f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
+        i1, i2 = ferro
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        u1 = cross(m1, cross(m2, m1))
+        u2 = cross(m2, cross(m1, m2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g1 = -dot(self.torque_per_current_of(i1), u1) / dot(u1, u1)
+            g2 = dot(self.torque_per_current_of(i2), u2) / dot(u2, u2)
+        return {"g1": np.asarray(g1), "g2": np.asarray(g2)}
+
+    # --- profiles ------------------------------------------------------------------------------
+    def profile(self, x: ArrayLike) -> xr.Dataset:
+        """mu_s(x) [V] and j_s(x) [A/m²] evaluated exactly at positions x [m].
+
+        x = 0 is the left face of the first layer. Points left of 0 or right of the last layer
+        lie in the semi-infinite leads (an error for ideal sinks). At an interface the value of
+        the layer on the right is returned (the left one for the last node).
+        """
+        x = np.asarray(x, dtype=float)
+        if x.ndim != 1 or not np.all(np.isfinite(x)):
+            raise InputError("x", "positions must be a 1D array of finite lengths [m]")
+        edges = self.stack.interfaces
+        if (np.any(x < 0) and self.stack.left.is_sink) or (
+                np.any(x > edges[-1]) and self.stack.right.is_sink):
+            raise InputError("x", f"positions must lie in [0, {edges[-1]:.6g}] m: "
+                             "the leads are ideal sinks")
+        shape = (*self.mu_unit.shape[:-2], x.size, 3)
+        mu = np.zeros(shape)
+        js = np.zeros(shape)
+        which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+        for i, layer in enumerate(self.stack.layers):
+            sel = (which == i) & (x >= 0) & (x <= edges[-1])
+            if not np.any(sel):
+                continue
+            m_i, j_i = layer_profile(
+                x[sel] - edges[i], layer.thickness, layer.material.spin_diffusion_length,
+                layer.material.spin_conductance, self.mu_unit[..., i, :],
+                self.mu_unit[..., i + 1, :], self.delta_unit[..., i, :], self._sources[..., i, :])
+            mu[..., sel, :], js[..., sel, :] = m_i, j_i
+        self._lead_profiles(x, edges[-1], mu, js)
+        J = self.current_density
+        dims = (*(("case",) if self.batched else ()), "x", "component")
+        return xr.Dataset(
+            {"spin_accumulation": (dims, J * mu, {"units": "V", "long_name": "spin accumulation"}),
+             "spin_current": (dims, J * js, {"units": "A/m^2", "long_name": "spin current"})},
+            coords={"x": ("x", x, {"units": "m", "long_name": "position"}),
+                    "component": list(COMPONENTS)},
+        )
+
+    def _lead_profiles(self, x: FloatArray, end: float, mu: FloatArray, js: FloatArray) -> None:
+        GL, sL, GR, sR = self._lead_terms
+        if np.any(x < 0) and self.stack.left.material is not None:
+            sel = x < 0
+            decay = np.exp(x[sel] / self.stack.left.material.spin_diffusion_length)[:, None]
+            mu0 = self.mu_unit[..., 0:1, :]
+            mu[..., sel, :] = decay * mu0
+            js[..., sel, :] = sL - GL * decay * mu0
+        if np.any(x > end) and self.stack.right.material is not None:
+            sel = x > end
+            decay = np.exp(-(x[sel] - end) / self.stack.right.material.spin_diffusion_length)
+            muN = self.mu_unit[..., -1:, :]
+            mu[..., sel, :] = decay[:, None] * muN
+            js[..., sel, :] = sR + GR * decay[:, None] * muN
+
+    # --- labelled output -----------------------------------------------------------------------
+    def node_names(self) -> list[tuple[str, str]]:
+        """(left, right) neighbour names of each node; the leads are 'left_lead'/'right_lead'."""
+        names = ["left_lead", *self.stack.names, "right_lead"]
+        return [(names[i], names[i + 1]) for i in range(len(names) - 1)]
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as an :class:`xarray.Dataset` with units and provenance in attributes."""
+        from spintorque.results import provenance
+
+        lead_dims = ("case",) if self.batched else ()
+        nodes = self.node_names()
+        coords = {
+            "node": ("node", np.arange(len(nodes))),
+            "left_neighbour": ("node", [n[0] for n in nodes]),
+            "right_neighbour": ("node", [n[1] for n in nodes]),
+            "x_node": ("node", self.stack.interfaces, {"units": "m", "long_name": "position"}),
+            "layer": ("layer", list(self.stack.names)),
+            "component": ("component", list(COMPONENTS)),
+        }
+        nv = (*lead_dims, "node", "component")
+        lv = (*lead_dims, "layer", "component")
+        data: dict[str, Any] = {
+            "spin_accumulation": (nv, self.spin_accumulation,
+                                  {"units": "V", "long_name": "spin accumulation mu_s"}),
+            "spin_current_left": (nv, self.spin_current_left,
+                                  {"units": "A/m^2", "long_name": "spin current left of node"}),
+            "spin_current_right": (nv, self.spin_current_right,
+                                   {"units": "A/m^2", "long_name": "spin current right of node"}),
+            "magnetization": (lv, self.magnetization, {"units": "1", "long_name": "unit m"}),
+            "torque": (lv, self.torques, {"units": "J/m^2", "long_name": "spin-transfer torque"}),
+            "torque_per_current": (lv, self.torque_per_current,
+                                   {"units": "1", "long_name": "spin-current jump / J"}),
+            "resistance_area": (lead_dims, self.resistance_area,
+                                {"units": "ohm*m^2", "long_name": "resistance-area product"}),
+            "spin_resistance_area": (lead_dims, self.spin_resistance_area,
+                                     {"units": "ohm*m^2", "long_name": "spin-coupled RA"}),
+            "functional": (lead_dims, self.functional,
+                           {"units": "W/m^2", "long_name": "functional S at the solution"}),
+        }
+        if len(self.stack.ferromagnets) == 2:
+            for key, value in self.efficiency.items():
+                data[key] = (lead_dims, value, {"units": "1", "long_name": f"efficiency {key}"})
+        ds = xr.Dataset(data, coords=coords)
+        ds.attrs.update(provenance(self.stack, solver="exact layer elements, ladder sweep"))
+        ds.attrs["current_density_A_per_m2"] = self.current_density
+        return ds
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The ``--json`` document of ``spintorque solve`` (SI units; unbatched results only)."""
+        if self.batched:
+            raise InputError("result", "JSON output is for a single configuration")
+        interfaces = [
+            {"left": left, "right": right,
+             "x": float(self.stack.interfaces[i]),
+             "spin_accumulation": self.spin_accumulation[i].tolist(),
+             "spin_current_left": self.spin_current_left[i].tolist(),
+             "spin_current_right": self.spin_current_right[i].tolist()}
+            for i, (left, right) in enumerate(self.node_names())
+        ]
+        layers = []
+        for i, layer in enumerate(self.stack.layers):
+            entry: dict[str, Any] = {"name": layer.name, "material": layer.material.name,
+                                     "thickness": layer.thickness,
+                                     "ferromagnet": layer.is_ferromagnet}
+            if layer.is_ferromagnet:
+                entry["magnetization"] = self.magnetization[i].tolist()
+                entry["torque"] = self.torques[i].tolist()
+                entry["torque_per_current"] = self.torque_per_current[i].tolist()
+            layers.append(entry)
+        out: dict[str, Any] = {
+            "current_density": self.current_density,
+            "interfaces": interfaces,
+            "layers": layers,
+            "resistance_area": float(self.resistance_area),
+            "spin_resistance_area": float(self.spin_resistance_area),
+            "functional_S": float(self.functional),
+        }
+        if len(self.stack.ferromagnets) == 2:
+            out["efficiency"] = {k: _json_float(v) for k, v in self.efficiency.items()}
+        out["units"] = {"spin_accumulation": "V", "spin_current": "A/m^2", "torque": "J/m^2",
+                        "torque_per_current": "1", "resistance_area": "ohm*m^2",
+                        "functional_S": "W/m^2", "current_density": "A/m^2", "x": "m",
+                        "thickness": "m"}
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_json_dict(), indent=2)
+
+
+def _json_float(value: FloatArray) -> float | None:
+    number = float(value)
+    return number if np.isfinite(number) else None
