@@ -19,7 +19,13 @@ FloatArray = NDArray[np.float64]
 def coth(x: ArrayLike) -> FloatArray:
     """Hyperbolic cotangent, accurate for small and large x > 0."""
     x = np.asarray(x, dtype=float)
-    return np.asarray(-1.0 / np.tanh(-x))
+    return np.asarray(1.0 / np.tanh(x))
+
+
+def csch(x: ArrayLike) -> FloatArray:
+    """1/sinh(x) for x > 0 without overflow (0 for large x)."""
+    x = np.asarray(x, dtype=float)
+    return np.asarray(2.0 * np.exp(-x) / -np.expm1(-2.0 * x))
 
 
 # --- F/N contact -------------------------------------------------------------------------------
@@ -76,24 +82,42 @@ class Valve:
     lN: float
 
     @property
+    def G1_tilde(self) -> float:
+        """G̃1 = G1 coth(d1/l1) [S/m²]."""
+        return float(self.G1 * coth(self.d1 / self.l1))
+
+    @property
+    def G2_tilde(self) -> float:
+        """G̃2 = G2 coth(d2/l2) [S/m²]."""
+        return float(self.G2 * coth(self.d2 / self.l2))
+
+    @property
     def A1(self) -> float:
         """A1 = G1 coth(d1/l1) + GN coth(dN/lN) [S/m²]."""
-        return float(self.G1 * coth(self.d1 / self.l1) + self.GN * coth(self.dN / self.lN))
+        return self.G1_tilde + float(self.GN * coth(self.dN / self.lN))
 
     @property
     def A2(self) -> float:
         """A2 = G2 coth(d2/l2) + GN coth(dN/lN) [S/m²]."""
-        return float(self.G2 * coth(self.d2 / self.l2) + self.GN * coth(self.dN / self.lN))
+        return self.G2_tilde + float(self.GN * coth(self.dN / self.lN))
 
     @property
     def B(self) -> float:
         """B = GN / sinh(dN/lN) [S/m²] (the seed's G̃_N/cosh, TRANSPORT.md §6)."""
-        return float(self.GN / np.sinh(self.dN / self.lN))
+        return float(self.GN * csch(self.dN / self.lN))
 
     def determinant(self, theta: ArrayLike) -> FloatArray:
-        """Det = A1 A2 − B² cos²θ [S²/m⁴]."""
-        c = np.cos(np.asarray(theta, dtype=float))
-        return self.A1 * self.A2 - (self.B * c) ** 2
+        r"""Det = A1 A2 − B² cos²θ [S²/m⁴], in a form free of cancellation.
+
+        With x = dN/lN, coth²x − cos²θ/sinh²x = 1 + sin²θ/sinh²x, so
+        ``Det = G̃1 G̃2 + GN coth(x) (G̃1 + G̃2) + GN² (1 + sin²θ csch²x)``: a sum of positive
+        terms, accurate even when dN ≪ lN (where A1 A2 and B² agree to many digits).
+        """
+        theta = np.asarray(theta, dtype=float)
+        x = self.dN / self.lN
+        g1, g2 = self.G1_tilde, self.G2_tilde
+        return np.asarray(g1 * g2 + self.GN * coth(x) * (g1 + g2)
+                          + self.GN**2 * (1.0 + (np.sin(theta) * csch(x)) ** 2))
 
     def spin_accumulation(self, theta: ArrayLike, J: float = 1.0) -> tuple[FloatArray, FloatArray]:
         r"""mu1 (at F1/N, along m1) and mu2 (at N/F2, along m2) [V], seed eq. (14).

@@ -27,8 +27,8 @@ COMPONENTS = ("x", "y", "z")
 
 
 def transverse(v: FloatArray, m: FloatArray) -> FloatArray:
-    """Part of v perpendicular to the unit vector m: v − (m·v) m."""
-    return v - dot(v, m)[..., None] * m
+    """Part of v perpendicular to the unit vector m: m × (v × m)."""
+    return cross(m, cross(v, m))
 
 
 @dataclass(frozen=True)
@@ -108,22 +108,15 @@ class TransportResult:
             return self._layer_current(L - 1, "right")
         return GR * self.mu_unit[..., L, :] + sR
 
-    def _outside(self, node: int, side: str) -> FloatArray:
-        """The spin current a ferromagnet's face exchanges with its outside at ``node``.
+    def _pinned_through(self, node: int) -> FloatArray | None:
+        """Spin current through a pinned contact of two non-collinear ferromagnets a, b.
 
-        At a pinned contact of two non-collinear ferromagnets a, b this is the current of a
-        vanishing normal spacer: the vector j in span(m_a, m_b) whose projections on m_a and m_b
-        are the longitudinal currents on the two sides. Elsewhere it is the current on the other
-        side of the interface.
+        The limit of a vanishing normal spacer: the vector j in span(m_a, m_b) whose projections
+        on m_a and m_b are the longitudinal currents on the two sides. None if no case is pinned.
         """
-        layers = self.stack.layers
-        current = self._side(node, side)
-        if not (0 < node < len(layers) and layers[node - 1].is_ferromagnet
-                and layers[node].is_ferromagnet):
-            return current
         pinned = self.rank[..., node] == 0
         if not np.any(pinned):
-            return current
+            return None
         ma, mb = self.magnetization[..., node - 1, :], self.magnetization[..., node, :]
         ja = dot(self._side(node, "left"), ma)
         jb = dot(self._side(node, "right"), mb)
@@ -131,7 +124,26 @@ class TransportResult:
         n = cross(ma, mb)
         s2 = np.where(pinned, dot(n, n), 1.0)
         through = ((ja - c * jb) / s2)[..., None] * ma + ((jb - c * ja) / s2)[..., None] * mb
-        return np.where(pinned[..., None], through, current)
+        return np.where(pinned[..., None], through, 0.0)
+
+    def _transverse_outside(self, i: int, face: str) -> FloatArray:
+        """Transverse (to m_i) spin current on the outer side of a face of ferromagnet i.
+
+        Across an F/N face the node's mu_s is along m by construction, so the normal metal's
+        current there has the transverse part Gs·(mu_L − mu_R)⊥ only; computing it from that
+        product (not by projecting the whole current) keeps full relative accuracy even when it
+        is e^(−d/l) smaller than the longitudinal current.
+        """
+        layers = self.stack.layers
+        m = self.magnetization[..., i, :]
+        j = i - 1 if face == "left" else i + 1
+        zero = np.zeros(m.shape)
+        if not 0 <= j < len(layers):
+            return zero  # leads and sinks: their current at the face is along m
+        if not layers[j].is_ferromagnet:
+            return self.series[j] * transverse(self.delta_unit[..., j, :], m)
+        through = self._pinned_through(max(i, j))
+        return zero if through is None else transverse(through, m)
 
     def _node_sides(self) -> tuple[FloatArray, FloatArray]:
         nodes = range(len(self.stack.layers) + 1)
@@ -142,8 +154,7 @@ class TransportResult:
         """Δj_s/J of layer i, shape ([B,] 3); see :attr:`torque_per_current`."""
         if not self.stack.layers[i].is_ferromagnet:
             return np.zeros(self.magnetization[..., i, :].shape)
-        jump = self._outside(i, "left") - self._outside(i + 1, "right")
-        return transverse(jump, self.magnetization[..., i, :])
+        return self._transverse_outside(i, "left") - self._transverse_outside(i, "right")
 
     # --- public quantities ---------------------------------------------------------------------
     @property
