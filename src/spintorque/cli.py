@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import numpy as np
 import typer
@@ -39,7 +39,7 @@ def _friendly(func: F) -> F:
         except InputError as error:
             print(f"error: {error}", file=sys.stderr)
             raise typer.Exit(2) from None
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def _angles(spec: str) -> np.ndarray:

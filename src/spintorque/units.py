@@ -34,7 +34,7 @@ def registry() -> Any:
     """The package's single :class:`pint.UnitRegistry` (created on first use)."""
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: Any = pint.UnitRegistry()
     ureg.define("Ohm = ohm")
     return ureg
 

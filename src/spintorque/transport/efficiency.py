@@ -14,8 +14,8 @@ import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
-from spintorque.stack import Stack
 from spintorque.geometry import cross
+from spintorque.stack import Stack
 from spintorque.transport.solver import solve
 
 FloatArray = NDArray[np.float64]

@@ -26,7 +26,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.geometry import cross
-
 from spintorque.stack import COLLINEAR_TOLERANCE, Lead, Stack
 
 FloatArray = NDArray[np.float64]

@@ -1,0 +1,106 @@
+"""Every CLI command and every bad-input case, run as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import spintorque as st
+from tests.test_stack import BASE
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "examples" / "co_cu_py.toml"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "spintorque", *args], capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_solve_json_matches_the_library_and_the_contract(tmp_path):
+    out = tmp_path / "r.nc"
+    proc = run("solve", str(EXAMPLE), "--json", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    result = st.solve(st.load_stack(EXAMPLE))
+    assert [i["left"] for i in doc["interfaces"]] == ["left_lead", "F1", "N", "F2"]
+    np.testing.assert_allclose(doc["interfaces"][2]["spin_accumulation"],
+                               result.spin_accumulation[2], rtol=1e-15)
+    f2 = next(layer for layer in doc["layers"] if layer["name"] == "F2")
+    np.testing.assert_allclose(f2["torque"], result.torque("F2"), rtol=1e-15)
+    assert doc["efficiency"]["g2"] == pytest.approx(float(result.efficiency["g2"]), rel=1e-15)
+    assert doc["resistance_area"] > doc["spin_resistance_area"] > 0
+    assert out.stat().st_size > 0
+
+
+def test_solve_prints_a_readable_summary():
+    proc = run("solve", str(EXAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    assert "torque" in proc.stdout and "efficiency g1" in proc.stdout
+
+
+def test_efficiency_json_and_plot(tmp_path):
+    plot = tmp_path / "g.png"
+    proc = run("efficiency", str(EXAMPLE), "--rotate", "F2", "--angles", "0:180:19", "--json",
+               "--plot", str(plot))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["angles_deg"][0] == 0 and doc["angles_deg"][-1] == 180
+    assert len(doc["efficiency"]["F1"]) == 19 and len(doc["efficiency"]["F2"]) == 19
+    expected = st.efficiency(st.load_stack(EXAMPLE), "F2", np.radians(doc["angles_deg"]))
+    np.testing.assert_allclose(doc["efficiency"]["F2"], expected.g2.values, rtol=1e-15)
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_profile_and_materials_commands(tmp_path):
+    plot = tmp_path / "p.png"
+    assert run("profile", str(EXAMPLE), "--plot", str(plot)).returncode == 0
+    assert plot.stat().st_size > 0
+    proc = run("materials", "--json")
+    assert proc.returncode == 0
+    assert {"Co", "Cu", "Py", "Pt"} <= set(json.loads(proc.stdout))
+    table = run("materials")
+    assert table.returncode == 0 and "Co" in table.stdout
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (('material = "MyCu"', 'material = "Unobtainium"'), ["layers[1].material", "unknown"]),
+    (('thickness = "10 nm"', 'thickness = "10"'), ["layers[1].thickness", "missing unit"]),
+    (('thickness = "10 nm"', 'thickness = "-3 nm"'), ["layers[1].thickness", "> 0"]),
+    (("spin_asymmetry = 0.46", "spin_asymmetry = -1.2"), ["spin_asymmetry", "-1 < beta < 1"]),
+    (("magnetization = [0, 0, 1]", "magnetization = [0, 0, 0]"), ["magnetization", "non-zero"]),
+    (("[[layers]]", "[[nolayers]]"), ["nolayers"]),
+    (("[current]", "[current"), ["malformed TOML"]),
+])
+def test_bad_input_is_one_line_exit_2_no_traceback(tmp_path, edit, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(BASE.replace(*edit, 1))
+    proc = run("solve", str(path), "--json")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr and proc.stdout == ""
+    assert str(path) in lines[0]
+    for word in words:
+        assert word in lines[0]
+
+
+def test_empty_stack_is_an_error(tmp_path):
+    path = tmp_path / "empty.toml"
+    path.write_text('[current]\ndensity = "1e11 A/m^2"\n')
+    proc = run("solve", str(path))
+    assert proc.returncode == 2 and "empty" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("args", "word"), [
+    (["--rotate", "N", "--angles", "0:90:3"], "not a ferromagnet"),
+    (["--rotate", "F9", "--angles", "0:90:3"], "no layer named"),
+    (["--rotate", "F2", "--angles", "0:90"], "START:STOP:COUNT"),
+])
+def test_efficiency_bad_arguments(args, word):
+    proc = run("efficiency", str(EXAMPLE), *args)
+    assert proc.returncode == 2 and word in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,123 @@
+"""Stack files: the documented TOML shape, and one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import spintorque as st
+from spintorque.errors import InputError
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "co_cu_py.toml"
+
+BASE = """
+[current]
+density = "1e11 A/m^2"
+[leads]
+left = "sink"
+right = "sink"
+[materials.MyCo]
+type = "ferromagnet"
+rho_star = "7.6 uOhm*cm"
+spin_asymmetry = 0.46
+spin_diffusion_length = "59 nm"
+[materials.MyCu]
+type = "normal"
+resistivity = "0.6 uOhm*cm"
+spin_diffusion_length = "500 nm"
+[[layers]]
+name = "F1"
+material = "MyCo"
+thickness = "8 nm"
+magnetization = [0, 0, 1]
+[[layers]]
+name = "N"
+material = "MyCu"
+thickness = "10 nm"
+[[layers]]
+name = "F2"
+material = "MyCo"
+thickness = "8 nm"
+magnetization = {theta = "30 deg", phi = "90 deg"}
+"""
+
+
+def test_documented_stack_file_shape_parses_to_si(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(BASE)
+    stack = st.load_stack(path)
+    assert stack.current_density == 1e11
+    assert stack.left.is_sink and stack.right.is_sink
+    f1, n, f2 = stack.layers
+    assert f1.material.rho_star == pytest.approx(7.6e-8) and n.thickness == pytest.approx(10e-9)
+    np.testing.assert_allclose(f2.magnetization, [0, 0.5, math.sqrt(3) / 2], atol=1e-15)
+
+
+def test_example_stack_uses_database_material_and_solves():
+    stack = st.load_stack(EXAMPLE)
+    assert stack.layer("F2").material.name == "Py"
+    assert np.all(np.isfinite(st.solve(stack).spin_accumulation))
+
+
+def test_semi_infinite_leads_and_lead_tables(tmp_path):
+    text = BASE.replace('left = "sink"', 'left = "Cu"').replace(
+        'right = "sink"', 'right = {material = "Co", magnetization = [0, 1, 0]}')
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    stack = st.load_stack(path)
+    assert stack.left.material.name == "Cu" and stack.right.magnetization == (0.0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(("edit", "field", "hint"), [
+    (('material = "MyCu"', 'material = "Unobtainium"'), "layers[1].material", "unknown material"),
+    (('thickness = "10 nm"', 'thickness = "10"'), "layers[1].thickness", "missing unit"),
+    (('thickness = "10 nm"', 'thickness = "-10 nm"'), "layers[1].thickness", "> 0"),
+    (('thickness = "10 nm"', 'thickness = "0 nm"'), "layers[1].thickness", "> 0"),
+    (("spin_asymmetry = 0.46", "spin_asymmetry = 1.0"), "spin_asymmetry", "-1 < beta < 1"),
+    (("magnetization = [0, 0, 1]", "magnetization = [0, 0, 0]"), "magnetization", "non-zero"),
+    (('density = "1e11 A/m^2"', 'density = "1e11 V"'), "current.density", "wrong unit"),
+])
+def test_bad_input_names_file_field_and_range(tmp_path, edit, field, hint):
+    path = tmp_path / "bad.toml"
+    path.write_text(BASE.replace(*edit, 1))
+    with pytest.raises(InputError) as info:
+        st.load_stack(path)
+    message = str(info.value)
+    assert str(path) in message and field in message and hint in message
+    assert "\n" not in message
+
+
+def test_empty_stack_and_malformed_toml_are_clear_errors(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text('[current]\ndensity = "1e11 A/m^2"\n')
+    with pytest.raises(InputError, match="empty"):
+        st.load_stack(empty)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[current\ndensity = ")
+    with pytest.raises(InputError, match="malformed TOML"):
+        st.load_stack(broken)
+    with pytest.raises(InputError, match="not found"):
+        st.load_stack(tmp_path / "missing.toml")
+
+
+def test_touching_ferromagnets_are_allowed(tmp_path):
+    data = tomllib.loads(BASE)
+    del data["layers"][1]
+    stack = st.stack_from_dict(data)
+    assert [layer.name for layer in stack.layers] == ["F1", "F2"]
+    assert st.solve(stack).rank[1] == 0  # non-collinear contact: pinned
+
+
+def test_stack_objects_are_immutable_and_copy_on_change(co):
+    stack = st.Stack((st.Layer("F", co, 5e-9, (0, 0, 2)),))
+    assert stack.layers[0].magnetization == (0.0, 0.0, 1.0)
+    turned = stack.with_magnetization("F", (1, 0, 0))
+    assert stack.layers[0].magnetization == (0.0, 0.0, 1.0)
+    assert turned.layers[0].magnetization == (1.0, 0.0, 0.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dataclasses.replace(stack, current_density=0.0).__setattr__("current_density", 1.0)
