@@ -295,6 +295,33 @@ def sweep_lines(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
     return mu, delta
 
 
+@njit(cache=True)
+def sweep_lines_serial(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
+    """:func:`sweep_lines` on one thread: no thread wake-up cost for small batches."""
+    B, N = kind.shape
+    mu = np.zeros((B, N, 3))
+    delta = np.zeros((B, N - 1, 3))
+    store = np.zeros((N - 1, 4))
+    for b in range(B):
+        _sweep_lines(kind[b], vec[b], Gs, Gt, s[b], GL, GR, sL, sR, mu[b], delta[b], store)
+    return mu, delta
+
+
+@njit(cache=True)
+def sweep_serial(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
+    """:func:`sweep` on one thread: no thread wake-up cost for small batches."""
+    B, N = kind.shape
+    mu = np.zeros((B, N, 3))
+    delta = np.zeros((B, N - 1, 3))
+    P, C = np.zeros((N, 3, 3)), np.zeros((N, 3, 3))
+    chol, Ms, hts = np.zeros((N - 1, 3, 3)), np.zeros((N - 1, 3, 3)), np.zeros((N - 1, 3))
+    mats, vecs = np.zeros((5, 3, 3)), np.zeros((6, 3))
+    for b in range(B):
+        _sweep_one(kind[b], vec[b], Gs, Gt, s[b], GL, GR, sL, sR, mu[b], delta[b],
+                   P, C, chol, Ms, hts, mats, vecs)
+    return mu, delta
+
+
 @njit(cache=True, parallel=True)
 def sweep(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
     """Solve a batch of stacks; see the module docstring for the arguments' meaning.

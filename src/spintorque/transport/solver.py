@@ -8,11 +8,14 @@ from numpy.typing import ArrayLike, NDArray
 from spintorque.errors import InputError
 from spintorque.stack import Lead, Stack
 from spintorque.transport.elements import series_shunt
-from spintorque.transport.kernel import sweep, sweep_lines
+from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
 from spintorque.transport.nodes import node_spaces
 from spintorque.transport.result import TransportResult
 
 FloatArray = NDArray[np.float64]
+
+PARALLEL_THRESHOLD = 512
+"""Batches at least this large run on all cores."""
 
 
 def layer_magnetizations(stack: Stack, magnetizations: ArrayLike | None = None) -> FloatArray:
@@ -98,7 +101,12 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     lines = bool(np.all(spaces.kind <= 1))
     if kernel == "lines" and not lines:
         raise InputError("kernel", "'lines' needs every node of rank <= 1 (no N/N interface)")
-    run = sweep_lines if lines and kernel != "general" else sweep
+    # Below a few hundred configurations waking the thread pool costs more than it saves.
+    parallel = spaces.kind.shape[0] >= PARALLEL_THRESHOLD
+    if lines and kernel != "general":
+        run = sweep_lines if parallel else sweep_lines_serial
+    else:
+        run = sweep if parallel else sweep_serial
     mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
     if not batched:
         mu, delta, m_layers = mu[0], delta[0], m_layers[0]
