@@ -113,6 +113,8 @@ class FemSolution:
         ``K_3`` and ``f_3``: S[mu] = ½ mu·K_3 mu − f_3·mu for any P1 field mu (flattened).
     basis : sparse matrix (3N, n_dof)
         Node bases: admissible P1 fields are exactly ``basis @ u``.
+    element_data : (a, c, s)
+        Per element: ``a = G l/h``, ``c = G h/l`` [S/m²] and the source ``s = p J m`` (E, 3).
     """
 
     stack: Stack
