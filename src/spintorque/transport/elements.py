@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from spintorque.stack import Lead
+
 FloatArray = NDArray[np.float64]
 
 
@@ -108,3 +110,14 @@ def layer_profile(
     js = (source[..., None, :] + cosh_over_sinh[:, None] * delta[..., None, :]
           + odd[:, None] * mu_right[..., None, :])
     return mu, js
+
+
+def lead_terms(lead: Lead) -> tuple[float, FloatArray]:
+    """Stiffness G [S/m²] and source p·m (per unit current) of a semi-infinite lead; 0 for a sink."""
+    if lead.material is None:
+        return 0.0, np.zeros(3)
+    G = lead.material.spin_conductance
+    s = np.zeros(3)
+    if lead.magnetization is not None:
+        s = lead.material.polarization * np.asarray(lead.magnetization)
+    return float(G), s

@@ -20,7 +20,7 @@ from spintorque.constants import hbar_over_2e
 from spintorque.errors import InputError
 from spintorque.geometry import cross, dot
 from spintorque.stack import Stack
-from spintorque.transport.elements import layer_profile
+from spintorque.transport.elements import layer_profile, lead_terms
 
 FloatArray = NDArray[np.float64]
 COMPONENTS = ("x", "y", "z")
@@ -76,10 +76,8 @@ class TransportResult:
 
     @cached_property
     def _lead_terms(self) -> tuple[float, FloatArray, float, FloatArray]:
-        from spintorque.transport.solver import _lead_terms
-
-        GL, sL = _lead_terms(self.stack.left)
-        GR, sR = _lead_terms(self.stack.right)
+        GL, sL = lead_terms(self.stack.left)
+        GR, sR = lead_terms(self.stack.right)
         return GL, sL, GR, sR
 
     def _layer_current(self, i: int, face: str) -> FloatArray:

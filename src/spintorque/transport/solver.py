@@ -6,8 +6,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
-from spintorque.stack import Lead, Stack
-from spintorque.transport.elements import series_shunt
+from spintorque.stack import Stack
+from spintorque.transport.elements import lead_terms, series_shunt
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
 from spintorque.transport.nodes import node_spaces
 from spintorque.transport.result import TransportResult
@@ -94,8 +94,8 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     Gs, Gt = series_shunt(G, ratio)
     p = np.array([layer.material.polarization for layer in stack.layers])
     sources = p[None, :, None] * m_layers
-    GL, sL = _lead_terms(stack.left)
-    GR, sR = _lead_terms(stack.right)
+    GL, sL = lead_terms(stack.left)
+    GR, sR = lead_terms(stack.right)
     if kernel not in ("auto", "general", "lines"):
         raise InputError("kernel", f"must be 'auto', 'general' or 'lines', got {kernel!r}")
     lines = bool(np.all(spaces.kind <= 1))
@@ -117,14 +117,3 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
         stack=stack, magnetization=m_layers, mu_unit=mu, delta_unit=delta, rank=rank,
         series=Gs, shunt=Gt,
     )
-
-
-def _lead_terms(lead: Lead) -> tuple[float, FloatArray]:
-    """Stiffness G [S/m²] and source p·m (per unit current) of a semi-infinite lead; 0 for a sink."""
-    if lead.material is None:
-        return 0.0, np.zeros(3)
-    G = lead.material.spin_conductance
-    s = np.zeros(3)
-    if lead.magnetization is not None:
-        s = lead.material.polarization * np.asarray(lead.magnetization)
-    return float(G), s
