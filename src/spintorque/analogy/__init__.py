@@ -7,6 +7,7 @@ stack) returning data; no plotting here.
 from spintorque.analogy.forces import RingForces, ring_forces
 from spintorque.analogy.hodograph import Hodograph, hodograph
 from spintorque.analogy.signchange import SignChange, explain, torque_zero_crossings
+from spintorque.analogy.signmap import sign_map, vary
 
 __all__ = [
     "Hodograph",
@@ -15,5 +16,7 @@ __all__ = [
     "explain",
     "hodograph",
     "ring_forces",
+    "sign_map",
     "torque_zero_crossings",
+    "vary",
 ]

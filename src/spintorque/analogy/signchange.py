@@ -23,7 +23,7 @@ from spintorque.errors import InputError
 from spintorque.geometry import cross
 from spintorque.materials import Ferromagnet
 from spintorque.stack import Stack
-from spintorque.transport import solve
+from spintorque.transport import efficiency_of, solve
 
 FloatArray = NDArray[np.float64]
 
@@ -75,8 +75,7 @@ def relative_configurations(stack: Stack, theta: FloatArray) -> FloatArray:
 
 
 def _g(stack: Stack, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
-    result = solve(stack.with_current_density(1.0), relative_configurations(stack, theta))
-    return result.efficiency["g1"], result.efficiency["g2"]
+    return efficiency_of(stack, relative_configurations(stack, theta))
 
 
 def _ring_positions(stack: Stack, i1: int, i2: int, p2: float) -> tuple[float, float]:

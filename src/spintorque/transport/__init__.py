@@ -4,8 +4,8 @@
 ferromagnet and returns g1(θ), g2(θ) in one vectorised call.
 """
 
-from spintorque.transport.efficiency import efficiency, rotated_magnetizations
+from spintorque.transport.efficiency import efficiency, efficiency_of, rotated_magnetizations
 from spintorque.transport.result import TransportResult
 from spintorque.transport.solver import solve
 
-__all__ = ["TransportResult", "efficiency", "rotated_magnetizations", "solve"]
+__all__ = ["TransportResult", "efficiency", "efficiency_of", "rotated_magnetizations", "solve"]

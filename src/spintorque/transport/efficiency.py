@@ -76,6 +76,29 @@ def _tilted(m_fixed: FloatArray, m_moved: FloatArray, delta: float) -> FloatArra
     return np.cos(delta) * m_moved + np.sin(delta) * perp
 
 
+def efficiency_of(stack: Stack, magnetizations: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """g1, g2 for a batch of ferromagnet directions (B, 2, 3), collinear limits included.
+
+    Where m1 ∥ m2 the value is the limit θ → 0 (or π): F2 is tilted by δ and δ/2 away from F1's
+    line and g is Richardson-extrapolated (module docstring).
+    """
+    mags = np.asarray(magnetizations, dtype=float)
+    if mags.ndim != 3 or mags.shape[1] != 2:
+        raise InputError("magnetizations", "need shape (B, 2, 3) for a two-ferromagnet stack")
+    g1, g2 = _g(stack, mags)
+    collinear = ~np.isfinite(g1) | ~np.isfinite(g2)
+    if np.any(collinear):
+        estimates = []
+        for step in (LIMIT_STEP, LIMIT_STEP / 2):
+            tilted = mags[collinear].copy()
+            tilted[:, 1] = _tilted(tilted[:, 0], tilted[:, 1], step)
+            estimates.append(_g(stack, tilted))
+        (a1, a2), (b1, b2) = estimates
+        g1[collinear] = (4.0 * b1 - a1) / 3.0
+        g2[collinear] = (4.0 * b2 - a2) / 3.0
+    return g1, g2
+
+
 def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
     """g1 and g2 of a two-ferromagnet stack as layer ``rotate`` turns through polar angles θ.
 
@@ -110,20 +133,8 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
         raise InputError("efficiency",
                          f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
     mags = rotated_magnetizations(stack, rotate, theta)
-    g1, g2 = _g(stack, mags)
+    g1, g2 = efficiency_of(stack, mags)
     m1, m2 = mags[:, 0], mags[:, 1]
-    collinear = ~np.isfinite(g1) | ~np.isfinite(g2)
-    if np.any(collinear):
-        moved = 1 if rotate == ferro[1] else 0
-        fixed = 1 - moved
-        estimates = []
-        for step in (LIMIT_STEP, LIMIT_STEP / 2):
-            tilted = mags[collinear].copy()
-            tilted[:, moved] = _tilted(tilted[:, fixed], tilted[:, moved], step)
-            estimates.append(_g(stack, tilted))
-        (a1, a2), (b1, b2) = estimates
-        g1[collinear] = (4.0 * b1 - a1) / 3.0
-        g2[collinear] = (4.0 * b2 - a2) / 3.0
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
     between = np.arctan2(np.linalg.norm(cross(m1, m2), axis=-1), np.sum(m1 * m2, axis=-1))
     attrs = {"units": "1"}
