@@ -21,7 +21,10 @@ demo: $(STAMP)
 	$(BIN)/spintorque efficiency examples/co_cu_py.toml --rotate F2 --angles 0:180:181 \
 		--plot out/efficiency.png --json > out/efficiency.json
 	$(BIN)/spintorque profile examples/co_cu_py.toml --plot out/profiles.png
-	@echo "wrote out/co_cu_py.json, out/co_cu_py.nc, out/efficiency.json, out/efficiency.png, out/profiles.png"
+	$(BIN)/spintorque hodograph examples/co_cu_py.toml -o out/hodograph.png
+	$(BIN)/spintorque explain examples/co_cu_py.toml
+	$(BIN)/spintorque explain examples/co_cu_py.toml --json > out/explain.json
+	@echo "wrote out/: co_cu_py.json, co_cu_py.nc, efficiency.json/.png, profiles.png, hodograph.png, explain.json"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples

@@ -104,3 +104,37 @@ def test_empty_stack_is_an_error(tmp_path):
 def test_efficiency_bad_arguments(args, word):
     proc = run("efficiency", str(EXAMPLE), *args)
     assert proc.returncode == 2 and word in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_explain_json_has_the_contract_keys():
+    proc = run("explain", str(EXAMPLE), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["layer_with_sign_change"] == "F2"
+    assert 0 < doc["zero_torque_angle_deg"] < 90
+    assert doc["g2_negative_above_p2_over_p1"] > 1 > doc["g1_negative_below_p2_over_p1"]
+    assert doc["p2_over_p1"] > doc["g2_negative_above_p2_over_p1"]
+
+
+def test_hodograph_and_signmap_write_figures(tmp_path):
+    figure = tmp_path / "h.svg"
+    proc = run("hodograph", str(EXAMPLE), "-o", str(figure))
+    assert proc.returncode == 0, proc.stderr
+    assert figure.read_text().lstrip().startswith("<?xml")
+    sign = tmp_path / "s.png"
+    proc = run("signmap", str(EXAMPLE), "--vary", "F2.thickness=1nm:8nm:8", "--angles",
+               "0:90:10", "-o", str(sign), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert len(doc["g2"]) == 8 and len(doc["g2"][0]) == 10
+    assert sign.stat().st_size > 0
+
+
+@pytest.mark.parametrize(("args", "word"), [
+    (["signmap", str(EXAMPLE), "--vary", "F2.thickness=1:8nm:8"], "missing unit"),
+    (["signmap", str(EXAMPLE), "--vary", "F2.color=1nm:8nm:8"], "PARAM"),
+    (["hodograph", str(EXAMPLE), "-o", "figure.gif"], ".png"),
+])
+def test_analogy_commands_reject_bad_arguments(args, word):
+    proc = run(*args)
+    assert proc.returncode == 2 and word in proc.stderr and "Traceback" not in proc.stderr
