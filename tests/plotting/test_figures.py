@@ -71,3 +71,11 @@ def test_sign_map_shades_where_g2_is_negative(result, tmp_path):
     ax.figure.savefig(tmp_path / "s.pdf")
     # the shaded region is exactly the negative set: g2 < 0 at small angles, > 0 past 90°
     assert (ds.g2.isel(theta=0) < 0).any() and (ds.g2.isel(theta=-1) > 0).all()
+
+
+def test_sign_map_over_p2_over_p1_uses_the_asymmetry_axis(result):
+    ds = sign_map(result.stack, "F2", "spin_asymmetry", np.linspace(0.05, 0.9, 10),
+                  np.radians(np.linspace(0, 90, 10)))
+    ax = plot_sign_map(ds)
+    assert ax.get_xlabel() == "p2/p1"
+    np.testing.assert_allclose(ds.p2_over_p1, np.linspace(0.05, 0.9, 10) / 0.46)

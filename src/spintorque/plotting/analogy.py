@@ -92,12 +92,14 @@ def plot_sign_map(ds: xr.Dataset, key: str = "g2", ax: Any = None) -> Any:
         _, ax = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
     value = ds["value"].values
     scale, unit = (1e9, "nm") if ds["value"].attrs.get("units") == "m" else (1.0, "")
+    label = ds["value"].attrs.get("long_name", "value")
+    if ds.attrs.get("parameter") == "spin_asymmetry":  # the seed's asymmetry axis, p2/p1
+        value, scale, label = ds["p2_over_p1"].values, 1.0, "p2/p1"
     theta = np.degrees(ds["theta"].values)
     negative = (ds[key].values < 0).astype(float)
     ax.contourf(value * scale, theta, negative.T, levels=[-0.5, 0.5, 1.5],
                 colors=["#ffffff", "#f2b8b8"])
     ax.contour(value * scale, theta, ds[key].values.T, levels=[0.0], colors="C3")
-    label = ds["value"].attrs.get("long_name", "value")
     ax.set_xlabel(f"{label} [{unit}]" if unit else label)
     ax.set_ylabel("θ between m1 and m2 [deg]")
     ax.set_title(f"{key} < 0 shaded", fontsize=10)
