@@ -1,0 +1,33 @@
+"""Closed forms shared by tests, docs and users: transport (seed 1) and thermal (seed 2)."""
+
+from spintorque.analytic.thermal import (
+    anisotropy_field,
+    brown_high_barrier_rate,
+    effective_barrier,
+    free_diffusion_rate,
+    low_barrier_rate,
+    sun_critical_current,
+    tau_N,
+)
+from spintorque.analytic.transport import (
+    Valve,
+    contact_spin_accumulation,
+    contact_spin_resistance_area,
+    coth,
+    csch,
+)
+
+__all__ = [
+    "Valve",
+    "anisotropy_field",
+    "brown_high_barrier_rate",
+    "contact_spin_accumulation",
+    "contact_spin_resistance_area",
+    "coth",
+    "csch",
+    "effective_barrier",
+    "free_diffusion_rate",
+    "low_barrier_rate",
+    "sun_critical_current",
+    "tau_N",
+]

@@ -1,0 +1,27 @@
+"""Thermally activated magnetization reversal under spin injection (THERMAL.md §3–5).
+
+:mod:`spintorque.thermal.axial` solves the axially symmetric Fokker–Planck equation in reduced
+units (sigma = KV/k_BT, h = H/H_K, i = I/I_c0; times in tau_N).
+"""
+
+from spintorque.thermal.axial import (
+    AxialModel,
+    galerkin_matrix,
+    integral_relaxation_time,
+    mean_first_passage_time,
+    smallest_eigenvalue,
+    spectrum,
+    stationary_density,
+    switching_probability,
+)
+
+__all__ = [
+    "AxialModel",
+    "galerkin_matrix",
+    "integral_relaxation_time",
+    "mean_first_passage_time",
+    "smallest_eigenvalue",
+    "spectrum",
+    "stationary_density",
+    "switching_probability",
+]
