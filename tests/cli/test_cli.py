@@ -138,3 +138,48 @@ def test_hodograph_and_signmap_write_figures(tmp_path):
 def test_analogy_commands_reject_bad_arguments(args, word):
     proc = run(*args)
     assert proc.returncode == 2 and word in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_escape_json_matches_the_library():
+    from spintorque.thermal import AxialModel, mean_first_passage_time, smallest_eigenvalue
+
+    proc = run("escape", "--sigma", "20", "--reduced-field", "0.1", "--current-ratio", "0.3",
+               "--alpha", "0.01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    model = AxialModel(20.0, 0.1, 0.3)
+    assert doc["lambda1_tau_N"] == pytest.approx(smallest_eigenvalue(model), rel=1e-14)
+    assert doc["mfpt_over_tau_N"] == pytest.approx(mean_first_passage_time(model), rel=1e-14)
+    assert doc["integral_relaxation_time_over_tau_N"] > 0
+
+
+@pytest.mark.parametrize(("args", "word"), [
+    (["escape", "--sigma", "-1"], "sigma"),
+    (["escape", "--sigma", "5", "--alpha", "0"], "--alpha"),
+])
+def test_escape_rejects_bad_parameters(args, word):
+    proc = run(*args)
+    assert proc.returncode == 2 and word in proc.stderr and "Traceback" not in proc.stderr
+
+
+MACROSPIN = ROOT / "examples" / "macrospin" / "thermal.toml"
+
+
+def test_dynamics_writes_an_ensemble_and_switching_reports_statistics(tmp_path):
+    import xarray as xr
+
+    out = tmp_path / "run.nc"
+    proc = run("dynamics", str(MACROSPIN), "--duration", "0.2ns", "--dt", "1ps",
+               "--trajectories", "3", "--seed", "7", "--save-every", "10ps", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    ds = xr.load_dataset(out)
+    assert ds.m.dims == ("trajectory", "time", "component") and ds.sizes["time"] == 21
+    assert ds.time.attrs.get("units") == "s"
+    np.testing.assert_allclose(np.linalg.norm(ds.m.values, axis=-1), 1.0, atol=1e-12)
+    proc = run("switching", str(MACROSPIN), "--current", "0 A/m^2", "--duration", "0.2ns",
+               "--trajectories", "4", "--seed", "7", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert 0 <= doc["switched_fraction"] <= 1 and doc["macrospin_steps_per_second"] > 0
+    bad = run("dynamics", str(MACROSPIN), "--duration", "1ns", "--dt", "1", "-o", str(out))
+    assert bad.returncode == 2 and "--dt" in bad.stderr

@@ -1,0 +1,20 @@
+"""Command line: ``spintorque solve | efficiency | profile | hodograph | explain | signmap |
+escape | dynamics | switching | materials``.
+
+The CLI only parses arguments, calls the public API and writes files. Bad input prints one line
+naming the file, field and allowed range and exits with status 2 (no traceback).
+"""
+
+from spintorque.cli import analogy, dynamics, thermal, transport
+from spintorque.cli.app import app
+
+COMMAND_MODULES = (transport, analogy, thermal, dynamics)
+"""Importing these registers their commands on :data:`app`."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["COMMAND_MODULES", "app", "main"]

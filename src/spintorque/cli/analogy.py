@@ -1,0 +1,130 @@
+"""Mechanical-analogy commands: hodograph, explain, signmap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from spintorque.cli.app import StackFile, app, console, friendly, parse_angles, savefig, use_agg
+from spintorque.errors import InputError
+
+
+@app.command()
+@friendly
+def hodograph(
+    stack_file: StackFile,
+    output: Annotated[Path, typer.Option("--output", "-o", help="figure file (png, svg, pdf)")],
+) -> None:
+    """Draw the folded mu_s and j_s hodographs with rods, rings, forces and jumps."""
+    from spintorque.analogy import hodograph as fold
+    from spintorque.analogy import ring_forces
+    from spintorque.stack import load_stack
+    from spintorque.transport import solve as solve_stack
+
+    if output.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InputError("--output", f"must end in .png, .svg or .pdf, got {output.name!r}")
+    stack = load_stack(stack_file)
+    result = solve_stack(stack)
+    use_agg()
+    from spintorque.plotting import plot_hodograph
+
+    axes = plot_hodograph(fold(result), ring_forces(result), names=list(stack.names))
+    savefig(axes[0].figure, output)
+    forces = ring_forces(result)
+    worst = max((ring.imbalance for ring in forces), default=0.0)
+    console.print(f"wrote {output}: {len(forces)} rings, worst force imbalance along a rod "
+                  f"{worst:.1e} (relative)")
+
+
+@app.command()
+@friendly
+def explain(
+    stack_file: StackFile,
+    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Which torque of a two-ferromagnet stack changes sign, at which angle, and why."""
+    from spintorque.analogy import explain as analyse
+    from spintorque.stack import load_stack
+
+    analysis = analyse(load_stack(stack_file))
+    if json_output:
+        print(json.dumps(analysis.to_json_dict()))
+        return
+    doc = analysis.to_json_dict()
+    console.print(f"[bold]{stack_file}[/bold]: ferromagnets {', '.join(doc['ferromagnets'])}")
+    console.print(f"torque that changes sign: {doc['layer_with_sign_change']}")
+    angle = doc["zero_torque_angle_deg"]
+    console.print(f"zero-torque angle: {'none' if angle is None else f'{angle:.6g} deg'}")
+    console.print(f"p2/p1 = {doc['p2_over_p1']}; at θ → 0 g2 < 0 above "
+                  f"{doc['g2_negative_above_p2_over_p1']}, g1 < 0 below "
+                  f"{doc['g1_negative_below_p2_over_p1']}")
+    console.print(doc["explanation"])
+
+
+def _vary_spec(spec: str) -> tuple[str, str, np.ndarray]:
+    """Parse NAME.PARAM=START:STOP:COUNT (units on START and STOP for lengths)."""
+    from spintorque.units import to_float, to_si
+
+    try:
+        target, rng = spec.split("=", 1)
+        layer, parameter = target.rsplit(".", 1)
+        start, stop, count = rng.split(":")
+        n = int(count)
+    except ValueError:
+        raise InputError("--vary", f"expected NAME.PARAM=START:STOP:COUNT, got {spec!r}") from None
+    if not 2 <= n <= 100_000:
+        raise InputError("--vary", f"COUNT must be between 2 and 1e5, got {n}")
+    if parameter in ("thickness", "spin_diffusion_length"):
+        lo, hi = to_si(start, "length", "--vary"), to_si(stop, "length", "--vary")
+        if lo <= 0 or hi <= 0:
+            raise InputError("--vary", f"lengths must be > 0, got {spec!r}")
+    elif parameter == "spin_asymmetry":
+        lo, hi = to_float(start, "--vary"), to_float(stop, "--vary")
+        if not (-1 < lo < 1 and -1 < hi < 1):
+            raise InputError("--vary", f"spin_asymmetry must lie in (-1, 1), got {spec!r}")
+    else:
+        raise InputError("--vary", "PARAM must be thickness, spin_diffusion_length or "
+                         f"spin_asymmetry, got {parameter!r}")
+    return layer, parameter, np.linspace(lo, hi, n)
+
+
+@app.command()
+@friendly
+def signmap(
+    stack_file: StackFile,
+    vary: Annotated[str, typer.Option("--vary", help="NAME.PARAM=START:STOP:COUNT, "
+                                      "e.g. F2.thickness=1nm:20nm:100")],
+    angles: Annotated[str, typer.Option("--angles", help="START:STOP:COUNT in degrees "
+                                        "(angle between m1 and m2)")] = "0:90:91",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="figure file")] = None,
+    key: Annotated[str, typer.Option("--efficiency", help="g1 or g2")] = "g2",
+    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Map where g1 or g2 is negative over (a layer parameter, θ)."""
+    from spintorque.analogy import sign_map
+    from spintorque.stack import load_stack
+
+    if key not in ("g1", "g2"):
+        raise InputError("--efficiency", f"must be g1 or g2, got {key!r}")
+    stack = load_stack(stack_file)
+    layer, parameter, values = _vary_spec(vary)
+    degrees = parse_angles(angles)
+    ds = sign_map(stack, layer, parameter, values, np.radians(degrees))
+    if output is not None:
+        use_agg()
+        from spintorque.plotting import plot_sign_map
+
+        ax = plot_sign_map(ds, key)
+        savefig(ax.figure, output)
+    if json_output:
+        print(json.dumps({"values": values.tolist(), "parameter": f"{layer}.{parameter}",
+                          "angles_deg": degrees.tolist(), "g1": ds.g1.values.tolist(),
+                          "g2": ds.g2.values.tolist(),
+                          "p2_over_p1": ds.p2_over_p1.values.tolist()}))
+    elif output is None:
+        negative = (ds[key].values < 0).mean()
+        console.print(f"{key} < 0 on {100 * negative:.3g}% of the map; use -o FILE to draw it")
