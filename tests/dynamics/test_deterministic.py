@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from spintorque.dynamics import analytic as an
+from spintorque.analytic import dynamics as an
 from spintorque.dynamics import integrate, run_stochastic
 from spintorque.errors import InputError
 from spintorque.magnet import Conditions, Demag, Macrospin, MacrospinModel, Slonczewski, Uniaxial, Zeeman

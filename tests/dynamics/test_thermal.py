@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from spintorque.analytic import dynamics as an
 from spintorque.constants import k_B
-from spintorque.dynamics import analytic as an
 from spintorque.dynamics import heun_step, run_stochastic, thermal_sigma
 from spintorque.magnet import Macrospin, MacrospinModel, Uniaxial, load_macrospin
 

@@ -1,7 +1,8 @@
-"""Closed forms shared by tests, docs and users: transport (seed 1) and thermal (seed 2)."""
+"""Closed forms shared by tests, docs and users: transport (seed 1), macrospin dynamics and
+thermal activation (seed 2). Submodules: ``transport``, ``dynamics``, ``thermal``."""
 
+from spintorque.analytic.dynamics import anisotropy_field, critical_current, switching_time
 from spintorque.analytic.thermal import (
-    anisotropy_field,
     brown_high_barrier_rate,
     effective_barrier,
     free_diffusion_rate,
@@ -24,10 +25,12 @@ __all__ = [
     "contact_spin_accumulation",
     "contact_spin_resistance_area",
     "coth",
+    "critical_current",
     "csch",
     "effective_barrier",
     "free_diffusion_rate",
     "low_barrier_rate",
     "sun_critical_current",
+    "switching_time",
     "tau_N",
 ]

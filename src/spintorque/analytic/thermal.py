@@ -11,7 +11,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from spintorque.constants import e, gamma0, hbar, k_B, mu0
+from spintorque.analytic.dynamics import critical_current
+from spintorque.constants import gamma0, k_B, mu0
 
 FloatArray = NDArray[np.float64]
 
@@ -22,11 +23,6 @@ def tau_N(Ms: float, volume: float, alpha: float, temperature: float) -> float:
     Ms [A/m], volume [m³], temperature [K]; alpha dimensionless (Brown 1963).
     """
     return (1.0 + alpha**2) * mu0 * Ms * volume / (2.0 * alpha * gamma0 * k_B * temperature)
-
-
-def anisotropy_field(K: float, Ms: float) -> float:
-    """H_K = 2K/(mu0 Ms) [A/m] for a uniaxial anisotropy K [J/m³]."""
-    return 2.0 * K / (mu0 * Ms)
 
 
 def free_diffusion_rate(n: ArrayLike) -> FloatArray:
@@ -60,9 +56,12 @@ def sun_critical_current(alpha: float, eta: float, Ms: float, volume: float, H_K
 
     .. math:: I_{c0} = \frac{2e}{\hbar}\frac{\alpha}{\eta}\,\mu_0 M_s V (H_K + H)
 
-    alpha: damping; eta: spin-torque efficiency; Ms [A/m]; volume [m³]; H_K, H [A/m].
+    alpha: damping; eta: Sun's spin-torque efficiency (torque (ħ/2e) I eta per volume... = P at
+    Λ = 1, i.e. twice mumax3's ε); Ms [A/m]; volume [m³]; H_K, H [A/m]. This is the current
+    density of :func:`spintorque.analytic.dynamics.critical_current` times the area: the
+    formula is linear in the thickness, so passing the volume gives the current.
     """
-    return 2.0 * e / hbar * alpha / eta * mu0 * Ms * volume * (H_K + H)
+    return critical_current(alpha, Ms, volume, eta / 2.0, H, H_K)
 
 
 def effective_barrier(sigma: ArrayLike, i: ArrayLike, h: float = 0.0) -> FloatArray:

@@ -3,7 +3,7 @@
 * :func:`llg_rate` — dm/dt of the explicit Landau–Lifshitz–Gilbert–Slonczewski equation.
 * :func:`integrate` — deterministic adaptive integration (scipy ``solve_ivp``) with switching events.
 * :func:`run_stochastic` — Heun/Stratonovich stochastic LLG for an ensemble (compiled, parallel).
-* :mod:`spintorque.dynamics.analytic` — closed forms used by the tests and the docs.
+* :mod:`spintorque.analytic.dynamics` — closed forms used by the tests and the docs.
 
 Equations, units and signs: ``docs/dynamics.md``.
 """
