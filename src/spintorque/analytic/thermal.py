@@ -56,8 +56,8 @@ def sun_critical_current(alpha: float, eta: float, Ms: float, volume: float, H_K
 
     .. math:: I_{c0} = \frac{2e}{\hbar}\frac{\alpha}{\eta}\,\mu_0 M_s V (H_K + H)
 
-    alpha: damping; eta: Sun's spin-torque efficiency (torque (ħ/2e) I eta per volume... = P at
-    Λ = 1, i.e. twice mumax3's ε); Ms [A/m]; volume [m³]; H_K, H [A/m]. This is the current
+    alpha: damping; eta: Sun's spin-torque efficiency (= P at Λ = 1, twice mumax3's ε);
+    Ms [A/m]; volume [m³]; H_K, H [A/m]. This is the current
     density of :func:`spintorque.analytic.dynamics.critical_current` times the area: the
     formula is linear in the thickness, so passing the volume gives the current.
     """
