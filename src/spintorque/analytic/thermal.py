@@ -64,12 +64,15 @@ def sun_critical_current(alpha: float, eta: float, Ms: float, volume: float, H_K
     return critical_current(alpha, Ms, volume, eta / 2.0, H, H_K)
 
 
-def effective_barrier(sigma: ArrayLike, i: ArrayLike, h: float = 0.0) -> FloatArray:
-    """Effective barrier [k_B T] of the well m_z = +1 under current: sigma (1 + h)² (1 − i)².
+def effective_barrier(sigma: ArrayLike, i: ArrayLike, h: float = 0.0,
+                      nu: float = 0.0) -> FloatArray:
+    """Effective barrier [k_B T] of the well m_z = +1 under current.
 
-    Collinear polariser along the easy axis, i = I/I_c0(h) < 1 (Taniguchi–Imamura; Butler et
-    al.): the damping-like torque acts as an extra longitudinal field through the damping.
+    sigma (1 + h)² (1 − i)² / (1 + nu i): collinear polariser along the easy axis, i = I/I_c0(h)
+    < 1 (Taniguchi–Imamura; Butler et al.): the damping-like torque acts as an extra
+    longitudinal field through the damping; the spin-injection diffusion nu of the mesoscopic
+    model (after Wegrowe et al.) raises the effective temperature by 1 + nu i.
     """
     s = np.asarray(sigma, dtype=float)
     i = np.asarray(i, dtype=float)
-    return np.asarray(s * (1 + h) ** 2 * (1 - i) ** 2)
+    return np.asarray(s * (1 + h) ** 2 * (1 - i) ** 2 / (1 + nu * i))

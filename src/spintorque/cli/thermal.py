@@ -20,6 +20,8 @@ def escape(
                                                  help="h = H / H_K along the easy axis")] = 0.0,
     current_ratio: Annotated[float, typer.Option("--current-ratio", help="i = I / I_c0(h); "
                                                  "i > 0 destabilises m_z = +1")] = 0.0,
+    nu: Annotated[float, typer.Option("--nu", help="spin-injection diffusion: D_T -> D_T (1 + nu i)"
+                                      )] = 0.0,
     alpha: Annotated[float | None, typer.Option(
         "--alpha", help="damping (times are in tau_N, which absorbs it)")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -35,14 +37,14 @@ def escape(
 
     if alpha is not None and not (math.isfinite(alpha) and alpha > 0):
         raise InputError("--alpha", f"must be > 0, got {alpha!r}")
-    model = AxialModel(sigma, reduced_field, current_ratio)
+    model = AxialModel(sigma, reduced_field, current_ratio, nu)
     doc = {
         "sigma": sigma, "reduced_field": reduced_field, "current_ratio": current_ratio,
-        "alpha": alpha,
+        "nu": nu, "alpha": alpha,
         "lambda1_tau_N": smallest_eigenvalue(model),
         "integral_relaxation_time_over_tau_N": integral_relaxation_time(model),
         "mfpt_over_tau_N": mean_first_passage_time(model, 1.0, 0.0),
-        "effective_barrier_kT": float(effective_barrier(sigma, current_ratio, reduced_field)),
+        "effective_barrier_kT": float(effective_barrier(sigma, current_ratio, reduced_field, nu)),
         "brown_lambda1_tau_N": float(brown_high_barrier_rate(sigma, reduced_field))
         if abs(reduced_field) < 1 else None,
         "units": "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N",

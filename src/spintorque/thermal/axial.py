@@ -60,23 +60,46 @@ class AxialModel:
         Longitudinal field H / H_K (along +z).
     i : float
         Current I / I_c0(h) for a collinear polariser; i > 0 destabilises m_z = +1.
+    nu : float
+        Spin-injection diffusion coefficient of the mesoscopic spin-injection model (after
+        Wegrowe et al.; THERMAL.md §4): the thermal diffusion D_T becomes D_T (1 + nu i), an
+        effective temperature. Default 0 (standard stochastic LLG).
     """
 
     sigma: float
     h: float = 0.0
     i: float = 0.0
+    nu: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("sigma", "h", "i"):
+        for name in ("sigma", "h", "i", "nu"):
             value = getattr(self, name)
             if not math.isfinite(value):
                 raise InputError(name, f"must be finite, got {value!r}")
         if self.sigma < 0:
             raise InputError("sigma", f"must be >= 0 (K V / k_B T), got {self.sigma!r}")
+        if self.diffusion <= 0:
+            raise InputError("nu", f"need 1 + nu·i > 0 (a positive diffusion), got {self.diffusion!r}")
         span = self.sigma + abs(self.b)
         if span > MAX_EXPONENT / 2:
             raise InputError("sigma", f"sigma + |b| must be <= {MAX_EXPONENT / 2:g} "
                              f"(exp(U) would overflow), got {span:.4g}")
+
+    @property
+    def diffusion(self) -> float:
+        """Diffusion factor 1 + nu·i multiplying the thermal diffusion (1 without injection)."""
+        return 1.0 + self.nu * self.i
+
+    def equivalent(self) -> tuple[AxialModel, float]:
+        """The nu = 0 model with the same dynamics in time units tau_N/(1 + nu i).
+
+        2 tau_N ∂W/∂t = D ∂_z[(1 − z²)(∂_z W + W ∂_z U/D)] with D = 1 + nu i: the potential is
+        divided by D (an effective temperature) and every rate multiplied by D.
+        """
+        D = self.diffusion
+        if self.nu == 0.0 or self.sigma == 0.0:
+            return AxialModel(self.sigma / D, self.h, self.i), D
+        return AxialModel(self.sigma / D, self.b / (2.0 * self.sigma), 0.0), D
 
     @property
     def b(self) -> float:
@@ -127,6 +150,9 @@ def mean_first_passage_time(model: AxialModel, start: float = 1.0, target: float
     """
     if not (-1.0 <= start <= 1.0 and -1.0 < target < 1.0) or start == target:
         raise InputError("start/target", "need -1 < target < 1, -1 <= start <= 1, start != target")
+    if model.nu != 0.0:
+        equivalent, D = model.equivalent()
+        return mean_first_passage_time(equivalent, start, target) / D
     if target > start:
         return mean_first_passage_time(_mirror(model), -start, -target)
     n = model.resolution
@@ -235,6 +261,9 @@ def smallest_eigenvalue(model: AxialModel, cells: int = EIGEN_CELLS, tol: float 
     λ1 (~e^{−sigma}) keeps its relative accuracy, and a Markov chain has no spurious modes. The
     O(h²) discretisation error is removed by Richardson extrapolation between cells/2 and cells.
     """
+    if model.nu != 0.0:
+        equivalent, D = model.equivalent()
+        return D * smallest_eigenvalue(equivalent, cells, tol, max_iter)
     coarse = _chain_rate(model, cells // 2, tol, max_iter)
     fine = _chain_rate(model, cells, tol, max_iter)
     return (4.0 * fine - coarse) / 3.0
@@ -248,6 +277,9 @@ def integral_relaxation_time(model: AxialModel) -> float:
 
     with Z = ∫e^{−U}, χ = ⟨z²⟩ − ⟨z⟩² (the area under the normalised correlation function).
     """
+    if model.nu != 0.0:
+        equivalent, D = model.equivalent()
+        return integral_relaxation_time(equivalent) / D
     n = model.resolution
     z, up, down, span = _grid(model)
     w = weights(n)
@@ -262,7 +294,9 @@ def integral_relaxation_time(model: AxialModel) -> float:
 
 
 def stationary_density(model: AxialModel, z: ArrayLike) -> FloatArray:
-    """Normalised stationary W(z) ∝ exp(−U(z)) on [−1, 1]."""
+    """Normalised stationary W(z) ∝ exp(−U(z)/(1 + nu i)) on [−1, 1]."""
+    if model.nu != 0.0:
+        return stationary_density(model.equivalent()[0], z)
     n = model.resolution
     grid, _, down, _ = _grid(model)
     lo = float(model.potential(grid).min())
@@ -279,11 +313,12 @@ def galerkin_matrix(model: AxialModel, size: int = 80) -> FloatArray:
     """
     x, w = leg.leggauss(size + 4)
     Uprime = -2.0 * model.sigma * x - model.b
+    D = model.diffusion
     eye = np.eye(size)
     P = leg.legvander(x, size - 1)  # P_n(x_k)
     dP = np.stack([leg.legval(x, leg.legder(eye[n])) for n in range(size)], axis=1)
-    # flux of P_n: F_n = (1 − z²)(P_n' + U' P_n); ∫ P_m ∂F_n = −∫ P_m' F_n (F_n vanishes at ±1)
-    flux = (1 - x * x)[:, None] * (dP + Uprime[:, None] * P)
+    # flux of P_n: F_n = (1 − z²)(D P_n' + U' P_n); ∫ P_m ∂F_n = −∫ P_m' F_n (F_n = 0 at ±1)
+    flux = (1 - x * x)[:, None] * (D * dP + Uprime[:, None] * P)
     norm = (2 * np.arange(size) + 1) / 2
     return np.asarray(-norm[:, None] * (dP.T @ (w[:, None] * flux)))
 
