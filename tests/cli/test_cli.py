@@ -183,3 +183,19 @@ def test_dynamics_writes_an_ensemble_and_switching_reports_statistics(tmp_path):
     assert 0 <= doc["switched_fraction"] <= 1 and doc["macrospin_steps_per_second"] > 0
     bad = run("dynamics", str(MACROSPIN), "--duration", "1ns", "--dt", "1", "-o", str(out))
     assert bad.returncode == 2 and "--dt" in bad.stderr
+
+
+def test_escape_from_a_macrospin_file_is_in_seconds():
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal import mean_first_passage_time
+    from spintorque.thermal.physical import axial_reduction
+
+    proc = run("escape", str(MACROSPIN), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    reduction = axial_reduction(*vars(load_macrospin(MACROSPIN)).values())
+    assert doc["mfpt"] == pytest.approx(
+        mean_first_passage_time(reduction.model) * reduction.tau_N, rel=1e-14)
+    assert doc["units"]["mfpt"] == "s" and doc["sigma"] == pytest.approx(3.0, rel=1e-4)
+    both = run("escape", str(MACROSPIN), "--sigma", "3")
+    assert both.returncode == 2 and "either" in both.stderr

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -15,7 +16,10 @@ from spintorque.errors import InputError
 @app.command()
 @friendly
 def escape(
-    sigma: Annotated[float, typer.Option("--sigma", help="barrier parameter K V / k_B T")],
+    magnet_file: Annotated[Path | None, typer.Argument(
+        help="macrospin TOML (physical units; else give --sigma)", show_default=False)] = None,
+    sigma: Annotated[float | None, typer.Option("--sigma",
+                                                help="barrier parameter K V / k_B T")] = None,
     reduced_field: Annotated[float, typer.Option("--reduced-field",
                                                  help="h = H / H_K along the easy axis")] = 0.0,
     current_ratio: Annotated[float, typer.Option("--current-ratio", help="i = I / I_c0(h); "
@@ -26,7 +30,11 @@ def escape(
         "--alpha", help="damping (times are in tau_N, which absorbs it)")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Escape rate, relaxation time and first-passage time of an axially symmetric macrospin."""
+    """Escape rate, relaxation time and first-passage time of an axially symmetric macrospin.
+
+    Either reduced units (--sigma, --reduced-field, --current-ratio; times in tau_N) or a
+    macrospin file (times in seconds, rates in 1/s).
+    """
     from spintorque.analytic import brown_high_barrier_rate, effective_barrier
     from spintorque.thermal import (
         AxialModel,
@@ -37,6 +45,12 @@ def escape(
 
     if alpha is not None and not (math.isfinite(alpha) and alpha > 0):
         raise InputError("--alpha", f"must be > 0, got {alpha!r}")
+    if (magnet_file is None) == (sigma is None):
+        raise InputError("escape", "give either a macrospin file or --sigma (reduced units)")
+    if magnet_file is not None:
+        _escape_physical(magnet_file, nu, json_output)
+        return
+    assert sigma is not None
     model = AxialModel(sigma, reduced_field, current_ratio, nu)
     doc = {
         "sigma": sigma, "reduced_field": reduced_field, "current_ratio": current_ratio,
@@ -56,3 +70,34 @@ def escape(
     console.print(f"λ1·tau_N = {doc['lambda1_tau_N']:.10g}  (Brown: {doc['brown_lambda1_tau_N']})")
     console.print(f"integral relaxation time = {doc['integral_relaxation_time_over_tau_N']:.10g} tau_N")
     console.print(f"mean first-passage time m_z = +1 → 0: {doc['mfpt_over_tau_N']:.10g} tau_N")
+
+
+def _escape_physical(path: Path, nu: float, json_output: bool) -> None:
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal import (
+        integral_relaxation_time,
+        mean_first_passage_time,
+        smallest_eigenvalue,
+    )
+    from spintorque.thermal.physical import axial_reduction
+
+    run = load_macrospin(path)
+    reduction = axial_reduction(run.model, run.conditions, nu)
+    model, tau = reduction.model, reduction.tau_N
+    doc: dict[str, Any] = {
+        "sigma": model.sigma, "reduced_field": model.h, "current_ratio": model.i, "nu": nu,
+        "tau_N": tau, "anisotropy_field": reduction.anisotropy_field,
+        "critical_current_density": reduction.critical_current_density,
+        "lambda1": smallest_eigenvalue(model) / tau,
+        "integral_relaxation_time": integral_relaxation_time(model) * tau,
+        "mfpt": mean_first_passage_time(model, 1.0, 0.0) * tau,
+        "units": {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s",
+                  "anisotropy_field": "A/m", "critical_current_density": "A/m^2"},
+    }
+    if json_output:
+        print(json.dumps(doc))
+        return
+    console.print(f"{path}: sigma = {model.sigma:.6g}, h = {model.h:.4g}, i = {model.i:.4g}, "
+                  f"tau_N = {tau:.4g} s")
+    console.print(f"escape rate λ1 = {doc['lambda1']:.6g} 1/s; mean first-passage time to the "
+                  f"equator {doc['mfpt']:.6g} s")
