@@ -199,3 +199,17 @@ def test_escape_from_a_macrospin_file_is_in_seconds():
     assert doc["units"]["mfpt"] == "s" and doc["sigma"] == pytest.approx(3.0, rel=1e-4)
     both = run("escape", str(MACROSPIN), "--sigma", "3")
     assert both.returncode == 2 and "either" in both.stderr
+
+
+def test_fit_activation_reports_the_supported_law_and_draws_the_fit(tmp_path):
+    data = ROOT / "examples" / "activation" / "solver_dwell_times.csv"
+    figure = tmp_path / "fit.png"
+    proc = run("fit-activation", str(data), "--law", "all", "-o", str(figure), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["best_law"] == "quadratic" and doc["supported"]
+    assert set(doc["fits"]) == {"linear", "quadratic", "temperature"}
+    assert doc["fits"]["linear"]["tau0_fixed"] is True
+    assert figure.stat().st_size > 0
+    bad = run("fit-activation", str(data), "--law", "cubic")
+    assert bad.returncode == 2 and "--law" in bad.stderr

@@ -79,3 +79,19 @@ def test_sign_map_over_p2_over_p1_uses_the_asymmetry_axis(result):
     ax = plot_sign_map(ds)
     assert ax.get_xlabel() == "p2/p1"
     np.testing.assert_allclose(ds.p2_over_p1, np.linspace(0.05, 0.9, 10) / 0.46)
+
+
+def test_activation_figure_draws_data_and_each_fitted_law():
+    from spintorque.plotting import plot_activation
+    from spintorque.thermal.fits import LAWS, ActivationData, fit_activation
+
+    current = np.linspace(0, 0.8e-3, 12)
+    tau = 1e-9 * np.exp(LAWS["quadratic"](current, 40.0, 1e-3))
+    data = ActivationData(current, tau, 0.05 * tau)
+    fits = [fit_activation(data, law) for law in LAWS]
+    ax = plot_activation(data, fits)
+    assert len(ax.lines) >= 3
+    quadratic = next(line for line in ax.lines if line.get_label().startswith("quadratic"))
+    x = quadratic.get_xdata()
+    np.testing.assert_allclose(quadratic.get_ydata(), fits[1].lifetime(x), rtol=1e-12)
+    assert ax.get_yscale() == "log"

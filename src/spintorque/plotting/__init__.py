@@ -1,6 +1,13 @@
 """Figures. matplotlib is imported lazily, inside each function; each takes results, returns Axes."""
 
 from spintorque.plotting.analogy import plot_hodograph, plot_sign_map
+from spintorque.plotting.thermal import plot_activation
 from spintorque.plotting.transport import plot_efficiency, plot_profiles
 
-__all__ = ["plot_efficiency", "plot_hodograph", "plot_profiles", "plot_sign_map"]
+__all__ = [
+    "plot_activation",
+    "plot_efficiency",
+    "plot_hodograph",
+    "plot_profiles",
+    "plot_sign_map",
+]
