@@ -5,10 +5,12 @@ from spintorque.analytic.dynamics import anisotropy_field, critical_current, swi
 from spintorque.analytic.thermal import (
     brown_high_barrier_rate,
     effective_barrier,
+    fmr_linewidth,
     free_diffusion_rate,
     low_barrier_rate,
     sun_critical_current,
     tau_N,
+    transverse_variance,
 )
 from spintorque.analytic.transport import (
     Valve,
@@ -28,9 +30,11 @@ __all__ = [
     "critical_current",
     "csch",
     "effective_barrier",
+    "fmr_linewidth",
     "free_diffusion_rate",
     "low_barrier_rate",
     "sun_critical_current",
     "switching_time",
     "tau_N",
+    "transverse_variance",
 ]
