@@ -1,0 +1,100 @@
+"""Analysis of magnetization trajectories: switching statistics, telegraph dwell times,
+precession frequency and amplitude, steady-state angle. Inputs are the Datasets of
+:func:`spintorque.dynamics.run_stochastic` / :func:`spintorque.dynamics.integrate` (time in s)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike, NDArray
+
+from spintorque.errors import InputError
+
+FloatArray = NDArray[np.float64]
+
+
+def switching_probability(ds: xr.Dataset) -> xr.DataArray:
+    """Fraction of the ensemble that has switched (m_z changed sign) by each stored time."""
+    times = ds["switching_time"].values
+    t = ds["time"].values
+    switched = np.isfinite(times)[:, None] & (times[:, None] <= t[None, :])
+    return xr.DataArray(switched.mean(axis=0), coords={"time": ds["time"]}, dims="time",
+                        attrs={"units": "1", "long_name": "switching probability"})
+
+
+def dwell_times(signal: ArrayLike, time: ArrayLike, threshold: float = 0.5) -> dict[str, FloatArray]:
+    """Dwell times [s] of a two-level (telegraph) signal, with hysteresis (a Schmitt trigger).
+
+    A state ``up`` starts when the signal first rises above +threshold and ends when it next
+    falls below −threshold (and conversely for ``down``), so noise near zero is not counted as
+    switching. The first, incomplete dwell is discarded; so is the last.
+
+    Returns
+    -------
+    dict with arrays ``up`` and ``down`` of completed dwell times [s].
+    """
+    x = np.asarray(signal, dtype=float)
+    t = np.asarray(time, dtype=float)
+    if x.shape != t.shape or x.ndim != 1:
+        raise InputError("signal", "signal and time must be 1D arrays of the same length")
+    if not 0 < threshold < 1:
+        raise InputError("threshold", f"must lie in (0, 1), got {threshold!r}")
+    state, since = 0, None
+    out: dict[str, list[float]] = {"up": [], "down": []}
+    for value, now in zip(x, t, strict=True):
+        new = 1 if value > threshold else -1 if value < -threshold else state
+        if new != state:
+            if since is not None:
+                out["up" if state > 0 else "down"].append(now - since)
+            # the state found at the start of the record began at an unknown time
+            since = now if state != 0 else None
+            state = new
+    return {key: np.asarray(values) for key, values in out.items()}
+
+
+@dataclass(frozen=True)
+class Precession:
+    """Steady precession of one trajectory: frequency [Hz] and amplitude of m_x, m_y (unitless)."""
+
+    frequency: float
+    amplitude: float
+
+
+def precession(ds: xr.Dataset, trajectory: int = 0, skip: float = 0.5) -> Precession:
+    """Frequency (FFT peak, refined by parabolic interpolation) and amplitude (RMS·√2 of the
+    in-plane components) of the last ``1 − skip`` of a trajectory; uniform time steps needed."""
+    m = ds["m"].isel(trajectory=trajectory).values
+    t = ds["time"].values
+    keep = t >= t[0] + skip * (t[-1] - t[0])
+    t, m = t[keep], m[keep]
+    if t.size < 16:
+        raise InputError("ds", "too few samples in the analysed window (need >= 16)")
+    dt = np.diff(t)
+    if not np.allclose(dt, dt[0], rtol=1e-9):
+        raise InputError("ds", "precession analysis needs equally spaced samples")
+    signal = (m[:, 0] - m[:, 0].mean()) + 1j * (m[:, 1] - m[:, 1].mean())
+    window = np.hanning(signal.size)
+    spectrum = np.abs(np.fft.fft(signal * window))
+    freqs = np.fft.fftfreq(signal.size, dt[0])
+    k = int(np.argmax(spectrum))
+    a, b, c = spectrum[k - 1], spectrum[k], spectrum[(k + 1) % spectrum.size]
+    shift = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) != 0 else 0.0
+    frequency = (k + shift) * (freqs[1] - freqs[0])
+    if freqs[k] < 0:
+        frequency = (k - signal.size + shift) * (freqs[1] - freqs[0])
+    amplitude = float(np.sqrt(np.mean(np.abs(signal) ** 2)))
+    return Precession(float(frequency), amplitude)
+
+
+def steady_state_angle(ds: xr.Dataset, axis: ArrayLike = (0.0, 0.0, 1.0),
+                       skip: float = 0.5) -> xr.DataArray:
+    """Mean angle [rad] between m and ``axis`` over the last ``1 − skip`` of each trajectory."""
+    u = np.asarray(axis, dtype=float)
+    u = u / np.linalg.norm(u)
+    t = ds["time"].values
+    keep = t >= t[0] + skip * (t[-1] - t[0])
+    cosine = np.clip(ds["m"].values[:, keep, :] @ u, -1.0, 1.0)
+    return xr.DataArray(np.arccos(cosine).mean(axis=1), dims="trajectory",
+                        attrs={"units": "rad", "long_name": "steady-state angle"})
