@@ -21,3 +21,10 @@ def test_thermal_benchmark_runs_in_quick_mode():
                           capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "λ1 at sigma = 60" in proc.stdout
+
+
+def test_dynamics_benchmark_runs_in_quick_mode():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dynamics.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "macrospin-steps/s" in proc.stdout

@@ -43,6 +43,8 @@ the operations written here. Known zeros are skipped (entries of Q, the Slonczew
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from llvmlite import ir
@@ -96,26 +98,28 @@ _Z0, _Z1 = 18, 19  # m_z before and after that step
 _ROWS = 20
 
 
-@intrinsic
-def _sqrt(typingctx, x):  # type: ignore[no-untyped-def]  # compiled
+def _sqrt_intrinsic(typingctx, x):  # compiled
     """IEEE square root as the LLVM intrinsic (vectorisable; numba's math.sqrt calls libm)."""
     if x != types.float64:
         return None
 
-    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, signature, args):
         return builder.call(builder.module.declare_intrinsic("llvm.sqrt", [ir.DoubleType()]), args)
 
     return types.float64(types.float64), codegen
 
 
+_sqrt = cast(Callable[[float], float], intrinsic(_sqrt_intrinsic))
+
+
 @njit(cache=True, inline="always")
 def _as_float(bits: np.uint64) -> float:  # compiled
-    return np.uint64(bits).view(np.float64)  # type: ignore[no-any-return]
+    return np.uint64(bits).view(np.float64)
 
 
 @njit(cache=True, inline="always")
 def _as_bits(x: float) -> np.uint64:  # compiled
-    return np.float64(x).view(np.uint64)  # type: ignore[no-any-return]
+    return np.float64(x).view(np.uint64)
 
 
 @njit(cache=True, inline="always")
@@ -268,78 +272,100 @@ def _thermal_mixed(v: np.ndarray, st: np.ndarray, sigma: float) -> None:  # comp
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _field_rate(v: np.ndarray, m: int, out: int, Q: np.ndarray, qmask: np.ndarray, hx: float, hy: float,
-                hz: float, g: float, alpha: float) -> None:  # compiled
-    """Rows out..out+2 ← −g [m×H + alpha m×(m×H)], H = Q m + (hx, hy, hz) + H_th, m = rows m..m+2."""
-    q00, q01, q02, q10, q11, q12, q20, q21, q22 = (Q[0, 0], Q[0, 1], Q[0, 2], Q[1, 0], Q[1, 1], Q[1, 2],
-                                                   Q[2, 0], Q[2, 1], Q[2, 2])
-    if qmask[0]:  # Q diagonal: skip the zeros
-        for i in range(LANES):
-            mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-            Hx = q00 * mx + hx + v[_TX, i]
-            Hy = q11 * my + hy + v[_TY, i]
-            Hz = q22 * mz + hz + v[_TZ, i]
-            cx = my * Hz - mz * Hy
-            cy = mz * Hx - mx * Hz
-            cz = mx * Hy - my * Hx
-            v[out, i] = -g * (cx + alpha * (my * cz - mz * cy))
-            v[out + 1, i] = -g * (cy + alpha * (mz * cx - mx * cz))
-            v[out + 2, i] = -g * (cz + alpha * (mx * cy - my * cx))
-    else:
-        for i in range(LANES):
-            mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-            Hx = q00 * mx + q01 * my + q02 * mz + hx + v[_TX, i]
-            Hy = q10 * mx + q11 * my + q12 * mz + hy + v[_TY, i]
-            Hz = q20 * mx + q21 * my + q22 * mz + hz + v[_TZ, i]
-            cx = my * Hz - mz * Hy
-            cy = mz * Hx - mx * Hz
-            cz = mx * Hy - my * Hx
-            v[out, i] = -g * (cx + alpha * (my * cz - mz * cy))
-            v[out + 1, i] = -g * (cy + alpha * (mz * cx - mx * cz))
-            v[out + 2, i] = -g * (cz + alpha * (mx * cy - my * cx))
+def _field(mx: float, my: float, mz: float, tx: float, ty: float, tz: float, hx: float, hy: float,
+           hz: float, q: tuple[float, ...], diag: bool) -> tuple[float, float, float]:  # compiled
+    """H = Q m + (hx, hy, hz) + H_th; with ``diag`` the zero off-diagonal entries are skipped."""
+    if diag:
+        return q[0] * mx + hx + tx, q[4] * my + hy + ty, q[8] * mz + hz + tz
+    return (q[0] * mx + q[1] * my + q[2] * mz + hx + tx, q[3] * mx + q[4] * my + q[5] * mz + hy + ty,
+            q[6] * mx + q[7] * my + q[8] * mz + hz + tz)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _add_torque(v: np.ndarray, m: int, out: int, J: float, alpha: float, stt: float, sp: np.ndarray,
-                sc: np.ndarray) -> None:  # compiled
-    """Rows out..out+2 += the Slonczewski terms at current J for m = rows m..m+2."""
-    if J == 0.0:
-        return
-    pre = stt * J
-    for s in range(sp.shape[0]):
-        px, py, pz = sp[s, 0], sp[s, 1], sp[s, 2]
-        epp = sc[s, 3]
-        if sc[s, 2] == 0.0:  # Lambda = 1: ε does not depend on m
-            eps = sc[s, 0] / sc[s, 1]
-            a = pre * (eps - alpha * epp)
-            f = pre * (epp - alpha * eps)
-            for i in range(LANES):
-                mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-                qx = py * mz - pz * my  # p × m
-                qy = pz * mx - px * mz
-                qz = px * my - py * mx
-                v[out, i] += a * (my * qz - mz * qy) + f * qx
-                v[out + 1, i] += a * (mz * qx - mx * qz) + f * qy
-                v[out + 2, i] += a * (mx * qy - my * qx) + f * qz
-        else:
-            c0, c1, c2 = sc[s, 0], sc[s, 1], sc[s, 2]
-            for i in range(LANES):
-                mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-                eps = c0 / (c1 + c2 * (mx * px + my * py + mz * pz))
-                a = pre * (eps - alpha * epp)
-                f = pre * (epp - alpha * eps)
-                qx = py * mz - pz * my
-                qy = pz * mx - px * mz
-                qz = px * my - py * mx
-                v[out, i] += a * (my * qz - mz * qy) + f * qx
-                v[out + 1, i] += a * (mz * qx - mx * qz) + f * qy
-                v[out + 2, i] += a * (mx * qy - my * qx) + f * qz
+def _llg(mx: float, my: float, mz: float, Hx: float, Hy: float, Hz: float, g: float,
+         alpha: float) -> tuple[float, float, float]:  # compiled
+    """−g [m×H + alpha m×(m×H)]."""
+    cx = my * Hz - mz * Hy
+    cy = mz * Hx - mx * Hz
+    cz = mx * Hy - my * Hx
+    return (-g * (cx + alpha * (my * cz - mz * cy)), -g * (cy + alpha * (mz * cx - mx * cz)),
+            -g * (cz + alpha * (mx * cy - my * cx)))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _coefficients(mx: float, my: float, mz: float, pre: float, c: tuple[float, ...],
+                  alpha: float) -> tuple[float, float]:  # compiled
+    """Slonczewski (a, f) = pre (ε − alpha ε', ε' − alpha ε), ε = c0/(c1 + c2 m·p).
+
+    c = (c0, c1, c2, ε', px, py, pz).
+    """
+    eps = c[0] / (c[1] + c[2] * (mx * c[4] + my * c[5] + mz * c[6]))
+    return pre * (eps - alpha * c[3]), pre * (c[3] - alpha * eps)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _torque(mx: float, my: float, mz: float, dx: float, dy: float, dz: float, a: float, f: float,
+            c: tuple[float, ...]) -> tuple[float, float, float]:  # compiled
+    """d + a m×(p×m) + f p×m, p = (c4, c5, c6)."""
+    px, py, pz = c[4], c[5], c[6]
+    qx = py * mz - pz * my  # p × m
+    qy = pz * mx - px * mz
+    qz = px * my - py * mx
+    return (dx + (a * (my * qz - mz * qy) + f * qx), dy + (a * (mz * qx - mx * qz) + f * qy),
+            dz + (a * (mx * qy - my * qx) + f * qz))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _finish(v: np.ndarray, i: int, mx: float, my: float, mz: float, nx: float, ny: float, nz: float,
+            step: float) -> None:  # compiled
+    """Normalise the new m of lane i, note a first sign change of m_z, store it."""
+    inv = 1.0 / _sqrt(nx * nx + ny * ny + nz * nz)
+    nx, ny, nz = nx * inv, ny * inv, nz * inv
+    if math.isnan(v[_KCROSS, i]) and v[_SIGN0, i] * nz < 0.0:
+        v[_KCROSS, i] = step
+        v[_Z0, i] = mz
+        v[_Z1, i] = nz
+    v[_MX, i] = nx
+    v[_MY, i] = ny
+    v[_MZ, i] = nz
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _rate_rows(v: np.ndarray, m: int, out: int, q: tuple[float, ...], h: tuple[float, float, float],
+               g: float, alpha: float, diag: bool) -> None:  # compiled
+    """Rows out..out+2 ← −g [m×H + alpha m×(m×H)] for m = rows m..m+2 (general path)."""
+    for i in range(LANES):
+        mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
+        Hx, Hy, Hz = _field(mx, my, mz, v[_TX, i], v[_TY, i], v[_TZ, i], h[0], h[1], h[2], q, diag)
+        v[out, i], v[out + 1, i], v[out + 2, i] = _llg(mx, my, mz, Hx, Hy, Hz, g, alpha)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _torque_rows(v: np.ndarray, m: int, out: int, pre: float, c: tuple[float, ...], alpha: float) -> None:
+    # compiled
+    """Rows out..out+2 += one Slonczewski term for m = rows m..m+2.
+
+    With c2 = 0 (Λ = 1) ε is the constant c0/c1 (the same number as c0/(c1 + 0·m·p)), so a and
+    f are computed once, without a division per lane.
+    """
+    if c[2] == 0.0:
+        a, f = _coefficients(0.0, 0.0, 0.0, pre, c, alpha)
+        for i in range(LANES):
+            mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
+            v[out, i], v[out + 1, i], v[out + 2, i] = _torque(mx, my, mz, v[out, i], v[out + 1, i],
+                                                              v[out + 2, i], a, f, c)
+    else:
+        for i in range(LANES):
+            mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
+            a, f = _coefficients(mx, my, mz, pre, c, alpha)
+            v[out, i], v[out + 1, i], v[out + 2, i] = _torque(mx, my, mz, v[out, i], v[out + 1, i],
+                                                              v[out + 2, i], a, f, c)
 
 
 @njit(cache=True, error_model="numpy")
 def _advance_block(first: int, m: np.ndarray, state: np.ndarray, spare: np.ndarray, switch: np.ndarray,
                    sign0: np.ndarray, t0: float, dt: float, J_grid: np.ndarray, Q: np.ndarray,
-                   qmask: np.ndarray, h: np.ndarray, hJ: np.ndarray, g: float, alpha: float, stt: float,
+                   h: np.ndarray, hJ: np.ndarray, g: float, alpha: float, stt: float,
                    sp: np.ndarray, sc: np.ndarray, sigma: float) -> None:  # compiled
     """len(J_grid) − 1 Heun steps of trajectories first … first+LANES−1 (see heun_ensemble).
 
@@ -361,6 +387,9 @@ def _advance_block(first: int, m: np.ndarray, state: np.ndarray, spare: np.ndarr
         v[_TX, i] = 0.0
         v[_TY, i] = 0.0
         v[_TZ, i] = 0.0
+    q = (Q[0, 0], Q[0, 1], Q[0, 2], Q[1, 0], Q[1, 1], Q[1, 2], Q[2, 0], Q[2, 1], Q[2, 2])
+    diag = q[1] == 0.0 and q[2] == 0.0 and q[3] == 0.0 and q[5] == 0.0 and q[6] == 0.0 and q[7] == 0.0
+    S = sp.shape[0]
     n = J_grid.shape[0] - 1
     half = 0.5 * dt
     spares = 0
@@ -379,29 +408,28 @@ def _advance_block(first: int, m: np.ndarray, state: np.ndarray, spare: np.ndarr
             has_spare = not has_spare
         J1 = J_grid[k]
         J2 = J_grid[k + 1]
-        _field_rate(v, _MX, _AX, Q, qmask, h[0] + J1 * hJ[0], h[1] + J1 * hJ[1], h[2] + J1 * hJ[2], g, alpha)
-        _add_torque(v, _MX, _AX, J1, alpha, stt, sp, sc)
+        h1 = (h[0] + J1 * hJ[0], h[1] + J1 * hJ[1], h[2] + J1 * hJ[2])
+        h2 = (h[0] + J2 * hJ[0], h[1] + J2 * hJ[1], h[2] + J2 * hJ[2])
+        pre1, pre2 = stt * J1, stt * J2
+        step = float(k)
+        _rate_rows(v, _MX, _AX, q, h1, g, alpha, diag)
+        if J1 != 0.0:
+            for s in range(S):
+                _torque_rows(v, _MX, _AX, pre1, (sc[s, 0], sc[s, 1], sc[s, 2], sc[s, 3], sp[s, 0], sp[s, 1],
+                                                 sp[s, 2]), alpha)
         for i in range(LANES):
             v[_PX, i] = v[_MX, i] + dt * v[_AX, i]
             v[_PY, i] = v[_MY, i] + dt * v[_AY, i]
             v[_PZ, i] = v[_MZ, i] + dt * v[_AZ, i]
-        _field_rate(v, _PX, _BX, Q, qmask, h[0] + J2 * hJ[0], h[1] + J2 * hJ[1], h[2] + J2 * hJ[2], g, alpha)
-        _add_torque(v, _PX, _BX, J2, alpha, stt, sp, sc)
-        step = float(k)
+        _rate_rows(v, _PX, _BX, q, h2, g, alpha, diag)
+        if J2 != 0.0:
+            for s in range(S):
+                _torque_rows(v, _PX, _BX, pre2, (sc[s, 0], sc[s, 1], sc[s, 2], sc[s, 3], sp[s, 0], sp[s, 1],
+                                                 sp[s, 2]), alpha)
         for i in range(LANES):
-            mz = v[_MZ, i]
-            nx = v[_MX, i] + half * (v[_AX, i] + v[_BX, i])
-            ny = v[_MY, i] + half * (v[_AY, i] + v[_BY, i])
-            nz = mz + half * (v[_AZ, i] + v[_BZ, i])
-            inv = 1.0 / _sqrt(nx * nx + ny * ny + nz * nz)
-            nx, ny, nz = nx * inv, ny * inv, nz * inv
-            if math.isnan(v[_KCROSS, i]) and v[_SIGN0, i] * nz < 0.0:
-                v[_KCROSS, i] = step
-                v[_Z0, i] = mz
-                v[_Z1, i] = nz
-            v[_MX, i] = nx
-            v[_MY, i] = ny
-            v[_MZ, i] = nz
+            mx, my, mz = v[_MX, i], v[_MY, i], v[_MZ, i]
+            _finish(v, i, mx, my, mz, mx + half * (v[_AX, i] + v[_BX, i]),
+                    my + half * (v[_AY, i] + v[_BY, i]), mz + half * (v[_AZ, i] + v[_BZ, i]), step)
     for i in range(min(LANES, B - first)):
         b = first + i
         m[b, 0], m[b, 1], m[b, 2] = v[_MX, i], v[_MY, i], v[_MZ, i]
@@ -444,11 +472,7 @@ def heun_ensemble(m: np.ndarray, state: np.ndarray, spare: np.ndarray, switch: n
     sigma : float
         Thermal field standard deviation per component for this dt [A/m] (0: deterministic).
     """
-    B = m.shape[0]
-    blocks = (B + LANES - 1) // LANES
-    qmask = np.zeros(1, dtype=np.bool_)
-    qmask[0] = (Q[0, 1] == 0.0 and Q[0, 2] == 0.0 and Q[1, 0] == 0.0 and Q[1, 2] == 0.0
-                and Q[2, 0] == 0.0 and Q[2, 1] == 0.0)
+    blocks = (m.shape[0] + LANES - 1) // LANES
     for blk in prange(blocks):
-        _advance_block(blk * LANES, m, state, spare, switch, sign0, t0, dt, J_grid, Q, qmask, h, hJ, g, alpha,
-                       stt, sp, sc, sigma)
+        _advance_block(blk * LANES, m, state, spare, switch, sign0, t0, dt, J_grid, Q, h, hJ, g, alpha, stt,
+                       sp, sc, sigma)
