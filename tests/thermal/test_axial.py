@@ -56,11 +56,11 @@ def test_mean_first_passage_time_matches_nested_adaptive_quadrature(sigma, h, i)
 
     for start, target in ((1.0, 0.0), (0.6, -0.3), (-0.5, 0.2)):
         lo, hi = min(start, target), max(start, target)
-        if start > target:
-            integrand = lambda z: math.exp(U(z)) / (1 - z * z) * tail(z)  # noqa: E731
-        else:  # mirrored: reflecting pole at z = -1
-            integrand = lambda z: math.exp(U(z)) / (1 - z * z) * quad(  # noqa: E731
+        def integrand(z: float, reflect_at_plus: bool = start > target) -> float:
+            # reflecting pole at z = +1 (mirrored: at z = -1)
+            mass = tail(z) if reflect_at_plus else quad(
                 lambda s: math.exp(-U(s)), -1, z, epsabs=0, epsrel=1e-13, limit=200)[0]
+            return math.exp(U(z)) / (1 - z * z) * mass
         reference = 2 * quad(integrand, lo, hi, epsabs=0, epsrel=1e-12, limit=200)[0]
         assert mean_first_passage_time(model, start, target) == pytest.approx(reference, rel=1e-10)
 

@@ -96,10 +96,18 @@ def _one(model: MacrospinModel, conditions: Conditions, start: FloatArray, times
     def rhs(t: float, y: FloatArray) -> FloatArray:
         return llg_rate(model, y / np.linalg.norm(y), conditions.current_at(t))
 
-    def crossing(t: float, y: FloatArray) -> float:
-        return float(sign0 * y[2])
-
-    crossing.terminal = stop  # type: ignore[attr-defined]
-    crossing.direction = -1.0  # type: ignore[attr-defined]
     return solve_ivp(rhs, (0.0, float(times[-1])), start, method=method, t_eval=times, rtol=rtol,
-                     atol=atol, events=crossing)
+                     atol=atol, events=_Crossing(sign0, stop))
+
+
+class _Crossing:
+    """solve_ivp event: m_z leaves the starting hemisphere (scipy reads terminal, direction)."""
+
+    direction = -1.0
+
+    def __init__(self, sign: float, terminal: bool) -> None:
+        self.sign = sign
+        self.terminal = terminal
+
+    def __call__(self, t: float, y: FloatArray) -> float:
+        return float(self.sign * y[2])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,9 +52,9 @@ def vector3(value: ArrayLike, field: str) -> Vector:
 class EnergyTerm(Term):
     """An energy term: ``quadratic_form`` defines it; field and energy density follow."""
 
+    @abstractmethod
     def quadratic_form(self, magnet: Macrospin) -> tuple[FloatArray, FloatArray]:
         """(Q [1], h [A/m]) such that H_eff(m) = Q m + h."""
-        raise NotImplementedError
 
     def effective_field(self, m: ArrayLike, magnet: Macrospin) -> FloatArray:
         """Effective field H_eff(m) [A/m], shape of m (..., 3)."""

@@ -10,13 +10,14 @@ Containers are immutable, iterate over their terms in order, look terms up by na
 
 from __future__ import annotations
 
+from abc import ABC
 from collections.abc import Iterator
 from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 from spintorque.errors import InputError
 
 
-class Term:
+class Term(ABC):
     """Base of every energy and torque term; subclasses are frozen dataclasses with ``name``."""
 
     name: str

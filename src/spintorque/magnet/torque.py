@@ -15,6 +15,7 @@ layer of thickness d gives :math:`\boldsymbol\tau = \gamma_e\mathbf T/(M_s d)`.
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -54,8 +55,9 @@ def slonczewski_beta(J: float, magnet: Macrospin) -> float:
 class TorqueTerm(Term):
     """A spin-torque term: its explicit-form rate dm/dt [1/s] at m for current density J."""
 
+    @abstractmethod
     def rate(self, m: FloatArray, J: float, magnet: Macrospin) -> FloatArray:
-        raise NotImplementedError
+        """dm/dt [1/s] of this torque at directions m (..., 3) and current density J [A/m²]."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ class DiffusiveTorque(TorqueTerm):
             raise InputError(f"torque.{self.name}.free_layer", f"{self.free_layer!r} is not a ferromagnet")
 
     def __repr__(self) -> str:
-        stack = repr(self._source) if self._source else "<Stack>"  # type: ignore[attr-defined]
+        source = self.__dict__.get("_source")
+        stack = repr(source) if source else "<Stack>"
         return f"DiffusiveTorque(stack={stack}, free_layer={self.free_layer!r}, name={self.name!r})"
 
     @cached_property
