@@ -213,3 +213,14 @@ def test_fit_activation_reports_the_supported_law_and_draws_the_fit(tmp_path):
     assert figure.stat().st_size > 0
     bad = run("fit-activation", str(data), "--law", "cubic")
     assert bad.returncode == 2 and "--law" in bad.stderr
+
+
+def test_precession_command_reports_frequency_and_amplitude_per_current():
+    wavy = ROOT / "examples" / "macrospin" / "wavy_valve.toml"
+    proc = run("precession", str(wavy), "--currents", "0:1.5e11:2", "--duration", "2ns", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["current_density"] == [0.0, 1.5e11]
+    assert len(doc["frequency"]) == 2 and doc["units"]["frequency"] == "Hz"
+    bad = run("precession", str(wavy), "--currents", "0:1e11")
+    assert bad.returncode == 2 and "--currents" in bad.stderr

@@ -121,3 +121,37 @@ def switching(
         return
     console.print(f"switched: {100 * doc['switched_fraction']:.3g}% of {times.size}; mean "
                   f"switching time {doc['mean_switching_time']} s ({rate:.3g} steps/s)")
+
+
+@app.command()
+@friendly
+def precession(
+    magnet_file: MagnetFile,
+    currents: Annotated[str, typer.Option("--currents", help="START:STOP:COUNT in A/m²")],
+    duration: Annotated[str, typer.Option("--duration", help="e.g. 20ns")] = "20ns",
+    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Zero-temperature precession frequency [Hz] and amplitude versus current density."""
+    from spintorque.dynamics.analysis import precession_sweep
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.units import to_si
+
+    parts = currents.split(":")
+    try:
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError):
+        raise InputError("--currents", f"expected START:STOP:COUNT in A/m², got {currents!r}") from None
+    if not 1 <= count <= 1000:
+        raise InputError("--currents", f"COUNT must be between 1 and 1000, got {count}")
+    run = load_macrospin(magnet_file)
+    T = to_si(duration, "time", "--duration")
+    ds = precession_sweep(run.model, run.conditions, np.linspace(start, stop, count), T)
+    doc = {"current_density": ds.current_density.values.tolist(),
+           "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
+           "mz_range": ds.mz_range.values.tolist(),
+           "units": {"current_density": "A/m^2", "frequency": "Hz"}}
+    if json_output:
+        print(json.dumps(doc))
+        return
+    for J, f, a in zip(doc["current_density"], doc["frequency"], doc["amplitude"], strict=True):
+        console.print(f"J = {J:.4g} A/m²: f = {f / 1e9:.4g} GHz, amplitude {a:.3g}")
