@@ -13,6 +13,7 @@ from spintorque.dynamics.analysis import (
     dwell_times,
     precession,
     steady_state_angle,
+    switching_map,
     switching_probability,
 )
 from spintorque.dynamics.deterministic import integrate
@@ -83,3 +84,36 @@ def test_mean_telegraph_dwell_time_matches_the_fokker_planck_first_passage_time(
     assert abs(dwells.mean() - expected) < 4 * error
     p = switching_probability(ds)
     assert p[0] == 0 and np.all(np.diff(p.values) >= 0) and p[-1] == pytest.approx(1.0)
+
+
+def test_zero_temperature_switching_map_follows_the_closed_form_switching_time():
+    # perpendicular macrospin, collinear Slonczewski torque (Λ = 1), pulse amplitude i = 2 J_c0:
+    # a pulse switches exactly when it outlasts the time to reach the equator, from the closed
+    # form of dθ/dt = sinθ (i − cosθ)/τ_D
+    from spintorque.magnet.torque import Slonczewski, Torques
+
+    Ms, d, alpha, K = 1e6, 2e-9, 0.05, 8e5
+    theta0 = 0.05
+    magnet = Macrospin(Ms, d, 1e-16, alpha, initial=(np.sin(theta0), 0.0, np.cos(theta0)))
+    model = MacrospinModel(magnet, Energy((Uniaxial(K),)),
+                           Torques((Slonczewski(0.6, polarizer=(0.0, 0.0, -1.0)),)))
+    H_K = an.anisotropy_field(K, Ms)
+    Jc = an.critical_current(alpha, Ms, d, 0.3, 0.0, H_K)
+    t_eq = an.switching_time(theta0, np.pi / 2, 2.0, an.damping_time(alpha, H_K))
+    result = switching_map(model, Conditions(), [2 * Jc], [0.9 * t_eq, 1.1 * t_eq],
+                           trajectories=2, dt=2e-14, settle=2e-9, seed=1)
+    np.testing.assert_array_equal(result.switching_probability.values, [[0.0, 1.0]])
+
+
+def test_thermal_switching_probability_grows_with_pulse_amplitude():
+    run = load_macrospin(THERMAL)  # sigma = 3 at 300 K; add a collinear torque
+    from spintorque.magnet.torque import Slonczewski, Torques
+
+    model = MacrospinModel(run.model.magnet, run.model.energy,
+                           Torques((Slonczewski(0.6, polarizer=(0.0, 0.0, -1.0)),)))
+    H_K = an.anisotropy_field(1e5, 1e6)
+    Jc = an.critical_current(1.0, 1e6, 2e-9, 0.3, 0.0, H_K)
+    result = switching_map(model, run.conditions, [0.0, 3 * Jc], [0.2e-9], trajectories=400,
+                           dt=2e-13, settle=0.05e-9, seed=3)
+    low, high = result.switching_probability.values[:, 0]
+    assert 0 < low < 0.5 and high > 0.9  # thermal flips only vs a strong destabilising pulse

@@ -132,3 +132,43 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
          "mz_range": ("current_density", span, {"units": "1", "long_name": "range of m_z"})},
         coords={"current_density": ("current_density", currents, {"units": "A/m^2"})},
         attrs={"duration_s": duration, "skip": skip})
+
+
+def switching_map(model: MacrospinModel, conditions: Conditions, amplitudes: ArrayLike,
+                  durations: ArrayLike, *, trajectories: int, dt: float, settle: float,
+                  seed: int | None = None) -> xr.Dataset:
+    """Switching probability versus current-pulse amplitude [A/m²] and duration [s].
+
+    Each pulse is J(t) = amplitude for t < duration, then 0; after ``settle`` [s] more the
+    trajectory counts as switched if m_z has the opposite sign to the start. The temperature is
+    the one in ``conditions``; each (amplitude, duration) cell uses its own seed spawned from
+    ``seed``.
+    """
+    from dataclasses import replace
+
+    from spintorque.dynamics.stochastic import run_stochastic
+
+    amplitudes = np.atleast_1d(np.asarray(amplitudes, dtype=float))
+    durations = np.atleast_1d(np.asarray(durations, dtype=float))
+    if np.any(durations <= 0) or settle <= 0:
+        raise InputError("durations", "pulse durations and the settling time must be > 0 s")
+    seeds = np.random.SeedSequence(seed).spawn(amplitudes.size * durations.size)
+    start = float(np.sign(model.magnet.initial[2]) or 1.0)
+    probability = np.empty((amplitudes.size, durations.size))
+    for a, amplitude in enumerate(amplitudes):
+        for d, width in enumerate(durations):
+            steps = int(np.ceil((width + settle) / dt))
+
+            def pulse(t: float, amplitude: float = amplitude, width: float = width) -> float:
+                return amplitude if t < width else 0.0
+            ds = run_stochastic(model, replace(conditions, current_density=pulse),
+                                duration=steps * dt, dt=dt, trajectories=trajectories,
+                                seed=seeds[a * durations.size + d], save_every=steps)
+            final = ds["m"].isel(time=-1).sel(component="z").values
+            probability[a, d] = float(np.mean(final * start < 0))
+    return xr.Dataset(
+        {"switching_probability": (("amplitude", "duration"), probability, {"units": "1"})},
+        coords={"amplitude": ("amplitude", amplitudes, {"units": "A/m^2"}),
+                "duration": ("duration", durations, {"units": "s"})},
+        attrs={"trajectories": trajectories, "dt_s": dt, "settle_s": settle,
+               "temperature_K": conditions.temperature})
