@@ -14,14 +14,17 @@ from spintorque.thermal.axial import (
     stationary_density,
     switching_probability,
 )
+from spintorque.thermal.torque_shapes import slonczewski_efficiency, transport_efficiency
 
 __all__ = [
     "AxialModel",
     "galerkin_matrix",
     "integral_relaxation_time",
     "mean_first_passage_time",
+    "slonczewski_efficiency",
     "smallest_eigenvalue",
     "spectrum",
     "stationary_density",
     "switching_probability",
+    "transport_efficiency",
 ]

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 from numpy.polynomial import chebyshev as cheb
 from numpy.polynomial import legendre as leg
+from numpy.polynomial.chebyshev import Chebyshev
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import expm
 
@@ -43,6 +44,9 @@ FloatArray = NDArray[np.float64]
 
 MAX_EXPONENT = 650.0
 """Largest potential range U_max − U_min [k_BT] handled without overflow."""
+
+EFFICIENCY_DEGREE = 96
+"""Chebyshev degree of the interpolated torque efficiency eta(z)."""
 
 RESOLUTIONS = (64, 128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144)
 """Chebyshev degrees used (sigma + |b| up to MAX_EXPONENT/2 needs at most 6144)."""
@@ -64,12 +68,21 @@ class AxialModel:
         Spin-injection diffusion coefficient of the mesoscopic spin-injection model (after
         Wegrowe et al.; THERMAL.md §4): the thermal diffusion D_T becomes D_T (1 + nu i), an
         effective temperature. Default 0 (standard stochastic LLG).
+    efficiency : callable, optional
+        Angular dependence eta(z) of the damping-like torque, z = cos θ of the free layer
+        (e.g. :func:`slonczewski_efficiency`, :func:`transport_efficiency`); only its shape
+        matters: i is measured against the critical current at the pole, eta(1). Default:
+        constant. The torque term of U is then 2 sigma i (1 + h) ∫_0^z eta(s)/eta(1) ds.
+    reflected : bool
+        Describe the model seen with z → −z (used for first passages towards +1).
     """
 
     sigma: float
     h: float = 0.0
     i: float = 0.0
     nu: float = 0.0
+    efficiency: Callable[[FloatArray], FloatArray] | None = field(default=None, compare=False)
+    reflected: bool = False
 
     def __post_init__(self) -> None:
         for name in ("sigma", "h", "i", "nu"):
@@ -80,7 +93,7 @@ class AxialModel:
             raise InputError("sigma", f"must be >= 0 (K V / k_B T), got {self.sigma!r}")
         if self.diffusion <= 0:
             raise InputError("nu", f"need 1 + nu·i > 0 (a positive diffusion), got {self.diffusion!r}")
-        span = self.sigma + abs(self.b)
+        span = self.sigma + self.linear_span
         if span > MAX_EXPONENT / 2:
             raise InputError("sigma", f"sigma + |b| must be <= {MAX_EXPONENT / 2:g} "
                              f"(exp(U) would overflow), got {span:.4g}")
@@ -97,19 +110,63 @@ class AxialModel:
         divided by D (an effective temperature) and every rate multiplied by D.
         """
         D = self.diffusion
-        if self.nu == 0.0 or self.sigma == 0.0:
-            return AxialModel(self.sigma / D, self.h, self.i), D
-        return AxialModel(self.sigma / D, self.b / (2.0 * self.sigma), 0.0), D
+        return AxialModel(self.sigma / D, self.h, self.i, 0.0, self.efficiency,
+                          self.reflected), D
 
     @property
     def b(self) -> float:
-        """Linear coefficient of U: 2 sigma (h − i (1 + h))."""
+        """Linear coefficient of U for a constant efficiency: 2 sigma (h − i (1 + h))."""
         return 2.0 * self.sigma * (self.h - self.i * (1.0 + self.h))
 
+    @cached_property
+    def _torque_shape(self) -> tuple[Chebyshev, Chebyshev] | None:
+        """eta(z)/eta(1) and its integral from 0, as Chebyshev series (None: constant)."""
+        function = self.efficiency
+        if function is None:
+            return None
+        eta = Chebyshev.interpolate(lambda z: np.asarray(function(z), dtype=float),
+                                    EFFICIENCY_DEGREE)
+        # chop the trailing coefficients at the interpolation's rounding-noise level (~1e-14
+        # relative for this degree), as chebfun does: a constant becomes exactly a constant
+        eta = eta.trim(tol=1e-13 * float(np.max(np.abs(eta.coef))))
+        pole = float(eta(1.0))
+        if not math.isfinite(pole) or abs(pole) < 1e-12 * max(1.0, float(np.max(np.abs(eta.coef)))):
+            raise InputError("efficiency", "eta(z = 1) must be finite and non-zero (it sets I_c0)")
+        shape = eta / pole
+        return shape, shape.integ(lbnd=0.0)
+
+    def _unreflected(self, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """U and dU/dy of the unreflected model at y."""
+        s, h, i = self.sigma, self.h, self.i
+        shape = self._torque_shape
+        if shape is None:
+            G, dG = y, np.ones_like(y)
+        else:
+            dG, G = shape[0](y), shape[1](y)
+        k = 2.0 * s * i * (1.0 + h)
+        return -s * y * y - 2.0 * s * h * y + k * G, -2.0 * s * y - 2.0 * s * h + k * dG
+
     def potential(self, z: ArrayLike) -> FloatArray:
-        """U(z) = −sigma z² − b z [k_B T]."""
+        """U(z) = −sigma z² − 2 sigma h z + 2 sigma i (1 + h) G(z) [k_B T], G(z) = z for a
+        constant efficiency (then U = −sigma z² − b z)."""
         z = np.asarray(z, dtype=float)
-        return np.asarray(-self.sigma * z * z - self.b * z)
+        y = -z if self.reflected else z
+        return np.asarray(self._unreflected(y)[0])
+
+    def potential_derivative(self, z: ArrayLike) -> FloatArray:
+        """dU/dz [k_B T]."""
+        z = np.asarray(z, dtype=float)
+        if self.reflected:
+            return np.asarray(-self._unreflected(-z)[1])
+        return np.asarray(self._unreflected(z)[1])
+
+    @cached_property
+    def linear_span(self) -> float:
+        """max |dU/dz + 2 sigma z| on [−1, 1]: the non-anisotropy slope (|b| for constant eta)."""
+        if self.efficiency is None:
+            return abs(self.b)
+        z = np.linspace(-1.0, 1.0, 513)
+        return float(np.max(np.abs(self.potential_derivative(z) + 2.0 * self.sigma * z)))
 
     @cached_property
     def resolution(self) -> int:
@@ -118,7 +175,7 @@ class AxialModel:
         At least 64 + 8 (sigma + |b|) (the width of the wells shrinks like 1/sigma), rounded up
         to one of a few sizes so that the cached integration matrices are shared between models.
         """
-        need = 64 + 8 * (self.sigma + abs(self.b))
+        need = 64 + 8 * (self.sigma + self.linear_span)
         return next(size for size in RESOLUTIONS if size >= need)
 
 
@@ -172,11 +229,8 @@ def mean_first_passage_time(model: AxialModel, start: float = 1.0, target: float
 
 
 def _mirror(model: AxialModel) -> AxialModel:
-    """The model seen with z → −z (U(z) → U(−z)): b changes sign."""
-    # b = 2σ(h − i(1+h)); choose (h', i') = (−b/(2σ), 0) when σ > 0, which has the same U.
-    if model.sigma == 0:
-        return model
-    return AxialModel(model.sigma, -model.b / (2.0 * model.sigma), 0.0)
+    """The model seen with z → −z (U(z) → U(−z))."""
+    return replace(model, reflected=not model.reflected)
 
 
 def _integral_between(values: FloatArray, n: int, a: float, b: float) -> float:
@@ -205,12 +259,9 @@ def _chain(model: AxialModel, cells: int) -> tuple[FloatArray, FloatArray, float
         t = 0.5 * (a[:, None] + b[:, None]) + 0.5 * (b - a)[:, None] * x[None, :]
         return np.asarray(0.5 * (b - a) * (f(t) @ w))
 
-    probe = np.linspace(-1.0, 1.0, 4001)
+    probe = np.linspace(-1.0, 1.0, 8001)  # U_max, U_min only scale the exponentials
     U = model.potential(probe)
     lo, hi = float(U.min()), float(U.max())
-    vertex = -model.b / (2.0 * model.sigma) if model.sigma > 0 else 2.0
-    if -1.0 < vertex < 1.0:
-        hi = max(hi, float(model.potential(vertex)))
     masses = integrate(edges[:-1], edges[1:], lambda t: np.exp(-(model.potential(t) - lo)))
     resistances = integrate(centres[:-1], centres[1:],
                             lambda t: 2.0 * np.exp(model.potential(t) - hi) / (1.0 - t * t))
@@ -312,7 +363,7 @@ def galerkin_matrix(model: AxialModel, size: int = 80) -> FloatArray:
     independent of the Chebyshev formulas above. Accurate while the truncation resolves W.
     """
     x, w = leg.leggauss(size + 4)
-    Uprime = -2.0 * model.sigma * x - model.b
+    Uprime = model.potential_derivative(x)
     D = model.diffusion
     eye = np.eye(size)
     P = leg.legvander(x, size - 1)  # P_n(x_k)

@@ -6,9 +6,10 @@ along z, and Slonczewski torques with polariser ±z and constant efficiency (Λ 
 
 * H_K,eff = 2K/(mu0 Ms) − Ms (N_z − N_x) and sigma = mu0 Ms H_K,eff V/(2 k_B T);
 * h = H_z/H_K,eff along the starting well (the sign of the initial m_z);
-* i = J/J_c0 with Sun's J_c0 (:func:`spintorque.analytic.critical_current`, efficiency P/2), the
-  sign chosen so that i > 0 destabilises the starting well (mumax3 convention: J > 0 pulls m
-  towards the polariser);
+* i = J/J_c0 with Sun's J_c0 (:func:`spintorque.analytic.critical_current`) for the Slonczewski
+  efficiency at the starting well, the sign chosen so that i > 0 destabilises it (mumax3
+  convention: J > 0 pulls m towards the polariser); for Λ ≠ 1 the angular dependence of the
+  efficiency enters as :func:`~spintorque.thermal.slonczewski_efficiency`;
 * tau_N = (1 + α²) mu0 Ms V/(2 α gamma0 k_B T) converts the reduced times to seconds.
 """
 
@@ -24,6 +25,7 @@ from spintorque.magnet.energy import Demag, Uniaxial, Zeeman
 from spintorque.magnet.model import Conditions, MacrospinModel
 from spintorque.magnet.torque import Slonczewski
 from spintorque.thermal.axial import AxialModel
+from spintorque.thermal.torque_shapes import slonczewski_efficiency
 
 _TOL = 1e-12
 
@@ -84,17 +86,21 @@ def axial_reduction(model: MacrospinModel, conditions: Conditions,
     well = 1.0 if magnet.initial[2] >= 0 else -1.0
     J = float(conditions.current_density)
     i, Jc = 0.0, None
+    shape = None
     for torque in model.torques:
         if not (isinstance(torque, Slonczewski) and _along_z(torque.polarizer)
-                and torque.Lambda == 1.0 and torque.epsilon_prime == 0.0):
+                and torque.epsilon_prime == 0.0):
             raise InputError(f"torque.{torque.name}", "needs a Slonczewski torque with polarizer "
-                             "along z, Lambda = 1 and epsilon' = 0 (constant efficiency) here")
+                             "along z and epsilon' = 0 here")
         if Jc is not None:
             raise InputError(f"torque.{torque.name}", "only one spin torque is supported here")
-        Jc = critical_current(alpha, Ms, magnet.thickness, torque.polarization / 2.0,
-                              well * H, H_K)
-        pulls_to_well = math.copysign(1.0, torque.polarizer[2]) * well
-        i = -pulls_to_well * J / Jc
+        pointing = math.copysign(1.0, torque.polarizer[2]) * well  # m·p at the well
+        L2 = torque.Lambda**2
+        epsilon = torque.polarization * L2 / ((L2 + 1.0) + (L2 - 1.0) * pointing)
+        Jc = critical_current(alpha, Ms, magnet.thickness, epsilon, well * H, H_K)
+        i = -pointing * J / Jc
+        if torque.Lambda != 1.0:
+            shape = slonczewski_efficiency(torque.Lambda, pointing)
     sigma = mu0 * Ms * H_K * V / (2.0 * k_B * conditions.temperature)
-    reduced = AxialModel(sigma, well * H / H_K, i, nu)
+    reduced = AxialModel(sigma, well * H / H_K, i, nu, shape)
     return AxialReduction(reduced, tau_N(Ms, V, alpha, conditions.temperature), H_K, Jc)
