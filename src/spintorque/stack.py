@@ -12,7 +12,6 @@ vanishing normal spacer (TRANSPORT.md §7).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 from spintorque.errors import InputError
 from spintorque.materials import Ferromagnet, Material, NormalMetal, lookup, material_from_table
+from spintorque.tomlfile import read_toml
 from spintorque.units import to_si
 
 Vector = tuple[float, float, float]
@@ -329,12 +329,5 @@ def _stack_from_dict(data: Mapping[str, Any]) -> Stack:
 def load_stack(path: str | Path) -> Stack:
     """Read a TOML stack file; any problem is an :class:`InputError` naming the file and field."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputError("file", "not found", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError("file", f"malformed TOML: {exc}", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("file", f"cannot read: {exc}", str(path)) from None
+    data = read_toml(path)
     return stack_from_dict(data, str(path))

@@ -6,7 +6,6 @@ Units are strings parsed once here (:func:`spintorque.units.to_si`); every probl
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from spintorque.magnet.macrospin import Macrospin
 from spintorque.magnet.model import Conditions, MacrospinModel
 from spintorque.magnet.torque import DiffusiveTorque, FieldLike, Slonczewski, Torques, TorqueTerm
 from spintorque.stack import Vector, spherical, unit_vector
+from spintorque.tomlfile import read_toml
 from spintorque.units import to_float, to_si
 
 _TOP_KEYS = {"magnet", "energy", "torque", "conditions"}
@@ -174,12 +174,5 @@ def load_macrospin(path: str | Path) -> MacrospinInput:
     ('uniaxial', 'demag', 'zeeman')
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputError("file", "not found", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError("file", f"malformed TOML: {exc}", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("file", f"cannot read: {exc}", str(path)) from None
+    data = read_toml(path)
     return macrospin_from_dict(data, path.parent, str(path))
