@@ -36,18 +36,24 @@ def friendly(func: F) -> F:
     return cast(F, wrapper)
 
 
-def parse_angles(spec: str) -> np.ndarray:
-    """Parse START:STOP:COUNT (degrees, inclusive) into an array of degrees."""
+def parse_range(spec: str, option: str, unit: str, max_count: int = 100_000_000) -> np.ndarray:
+    """Parse START:STOP:COUNT (inclusive, numbers in ``unit``) into an array."""
     parts = spec.split(":")
     try:
         if len(parts) != 3:
             raise ValueError
         start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
     except ValueError:
-        raise InputError("--angles", f"expected START:STOP:COUNT in degrees, got {spec!r}") from None
-    if not (np.isfinite(start) and np.isfinite(stop)) or count < 1 or count > 100_000_000:
-        raise InputError("--angles", f"need finite START, STOP and 1 <= COUNT <= 1e8, got {spec!r}")
+        raise InputError(option, f"expected START:STOP:COUNT in {unit}, got {spec!r}") from None
+    if not (np.isfinite(start) and np.isfinite(stop)) or not 1 <= count <= max_count:
+        raise InputError(option, f"need finite START, STOP and 1 <= COUNT <= {max_count:g}, "
+                         f"got {spec!r}")
     return np.linspace(start, stop, count)
+
+
+def parse_angles(spec: str) -> np.ndarray:
+    """Parse --angles START:STOP:COUNT (degrees, inclusive) into an array of degrees."""
+    return parse_range(spec, "--angles", "degrees")
 
 
 def savefig(fig: Any, path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from spintorque.cli.app import app, console, friendly
+from spintorque.cli.app import app, console, friendly, parse_range
 from spintorque.errors import InputError
 
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
@@ -136,16 +136,10 @@ def precession(
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
-    parts = currents.split(":")
-    try:
-        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
-    except (ValueError, IndexError):
-        raise InputError("--currents", f"expected START:STOP:COUNT in A/m², got {currents!r}") from None
-    if not 1 <= count <= 1000:
-        raise InputError("--currents", f"COUNT must be between 1 and 1000, got {count}")
+    values = parse_range(currents, "--currents", "A/m²", max_count=1000)
     run = load_macrospin(magnet_file)
     T = to_si(duration, "time", "--duration")
-    ds = precession_sweep(run.model, run.conditions, np.linspace(start, stop, count), T)
+    ds = precession_sweep(run.model, run.conditions, values, T)
     doc = {"current_density": ds.current_density.values.tolist(),
            "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
            "mz_range": ds.mz_range.values.tolist(),

@@ -143,6 +143,7 @@ class TransportResult:
         through = self._pinned_through(max(i, j))
         return zero if through is None else transverse(through, m)
 
+    @cached_property
     def _node_sides(self) -> tuple[FloatArray, FloatArray]:
         nodes = range(len(self.stack.layers) + 1)
         return (np.stack([self._side(i, "left") for i in nodes], axis=-2),
@@ -163,12 +164,12 @@ class TransportResult:
     @property
     def spin_current_left(self) -> FloatArray:
         """Spin current just left of each node [A/m²], shape ([B,] L+1, 3)."""
-        return self.current_density * self._node_sides()[0]
+        return self.current_density * self._node_sides[0]
 
     @property
     def spin_current_right(self) -> FloatArray:
         """Spin current just right of each node [A/m²], shape ([B,] L+1, 3)."""
-        return self.current_density * self._node_sides()[1]
+        return self.current_density * self._node_sides[1]
 
     @cached_property
     def torque_per_current(self) -> FloatArray:
