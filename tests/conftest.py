@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+
+# two pytest workers on two cores: a multi-threaded BLAS would oversubscribe them, and its
+# spinning threads make the many small triangular solves of the ring elimination ~20x slower
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import pytest

@@ -1,0 +1,238 @@
+r"""The 2D Fokker–Planck problem on the sphere: escape rate, first passages, relaxation, evolution.
+
+Any geometry (in-plane easy axis with easy-plane demag, tilted polariser, the transport-derived
+wavy torque): the finite-volume Markov chain of :mod:`spintorque.thermal.sphere_chain`, solved
+by the positive-arithmetic ring elimination of :mod:`spintorque.thermal.ring_elimination`.
+Times are in units of tau_N (rates in 1/tau_N). Quantities:
+
+* stationary distribution: GTH solve of the chain killed at its deepest cell r,
+  p_{−r} = p_r A⁻ᵀ r_{r→·} (the time spent in each cell between returns to r);
+* λ1: inverse iteration with A⁻¹ (gauge f_r = 0, then mean removed); a right-hand side of mixed
+  sign is split into its positive and negative parts, so the exponentially large part of each
+  solution is computed without cancellation;
+* mean first-passage time into an absorbing set: A⁻¹·1;
+* integral relaxation time of an observable: ⟨δo, (−G)⁻¹ δo⟩/⟨δo, δo⟩ in the stationary state;
+* time-resolved switching probability: exp(Gᵀ t) p(0) (``scipy.sparse.linalg.expm_multiply``).
+
+The discretisation error falls as the square of the step; :func:`richardson` combines two grids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+from scipy.sparse.linalg import expm_multiply
+
+from spintorque.errors import InputError
+from spintorque.thermal.ring_elimination import RingElimination
+from spintorque.thermal.sphere_chain import SphereChain, build_chain
+from spintorque.thermal.sphere_grid import SphereGrid
+from spintorque.thermal.sphere_model import SphereModel
+
+FloatArray = NDArray[np.float64]
+Region = Callable[[FloatArray], NDArray[np.bool_]]
+
+
+def _as_chain(model: SphereModel | SphereChain, grid: SphereGrid | None) -> SphereChain:
+    if isinstance(model, SphereChain):
+        return model
+    if grid is None:
+        raise InputError("grid", "a SphereGrid is needed with a SphereModel")
+    return build_chain(model, grid)
+
+
+def _killed_at_deepest(chain: SphereChain) -> tuple[RingElimination, FloatArray]:
+    """The chain killed at its deepest cell r, and the stationary cell probabilities.
+
+    p_{−r} = p_r A⁻ᵀ r_{r→·}: the mean time spent in each cell between two visits of r.
+    """
+    k, j = (int(i) for i in np.unravel_index(int(np.argmin(chain.potential)), chain.shape))
+    live = np.ones(chain.shape, dtype=bool)
+    live[k, j] = False
+    elim = RingElimination(chain, live, k)
+    p = elim.solve(_rates_out_of(chain, k, j), transpose=True)
+    p[k, j] = 1.0
+    return elim, np.asarray(p / p.sum())
+
+
+def _rates_out_of(chain: SphereChain, k: int, j: int) -> FloatArray:
+    """Rates from cell (k, j) to each cell, shape (N_θ, N_φ)."""
+    nt, nphi = chain.shape
+    out = np.zeros(chain.shape)
+    if nphi > 1:
+        out[k, (j + 1) % nphi] += chain.east[k, j]
+        out[k, (j - 1) % nphi] += chain.west[k, j]
+    if k + 1 < nt:
+        out[k + 1, j] += chain.south[k, j]
+    if k > 0:
+        out[k - 1, j] += chain.north[k, j]
+    return out
+
+
+def stationary_distribution(model: SphereModel | SphereChain, grid: SphereGrid | None = None
+                            ) -> FloatArray:
+    """Stationary cell probabilities (sum 1), shape (N_θ, N_φ); density = p / grid.areas."""
+    return _killed_at_deepest(_as_chain(model, grid))[1]
+
+
+def _signed_solve(elim: RingElimination, b: FloatArray) -> FloatArray:
+    return elim.solve(np.maximum(b, 0.0)) - elim.solve(np.maximum(-b, 0.0))
+
+
+def smallest_eigenvalue(model: SphereModel | SphereChain, grid: SphereGrid | None = None, *,
+                        start: ArrayLike | None = None, tol: float = 1e-14,
+                        max_iter: int = 200) -> float:
+    """Smallest non-zero eigenvalue λ1 of the discretised Fokker–Planck operator [1/tau_N].
+
+    Inverse iteration on functions, starting from m·axis (or ``start``, an array of cell
+    values). Raises :class:`InputError` if it does not converge (the slowest mode is then not
+    a single real one, e.g. a complex pair at a low barrier).
+    """
+    chain = _as_chain(model, grid)
+    elim, pi = _killed_at_deepest(chain)
+    b = np.asarray(start, dtype=float) if start is not None else \
+        chain.grid.centres @ chain.grid.axis
+    b = b - float(np.sum(pi * b))
+    lam = math.nan
+    for _ in range(max_iter):
+        x = _signed_solve(elim, b)
+        x -= float(np.sum(pi * x))
+        norm = math.sqrt(float(np.sum(pi * x * x)))
+        new = float(np.sum(pi * b * x)) / norm**2
+        b = x / norm
+        if abs(new - lam) <= tol * abs(new):
+            return new
+        lam = new
+    raise InputError("smallest_eigenvalue", f"inverse iteration did not converge in {max_iter} "
+                     "steps (no isolated real slowest mode)")
+
+
+def mean_first_passage_time(model: SphereModel | SphereChain, grid: SphereGrid | None = None, *,
+                            absorbing: Region, start: ArrayLike | None = None) -> FloatArray | float:
+    """Mean time [tau_N] to reach the cells where ``absorbing(centre)`` is true.
+
+    Returns the time from the cell containing direction ``start``, or from every cell
+    (shape (N_θ, N_φ), zero on the absorbing set) if ``start`` is None.
+    """
+    chain = _as_chain(model, grid)
+    dead = np.asarray(absorbing(chain.grid.centres), dtype=bool)
+    if not dead.any():
+        raise InputError("absorbing", "the absorbing set contains no cell")
+    live = ~dead
+    ring_weight = np.where(live, np.exp(-(chain.potential - chain.potential.min())), 0.0).sum(axis=1)
+    elim = RingElimination(chain, live, int(np.argmax(ring_weight)))
+    t = elim.solve(np.where(live, 1.0, 0.0))
+    if start is None:
+        return t
+    return value_at(chain.grid, t, start)
+
+
+def value_at(grid: SphereGrid, values: FloatArray, m: ArrayLike) -> float:
+    """Cell value at direction m; at a pole of the grid, the mean over the polar cap's cells
+    (their centres surround the pole symmetrically, so the mean is second-order accurate)."""
+    k, j = grid.cell_of(m)
+    v = np.asarray(m, dtype=float)
+    if abs(abs(float(v @ grid.axis)) - float(np.linalg.norm(v))) <= 1e-12 * float(np.linalg.norm(v)):
+        return float(np.mean(values[k]))
+    return float(values[k, j])
+
+
+def integral_relaxation_time(model: SphereModel | SphereChain, grid: SphereGrid | None = None, *,
+                             observable: FloatArray | None = None) -> float:
+    """∫C(t)dt/C(0) [tau_N] of an observable (cell values; default m·axis) in the stationary state.
+
+    C(t) = ⟨δo(0) δo(t)⟩ in the stationary state (linear response), so the integral is
+    ⟨δo, (−G)⁻¹ δo⟩_π / ⟨δo, δo⟩_π.
+    """
+    chain = _as_chain(model, grid)
+    elim, pi = _killed_at_deepest(chain)
+    o = observable if observable is not None else chain.grid.centres @ chain.grid.axis
+    d = np.asarray(o, dtype=float) - float(np.sum(pi * o))
+    y = _signed_solve(elim, d)
+    y -= float(np.sum(pi * y))
+    return float(np.sum(pi * d * y) / np.sum(pi * d * d))
+
+
+def generator_matrix(chain: SphereChain) -> sp.csr_matrix:
+    """Sparse generator Q acting on cell probabilities: dp/dt = Q p (columns sum to zero)."""
+    nt, nphi = chain.shape
+    idx = np.arange(nt * nphi).reshape(nt, nphi)
+    rows, cols, vals = [], [], []
+    moves = [(chain.east, idx, np.roll(idx, -1, axis=1)), (chain.west, idx, np.roll(idx, 1, axis=1)),
+             (chain.south[:-1], idx[:-1], idx[1:]), (chain.north[1:], idx[1:], idx[:-1])]
+    for rate, src, dst in moves:
+        if nphi == 1 and rate is not chain.south[:-1] and rate is not chain.north[1:]:
+            continue
+        rows.append(dst.ravel())
+        cols.append(src.ravel())
+        vals.append(rate.ravel())
+    out = np.zeros(nt * nphi)
+    for rate, src, _ in moves:
+        np.add.at(out, src.ravel(), rate.ravel())
+    rows.append(idx.ravel())
+    cols.append(idx.ravel())
+    vals.append(-out)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(nt * nphi, nt * nphi))
+
+
+def evolve(model: SphereModel | SphereChain, grid: SphereGrid | None = None, *, times: ArrayLike,
+           start: ArrayLike) -> FloatArray:
+    """Cell probabilities at ``times`` [tau_N] from all probability in the cell of ``start``.
+
+    Shape (len(times), N_θ, N_φ). Probability is conserved to rounding (columns of Q sum to 0).
+    """
+    chain = _as_chain(model, grid)
+    t = np.asarray(times, dtype=float)
+    if t.ndim != 1 or t.size == 0 or np.any(t < 0) or np.any(np.diff(t) <= 0):
+        raise InputError("times", "must be increasing and >= 0")
+    p0 = np.zeros(chain.shape)
+    p0[chain.grid.cell_of(start)] = 1.0
+    Q = generator_matrix(chain)
+    out = np.empty((t.size, p0.size))
+    state, now = p0.ravel(), 0.0
+    for n, ti in enumerate(t):
+        if ti > now:
+            state = expm_multiply(Q * (ti - now), state)
+            now = float(ti)
+        out[n] = state
+    return np.asarray(out).reshape(t.size, *chain.shape)
+
+
+def switching_probability(model: SphereModel | SphereChain, grid: SphereGrid | None = None, *,
+                          times: ArrayLike, start: ArrayLike, switched: Region) -> FloatArray:
+    """Probability of being in the region ``switched`` (a test on cell centres) at ``times``."""
+    chain = _as_chain(model, grid)
+    p = evolve(chain, times=times, start=start)
+    mask = np.asarray(switched(chain.grid.centres), dtype=bool)
+    return np.asarray(p[:, mask].sum(axis=1))
+
+
+def extrapolate(sizes: ArrayLike, values: ArrayLike,
+                powers: tuple[int, ...] | None = None) -> tuple[float, float]:
+    """Limit h → 0 of ``values`` computed on grids of the same family with h ∝ 1/size.
+
+    Fits v(h) = v0 + Σ c_p h^p through the points, with powers (2, 4, 6, ...) by default (the
+    finite-volume error is even in h for λ1 and relaxation times; first passages to a ring also
+    have odd powers: pass (2, 3, 4, ...)). Returns v0 and an error estimate, the change of v0
+    when the coarsest grid is left out.
+    """
+    n = np.asarray(sizes, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if n.ndim != 1 or n.size < 2 or n.size != v.size or np.any(n <= 0):
+        raise InputError("sizes", "need at least two grid sizes, one value each")
+    use = powers if powers is not None else tuple(range(2, 2 * n.size, 2))
+    if len(use) < n.size - 1:
+        raise InputError("powers", f"need {n.size - 1} powers for {n.size} grids")
+
+    def limit(k: int) -> float:
+        h = 1.0 / n[-k:]
+        V = np.column_stack([np.ones(k)] + [h**p for p in use[:k - 1]])
+        return float(np.linalg.solve(V, v[-k:])[0])
+
+    best = limit(n.size)
+    return best, abs(best - limit(n.size - 1))
