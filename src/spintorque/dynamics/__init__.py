@@ -3,11 +3,20 @@
 * :func:`llg_rate` — dm/dt of the explicit Landau–Lifshitz–Gilbert–Slonczewski equation.
 * :func:`integrate` — deterministic adaptive integration (scipy ``solve_ivp``) with switching events.
 * :func:`run_stochastic` — Heun/Stratonovich stochastic LLG for an ensemble (compiled, parallel).
+* :func:`integrate_coupled`, :func:`run_coupled_stochastic` — two free layers of one stack moving
+  together, each feeling the other's spin current (:class:`spintorque.magnet.CoupledMacrospins`).
 * :mod:`spintorque.analytic.dynamics` — closed forms used by the tests and the docs.
 
 Equations, units and signs: ``docs/dynamics.md``.
 """
 
+from spintorque.dynamics.coupled import (
+    coupled_heun_step,
+    coupled_rate,
+    integrate_coupled,
+    relative_angle,
+    run_coupled_stochastic,
+)
 from spintorque.dynamics.deterministic import integrate
 from spintorque.dynamics.llg import llg_rate
 from spintorque.dynamics.stochastic import (
@@ -19,9 +28,14 @@ from spintorque.dynamics.stochastic import (
 )
 
 __all__ = [
+    "coupled_heun_step",
+    "coupled_rate",
     "heun_step",
     "integrate",
+    "integrate_coupled",
     "llg_rate",
+    "relative_angle",
+    "run_coupled_stochastic",
     "run_stochastic",
     "seed_sequence",
     "seed_states",

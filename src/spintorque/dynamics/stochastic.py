@@ -254,10 +254,26 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
                      "thermal_sigma_A_per_m": sigma})
 
 
-def _dataset(model: MacrospinModel, conditions: Conditions, times: FloatArray, m: FloatArray,
-             switch: FloatArray, options: dict[str, Any]) -> xr.Dataset:
+def provenance_attrs(description: dict[str, Any], conditions: Conditions, options: dict[str, Any],
+                     conventions: str = "SI units; J > 0 pulls m towards the polarizer; see "
+                                        "docs/dynamics.md") -> dict[str, Any]:
+    """Dataset attrs of a dynamics run: package version, the inputs as JSON, the solver options.
+
+    Options become ``option_<key>``; anything but a plain int, float or str is stored as JSON.
+    """
     from spintorque import __version__
 
+    attrs: dict[str, Any] = {"spintorque_version": __version__, "input_model": json.dumps(description),
+                             "input_conditions": json.dumps(conditions.describe()),
+                             "conventions": conventions}
+    for key, value in options.items():
+        plain = isinstance(value, int | float | str) and not isinstance(value, bool)
+        attrs[f"option_{key}"] = value if plain else json.dumps(value)
+    return attrs
+
+
+def _dataset(model: MacrospinModel, conditions: Conditions, times: FloatArray, m: FloatArray,
+             switch: FloatArray, options: dict[str, Any]) -> xr.Dataset:
     ds = xr.Dataset(
         {"m": (("trajectory", "time", "component"), m, {"units": "1", "long_name": "unit magnetization"}),
          "switching_time": ("trajectory", switch,
@@ -265,10 +281,5 @@ def _dataset(model: MacrospinModel, conditions: Conditions, times: FloatArray, m
         coords={"trajectory": np.arange(m.shape[0]),
                 "time": ("time", times, {"units": "s", "long_name": "time"}),
                 "component": list(COMPONENTS)})
-    ds.attrs.update({"spintorque_version": __version__, "input_model": json.dumps(model.describe()),
-                     "input_conditions": json.dumps(conditions.describe()),
-                     "conventions": "SI units; J > 0 pulls m towards the polarizer; see docs/dynamics.md"})
-    for key, value in options.items():
-        plain = isinstance(value, int | float | str) and not isinstance(value, bool)
-        ds.attrs[f"option_{key}"] = value if plain else json.dumps(value)
+    ds.attrs.update(provenance_attrs(model.describe(), conditions, options))
     return ds

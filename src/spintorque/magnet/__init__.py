@@ -13,6 +13,8 @@ from spintorque.magnet.energy import Demag, Energy, EnergyTerm, Uniaxial, Zeeman
 from spintorque.magnet.io import MacrospinInput, load_macrospin, macrospin_from_dict
 from spintorque.magnet.macrospin import Macrospin
 from spintorque.magnet.model import Conditions, MacrospinModel
+from spintorque.magnet.pair import CoupledMacrospins, FreeLayer
+from spintorque.magnet.pair_io import CoupledInput, coupled_from_dict, load_coupled
 from spintorque.magnet.torque import (
     DiffusiveTorque,
     FieldLike,
@@ -25,11 +27,14 @@ from spintorque.magnet.torque import (
 
 __all__ = [
     "Conditions",
+    "CoupledInput",
+    "CoupledMacrospins",
     "Demag",
     "DiffusiveTorque",
     "Energy",
     "EnergyTerm",
     "FieldLike",
+    "FreeLayer",
     "Macrospin",
     "MacrospinInput",
     "MacrospinModel",
@@ -38,8 +43,10 @@ __all__ = [
     "Torques",
     "Uniaxial",
     "Zeeman",
+    "coupled_from_dict",
     "field_rate",
     "gilbert_to_landau",
+    "load_coupled",
     "load_macrospin",
     "macrospin_from_dict",
 ]
