@@ -201,6 +201,34 @@ def test_escape_from_a_macrospin_file_is_in_seconds():
     assert both.returncode == 2 and "either" in both.stderr
 
 
+def test_escape_uses_the_2d_solver_off_the_axis_and_agrees_with_1d_on_it():
+    axial = json.loads(run("escape", "--sigma", "10", "--current-ratio", "0.3", "--json").stdout)
+    forced = run("escape", "--sigma", "10", "--current-ratio", "0.3", "--solver", "2d", "--alpha",
+                 "0.5", "--json")
+    assert forced.returncode == 0, forced.stderr
+    doc = json.loads(forced.stdout)
+    assert doc["solver"] == "2d" and doc["converged"] and axial["solver"] == "1d"
+    for key in ("lambda1_tau_N", "integral_relaxation_time_over_tau_N", "mfpt_over_tau_N"):
+        assert doc[key] == pytest.approx(axial[key], rel=1e-7)
+        assert doc[key + "_relative_error"] < 1e-6
+    tilted = json.loads(run("escape", "--sigma", "10", "--current-ratio", "0.3", "--polarizer-angle",
+                            "40", "--json").stdout)
+    assert tilted["solver"] == "2d" and tilted["lambda1_tau_N"] != pytest.approx(
+        doc["lambda1_tau_N"], rel=1e-2)
+    bad = run("escape", "--sigma", "10", "--hard-ratio", "2", "--solver", "1d")
+    assert bad.returncode == 2 and "--solver" in bad.stderr
+
+
+def test_escape_of_an_in_plane_magnet_file_runs_the_2d_solver_in_seconds():
+    proc = run("escape", str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["solver"] == "2d" and doc["grid_family"] == "planar" and doc["converged"]
+    assert doc["units"]["lambda1"] == "1/s"
+    assert doc["well"] == pytest.approx([1.0, 0.0, 0.0], abs=1e-8)
+    assert 1e7 < 1.0 / doc["lambda1"] < 1e10  # a retention time of the order of years
+
+
 def test_fit_activation_reports_the_supported_law_and_draws_the_fit(tmp_path):
     data = ROOT / "examples" / "activation" / "solver_dwell_times.csv"
     figure = tmp_path / "fit.png"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,13 +28,23 @@ def escape(
     nu: Annotated[float, typer.Option("--nu", help="spin-injection diffusion: D_T -> D_T (1 + nu i)"
                                       )] = 0.0,
     alpha: Annotated[float | None, typer.Option(
-        "--alpha", help="damping (times are in tau_N, which absorbs it)")] = None,
+        "--alpha", help="damping (times are in tau_N, which absorbs it; the 2D solver needs it "
+        "for the precession, default 1)")] = None,
+    hard_ratio: Annotated[float, typer.Option(
+        "--hard-ratio", help="easy-plane strength: + hard_ratio·sigma·m_x² (2D solver)")] = 0.0,
+    polarizer_angle: Annotated[float, typer.Option(
+        "--polarizer-angle", help="tilt of the polariser from the easy axis towards x [deg] "
+        "(2D solver)")] = 0.0,
+    solver: Annotated[str, typer.Option(
+        "--solver", help="auto (1D when axially symmetric, else 2D), 1d or 2d")] = "auto",
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Escape rate, relaxation time and first-passage time of an axially symmetric macrospin.
+    """Escape rate, relaxation time and first-passage time of a macrospin.
 
     Either reduced units (--sigma, --reduced-field, --current-ratio; times in tau_N) or a
-    macrospin file (times in seconds, rates in 1/s).
+    macrospin file (times in seconds, rates in 1/s). Axially symmetric problems use the spectral
+    1D solver; others (an easy plane, a tilted polariser, a transport torque off the axis) the
+    2D Fokker–Planck solver on the sphere, extrapolated over five grids, with error estimates.
     """
     from spintorque.analytic import brown_high_barrier_rate, effective_barrier
     from spintorque.thermal import (
@@ -45,12 +56,21 @@ def escape(
 
     if alpha is not None and not (math.isfinite(alpha) and alpha > 0):
         raise InputError("--alpha", f"must be > 0, got {alpha!r}")
+    if solver not in ("auto", "1d", "2d"):
+        raise InputError("--solver", f"must be auto, 1d or 2d, got {solver!r}")
     if (magnet_file is None) == (sigma is None):
         raise InputError("escape", "give either a macrospin file or --sigma (reduced units)")
     if magnet_file is not None:
-        _escape_physical(magnet_file, nu, json_output)
+        _escape_physical(magnet_file, nu, solver, json_output)
         return
     assert sigma is not None
+    axial = hard_ratio == 0.0 and polarizer_angle == 0.0
+    if solver == "1d" and not axial:
+        raise InputError("--solver", "1d needs --hard-ratio 0 and --polarizer-angle 0")
+    if solver == "2d" or not axial:
+        _escape_reduced_2d(sigma, reduced_field, current_ratio, nu, alpha if alpha else 1.0,
+                           hard_ratio, polarizer_angle, json_output)
+        return
     model = AxialModel(sigma, reduced_field, current_ratio, nu)
     doc = {
         "sigma": sigma, "reduced_field": reduced_field, "current_ratio": current_ratio,
@@ -62,6 +82,7 @@ def escape(
         "brown_lambda1_tau_N": float(brown_high_barrier_rate(sigma, reduced_field))
         if abs(reduced_field) < 1 else None,
         "units": "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N",
+        "solver": "1d",
     }
     if json_output:
         print(json.dumps(doc))
@@ -72,17 +93,95 @@ def escape(
     console.print(f"mean first-passage time m_z = +1 → 0: {doc['mfpt_over_tau_N']:.10g} tau_N")
 
 
-def _escape_physical(path: Path, nu: float, json_output: bool) -> None:
+def _escape_2d_doc(result: Any, scale_rate: float = 1.0, scale_time: float = 1.0,
+                   suffix: str = "") -> dict[str, Any]:
+    """The three converged quantities (rate × scale_rate, times × scale_time) and their errors."""
+    names = ("lambda1" + suffix, "integral_relaxation_time" + ("_over_tau_N" if suffix else ""),
+             "mfpt" + ("_over_tau_N" if suffix else ""))
+    doc: dict[str, Any] = {}
+    for name, quantity, scale in zip(names, (result.lambda1, result.integral_relaxation_time,
+                                             result.mfpt), (scale_rate, scale_time, scale_time), strict=True):
+        doc[name] = quantity.value * scale
+        doc[name + "_relative_error"] = quantity.relative_error
+    doc.update(solver="2d", grid_family=result.family, grid_sizes=list(result.sizes),
+               converged=result.converged)
+    if not result.converged:
+        print("warning: the 2D grids are not converged (relative error estimate > 1e-3); see "
+              "docs/thermal.md, 'Limits of the 2D solver'", file=sys.stderr)
+    return doc
+
+
+def _escape_reduced_2d(sigma: float, h: float, i: float, nu: float, alpha: float, hard_ratio: float,
+                       angle_deg: float, json_output: bool) -> None:
+    from spintorque.analytic import effective_barrier
+    from spintorque.thermal.escape2d import escape_2d
+    from spintorque.thermal.sphere_model import uniaxial_model
+
+    angle = math.radians(angle_deg)
+    model = uniaxial_model(sigma, alpha=alpha, easy_axis=(0, 0, 1), hard_axis=(1, 0, 0),
+                           hard_ratio=hard_ratio, field=(0.0, 0.0, h), current_ratio=i,
+                           polarizer=(math.sin(angle), 0.0, math.cos(angle)), nu=nu)
+    result = escape_2d(model, (0.0, 0.0, 1.0))
+    doc = {"sigma": sigma, "reduced_field": h, "current_ratio": i, "nu": nu, "alpha": alpha,
+           "hard_ratio": hard_ratio, "polarizer_angle_deg": angle_deg,
+           **_escape_2d_doc(result, suffix="_tau_N"),
+           "effective_barrier_kT_collinear_estimate": float(effective_barrier(sigma, i, h, nu)),
+           "units": "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N"}
+    if json_output:
+        print(json.dumps(doc))
+        return
+    console.print(f"2D solver ({result.family} grids): sigma = {sigma:g}, h = {h:g}, i = {i:g}, "
+                  f"hard ratio = {hard_ratio:g}, polariser tilt = {angle_deg:g}°, alpha = {alpha:g}")
+    console.print(f"λ1·tau_N = {doc['lambda1_tau_N']:.10g} (± {doc['lambda1_tau_N_relative_error']:.1e})")
+    console.print(f"integral relaxation time = {doc['integral_relaxation_time_over_tau_N']:.10g} tau_N")
+    console.print(f"mean first-passage time m_z = +1 → 0: {doc['mfpt_over_tau_N']:.10g} tau_N")
+
+
+def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> None:
     from spintorque.magnet.io import load_macrospin
     from spintorque.thermal import (
         integral_relaxation_time,
         mean_first_passage_time,
         smallest_eigenvalue,
     )
-    from spintorque.thermal.physical import axial_reduction
+    from spintorque.thermal.physical import NotAxialError, axial_reduction
 
     run = load_macrospin(path)
-    reduction = axial_reduction(run.model, run.conditions, nu)
+    if solver != "2d":
+        try:
+            reduction = axial_reduction(run.model, run.conditions, nu)
+        except NotAxialError:
+            if solver == "1d":
+                raise
+        else:
+            _escape_physical_1d(path, reduction, nu, json_output, smallest_eigenvalue,
+                                integral_relaxation_time, mean_first_passage_time)
+            return
+    if nu != 0.0:
+        raise InputError("--nu", "the spin-injection diffusion needs i = I/I_c0, defined for "
+                         "axially symmetric magnets only (use reduced units with --solver 2d)")
+    from spintorque.thermal.escape2d import escape_2d, well_direction
+    from spintorque.thermal.sphere_model import sphere_reduction
+
+    reduction2 = sphere_reduction(run.model, run.conditions)
+    well = well_direction(reduction2.model, run.model.magnet.initial)
+    result = escape_2d(reduction2.model, well)
+    tau = reduction2.tau_N
+    doc: dict[str, Any] = {"tau_N": tau, "well": [float(c) for c in well],
+                           **_escape_2d_doc(result, 1.0 / tau, tau),
+                           "units": {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s",
+                                     "mfpt": "s"}}
+    if json_output:
+        print(json.dumps(doc))
+        return
+    console.print(f"{path}: 2D solver ({result.family} grids), well at "
+                  f"({well[0]:.4f}, {well[1]:.4f}, {well[2]:.4f}), tau_N = {tau:.4g} s")
+    console.print(f"escape rate λ1 = {doc['lambda1']:.6g} 1/s (± {doc['lambda1_relative_error']:.1e}); "
+                  f"mean first-passage time to the barrier plane {doc['mfpt']:.6g} s")
+
+
+def _escape_physical_1d(path: Path, reduction: Any, nu: float, json_output: bool, smallest_eigenvalue: Any,
+                        integral_relaxation_time: Any, mean_first_passage_time: Any) -> None:
     model, tau = reduction.model, reduction.tau_N
     doc: dict[str, Any] = {
         "sigma": model.sigma, "reduced_field": model.h, "current_ratio": model.i, "nu": nu,
@@ -93,6 +192,7 @@ def _escape_physical(path: Path, nu: float, json_output: bool) -> None:
         "mfpt": mean_first_passage_time(model, 1.0, 0.0) * tau,
         "units": {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s",
                   "anisotropy_field": "A/m", "critical_current_density": "A/m^2"},
+        "solver": "1d",
     }
     if json_output:
         print(json.dumps(doc))

@@ -30,6 +30,11 @@ from spintorque.thermal.torque_shapes import slonczewski_efficiency
 _TOL = 1e-12
 
 
+class NotAxialError(InputError):
+    """The macrospin is not axially symmetric about z: use the 2D solver
+    (:mod:`spintorque.thermal.escape2d`)."""
+
+
 @dataclass(frozen=True)
 class AxialReduction:
     """The reduced problem of an axially symmetric macrospin and its time unit.
@@ -60,8 +65,9 @@ def axial_reduction(model: MacrospinModel, conditions: Conditions,
                     nu: float = 0.0) -> AxialReduction:
     """Map an axially symmetric macrospin at constant current onto :class:`AxialModel`.
 
-    Raises :class:`InputError` naming the term that breaks the symmetry, a non-positive
-    temperature, a time-dependent current, or an easy plane (H_K,eff <= 0).
+    Raises :class:`NotAxialError` (an :class:`InputError`) naming the term that breaks the
+    symmetry or an easy plane (H_K,eff <= 0), and :class:`InputError` for a non-positive
+    temperature or a time-dependent current.
     """
     magnet = model.magnet
     Ms, V, alpha = magnet.saturation_magnetization, magnet.volume, magnet.damping
@@ -78,11 +84,11 @@ def axial_reduction(model: MacrospinModel, conditions: Conditions,
         elif isinstance(term, Zeeman) and _along_z(term.field, _TOL * max(1.0, abs(term.field[2]))):
             H += term.field[2]
         else:
-            raise InputError(f"energy.{term.name}", "breaks the axial symmetry needed here (axis, "
-                             "field along z; N_x = N_y); the 2D solver is not implemented yet")
+            raise NotAxialError(f"energy.{term.name}", "breaks the axial symmetry needed here (axis, "
+                                "field along z; N_x = N_y): use the 2D solver")
     H_K = 2.0 * K / (mu0 * Ms) - Ms * (Nz - Nx)
     if H_K <= 0:
-        raise InputError("energy", f"no easy axis along z: H_K,eff = {H_K:.4g} A/m <= 0")
+        raise NotAxialError("energy", f"no easy axis along z: H_K,eff = {H_K:.4g} A/m <= 0")
     well = 1.0 if magnet.initial[2] >= 0 else -1.0
     J = float(conditions.current_density)
     i, Jc = 0.0, None
@@ -90,10 +96,10 @@ def axial_reduction(model: MacrospinModel, conditions: Conditions,
     for torque in model.torques:
         if not (isinstance(torque, Slonczewski) and _along_z(torque.polarizer)
                 and torque.epsilon_prime == 0.0):
-            raise InputError(f"torque.{torque.name}", "needs a Slonczewski torque with polarizer "
+            raise NotAxialError(f"torque.{torque.name}", "needs a Slonczewski torque with polarizer "
                              "along z and epsilon' = 0 here")
         if Jc is not None:
-            raise InputError(f"torque.{torque.name}", "only one spin torque is supported here")
+            raise NotAxialError(f"torque.{torque.name}", "only one spin torque is supported here")
         pointing = math.copysign(1.0, torque.polarizer[2]) * well  # m·p at the well
         L2 = torque.Lambda**2
         epsilon = torque.polarization * L2 / ((L2 + 1.0) + (L2 - 1.0) * pointing)

@@ -34,6 +34,8 @@ from spintorque.thermal.sphere_grid import SphereGrid
 from spintorque.thermal.sphere_model import SphereModel
 
 FloatArray = NDArray[np.float64]
+STALL = 1e-11
+"""Relative change of λ1 below which inverse iteration stops once it no longer decreases."""
 Region = Callable[[FloatArray], NDArray[np.bool_]]
 
 
@@ -46,17 +48,27 @@ def _as_chain(model: SphereModel | SphereChain, grid: SphereGrid | None) -> Sphe
 
 
 def _killed_at_deepest(chain: SphereChain) -> tuple[RingElimination, FloatArray]:
-    """The chain killed at its deepest cell r, and the stationary cell probabilities.
+    """The chain killed at its most probable cell r, and the stationary cell probabilities.
 
-    p_{−r} = p_r A⁻ᵀ r_{r→·}: the mean time spent in each cell between two visits of r.
+    p_{−r} = p_r A⁻ᵀ r_{r→·}: the mean time spent in each cell between two visits of r (a
+    positive solve, accurate wherever r is). r must be where the process spends its time, or the
+    signed solves of :func:`smallest_eigenvalue` cancel; under a spin torque the most probable
+    cell need not be the lowest energy, so r is moved there and the chain factorised again.
     """
-    k, j = (int(i) for i in np.unravel_index(int(np.argmin(chain.potential)), chain.shape))
-    live = np.ones(chain.shape, dtype=bool)
-    live[k, j] = False
-    elim = RingElimination(chain, live, k)
-    p = elim.solve(_rates_out_of(chain, k, j), transpose=True)
-    p[k, j] = 1.0
-    return elim, np.asarray(p / p.sum())
+    def killed_at(k: int, j: int) -> tuple[RingElimination, FloatArray]:
+        live = np.ones(chain.shape, dtype=bool)
+        live[k, j] = False
+        elim = RingElimination(chain, live, k)
+        p = elim.solve(_rates_out_of(chain, k, j), transpose=True)
+        p[k, j] = 1.0
+        return elim, np.asarray(p / p.sum())
+
+    first = tuple(int(i) for i in np.unravel_index(int(np.argmin(chain.potential)), chain.shape))
+    elim, p = killed_at(*first)
+    best = tuple(int(i) for i in np.unravel_index(int(np.argmax(p / chain.grid.areas)), chain.shape))
+    if p[best] / chain.grid.areas[best] > 2.0 * p[first] / chain.grid.areas[first]:
+        elim, p = killed_at(*best)
+    return elim, p
 
 
 def _rates_out_of(chain: SphereChain, k: int, j: int) -> FloatArray:
@@ -97,16 +109,18 @@ def smallest_eigenvalue(model: SphereModel | SphereChain, grid: SphereGrid | Non
     b = np.asarray(start, dtype=float) if start is not None else \
         chain.grid.centres @ chain.grid.axis
     b = b - float(np.sum(pi * b))
-    lam = math.nan
+    lam, change = math.nan, math.inf
     for _ in range(max_iter):
         x = _signed_solve(elim, b)
         x -= float(np.sum(pi * x))
         norm = math.sqrt(float(np.sum(pi * x * x)))
         new = float(np.sum(pi * b * x)) / norm**2
         b = x / norm
-        if abs(new - lam) <= tol * abs(new):
+        step = abs(new - lam)
+        # converged, or stalled at the rounding level of a non-normal operator
+        if step <= tol * abs(new) or (step <= STALL * abs(new) and step >= change):
             return new
-        lam = new
+        lam, change = new, step
     raise InputError("smallest_eigenvalue", f"inverse iteration did not converge in {max_iter} "
                      "steps (no isolated real slowest mode)")
 
