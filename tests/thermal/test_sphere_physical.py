@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from spintorque.constants import k_B
 from spintorque.dynamics.stochastic import run_stochastic
 from spintorque.magnet import MacrospinModel
 from spintorque.magnet.energy import Demag, Energy
@@ -72,3 +73,39 @@ def test_escape_with_a_hard_axis_and_tilted_polariser_matches_the_llg_ensemble()
     still = _first_passage_to_equator(model((1.0, 1.0, -1.0)), Conditions(temperature=300.0))
     assert abs(mirror - expected) > 5 * error
     assert abs(still - expected) > 20 * error
+
+
+def test_transport_torque_in_2d_matches_the_1d_solver_with_the_same_angular_dependence():
+    # perpendicular Py free layer of the asymmetric (wavy) Co/Cu/Py valve, fixed layer along +z:
+    # the exact diffusive torque, solved at every face of the 2D grid, against the 1D solver fed
+    # with the meridional drift of the same torque, U_stt'(z) = 2 (w·e_θ)/sin θ (time unit tau_N)
+    from spintorque.magnet import Macrospin
+    from spintorque.magnet.energy import Uniaxial
+    from spintorque.magnet.torque import DiffusiveTorque
+    from spintorque.thermal import AxialModel
+
+    stack = Path(__file__).parents[2] / "examples" / "macrospin" / "wavy_stack.toml"
+    magnet = Macrospin(8e5, 3e-9, 2e-16, 0.2, initial=(0.0, 0.0, 1.0))
+    model = MacrospinModel(magnet, Energy((Uniaxial(2e5, (0.0, 0.0, 1.0)),)),
+                           Torques((DiffusiveTorque(stack, "F2"),)))
+    conditions = Conditions(current_density=1.2e11, temperature=300.0)
+    reduction = sphere_reduction(model, conditions)
+    sigma = 2e5 * magnet.volume / (k_B * 300.0)
+
+    def slope(z: np.ndarray) -> np.ndarray:
+        theta = np.arccos(np.clip(z, -1.0, 1.0))
+        theta = np.clip(theta, 1e-7, np.pi - 1e-7)
+        m = np.stack([np.sin(theta), np.zeros_like(theta), np.cos(theta)], axis=-1)
+        e_theta = np.stack([np.cos(theta), np.zeros_like(theta), -np.sin(theta)], axis=-1)
+        assert reduction.model.drift is not None
+        w = reduction.model.drift(m)
+        return np.asarray(2.0 * np.einsum("...i,...i->...", w, e_theta) / np.sin(theta))
+
+    i = float(slope(np.array([1.0]))[0]) / (2.0 * sigma)
+    assert 0.1 < i < 0.9  # destabilising the starting well, below the critical current
+    axial = AxialModel(sigma, 0.0, i, efficiency=slope)
+    sizes = (128, 256, 512)
+    lam = [sphere.smallest_eigenvalue(reduction.model, SphereGrid.uniform(n, 4)) for n in sizes]
+    value = sphere.extrapolate(sizes, lam)[0]
+    assert value == pytest.approx(lambda1_1d(axial), rel=1e-6)
+    assert value != pytest.approx(lambda1_1d(AxialModel(sigma, 0.0, i)), rel=1e-2)  # the shape matters
