@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from spintorque.errors import InputError
 from spintorque.thermal import sphere
 from spintorque.thermal.sphere_chain import build_chain
-from spintorque.thermal.sphere_grid import SphereGrid
+from spintorque.thermal.sphere_grid import SphereGrid, unit_vector
 from spintorque.thermal.sphere_model import SphereModel
 
 FloatArray = NDArray[np.float64]
@@ -126,10 +126,7 @@ def _refine(model: SphereModel, start: FloatArray, sign: float) -> FloatArray:
 def well_direction(model: SphereModel, near: ArrayLike) -> FloatArray:
     """The energy minimum of the well containing direction ``near`` (the best of 4000
     near-uniform sample directions within 60° of it, refined by a local minimisation)."""
-    v = np.asarray(near, dtype=float)
-    if v.shape != (3,) or not np.isfinite(v).all() or np.linalg.norm(v) == 0:
-        raise InputError("initial", f"must be a non-zero 3-vector, got {near!r}")
-    v = v / np.linalg.norm(v)
+    v = unit_vector(near, "initial")
     points = _fibonacci()
     close = points[points @ v > 0.5]
     return _refine(model, close[int(np.argmin(model.potential(close)))], 1.0)
@@ -142,10 +139,7 @@ def _rotate(v: FloatArray, axis: FloatArray, angle: float) -> FloatArray:
 
 def grid_family(model: SphereModel, well: ArrayLike) -> tuple[str, Callable[[int], SphereGrid]]:
     """The family name and a function n → SphereGrid for ``model`` started in ``well``."""
-    u = np.asarray(well, dtype=float)
-    if u.shape != (3,) or not np.isfinite(u).all() or np.linalg.norm(u) == 0:
-        raise InputError("well", f"must be a non-zero 3-vector, got {well!r}")
-    u = u / np.linalg.norm(u)
+    u = unit_vector(well, "well")
     points = _fibonacci()
     U = np.asarray(model.potential(points), dtype=float)
     hard = _refine(model, points[int(np.argmax(U))], -1.0)
@@ -187,7 +181,7 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     sizes = sizes if sizes is not None else DEFAULT_SIZES[family]
     if len(sizes) < 3 or list(sizes) != sorted(set(sizes)) or any(n % 2 == 0 or n < 5 for n in sizes):
         raise InputError("sizes", "need at least three ascending odd grid sizes >= 5")
-    u = np.asarray(well, dtype=float) / np.linalg.norm(well)
+    u = unit_vector(well, "well")
     lam, tau, first = [], [], []
     for n in sizes:
         grid = make(n)

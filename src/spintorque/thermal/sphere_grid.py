@@ -20,7 +20,8 @@ from spintorque.errors import InputError
 FloatArray = NDArray[np.float64]
 
 
-def _unit(v: ArrayLike, name: str) -> FloatArray:
+def unit_vector(v: ArrayLike, name: str) -> FloatArray:
+    """v/|v| for a finite non-zero 3-vector; else an InputError naming ``name``."""
     a = np.asarray(v, dtype=float)
     norm = float(np.linalg.norm(a)) if a.shape == (3,) else 0.0
     if not (norm > 0 and math.isfinite(norm)):
@@ -58,7 +59,7 @@ class SphereGrid:
         t[-1] = math.pi
         if int(self.n_phi) != self.n_phi or self.n_phi < 1:
             raise InputError("n_phi", f"must be an integer >= 1, got {self.n_phi!r}")
-        axis = _unit(self.axis, "axis")
+        axis = unit_vector(self.axis, "axis")
         ref = np.asarray(self.reference, dtype=float)
         ref = ref - float(ref @ axis) * axis
         if float(np.linalg.norm(ref)) < 1e-9:
@@ -182,7 +183,7 @@ class SphereGrid:
 
     def cell_of(self, m: ArrayLike) -> tuple[int, int]:
         """Indices (k, j) of the cell containing direction m."""
-        v = _unit(m, "m")
+        v = unit_vector(m, "m")
         e1, e2, e3 = self._frame
         theta = math.acos(max(-1.0, min(1.0, float(v @ e3))))
         phi = math.atan2(float(v @ e2), float(v @ e1)) % (2.0 * math.pi)

@@ -30,6 +30,7 @@ from spintorque.analytic import tau_N
 from spintorque.constants import k_B
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
+from spintorque.thermal.sphere_grid import unit_vector as _unit
 
 FloatArray = NDArray[np.float64]
 VectorField = Callable[[FloatArray], FloatArray]
@@ -115,14 +116,6 @@ def uniaxial_model(sigma: float, *, alpha: float = 1.0, easy_axis: ArrayLike = (
                                                           + alpha * np.cross(m, p)))
 
     return SphereModel(potential, alpha, drift, 1.0 + nu * current_ratio)
-
-
-def _unit(v: ArrayLike, name: str) -> FloatArray:
-    a = np.asarray(v, dtype=float)
-    norm = float(np.linalg.norm(a)) if a.shape == (3,) else 0.0
-    if not (norm > 0 and math.isfinite(norm)):
-        raise InputError(name, f"must be a non-zero finite 3-vector, got {v!r}")
-    return np.asarray(a / norm)
 
 
 @dataclass(frozen=True)
