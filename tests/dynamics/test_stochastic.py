@@ -74,9 +74,8 @@ def test_norm_is_preserved_and_the_dataset_is_labelled():
 
 def test_kernel_normals_are_standard_normal_and_uncorrelated():
     state = seed_states(seed_sequence(5), 4)
-    spare = np.full(4, np.nan)
     out = np.empty((4, 25_000, 3))
-    kernel.draw_normals(state, spare, out)
+    kernel.draw_normals(state, out)
     x = out.ravel()
     assert stats.kstest(x, "norm").pvalue > 1e-3
     assert abs(np.corrcoef(x[:-1], x[1:])[0, 1]) < 5 / np.sqrt(x.size)  # 5 standard errors

@@ -264,7 +264,6 @@ def run_coupled_stochastic(system: CoupledMacrospins, conditions: Conditions, *,
     seq = seed_sequence(seed)
     m = _initial(system, initial, trajectories).copy()
     state = seed_states(seq, trajectories)
-    spare = np.full(trajectories, np.nan)
     sigma = np.array([thermal_sigma(free.model, conditions.temperature, dt) for free in system.layers])
     xi = np.empty((trajectories, 2, 3))
     H_th = np.zeros((trajectories, 2, 3))
@@ -273,7 +272,7 @@ def run_coupled_stochastic(system: CoupledMacrospins, conditions: Conditions, *,
     for k in range(n_steps):
         # Draw whenever T > 0 (even if a layer has alpha = 0) so the stream depends on the seed only.
         if conditions.temperature > 0.0:
-            kernel.draw_normals(state, spare, xi)
+            kernel.draw_normals(state, xi)
             H_th = sigma[None, :, None] * xi
         m = coupled_heun_step(system, m, dt, float(J_grid[k]), float(J_grid[k + 1]), H_th)
         if (k + 1) % save_every == 0 or k + 1 == n_steps:

@@ -4,19 +4,24 @@ Random numbers
 --------------
 Each trajectory owns a xoshiro256+ generator (Blackman & Vigna 2018), four uint64 words seeded
 from ``np.random.SeedSequence(entropy, spawn_key=(i,))`` (:func:`spintorque.dynamics.stochastic.
-seed_states`). Normals come in pairs from the Box–Muller transform, one pair per two 64-bit
-outputs r1, r2, with no rejection (so that SIMD lanes stay in step):
+seed_states`). Normals come from the ziggurat method of Marsaglia & Tsang (J. Stat. Softw. 5(8),
+2000) with 1024 strips of equal area v and Doornik's base-strip layout (ZIGNOR, 2005): strip 0 has
+width x_0 = v/f(r) and holds the rectangle under f(r) and the tail beyond r = 4.038849846109504;
+strips k = 1 … 1023 have right edges x_k, x_{k+1} = f⁻¹(f(x_k) + v/x_k), x_1024 = 0,
+f(x) = exp(−x²/2). One 64-bit output r gives the strip ``k = r >> 54`` (top 10 bits), the sign
+(bit 53) and ``u = ⌊r/2⌋ mod 2⁵²  · 2⁻⁵²`` in [0, 1) (bits 1 … 52); ``x = u x_k`` is accepted at
+once if ``u < x_{k+1}/x_k`` (99.57 % of draws). Otherwise, for k = 0 the tail is drawn with
+Marsaglia's method (x = −ln U₁/r, y = −ln U₂ until 2y > x², return r + x); for k ≥ 1 a further
+uniform w accepts x if f(x_k) + w (f(x_{k+1}) − f(x_k)) < f(x); a rejected draw starts again
+(uniforms U, w: the top 52 bits of an output). No transcendental function is needed on the fast
+path, which is why this replaced the Box–Muller transform (log, sqrt, sin, cos per pair).
 
-* radius ``R = sqrt(−2 ln u)``, ``u = 1 − ⌊r1/2¹²⌋ 2⁻⁵²`` in (0, 1] (exact);
-* angle ``φ = q π/2 + x``: the two top bits of r2 pick the quadrant q, the next 52 bits give
-  ``x`` uniform in [−π/4, π/4); the pair is ``(R cos φ, R sin φ)``.
-
-``ln``, ``sin`` and ``cos`` are fdlibm's polynomial kernels (musl ``log``, ``__sin``, ``__cos``,
-errors below 1 ulp on these ranges) written out in plain arithmetic, so that they vectorise and
-give the same bits in every code path. A step needs three normals: the fourth of two pairs is
-kept as the trajectory's "spare" (NaN when none) and used first at the next step. A trajectory's
-numbers therefore depend only on the seed and its index: not on the number of threads, the
-ensemble size or the chunking.
+A step needs three normals (one group). The three first draws are taken at once, one 64-bit output
+each; a component whose draw is not accepted at once is then completed, in the order x, y, z,
+from the numbers that follow. The SIMD block does the first draws of all lanes in one vectorised
+pass and completes the rare rejections lane by lane in scalar code, with the same numbers as
+:func:`draw_normals`. A trajectory's numbers therefore depend only on the seed and its index: not
+on the number of threads, the ensemble size or the chunking.
 
 Step (one trajectory, explicit Landau–Lifshitz form, ``docs/dynamics.md``)
 -------------------------------------------------------------------------
@@ -28,6 +33,14 @@ the step (sigma² = 2 alpha k_B T / (gamma0 mu0 Ms V dt)),
 
 ``m̃ = m + dt f(m; t_k)``, ``m ← normalise(m + dt/2 [f(m; t_k) + f(m̃; t_{k+1})])``.
 
+With ``a_s = c J (ε_s − alpha ε'_s)/(1+alpha²)``, ``f_s = c J (ε'_s − alpha ε_s)/(1+alpha²)`` and
+m×(p×m) = −m×(m×p), p×m = −m×p, the rate is computed as two cross products,
+
+``f(m) = m × (U + m × V)``,  ``U = W − Σ_s f_s p_s``,  ``V = alpha W − Σ_s a_s p_s``,  ``W = −gamma' H``,
+
+and W = (−gamma' Q) m + (−gamma' (h + J h_J) − gamma' sigma ξ) is linear in m. Where ε_s is constant
+(Λ = 1) the sums are one constant vector per J; other terms are added per lane.
+
 Layout
 ------
 The ensemble is cut into blocks of ``LANES`` trajectories (the last one padded with copies of a
@@ -36,8 +49,7 @@ form (one row of ``LANES`` numbers per quantity) and every phase of a step is a 
 lanes, which LLVM turns into SIMD code; blocks run in parallel (``prange``). Each lane does
 exactly the arithmetic of a lone trajectory, in the same order, so the numbers do not depend on
 the block a trajectory falls in. No fast-math flags are used: every result is the IEEE result of
-the operations written here. Known zeros are skipped (entries of Q, the Slonczewski ``c_s`` at
-Λ = 1, the torque at J = 0), which changes nothing beyond the sign of a zero.
+the operations written here, fused multiply-adds (``_fma``, one rounding) written out explicitly.
 """
 
 from __future__ import annotations
@@ -52,50 +64,46 @@ from numba import njit, prange, types
 from numba.extending import intrinsic
 
 U64 = np.uint64
-LANES = 16  # trajectories per SIMD block
+LANES = 32  # trajectories per SIMD block (at most 64: one bit each in _thermal's masks)
 
 _EXP_ONE = np.uint64(0x3FF0000000000000)  # bits of 1.0
 _MASK52 = np.uint64((1 << 52) - 1)
 _SIGN = np.uint64(1 << 63)
-_LOW32 = np.uint64(0xFFFFFFFF)
-_MAGIC = np.uint64(0x4330000000000000)  # bits of 2**52
-_HALF_PI = 0.5 * math.pi
 
-# musl/fdlibm log: ln2 split and the minimax coefficients of log((1+s)/(1−s)) on [0, 0.1716]
-_LN2_HI = 6.93147180369123816490e-01
-_LN2_LO = 1.90821492927058770002e-10
-_LG1 = 6.666666666666735130e-01
-_LG2 = 3.999999999940941908e-01
-_LG3 = 2.857142874366239149e-01
-_LG4 = 2.222219843214978396e-01
-_LG5 = 1.818357216161805012e-01
-_LG6 = 1.531383769920937332e-01
-_LG7 = 1.479819860511658591e-01
-# fdlibm __kernel_sin / __kernel_cos on [−π/4, π/4]
-_S1 = -1.66666666666666324348e-01
-_S2 = 8.33333333332248946124e-03
-_S3 = -1.98412698298579493134e-04
-_S4 = 2.75573137070700676789e-06
-_S5 = -2.50507602534068634195e-08
-_S6 = 1.58969099521155010221e-10
-_C1 = 4.16666666666666019037e-02
-_C2 = -1.38888888888741095749e-03
-_C3 = 2.48015872894767294178e-05
-_C4 = -2.75573143513906633035e-07
-_C5 = 2.08757232129817482790e-09
-_C6 = -1.13596475577881948265e-11
+
+def ziggurat_tables(strips: int = 1024, r: float = 4.038849846109504) -> tuple[np.ndarray, ...]:
+    """Strip edges x (strips + 1,), ratios x_{k+1}/x_k (strips,) and f(x) = exp(−x²/2) (strips + 1,).
+
+    ZIGNOR layout (module docstring): x_0 = v/f(r), x_1 = r, x_{k+1} = f⁻¹(f(x_k) + v/x_k),
+    x_strips = 0, with v = r f(r) + ∫_r^∞ f the common strip area; r is the root of
+    f(x_{strips−1}) + v/x_{strips−1} = 1 (the top strip closes at f = 1; residual < 1e-13, tested).
+    """
+    f = np.exp(-0.5 * r * r)
+    v = r * f + math.sqrt(0.5 * math.pi) * math.erfc(r / math.sqrt(2.0))
+    x = np.empty(strips + 1)
+    x[0], x[1], x[strips] = v / f, r, 0.0
+    for k in range(1, strips - 1):
+        x[k + 1] = math.sqrt(-2.0 * math.log(v / x[k] + math.exp(-0.5 * x[k] * x[k])))
+    return x, x[1:] / x[:-1], np.exp(-0.5 * x * x)
+
+
+_ZIG_BITS = 10  # 2**10 strips: the top 10 bits of an output pick the strip
+_ZX, _ZR, _ZF = ziggurat_tables(1 << _ZIG_BITS)
+_ZIG_R = float(_ZX[1])
+_K_SHIFT = np.uint64(64 - _ZIG_BITS)  # strip: bits 54 … 63
+_S_SHIFT = np.uint64(_ZIG_BITS)  # sign: bit 53, moved to bit 63
+_U_SHIFT = np.uint64(64 - _ZIG_BITS - 1 - 52)  # u: bits 1 … 52
 
 # rows of a block's float64 work array (each row holds one number per lane)
 _MX, _MY, _MZ = 0, 1, 2  # magnetization
-_TX, _TY, _TZ = 3, 4, 5  # thermal field
+_TX, _TY, _TZ = 3, 4, 5  # −gamma' × thermal field
 _AX, _AY, _AZ = 6, 7, 8  # f at m
 _PX, _PY, _PZ = 9, 10, 11  # predictor
 _BX, _BY, _BZ = 12, 13, 14  # f at the predictor
-_SPARE = 15  # spare normal (NaN: none)
-_SIGN0 = 16  # sign of m_z at the start of the run
-_KCROSS = 17  # step of the first sign change in this call (NaN: none yet; 0 if switched before)
-_Z0, _Z1 = 18, 19  # m_z before and after that step
-_ROWS = 20
+_SIGN0 = 15  # sign of m_z at the start of the run
+_KCROSS = 16  # step of the first sign change in this call (NaN: none yet; 0 if switched before)
+_Z0, _Z1 = 17, 18  # m_z before and after that step
+_ROWS = 19
 
 
 def _sqrt_intrinsic(typingctx, x):  # compiled
@@ -109,7 +117,35 @@ def _sqrt_intrinsic(typingctx, x):  # compiled
     return types.float64(types.float64), codegen
 
 
+def _fma_intrinsic(typingctx, a, b, c):  # compiled
+    """a b + c rounded once (IEEE fusedMultiplyAdd, the LLVM intrinsic; vfmadd where available)."""
+    if not (a == b == c == types.float64):
+        return None
+
+    def codegen(context, builder, signature, args):
+        d = ir.DoubleType()
+        fn = builder.module.declare_intrinsic("llvm.fma", [d], ir.FunctionType(d, [d, d, d]))
+        return builder.call(fn, args)
+
+    return types.float64(types.float64, types.float64, types.float64), codegen
+
+
+def _cttz_intrinsic(typingctx, x):  # compiled
+    """Number of trailing zero bits of a non-zero uint64 (the LLVM intrinsic, one instruction)."""
+    if x != types.uint64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        i64 = ir.IntType(64)
+        fn = builder.module.declare_intrinsic("llvm.cttz", [i64], ir.FunctionType(i64, [i64, ir.IntType(1)]))
+        return builder.call(fn, [args[0], ir.Constant(ir.IntType(1), 1)])
+
+    return types.intp(types.uint64), codegen
+
+
 _sqrt = cast(Callable[[float], float], intrinsic(_sqrt_intrinsic))
+_fma = cast(Callable[[float, float, float], float], intrinsic(_fma_intrinsic))
+_cttz = cast(Callable[[np.uint64], int], intrinsic(_cttz_intrinsic))
 
 
 @njit(cache=True, inline="always")
@@ -141,86 +177,76 @@ def _next(s0: U64, s1: U64, s2: U64, s3: U64) -> tuple[U64, U64, U64, U64, U64]:
     return result, s0, s1, s2, s3
 
 
-@njit(cache=True, inline="always", error_model="numpy")
-def _log(x: float) -> float:  # compiled
-    """Natural log of a positive normal double (musl's fdlibm-derived log, main path only)."""
-    bits = _as_bits(x)
-    hx = (bits >> np.uint64(32)) + np.uint64(0x3FF00000 - 0x3FE6A09E)
-    dk = _as_float((hx >> np.uint64(20)) | _MAGIC) - (4503599627370496.0 + 1023.0)  # exponent k
-    hx = (hx & np.uint64(0x000FFFFF)) + np.uint64(0x3FE6A09E)
-    f = _as_float((hx << np.uint64(32)) | (bits & _LOW32)) - 1.0  # x/2^k − 1, 2^k x in [√½, √2)
-    hfsq = 0.5 * f * f
-    s = f / (2.0 + f)
-    z = s * s
-    w = z * z
-    t1 = w * (_LG2 + w * (_LG4 + w * _LG6))
-    t2 = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7)))
-    R = t2 + t1
-    return s * (hfsq + R) + dk * _LN2_LO - hfsq + f + dk * _LN2_HI
+@njit(cache=True, inline="always")
+def _unit(r: np.uint64) -> float:  # compiled
+    """Top 52 bits of r as a uniform number in [0, 1)."""
+    return _as_float((r >> np.uint64(12)) | _EXP_ONE) - 1.0
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _sincos(x: float) -> tuple[float, float]:  # compiled
-    """sin x and cos x for |x| <= π/4 (fdlibm kernels)."""
-    z = x * x
-    v = z * x
-    r = _S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))
-    sin = x + v * (_S1 + z * r)
-    w = z * z
-    r = z * (_C1 + z * (_C2 + z * _C3)) + w * w * (_C4 + z * (_C5 + z * _C6))
-    hz = 0.5 * z
-    w = 1.0 - hz
-    cos = w + (((1.0 - w) - hz) + z * r)
-    return sin, cos
+def _zig_first(r: np.uint64) -> tuple[float, bool]:  # compiled
+    """The ziggurat's first try from one output: the signed candidate and whether it is accepted."""
+    k = r >> _K_SHIFT
+    u = _as_float(((r >> _U_SHIFT) & _MASK52) | _EXP_ONE) - 1.0
+    x = _as_float(_as_bits(u * _ZX[k]) ^ ((r << _S_SHIFT) & _SIGN))
+    return x, u < _ZR[k]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
-def _gauss_pair(s0: U64, s1: U64, s2: U64, s3: U64) -> tuple[float, float, U64, U64, U64, U64]:
+@njit(cache=True, error_model="numpy")
+def _zig_rest(r: U64, s0: U64, s1: U64, s2: U64, s3: U64) -> tuple[float, U64, U64, U64, U64]:
     # compiled
-    """Two independent standard normals (Box–Muller, see the module docstring) and the new state."""
+    """Complete a normal whose first try r was not accepted at once (scalar, rare), and the state."""
+    while True:
+        k = r >> _K_SHIFT
+        sign = (r << _S_SHIFT) & _SIGN
+        u = _as_float(((r >> _U_SHIFT) & _MASK52) | _EXP_ONE) - 1.0
+        x = u * _ZX[k]
+        if u < _ZR[k]:
+            break
+        if k == 0:  # tail beyond r (Marsaglia 1964)
+            while True:
+                a, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+                b, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+                t = -math.log(1.0 - _unit(a)) / _ZIG_R
+                y = -math.log(1.0 - _unit(b))
+                if 2.0 * y > t * t:
+                    break
+            x = _ZIG_R + t
+            break
+        w, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        if _ZF[k] + _unit(w) * (_ZF[k + 1] - _ZF[k]) < math.exp(-0.5 * x * x):
+            break
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+    return _as_float(_as_bits(x) ^ sign), s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _gauss3(s0: U64, s1: U64, s2: U64, s3: U64) -> tuple[float, float, float, U64, U64, U64, U64]:
+    # compiled
+    """One group of three standard normals (module docstring) and the new state."""
     r1, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
     r2, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-    u = 2.0 - _as_float((r1 >> np.uint64(12)) | _EXP_ONE)  # (0, 1]
-    radius = _sqrt(-2.0 * _log(u))
-    x = (_as_float(((r2 >> np.uint64(10)) & _MASK52) | _EXP_ONE) - 1.5) * _HALF_PI  # [−π/4, π/4)
-    sin, cos = _sincos(x)
-    if (r2 >> np.uint64(62)) & np.uint64(1):  # rotate by π/2
-        a, b = -sin, cos
-    else:
-        a, b = cos, sin
-    flip = r2 & _SIGN  # rotate by π: flip both signs
-    a = _as_float(_as_bits(radius * a) ^ flip)
-    b = _as_float(_as_bits(radius * b) ^ flip)
-    return a, b, s0, s1, s2, s3
-
-
-@njit(cache=True, inline="always")
-def _gauss3(s0: U64, s1: U64, s2: U64, s3: U64,
-            spare: float) -> tuple[float, float, float, U64, U64, U64, U64, float]:  # compiled
-    """Three standard normals, using and refilling the spare (NaN = none)."""
-    if math.isnan(spare):
-        a, b, s0, s1, s2, s3 = _gauss_pair(s0, s1, s2, s3)
-        c, spare, s0, s1, s2, s3 = _gauss_pair(s0, s1, s2, s3)
-    else:
-        a = spare
-        b, c, s0, s1, s2, s3 = _gauss_pair(s0, s1, s2, s3)
-        spare = np.nan
-    return a, b, c, s0, s1, s2, s3, spare
+    r3, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+    a, ok1 = _zig_first(r1)
+    b, ok2 = _zig_first(r2)
+    c, ok3 = _zig_first(r3)
+    if not ok1:
+        a, s0, s1, s2, s3 = _zig_rest(r1, s0, s1, s2, s3)
+    if not ok2:
+        b, s0, s1, s2, s3 = _zig_rest(r2, s0, s1, s2, s3)
+    if not ok3:
+        c, s0, s1, s2, s3 = _zig_rest(r3, s0, s1, s2, s3)
+    return a, b, c, s0, s1, s2, s3
 
 
 @njit(cache=True)
-def draw_normals(state: np.ndarray, spare: np.ndarray, out: np.ndarray) -> None:  # compiled
-    """Fill out (B, n, 3) with each trajectory's next 3n normals (the kernel's own stream)."""
+def draw_normals(state: np.ndarray, out: np.ndarray) -> None:  # compiled
+    """Fill out (B, n, 3) with each trajectory's next n groups of three normals (the kernel's stream)."""
     for b in range(out.shape[0]):
         s0, s1, s2, s3 = state[b, 0], state[b, 1], state[b, 2], state[b, 3]
-        sp = spare[b]
         for k in range(out.shape[1]):
-            a, c, d, s0, s1, s2, s3, sp = _gauss3(s0, s1, s2, s3, sp)
-            out[b, k, 0] = a
-            out[b, k, 1] = c
-            out[b, k, 2] = d
+            out[b, k, 0], out[b, k, 1], out[b, k, 2], s0, s1, s2, s3 = _gauss3(s0, s1, s2, s3)
         state[b, 0], state[b, 1], state[b, 2], state[b, 3] = s0, s1, s2, s3
-        spare[b] = sp
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,98 +254,93 @@ def draw_normals(state: np.ndarray, spare: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _thermal_pairs(v: np.ndarray, st: np.ndarray, sigma: float) -> None:  # compiled
-    """Thermal field of every lane when no lane holds a spare: two pairs, keep the fourth."""
-    for i in range(LANES):
-        a, b, s0, s1, s2, s3 = _gauss_pair(st[0, i], st[1, i], st[2, i], st[3, i])
-        c, d, s0, s1, s2, s3 = _gauss_pair(s0, s1, s2, s3)
-        st[0, i], st[1, i], st[2, i], st[3, i] = s0, s1, s2, s3
-        v[_TX, i] = sigma * a
-        v[_TY, i] = sigma * b
-        v[_TZ, i] = sigma * c
-        v[_SPARE, i] = d
+def _thermal(v: np.ndarray, st: np.ndarray, raw: np.ndarray, scale: float) -> None:  # compiled
+    """Rows T ← scale × (three normals) for every lane: first tries vectorised, rejections scalar.
 
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _thermal_spare(v: np.ndarray, st: np.ndarray, sigma: float) -> None:  # compiled
-    """Thermal field of every lane when every lane holds a spare: the spare and one pair."""
-    for i in range(LANES):
-        b, c, s0, s1, s2, s3 = _gauss_pair(st[0, i], st[1, i], st[2, i], st[3, i])
-        st[0, i], st[1, i], st[2, i], st[3, i] = s0, s1, s2, s3
-        v[_TX, i] = sigma * v[_SPARE, i]
-        v[_TY, i] = sigma * b
-        v[_TZ, i] = sigma * c
-        v[_SPARE, i] = np.nan
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _thermal_mixed(v: np.ndarray, st: np.ndarray, sigma: float) -> None:  # compiled
-    """Thermal field when only some lanes hold a spare (same numbers, both pairs drawn)."""
-    for i in range(LANES):
-        a, b, s0, s1, s2, s3 = _gauss_pair(st[0, i], st[1, i], st[2, i], st[3, i])
-        c, d, t0, t1, t2, t3 = _gauss_pair(s0, s1, s2, s3)
-        spare = v[_SPARE, i]
-        if math.isnan(spare):
-            x, y, z, w = a, b, c, d
-            s0, s1, s2, s3 = t0, t1, t2, t3
-        else:
-            x, y, z, w = spare, a, b, np.nan
-        st[0, i], st[1, i], st[2, i], st[3, i] = s0, s1, s2, s3
-        v[_TX, i] = sigma * x
-        v[_TY, i] = sigma * y
-        v[_TZ, i] = sigma * z
-        v[_SPARE, i] = w
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _field(mx: float, my: float, mz: float, tx: float, ty: float, tz: float, hx: float, hy: float,
-           hz: float, q: tuple[float, ...], diag: bool) -> tuple[float, float, float]:  # compiled
-    """H = Q m + (hx, hy, hz) + H_th; with ``diag`` the zero off-diagonal entries are skipped."""
-    if diag:
-        return q[0] * mx + hx + tx, q[4] * my + hy + ty, q[8] * mz + hz + tz
-    return (q[0] * mx + q[1] * my + q[2] * mz + hx + tx, q[3] * mx + q[4] * my + q[5] * mz + hy + ty,
-            q[6] * mx + q[7] * my + q[8] * mz + hz + tz)
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _llg(mx: float, my: float, mz: float, Hx: float, Hy: float, Hz: float, g: float,
-         alpha: float) -> tuple[float, float, float]:  # compiled
-    """−g [m×H + alpha m×(m×H)]."""
-    cx = my * Hz - mz * Hy
-    cy = mz * Hx - mx * Hz
-    cz = mx * Hy - my * Hx
-    return (-g * (cx + alpha * (my * cz - mz * cy)), -g * (cy + alpha * (mz * cx - mx * cz)),
-            -g * (cz + alpha * (mx * cy - my * cx)))
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _coefficients(mx: float, my: float, mz: float, pre: float, c: tuple[float, ...],
-                  alpha: float) -> tuple[float, float]:  # compiled
-    """Slonczewski (a, f) = pre (ε − alpha ε', ε' − alpha ε), ε = c0/(c1 + c2 m·p).
-
-    c = (c0, c1, c2, ε', px, py, pz).
+    Bit i of ``bad_x``, ``bad_y``, ``bad_z`` marks that component of lane i for completion by
+    ``_zig_rest``; each marked lane then completes x, y, z in turn (the order of ``_gauss3``).
     """
-    eps = c[0] / (c[1] + c[2] * (mx * c[4] + my * c[5] + mz * c[6]))
-    return pre * (eps - alpha * c[3]), pre * (c[3] - alpha * eps)
+    bad_x = bad_y = bad_z = np.uint64(0)
+    for i in range(LANES):
+        r1, s0, s1, s2, s3 = _next(st[0, i], st[1, i], st[2, i], st[3, i])
+        r2, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r3, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        st[0, i], st[1, i], st[2, i], st[3, i] = s0, s1, s2, s3
+        a, ok1 = _zig_first(r1)
+        b, ok2 = _zig_first(r2)
+        c, ok3 = _zig_first(r3)
+        v[_TX, i], v[_TY, i], v[_TZ, i] = a, b, c
+        raw[0, i], raw[1, i], raw[2, i] = r1, r2, r3
+        bad_x |= np.uint64(not ok1) << np.uint64(i)
+        bad_y |= np.uint64(not ok2) << np.uint64(i)
+        bad_z |= np.uint64(not ok3) << np.uint64(i)
+    lanes = bad_x | bad_y | bad_z
+    while lanes:
+        i = _cttz(lanes)
+        lanes &= lanes - np.uint64(1)
+        for j, bad in enumerate((bad_x, bad_y, bad_z)):
+            if (bad >> np.uint64(i)) & np.uint64(1):
+                x, st[0, i], st[1, i], st[2, i], st[3, i] = _zig_rest(raw[j, i], st[0, i], st[1, i], st[2, i],
+                                                                      st[3, i])
+                v[_TX + j, i] = x
+    for i in range(LANES):
+        v[_TX, i] *= scale
+        v[_TY, i] *= scale
+        v[_TZ, i] *= scale
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _torque(mx: float, my: float, mz: float, dx: float, dy: float, dz: float, a: float, f: float,
-            c: tuple[float, ...]) -> tuple[float, float, float]:  # compiled
-    """d + a m×(p×m) + f p×m, p = (c4, c5, c6)."""
+def _cross_fma(ax: float, ay: float, az: float, bx: float, by: float, bz: float, cx: float, cy: float,
+               cz: float) -> tuple[float, float, float]:  # compiled
+    """a × b + c with fused multiply-adds."""
+    return (_fma(ay, bz, _fma(-az, by, cx)), _fma(az, bx, _fma(-ax, bz, cy)),
+            _fma(ax, by, _fma(-ay, bx, cz)))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _rate_rows(v: np.ndarray, m: int, out: int, G: tuple[float, ...], w: tuple[float, float, float],
+               F: tuple[float, float, float], A: tuple[float, float, float], alpha: float,
+               diag: bool) -> None:  # compiled
+    """Rows out..out+2 ← m × (U + m × V) for m = rows m..m+2 (module docstring).
+
+    W = G m + w + T (G = −gamma' Q, T the scaled thermal rows), U = W − F, V = alpha W − A.
+    """
+    for i in range(LANES):
+        mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
+        wx, wy, wz = w[0] + v[_TX, i], w[1] + v[_TY, i], w[2] + v[_TZ, i]
+        if diag:
+            Wx, Wy, Wz = _fma(G[0], mx, wx), _fma(G[4], my, wy), _fma(G[8], mz, wz)
+        else:
+            Wx = _fma(G[0], mx, _fma(G[1], my, _fma(G[2], mz, wx)))
+            Wy = _fma(G[3], mx, _fma(G[4], my, _fma(G[5], mz, wy)))
+            Wz = _fma(G[6], mx, _fma(G[7], my, _fma(G[8], mz, wz)))
+        Xx, Xy, Xz = _cross_fma(mx, my, mz, _fma(alpha, Wx, -A[0]), _fma(alpha, Wy, -A[1]),
+                                _fma(alpha, Wz, -A[2]), Wx - F[0], Wy - F[1], Wz - F[2])
+        v[out, i], v[out + 1, i], v[out + 2, i] = _cross_fma(mx, my, mz, Xx, Xy, Xz, 0.0, 0.0, 0.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _torque_rows(v: np.ndarray, m: int, out: int, pre: float, c: tuple[float, ...], alpha: float) -> None:
+    # compiled
+    """Rows out..out+2 += m × (−f p + m × (−a p)) for one Slonczewski term with ε depending on m·p.
+
+    c = (c0, c1, c2, ε', px, py, pz), ε = c0/(c1 + c2 m·p), (a, f) = pre (ε − alpha ε', ε' − alpha ε).
+    """
     px, py, pz = c[4], c[5], c[6]
-    qx = py * mz - pz * my  # p × m
-    qy = pz * mx - px * mz
-    qz = px * my - py * mx
-    return (dx + (a * (my * qz - mz * qy) + f * qx), dy + (a * (mz * qx - mx * qz) + f * qy),
-            dz + (a * (mx * qy - my * qx) + f * qz))
+    for i in range(LANES):
+        mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
+        eps = c[0] / _fma(c[2], _fma(mx, px, _fma(my, py, mz * pz)), c[1])
+        a, f = pre * _fma(-alpha, c[3], eps), pre * _fma(-alpha, eps, c[3])
+        Xx, Xy, Xz = _cross_fma(mx, my, mz, -a * px, -a * py, -a * pz, -f * px, -f * py, -f * pz)
+        v[out, i], v[out + 1, i], v[out + 2, i] = _cross_fma(mx, my, mz, Xx, Xy, Xz, v[out, i], v[out + 1, i],
+                                                             v[out + 2, i])
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _finish(v: np.ndarray, i: int, mx: float, my: float, mz: float, nx: float, ny: float, nz: float,
             step: float) -> None:  # compiled
     """Normalise the new m of lane i, note a first sign change of m_z, store it."""
-    inv = 1.0 / _sqrt(nx * nx + ny * ny + nz * nz)
+    inv = 1.0 / _sqrt(_fma(nx, nx, _fma(ny, ny, nz * nz)))
     nx, ny, nz = nx * inv, ny * inv, nz * inv
     if math.isnan(v[_KCROSS, i]) and v[_SIGN0, i] * nz < 0.0:
         v[_KCROSS, i] = step
@@ -331,128 +352,98 @@ def _finish(v: np.ndarray, i: int, mx: float, my: float, mz: float, nx: float, n
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _rate_rows(v: np.ndarray, m: int, out: int, q: tuple[float, ...], h: tuple[float, float, float],
-               g: float, alpha: float, diag: bool) -> None:  # compiled
-    """Rows out..out+2 ← −g [m×H + alpha m×(m×H)] for m = rows m..m+2 (general path)."""
-    for i in range(LANES):
-        mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-        Hx, Hy, Hz = _field(mx, my, mz, v[_TX, i], v[_TY, i], v[_TZ, i], h[0], h[1], h[2], q, diag)
-        v[out, i], v[out + 1, i], v[out + 2, i] = _llg(mx, my, mz, Hx, Hy, Hz, g, alpha)
+def _constant_torques(J: float, stt: float, sp: np.ndarray, sc: np.ndarray,
+                      alpha: float) -> tuple[float, float, float, float, float, float]:  # compiled
+    """(Σ f_s p_s, Σ a_s p_s) over the Slonczewski terms with constant ε (c2 = 0) at current J."""
+    pre = stt * J
+    Fx = Fy = Fz = Ax = Ay = Az = 0.0
+    for s in range(sp.shape[0]):
+        if sc[s, 2] == 0.0:
+            eps = sc[s, 0] / sc[s, 1]
+            a, f = pre * (eps - alpha * sc[s, 3]), pre * (sc[s, 3] - alpha * eps)
+            Fx, Fy, Fz = Fx + f * sp[s, 0], Fy + f * sp[s, 1], Fz + f * sp[s, 2]
+            Ax, Ay, Az = Ax + a * sp[s, 0], Ay + a * sp[s, 1], Az + a * sp[s, 2]
+    return Fx, Fy, Fz, Ax, Ay, Az
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _torque_rows(v: np.ndarray, m: int, out: int, pre: float, c: tuple[float, ...], alpha: float) -> None:
-    # compiled
-    """Rows out..out+2 += one Slonczewski term for m = rows m..m+2.
-
-    With c2 = 0 (Λ = 1) ε is the constant c0/c1 (the same number as c0/(c1 + 0·m·p)), so a and
-    f are computed once, without a division per lane.
-    """
-    if c[2] == 0.0:
-        a, f = _coefficients(0.0, 0.0, 0.0, pre, c, alpha)
-        for i in range(LANES):
-            mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-            v[out, i], v[out + 1, i], v[out + 2, i] = _torque(mx, my, mz, v[out, i], v[out + 1, i],
-                                                              v[out + 2, i], a, f, c)
-    else:
-        for i in range(LANES):
-            mx, my, mz = v[m, i], v[m + 1, i], v[m + 2, i]
-            a, f = _coefficients(mx, my, mz, pre, c, alpha)
-            v[out, i], v[out + 1, i], v[out + 2, i] = _torque(mx, my, mz, v[out, i], v[out + 1, i],
-                                                              v[out + 2, i], a, f, c)
+def _varying_torques(v: np.ndarray, m: int, out: int, J: float, stt: float, sp: np.ndarray, sc: np.ndarray,
+                     alpha: float) -> None:  # compiled
+    """Add the Slonczewski terms whose ε depends on m·p (c2 ≠ 0) to rows out..out+2."""
+    if J != 0.0:
+        for s in range(sp.shape[0]):
+            if sc[s, 2] != 0.0:
+                _torque_rows(v, m, out, stt * J, (sc[s, 0], sc[s, 1], sc[s, 2], sc[s, 3], sp[s, 0], sp[s, 1],
+                                                  sp[s, 2]), alpha)
 
 
 @njit(cache=True, error_model="numpy")
-def _advance_block(first: int, m: np.ndarray, state: np.ndarray, spare: np.ndarray, switch: np.ndarray,
-                   sign0: np.ndarray, t0: float, dt: float, J_grid: np.ndarray, Q: np.ndarray,
-                   h: np.ndarray, hJ: np.ndarray, g: float, alpha: float, stt: float,
-                   sp: np.ndarray, sc: np.ndarray, sigma: float) -> None:  # compiled
+def _advance_block(first: int, m: np.ndarray, state: np.ndarray, switch: np.ndarray, sign0: np.ndarray,
+                   t0: float, dt: float, J_grid: np.ndarray, Q: np.ndarray, h: np.ndarray, hJ: np.ndarray,
+                   g: float, alpha: float, stt: float, sp: np.ndarray, sc: np.ndarray,
+                   sigma: float) -> None:  # compiled
     """len(J_grid) − 1 Heun steps of trajectories first … first+LANES−1 (see heun_ensemble).
 
     The work arrays are allocated here, with constant shapes, so that LLVM sees fixed strides
     and can prove that the rows do not overlap: this is what lets the lane loops vectorise.
     """
     B = m.shape[0]
-    v = np.empty((_ROWS, LANES))
+    v = np.zeros((_ROWS, LANES))
     st = np.empty((4, LANES), dtype=np.uint64)
+    raw = np.empty((3, LANES), dtype=np.uint64)
     for i in range(LANES):
         b = min(first + i, B - 1)  # padding lanes copy the last trajectory
         v[_MX, i], v[_MY, i], v[_MZ, i] = m[b, 0], m[b, 1], m[b, 2]
         st[0, i], st[1, i], st[2, i], st[3, i] = state[b, 0], state[b, 1], state[b, 2], state[b, 3]
-        v[_SPARE, i] = spare[b]
         v[_SIGN0, i] = sign0[b]
         v[_KCROSS, i] = np.nan if math.isnan(switch[b]) else 0.0
-        v[_Z0, i] = 0.0
-        v[_Z1, i] = 0.0
-        v[_TX, i] = 0.0
-        v[_TY, i] = 0.0
-        v[_TZ, i] = 0.0
-    q = (Q[0, 0], Q[0, 1], Q[0, 2], Q[1, 0], Q[1, 1], Q[1, 2], Q[2, 0], Q[2, 1], Q[2, 2])
-    diag = q[1] == 0.0 and q[2] == 0.0 and q[3] == 0.0 and q[5] == 0.0 and q[6] == 0.0 and q[7] == 0.0
-    S = sp.shape[0]
+    G = (-g * Q[0, 0], -g * Q[0, 1], -g * Q[0, 2], -g * Q[1, 0], -g * Q[1, 1], -g * Q[1, 2], -g * Q[2, 0],
+         -g * Q[2, 1], -g * Q[2, 2])
+    diag = G[1] == 0.0 and G[2] == 0.0 and G[3] == 0.0 and G[5] == 0.0 and G[6] == 0.0 and G[7] == 0.0
     n = J_grid.shape[0] - 1
     half = 0.5 * dt
-    spares = 0
-    for i in range(LANES):
-        spares += not math.isnan(v[_SPARE, i])
-    mixed = 0 < spares < LANES
-    has_spare = spares == LANES
     for k in range(n):
         if sigma > 0.0:
-            if mixed:
-                _thermal_mixed(v, st, sigma)
-            elif has_spare:
-                _thermal_spare(v, st, sigma)
-            else:
-                _thermal_pairs(v, st, sigma)
-            has_spare = not has_spare
-        J1 = J_grid[k]
-        J2 = J_grid[k + 1]
-        h1 = (h[0] + J1 * hJ[0], h[1] + J1 * hJ[1], h[2] + J1 * hJ[2])
-        h2 = (h[0] + J2 * hJ[0], h[1] + J2 * hJ[1], h[2] + J2 * hJ[2])
-        pre1, pre2 = stt * J1, stt * J2
+            _thermal(v, st, raw, -g * sigma)
+        J1, J2 = J_grid[k], J_grid[k + 1]
+        w1 = (-g * (h[0] + J1 * hJ[0]), -g * (h[1] + J1 * hJ[1]), -g * (h[2] + J1 * hJ[2]))
+        w2 = (-g * (h[0] + J2 * hJ[0]), -g * (h[1] + J2 * hJ[1]), -g * (h[2] + J2 * hJ[2]))
+        F1x, F1y, F1z, A1x, A1y, A1z = _constant_torques(J1, stt, sp, sc, alpha)
+        F2x, F2y, F2z, A2x, A2y, A2z = _constant_torques(J2, stt, sp, sc, alpha)
         step = float(k)
-        _rate_rows(v, _MX, _AX, q, h1, g, alpha, diag)
-        if J1 != 0.0:
-            for s in range(S):
-                _torque_rows(v, _MX, _AX, pre1, (sc[s, 0], sc[s, 1], sc[s, 2], sc[s, 3], sp[s, 0], sp[s, 1],
-                                                 sp[s, 2]), alpha)
+        _rate_rows(v, _MX, _AX, G, w1, (F1x, F1y, F1z), (A1x, A1y, A1z), alpha, diag)
+        _varying_torques(v, _MX, _AX, J1, stt, sp, sc, alpha)
         for i in range(LANES):
-            v[_PX, i] = v[_MX, i] + dt * v[_AX, i]
-            v[_PY, i] = v[_MY, i] + dt * v[_AY, i]
-            v[_PZ, i] = v[_MZ, i] + dt * v[_AZ, i]
-        _rate_rows(v, _PX, _BX, q, h2, g, alpha, diag)
-        if J2 != 0.0:
-            for s in range(S):
-                _torque_rows(v, _PX, _BX, pre2, (sc[s, 0], sc[s, 1], sc[s, 2], sc[s, 3], sp[s, 0], sp[s, 1],
-                                                 sp[s, 2]), alpha)
+            v[_PX, i] = _fma(dt, v[_AX, i], v[_MX, i])
+            v[_PY, i] = _fma(dt, v[_AY, i], v[_MY, i])
+            v[_PZ, i] = _fma(dt, v[_AZ, i], v[_MZ, i])
+        _rate_rows(v, _PX, _BX, G, w2, (F2x, F2y, F2z), (A2x, A2y, A2z), alpha, diag)
+        _varying_torques(v, _PX, _BX, J2, stt, sp, sc, alpha)
         for i in range(LANES):
             mx, my, mz = v[_MX, i], v[_MY, i], v[_MZ, i]
-            _finish(v, i, mx, my, mz, mx + half * (v[_AX, i] + v[_BX, i]),
-                    my + half * (v[_AY, i] + v[_BY, i]), mz + half * (v[_AZ, i] + v[_BZ, i]), step)
+            _finish(v, i, mx, my, mz, _fma(half, v[_AX, i] + v[_BX, i], mx),
+                    _fma(half, v[_AY, i] + v[_BY, i], my), _fma(half, v[_AZ, i] + v[_BZ, i], mz), step)
     for i in range(min(LANES, B - first)):
         b = first + i
         m[b, 0], m[b, 1], m[b, 2] = v[_MX, i], v[_MY, i], v[_MZ, i]
         state[b, 0], state[b, 1], state[b, 2], state[b, 3] = st[0, i], st[1, i], st[2, i], st[3, i]
-        spare[b] = v[_SPARE, i]
         if math.isnan(switch[b]) and not math.isnan(v[_KCROSS, i]):
             z0, z1 = v[_Z0, i], v[_Z1, i]
             switch[b] = t0 + dt * (v[_KCROSS, i] + z0 / (z0 - z1))
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def heun_ensemble(m: np.ndarray, state: np.ndarray, spare: np.ndarray, switch: np.ndarray,
-                  sign0: np.ndarray, t0: float, dt: float, J_grid: np.ndarray, Q: np.ndarray,
-                  h: np.ndarray, hJ: np.ndarray, g: float, alpha: float, stt: float, sp: np.ndarray,
-                  sc: np.ndarray, sigma: float) -> None:  # compiled
+def heun_ensemble(m: np.ndarray, state: np.ndarray, switch: np.ndarray, sign0: np.ndarray, t0: float,
+                  dt: float, J_grid: np.ndarray, Q: np.ndarray, h: np.ndarray, hJ: np.ndarray, g: float,
+                  alpha: float, stt: float, sp: np.ndarray, sc: np.ndarray, sigma: float) -> None:  # compiled
     """Advance every trajectory len(J_grid) − 1 Heun steps from time t0, in place.
 
     Parameters
     ----------
     m : (B, 3) float64
         Unit magnetizations (updated).
-    state : (B, 4) uint64 ; spare : (B,) float64
-        Per-trajectory generator state and spare normal (updated).
+    state : (B, 4) uint64
+        Per-trajectory generator state (updated).
     switch : (B,) float64
         First time m_z changed sign relative to ``sign0`` [s]; NaN until then (updated).
     sign0 : (B,) float64
@@ -470,9 +461,10 @@ def heun_ensemble(m: np.ndarray, state: np.ndarray, spare: np.ndarray, switch: n
     sp, sc : (S, 3), (S, 4)
         Slonczewski polarizers and (PΛ², Λ²+1, Λ²−1, ε') per term.
     sigma : float
-        Thermal field standard deviation per component for this dt [A/m] (0: deterministic).
+        Thermal field standard deviation per component for this dt [A/m] (0: deterministic, and
+        no numbers are drawn).
     """
     blocks = (m.shape[0] + LANES - 1) // LANES
     for blk in prange(blocks):
-        _advance_block(blk * LANES, m, state, spare, switch, sign0, t0, dt, J_grid, Q, h, hJ, g, alpha, stt,
-                       sp, sc, sigma)
+        _advance_block(blk * LANES, m, state, switch, sign0, t0, dt, J_grid, Q, h, hJ, g, alpha, stt, sp, sc,
+                       sigma)

@@ -149,13 +149,13 @@ class _NumpyStepper:
     def __init__(self, model: MacrospinModel) -> None:
         self.model = model
 
-    def __call__(self, m: FloatArray, state: NDArray[np.uint64], spare: FloatArray, switch: FloatArray,
+    def __call__(self, m: FloatArray, state: NDArray[np.uint64], switch: FloatArray,
                  sign0: FloatArray, t0: float, dt: float, J_grid: FloatArray, sigma: float) -> None:
         xi = np.empty((m.shape[0], 1, 3))
         H_th = np.zeros(m.shape)
         for k in range(J_grid.size - 1):
             if sigma > 0.0:
-                kernel.draw_normals(state, spare, xi)
+                kernel.draw_normals(state, xi)
                 H_th = sigma * xi[:, 0, :]
             new = heun_step(self.model, m, dt, float(J_grid[k]), float(J_grid[k + 1]), H_th)
             crossed = np.isnan(switch) & (sign0 * new[:, 2] < 0.0)
@@ -219,7 +219,6 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
     seq = seed_sequence(seed)
     m = initial_directions(model, initial, trajectories).copy()
     state = seed_states(seq, trajectories)
-    spare = np.full(trajectories, np.nan)
     switch = np.full(trajectories, np.nan)
     sign0 = np.where(m[:, 2] >= 0.0, 1.0, -1.0)
     sigma = thermal_sigma(model, conditions.temperature, dt)
@@ -227,14 +226,14 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
         params = compiled_parameters(model)
 
         def advance(t0: float, J_grid: FloatArray) -> None:
-            kernel.heun_ensemble(m, state, spare, switch, sign0, t0, dt, J_grid, params["Q"], params["h"],
+            kernel.heun_ensemble(m, state, switch, sign0, t0, dt, J_grid, params["Q"], params["h"],
                                  params["hJ"], params["g"], params["alpha"], params["stt"],
                                  params["sp"], params["sc"], sigma)
     else:
         stepper = _NumpyStepper(model)
 
         def advance(t0: float, J_grid: FloatArray) -> None:
-            stepper(m, state, spare, switch, sign0, t0, dt, J_grid, sigma)
+            stepper(m, state, switch, sign0, t0, dt, J_grid, sigma)
 
     times, samples = [0.0], [m.copy()]
     step = 0
