@@ -34,6 +34,16 @@ def test_generator_conserves_probability_and_has_positive_rates():
     assert p.min() > -1e-14
 
 
+def test_a_single_azimuthal_cell_gives_the_axial_chain():
+    # n_phi = 1: only the ring-to-ring rates remain; the sparse generator and the ring
+    # elimination must agree on it
+    chain = build_chain(uniaxial_model(5.0, alpha=0.3, current_ratio=0.2), SphereGrid.uniform(40, 1))
+    Q = sphere.generator_matrix(chain).toarray()
+    assert np.abs(Q.sum(axis=0)).max() < 1e-12 * np.abs(np.diag(Q)).max()
+    slowest = sorted(sl.eigvals(Q), key=lambda z: abs(z))[1]
+    assert sphere.smallest_eigenvalue(chain) == pytest.approx(-slowest.real, rel=1e-10)
+
+
 def test_zero_current_stationary_state_is_exactly_boltzmann_in_any_geometry():
     # anisotropy axis, easy plane and field all tilted, low damping: the precession flux is
     # divergence-free against exp(-U) cell by cell, so Boltzmann is the exact discrete stationary state

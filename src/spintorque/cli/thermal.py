@@ -139,11 +139,6 @@ def _escape_reduced_2d(sigma: float, h: float, i: float, nu: float, alpha: float
 
 def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> None:
     from spintorque.magnet.io import load_macrospin
-    from spintorque.thermal import (
-        integral_relaxation_time,
-        mean_first_passage_time,
-        smallest_eigenvalue,
-    )
     from spintorque.thermal.physical import NotAxialError, axial_reduction
 
     run = load_macrospin(path)
@@ -154,8 +149,7 @@ def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> N
             if solver == "1d":
                 raise
         else:
-            _escape_physical_1d(path, reduction, nu, json_output, smallest_eigenvalue,
-                                integral_relaxation_time, mean_first_passage_time)
+            _escape_physical_1d(path, reduction, nu, json_output)
             return
     if nu != 0.0:
         raise InputError("--nu", "the spin-injection diffusion needs i = I/I_c0, defined for "
@@ -180,8 +174,9 @@ def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> N
                   f"mean first-passage time to the barrier plane {doc['mfpt']:.6g} s")
 
 
-def _escape_physical_1d(path: Path, reduction: Any, nu: float, json_output: bool, smallest_eigenvalue: Any,
-                        integral_relaxation_time: Any, mean_first_passage_time: Any) -> None:
+def _escape_physical_1d(path: Path, reduction: Any, nu: float, json_output: bool) -> None:
+    from spintorque.thermal import integral_relaxation_time, mean_first_passage_time, smallest_eigenvalue
+
     model, tau = reduction.model, reduction.tau_N
     doc: dict[str, Any] = {
         "sigma": model.sigma, "reduced_field": model.h, "current_ratio": model.i, "nu": nu,

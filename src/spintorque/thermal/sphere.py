@@ -14,7 +14,8 @@ Times are in units of tau_N (rates in 1/tau_N). Quantities:
 * integral relaxation time of an observable: ⟨δo, (−G)⁻¹ δo⟩/⟨δo, δo⟩ in the stationary state;
 * time-resolved switching probability: exp(Gᵀ t) p(0) (``scipy.sparse.linalg.expm_multiply``).
 
-The discretisation error falls as the square of the step; :func:`richardson` combines two grids.
+The discretisation error falls as the square of the step; :func:`extrapolate` combines several
+grids (:func:`spintorque.thermal.escape2d.escape_2d` does it for the escape quantities).
 """
 
 from __future__ import annotations
@@ -178,9 +179,7 @@ def generator_matrix(chain: SphereChain) -> sp.csr_matrix:
     rows, cols, vals = [], [], []
     moves = [(chain.east, idx, np.roll(idx, -1, axis=1)), (chain.west, idx, np.roll(idx, 1, axis=1)),
              (chain.south[:-1], idx[:-1], idx[1:]), (chain.north[1:], idx[1:], idx[:-1])]
-    for rate, src, dst in moves:
-        if nphi == 1 and rate is not chain.south[:-1] and rate is not chain.north[1:]:
-            continue
+    for rate, src, dst in moves:  # east/west are zero for a single azimuthal cell
         rows.append(dst.ravel())
         cols.append(src.ravel())
         vals.append(rate.ravel())
