@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -227,6 +228,35 @@ def test_escape_of_an_in_plane_magnet_file_runs_the_2d_solver_in_seconds():
     assert doc["units"]["lambda1"] == "1/s"
     assert doc["well"] == pytest.approx([1.0, 0.0, 0.0], abs=1e-8)
     assert 1e7 < 1.0 / doc["lambda1"] < 1e10  # a retention time of the order of years
+
+
+def test_escape_low_damping_limit_matches_the_library_and_the_1d_solver_on_the_axis():
+    from spintorque.thermal import energy_diffusion as ed
+    from spintorque.thermal.sphere_model import uniaxial_model
+
+    axial = json.loads(run("escape", "--sigma", "10", "--current-ratio", "0.3", "--json").stdout)
+    proc = run("escape", "--sigma", "10", "--current-ratio", "0.3", "--solver", "energy", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["solver"] == "energy" and doc["separatrix_energy_loss_per_orbit_kT"] is None
+    for key in ("lambda1_tau_N", "integral_relaxation_time_over_tau_N", "mfpt_over_tau_N"):
+        assert doc[key] == pytest.approx(axial[key], rel=1e-9)  # orbit averaging exact on the axis
+    assert doc["effective_barrier_kT"] == pytest.approx(10 * 0.7**2, rel=1e-9)
+    # an in-plane layer with an easy plane and a current, at low damping
+    proc = run("escape", "--sigma", "30", "--hard-ratio", "8", "--current-ratio", "2",
+               "--alpha", "0.0001", "--solver", "energy", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    model = uniaxial_model(30.0, alpha=1e-12, easy_axis=(0, 0, 1), hard_axis=(1, 0, 0), hard_ratio=8.0,
+                           current_ratio=2.0)
+    problem = ed.energy_diffusion(model, (0, 0, 1))
+    assert doc["mfpt_over_tau_N"] == pytest.approx(ed.mean_first_passage_time(problem), rel=1e-12)
+    assert doc["well_instability_ratio"] == pytest.approx(2.0 / 5.0, rel=1e-9)  # i/(1 + kappa/2)
+    assert doc["separatrix_energy_loss_per_orbit_kT"] == pytest.approx(
+        1e-4 * 8 * 30 * math.sqrt(8), rel=1e-9)
+    assert "warning" not in proc.stderr
+    loud = run("escape", "--sigma", "30", "--hard-ratio", "8", "--alpha", "0.1", "--solver", "energy")
+    assert loud.returncode == 0 and "per turn on the separatrix" in loud.stderr
 
 
 def test_fit_activation_reports_the_supported_law_and_draws_the_fit(tmp_path):

@@ -105,6 +105,9 @@ class EnergyBranch:
         K(u) = Φ |dE/du| / (D T̃ M): e^{Ψ} K/Φ du is the resistance of an energy shell.
     moments : tuple of Chebyshev
         ∫ m_i dA (i = 0..2) and ∫ m_i m_j dA (row-major 3×3) over the enclosed area.
+    separatrix_dissipation : float
+        M(E_s) = ∮|∇U| dl on the separatrix [k_BT]; α M(E_s) is the energy the damping removes
+        in one turn there (zero on a circle of maxima).
     """
 
     branch: Branch
@@ -112,6 +115,7 @@ class EnergyBranch:
     psi: Chebyshev
     flow: Chebyshev
     moments: tuple[Chebyshev, ...]
+    separatrix_dissipation: float
 
     def energy(self, u: ArrayLike) -> FloatArray:
         """E(u) [k_BT]."""
@@ -136,8 +140,10 @@ def energy_branch(model: SphereModel, branch: Branch, degree: int = DEGREE) -> E
     flow = orbits.area * np.abs(dE) / (D * T * orbits.dissipation)
     moments = [_interpolant(orbits.moment[:, i]) for i in range(3)]
     moments += [_interpolant(orbits.second_moment[:, i, j]) for i in range(3) for j in range(3)]
+    edge = orbit_integrals(model.potential, None, b,
+                           np.array([b.separatrix - b.sign * 1e-13 * (1.0 + b.depth)]))
     return EnergyBranch(b, _interpolant(orbits.area), _interpolant(psi_u).integ(lbnd=0.0),
-                        _interpolant(flow), tuple(moments))
+                        _interpolant(flow), tuple(moments), float(edge.dissipation[0]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,6 +170,14 @@ class EnergyDiffusion:
     def barrier(self) -> float:
         """E_s − E_0 [k_BT], the zero-current barrier of the well."""
         return self.well.branch.depth
+
+    def energy_loss_per_orbit(self, alpha: float) -> float:
+        """δ = α M(E_s) [k_BT], the energy damped away in one turn on the separatrix.
+
+        The averaged equation is the limit δ → 0; Kramers' turnover corrections to the escape
+        rate are of relative order √δ (Mel'nikov & Meshkov, J. Chem. Phys. 85, 1018 (1986)).
+        """
+        return float(alpha * self.well.separatrix_dissipation)
 
     @cached_property
     def branches(self) -> tuple[EnergyBranch, ...]:
