@@ -125,6 +125,7 @@ def _printed_json(doc: dict[str, Any], json_output: bool) -> bool:
     return json_output
 
 
+PHYSICAL_UNITS = {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s"}
 REDUCED_UNITS = "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N"
 
 
@@ -244,8 +245,7 @@ def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> N
     tau = reduction2.tau_N
     doc: dict[str, Any] = {"tau_N": tau, "well": [float(c) for c in well],
                            **_escape_2d_doc(result, 1.0 / tau, tau),
-                           "units": {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s",
-                                     "mfpt": "s"}}
+                           "units": PHYSICAL_UNITS}
     if _printed_json(doc, json_output):
         return
     console.print(f"{path}: 2D solver ({result.family} grids), well at "
@@ -261,8 +261,7 @@ def _escape_physical_energy(path: Path, reduction: Any, well: Any, json_output: 
     problem = ed.energy_diffusion(reduction.model, well)
     doc: dict[str, Any] = {"tau_N": tau,
                            **_energy_doc(problem, reduction.model.alpha, 1.0 / tau, tau),
-                           "units": {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s",
-                                     "mfpt": "s", "barrier_kT": "k_B T"}}
+                           "units": {**PHYSICAL_UNITS, "barrier_kT": "k_B T"}}
     if _printed_json(doc, json_output):
         return
     console.print(f"{path}: low-damping limit (energy diffusion), tau_N = {tau:.4g} s")
@@ -280,8 +279,7 @@ def _escape_physical_1d(path: Path, reduction: Any, nu: float, json_output: bool
         "lambda1": smallest_eigenvalue(model) / tau,
         "integral_relaxation_time": integral_relaxation_time(model) * tau,
         "mfpt": mean_first_passage_time(model, 1.0, 0.0) * tau,
-        "units": {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s",
-                  "anisotropy_field": "A/m", "critical_current_density": "A/m^2"},
+        "units": {**PHYSICAL_UNITS, "anisotropy_field": "A/m", "critical_current_density": "A/m^2"},
         "solver": "1d",
     }
     if _printed_json(doc, json_output):

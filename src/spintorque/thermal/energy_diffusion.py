@@ -270,12 +270,17 @@ def effective_barrier(ed: EnergyDiffusion) -> float:
     return float(max(0.0, np.max(psi - np.minimum.accumulate(psi))))
 
 
-def _chain(branches: tuple[EnergyBranch, ...], cells: int
-           ) -> tuple[list[FloatArray], list[FloatArray], list[FloatArray], float, float]:
-    """Per branch: cell masses ∫e^{−(Ψ−lo)}dΦ, resistances (vertex → first centre, then between
-    centres) ∫e^{Ψ−hi} K/Φ du, and the cell edges; the vertex has no mass. Returns lo, hi too."""
+def _cells(cells: int) -> tuple[FloatArray, FloatArray]:
+    """Cell edges in u (Chebyshev–Lobatto: fine at the separatrix and at the extremum) and centres."""
     edges = 0.5 * (1.0 - np.cos(np.pi * np.arange(cells + 1) / cells))
-    centres = 0.5 * (edges[1:] + edges[:-1])
+    return edges, 0.5 * (edges[1:] + edges[:-1])
+
+
+def _chain(branches: tuple[EnergyBranch, ...], cells: int
+           ) -> tuple[list[FloatArray], list[FloatArray], float, float]:
+    """Per branch: cell masses ∫e^{−(Ψ−lo)}dΦ and resistances (vertex → first centre, then between
+    centres) ∫e^{Ψ−hi} K/Φ du; the vertex has no mass. Returns lo, hi too."""
+    edges, centres = _cells(cells)
     x, w = leg.leggauss(6)
     lo, hi = _span(branches)
 
@@ -292,7 +297,7 @@ def _chain(branches: tuple[EnergyBranch, ...], cells: int
         masses.append(integrate(edges[:-1], edges[1:], e, True))
         left = np.concatenate([[0.0], centres[:-1]])
         resistances.append(integrate(left, centres, e, False))
-    return masses, resistances, [edges] * len(branches), lo, hi
+    return masses, resistances, lo, hi
 
 
 def _green(masses: list[FloatArray], resistances: list[FloatArray], g: list[FloatArray],
@@ -326,9 +331,7 @@ def _green(masses: list[FloatArray], resistances: list[FloatArray], g: list[Floa
 
 def _root(branches: tuple[EnergyBranch, ...], cells: int) -> tuple[int, int]:
     """(branch, cell) of the smallest Ψ at a cell centre: the most probable cell."""
-    edges = 0.5 * (1.0 - np.cos(np.pi * np.arange(cells + 1) / cells))
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    psi = np.array([e.psi(centres) for e in branches])
+    psi = np.array([e.psi(_cells(cells)[1]) for e in branches])
     k, j = np.unravel_index(int(np.argmin(psi)), psi.shape)
     return int(k), int(j)
 
@@ -338,7 +341,7 @@ def _dot(masses: list[FloatArray], a: list[FloatArray], b: list[FloatArray]) -> 
 
 
 def _rate(ed: EnergyDiffusion, cells: int, tol: float, max_iter: int) -> float:
-    masses, resistances, _, lo, hi = _chain(ed.branches, cells)
+    masses, resistances, lo, hi = _chain(ed.branches, cells)
     root = _root(ed.branches, cells)
     total = sum(float(pi.sum()) for pi in masses)
     g = [np.full(cells, 1.0 if k == 0 else -1.0) for k in range(len(masses))]
@@ -368,13 +371,14 @@ def smallest_eigenvalue(ed: EnergyDiffusion, cells: int = EIGEN_CELLS, tol: floa
 
 def _relaxation(ed: EnergyDiffusion, u_obs: FloatArray, cells: int) -> float:
     branches = ed.branches
-    masses, resistances, edges, lo, hi = _chain(branches, cells)
+    masses, resistances, lo, hi = _chain(branches, cells)
+    edges, _ = _cells(cells)
     x, w = leg.leggauss(6)
     obs, second = [], 0.0
-    for e, pi, ed_ in zip(branches, masses, edges, strict=True):
+    for e, pi in zip(branches, masses, strict=True):
         first = sum(u_obs[i] * e.moments[i] for i in range(3))
         second_ = sum(u_obs[i] * u_obs[j] * e.moments[3 + 3 * i + j] for i in range(3) for j in range(3))
-        a, b = ed_[:-1], ed_[1:]
+        a, b = edges[:-1], edges[1:]
         t = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * x[None, :]
         boltz = np.exp(-(e.psi(t) - lo))
         weighted = 0.5 * (b - a) * ((boltz * -first.deriv()(t)) @ w)
