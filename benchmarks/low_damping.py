@@ -7,7 +7,7 @@ A sigma = 2 magnet (easy axis z, K = 1e5 J/m³, Ms = 1e6 A/m) with an easy-plane
 the well's critical current (J = 1.14e9 A/m² × α/1e-3, since I_c ∝ α): a genuinely 2D problem
 with a non-conservative torque. The ensemble's mean first
 passage from +z to m_z = 0 is measured at damping α = 4e-3, 1e-3 and 2.5e-4 (dt = 0.5 ps,
-ω dt ≈ 0.02) and compared with the α → 0 limit from ``spintorque.thermal.energy_diffusion``
+ω dt ≈ 0.02) and compared with the α → 0 limit from ``spintorque.thermal.energy.diffusion``
 (times in tau_N, which absorbs 1/α). The energy lost per orbit at the separatrix,
 δ = α ∮|∇U| dl ≈ 8 sigma √kappa α, sets how close the ensemble should be: the deviation should
 shrink as α → 0 (Kramers' turnover: by about √δ).
@@ -27,8 +27,8 @@ from spintorque.magnet import Macrospin, MacrospinModel
 from spintorque.magnet.energy import Demag, Energy, Uniaxial
 from spintorque.magnet.model import Conditions
 from spintorque.magnet.torque import Slonczewski, Torques
-from spintorque.thermal import energy_diffusion as ed
-from spintorque.thermal.sphere_model import sphere_reduction
+from spintorque.thermal.energy import diffusion as ed
+from spintorque.thermal.sphere.model import sphere_reduction
 
 SIGMA, K, MS, T, NX, J1 = 2.0, 1e5, 1e6, 300.0, 0.04, 1.14e9
 

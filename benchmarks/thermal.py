@@ -23,11 +23,12 @@ import time
 import numpy as np
 from scipy.integrate import quad
 
-from spintorque.thermal import AxialModel, mean_first_passage_time, smallest_eigenvalue, sphere
-from spintorque.thermal import energy_diffusion as ed
-from spintorque.thermal.escape2d import escape_2d
-from spintorque.thermal.sphere_grid import SphereGrid
-from spintorque.thermal.sphere_model import uniaxial_model
+from spintorque.thermal import AxialModel, mean_first_passage_time, smallest_eigenvalue
+from spintorque.thermal.energy import diffusion as ed
+from spintorque.thermal.sphere import solvers as sphere
+from spintorque.thermal.sphere.escape2d import escape_2d
+from spintorque.thermal.sphere.grid import SphereGrid
+from spintorque.thermal.sphere.model import uniaxial_model
 
 
 def best_of(function, repeat: int = 3) -> tuple[float, object]:

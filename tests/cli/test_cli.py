@@ -189,7 +189,7 @@ def test_dynamics_writes_an_ensemble_and_switching_reports_statistics(tmp_path):
 def test_escape_from_a_macrospin_file_is_in_seconds():
     from spintorque.magnet.io import load_macrospin
     from spintorque.thermal import mean_first_passage_time
-    from spintorque.thermal.physical import axial_reduction
+    from spintorque.thermal.axial.physical import axial_reduction
 
     proc = run("escape", str(MACROSPIN), "--json")
     assert proc.returncode == 0, proc.stderr
@@ -231,8 +231,8 @@ def test_escape_of_an_in_plane_magnet_file_runs_the_2d_solver_in_seconds():
 
 
 def test_escape_low_damping_limit_matches_the_library_and_the_1d_solver_on_the_axis():
-    from spintorque.thermal import energy_diffusion as ed
-    from spintorque.thermal.sphere_model import uniaxial_model
+    from spintorque.thermal.energy import diffusion as ed
+    from spintorque.thermal.sphere.model import uniaxial_model
 
     axial = json.loads(run("escape", "--sigma", "10", "--current-ratio", "0.3", "--json").stdout)
     proc = run("escape", "--sigma", "10", "--current-ratio", "0.3", "--solver", "energy", "--json")

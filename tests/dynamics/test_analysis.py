@@ -23,7 +23,7 @@ from spintorque.magnet.energy import Energy, Uniaxial, Zeeman
 from spintorque.magnet.io import load_macrospin
 from spintorque.magnet.model import Conditions
 from spintorque.thermal import mean_first_passage_time
-from spintorque.thermal.physical import axial_reduction
+from spintorque.thermal.axial.physical import axial_reduction
 
 THERMAL = Path(__file__).parents[2] / "examples" / "macrospin" / "thermal.toml"
 

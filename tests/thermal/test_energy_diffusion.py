@@ -12,9 +12,9 @@ from scipy.integrate import solve_ivp
 from spintorque.errors import InputError
 from spintorque.thermal import AxialModel
 from spintorque.thermal import axial as axial1d
-from spintorque.thermal import energy_diffusion as ed
-from spintorque.thermal.orbits import critical_points, orbit_integrals
-from spintorque.thermal.sphere_model import uniaxial_model
+from spintorque.thermal.energy import diffusion as ed
+from spintorque.thermal.energy.orbits import critical_points, orbit_integrals
+from spintorque.thermal.sphere.model import uniaxial_model
 
 IN_PLANE = dict(easy_axis=(1.0, 0.0, 0.0), hard_axis=(0.0, 0.0, 1.0))
 

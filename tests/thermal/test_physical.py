@@ -17,7 +17,7 @@ from spintorque.magnet.io import load_macrospin
 from spintorque.magnet.model import Conditions
 from spintorque.magnet.torque import Slonczewski, Torques
 from spintorque.thermal import AxialModel, mean_first_passage_time
-from spintorque.thermal.physical import axial_reduction
+from spintorque.thermal.axial.physical import axial_reduction
 
 THERMAL = Path(__file__).parents[2] / "examples" / "macrospin" / "thermal.toml"
 

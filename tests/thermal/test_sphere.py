@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 import scipy.linalg as sl
 
-from spintorque.thermal import AxialModel, sphere
+from spintorque.thermal import AxialModel
 from spintorque.thermal import integral_relaxation_time as tau_int_1d
 from spintorque.thermal import mean_first_passage_time as mfpt_1d
 from spintorque.thermal import smallest_eigenvalue as lambda1_1d
-from spintorque.thermal.sphere_chain import build_chain
-from spintorque.thermal.sphere_grid import SphereGrid
-from spintorque.thermal.sphere_model import uniaxial_model
+from spintorque.thermal.sphere import solvers as sphere
+from spintorque.thermal.sphere.chain import build_chain
+from spintorque.thermal.sphere.grid import SphereGrid
+from spintorque.thermal.sphere.model import uniaxial_model
 
 TILTED = dict(easy_axis=(0.2, 0.1, 1.0), hard_axis=(1.0, 0.0, 0.0), hard_ratio=0.7,
               field=(0.1, -0.2, 0.15))

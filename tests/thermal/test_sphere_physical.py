@@ -16,10 +16,10 @@ from spintorque.magnet.io import load_macrospin
 from spintorque.magnet.model import Conditions
 from spintorque.magnet.torque import Slonczewski, Torques
 from spintorque.thermal import smallest_eigenvalue as lambda1_1d
-from spintorque.thermal import sphere
-from spintorque.thermal.physical import axial_reduction
-from spintorque.thermal.sphere_grid import SphereGrid
-from spintorque.thermal.sphere_model import sphere_reduction
+from spintorque.thermal.axial.physical import axial_reduction
+from spintorque.thermal.sphere import solvers as sphere
+from spintorque.thermal.sphere.grid import SphereGrid
+from spintorque.thermal.sphere.model import sphere_reduction
 
 THERMAL = Path(__file__).parents[2] / "examples" / "macrospin" / "thermal.toml"
 

@@ -132,7 +132,7 @@ REDUCED_UNITS = "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T
 def _reduced_model(sigma: float, h: float, i: float, nu: float, alpha: float, hard_ratio: float,
                    angle_deg: float) -> Any:
     """Easy axis z, hard axis x, field along z, polariser tilted from z towards x."""
-    from spintorque.thermal.sphere_model import uniaxial_model
+    from spintorque.thermal.sphere.model import uniaxial_model
 
     angle = math.radians(angle_deg)
     return uniaxial_model(sigma, alpha=alpha, easy_axis=(0, 0, 1), hard_axis=(1, 0, 0),
@@ -145,7 +145,7 @@ def _energy_doc(problem: Any, alpha: float | None, scale_rate: float = 1.0, scal
     """λ1, integral time and MFPT of the averaged problem (None, with a note, if the energy has
     several separatrix levels), the barriers, the well's stability and, given α, the energy lost
     per turn on the separatrix (a warning if the low-damping limit is doubtful)."""
-    from spintorque.thermal import energy_diffusion as ed
+    from spintorque.thermal.energy import diffusion as ed
 
     doc: dict[str, Any] = {"solver": "energy", "limit": "alpha -> 0 (energy diffusion)"}
     names = ("lambda1" + suffix, "integral_relaxation_time" + ("_over_tau_N" if suffix else ""))
@@ -170,7 +170,7 @@ def _energy_doc(problem: Any, alpha: float | None, scale_rate: float = 1.0, scal
 
 def _escape_reduced_energy(sigma: float, h: float, i: float, nu: float, hard_ratio: float,
                            angle_deg: float, alpha: float | None, json_output: bool) -> None:
-    from spintorque.thermal import energy_diffusion as ed
+    from spintorque.thermal.energy import diffusion as ed
 
     # α → 0: the O(α) part of the torque drift vanishes (times are in tau_N, which absorbs 1/α)
     model = _reduced_model(sigma, h, i, nu, 1e-12, hard_ratio, angle_deg)
@@ -199,7 +199,7 @@ def _print_energy(doc: dict[str, Any], time_unit: str, rate_unit: str, rate_suff
 def _escape_reduced_2d(sigma: float, h: float, i: float, nu: float, alpha: float, hard_ratio: float,
                        angle_deg: float, json_output: bool) -> None:
     from spintorque.analytic import effective_barrier
-    from spintorque.thermal.escape2d import escape_2d
+    from spintorque.thermal.sphere.escape2d import escape_2d
 
     result = escape_2d(_reduced_model(sigma, h, i, nu, alpha, hard_ratio, angle_deg), (0.0, 0.0, 1.0))
     doc = {"sigma": sigma, "reduced_field": h, "current_ratio": i, "nu": nu, "alpha": alpha,
@@ -218,7 +218,7 @@ def _escape_reduced_2d(sigma: float, h: float, i: float, nu: float, alpha: float
 
 def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> None:
     from spintorque.magnet.io import load_macrospin
-    from spintorque.thermal.physical import NotAxialError, axial_reduction
+    from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
 
     run = load_macrospin(path)
     if solver not in ("2d", "energy"):
@@ -233,8 +233,8 @@ def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> N
     if nu != 0.0:
         raise InputError("--nu", "the spin-injection diffusion needs i = I/I_c0, defined for "
                          "axially symmetric magnets only (use reduced units with --solver 2d)")
-    from spintorque.thermal.escape2d import escape_2d, well_direction
-    from spintorque.thermal.sphere_model import sphere_reduction
+    from spintorque.thermal.sphere.escape2d import escape_2d, well_direction
+    from spintorque.thermal.sphere.model import sphere_reduction
 
     reduction2 = sphere_reduction(run.model, run.conditions)
     well = well_direction(reduction2.model, run.model.magnet.initial)
@@ -255,7 +255,7 @@ def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> N
 
 
 def _escape_physical_energy(path: Path, reduction: Any, well: Any, json_output: bool) -> None:
-    from spintorque.thermal import energy_diffusion as ed
+    from spintorque.thermal.energy import diffusion as ed
 
     tau = reduction.tau_N
     problem = ed.energy_diffusion(reduction.model, well)

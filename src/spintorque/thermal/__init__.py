@@ -1,12 +1,16 @@
 """Thermally activated magnetization reversal under spin injection (THERMAL.md §3–5).
 
-:mod:`spintorque.thermal.axial` solves the axially symmetric Fokker–Planck equation in reduced
-units (sigma = KV/k_BT, h = H/H_K, i = I/I_c0; times in tau_N). Any geometry:
-:mod:`~spintorque.thermal.escape2d` (the 2D problem on the sphere) and, for low damping,
-:mod:`~spintorque.thermal.energy_diffusion` (the problem averaged over precession orbits).
+Three solver families, one subpackage each:
+
+* :mod:`~spintorque.thermal.axial`: the axially symmetric Fokker–Planck equation in reduced
+  units (sigma = KV/k_BT, h = H/H_K, i = I/I_c0; times in tau_N), solved exactly in 1D;
+* :mod:`~spintorque.thermal.sphere`: the 2D problem on the sphere, any geometry;
+* :mod:`~spintorque.thermal.energy`: the low-damping limit, averaged over precession orbits;
+
+and :mod:`~spintorque.thermal.fits`, Néel–Brown activation fits of measured lifetimes.
 """
 
-from spintorque.thermal.axial import (
+from spintorque.thermal.axial.fokker_planck import (
     AxialModel,
     galerkin_matrix,
     integral_relaxation_time,

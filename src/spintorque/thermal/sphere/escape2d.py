@@ -25,10 +25,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal import sphere
-from spintorque.thermal.sphere_chain import build_chain
-from spintorque.thermal.sphere_grid import SphereGrid, unit_vector
-from spintorque.thermal.sphere_model import SphereModel
+from spintorque.thermal.sphere import solvers as sphere
+from spintorque.thermal.sphere.chain import build_chain
+from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
+from spintorque.thermal.sphere.model import SphereModel
 
 FloatArray = NDArray[np.float64]
 

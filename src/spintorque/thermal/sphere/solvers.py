@@ -1,8 +1,8 @@
 r"""The 2D Fokker–Planck problem on the sphere: escape rate, first passages, relaxation, evolution.
 
 Any geometry (in-plane easy axis with easy-plane demag, tilted polariser, the transport-derived
-wavy torque): the finite-volume Markov chain of :mod:`spintorque.thermal.sphere_chain`, solved
-by the positive-arithmetic ring elimination of :mod:`spintorque.thermal.ring_elimination`.
+wavy torque): the finite-volume Markov chain of :mod:`spintorque.thermal.sphere.chain`, solved
+by the positive-arithmetic ring elimination of :mod:`spintorque.thermal.sphere.ring_elimination`.
 Times are in units of tau_N (rates in 1/tau_N). Quantities:
 
 * stationary distribution: GTH solve of the chain killed at its deepest cell r,
@@ -15,7 +15,7 @@ Times are in units of tau_N (rates in 1/tau_N). Quantities:
 * time-resolved switching probability: exp(Gᵀ t) p(0) (``scipy.sparse.linalg.expm_multiply``).
 
 The discretisation error falls as the square of the step; :func:`extrapolate` combines several
-grids (:func:`spintorque.thermal.escape2d.escape_2d` does it for the escape quantities).
+grids (:func:`spintorque.thermal.sphere.escape2d.escape_2d` does it for the escape quantities).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.linalg import expm_multiply
 
 from spintorque.errors import InputError
-from spintorque.thermal.ring_elimination import RingElimination
-from spintorque.thermal.sphere_chain import SphereChain, build_chain
-from spintorque.thermal.sphere_grid import SphereGrid
-from spintorque.thermal.sphere_model import SphereModel
+from spintorque.thermal.sphere.chain import SphereChain, build_chain
+from spintorque.thermal.sphere.grid import SphereGrid
+from spintorque.thermal.sphere.model import SphereModel
+from spintorque.thermal.sphere.ring_elimination import RingElimination
 
 FloatArray = NDArray[np.float64]
 STALL = 1e-11

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from spintorque.thermal.sphere_grid import SphereGrid
-from spintorque.thermal.sphere_model import SphereModel
+from spintorque.thermal.sphere.grid import SphereGrid
+from spintorque.thermal.sphere.model import SphereModel
 
 FloatArray = NDArray[np.float64]
 

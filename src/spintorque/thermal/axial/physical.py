@@ -24,7 +24,7 @@ from spintorque.errors import InputError
 from spintorque.magnet.energy import Demag, Uniaxial, Zeeman
 from spintorque.magnet.model import Conditions, MacrospinModel
 from spintorque.magnet.torque import Slonczewski
-from spintorque.thermal.axial import AxialModel
+from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.torque_shapes import slonczewski_efficiency
 
 _TOL = 1e-12
@@ -32,7 +32,7 @@ _TOL = 1e-12
 
 class NotAxialError(InputError):
     """The macrospin is not axially symmetric about z: use the 2D solver
-    (:mod:`spintorque.thermal.escape2d`)."""
+    (:mod:`spintorque.thermal.sphere.escape2d`)."""
 
 
 @dataclass(frozen=True)

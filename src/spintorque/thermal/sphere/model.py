@@ -30,7 +30,7 @@ from spintorque.analytic import tau_N
 from spintorque.constants import k_B
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
-from spintorque.thermal.sphere_grid import unit_vector as _unit
+from spintorque.thermal.sphere.grid import unit_vector as _unit
 
 FloatArray = NDArray[np.float64]
 VectorField = Callable[[FloatArray], FloatArray]

@@ -2,7 +2,7 @@ r"""The low-damping limit: Brown's equation averaged over precession orbits (ene
 
 For α ≪ 1 the precession (rate ~ sigma/α in units of 1/tau_N) is much faster than the damping,
 the spin torque and the noise, which change the energy U = E/k_BT. Averaging the generator of
-:mod:`~spintorque.thermal.sphere_model` over each orbit U = E (weight dl/|∇U|, the time spent
+:mod:`~spintorque.thermal.sphere.model` over each orbit U = E (weight dl/|∇U|, the time spent
 on each stretch) gives, on each branch of orbits, a 1D diffusion in E for the density p(E) per
 unit area of the sphere:
 
@@ -10,7 +10,7 @@ unit area of the sphere:
           J = (W - D M)\,p - D\tilde T M\,\partial_E p,
 
 with D = 1/2 (times in tau_N), T̃ = 1 + nu i, τ = dΦ/dE (Φ: area enclosed by the orbit),
-M = ∮|∇U| dl and W = ∮ w·∇U/|∇U| dl (:mod:`~spintorque.thermal.orbits`). For f = f(U) the
+M = ∮|∇U| dl and W = ∮ w·∇U/|∇U| dl (:mod:`~spintorque.thermal.energy.orbits`). For f = f(U) the
 generator of the 2D problem is f'(−D|∇U|² + w·∇U + DT̃ ΔU) + DT̃|∇U|² f'' (the precession
 does not change U); the orbit averages follow from the coarea formula and M' = ∮ΔU dl/|∇U|.
 This is the energy-diffusion equation of Apalkov & Visscher, PRB 72, 180405(R) (2005), there
@@ -26,7 +26,7 @@ written for a Slonczewski torque; here W comes from any drift.
   T = ∫_{E_0}^{E_s} dE e^{Ψ(E)}/(D T̃ M(E)) ∫_{E_0}^{E} e^{−Ψ} dΦ.
 * Branches meet at the separatrix (a vertex where p is continuous and the fluxes add to zero);
   when all branches share one separatrix level the graph is a star, a reversible chain, and λ1 and
-  the integral relaxation time follow as in :mod:`~spintorque.thermal.axial`.
+  the integral relaxation time follow as in :mod:`~spintorque.thermal.axial.fokker_planck`.
 
 Branch variable: E = E_s − s Δ u^Q (u ∈ [0, 1], u = 0 at the separatrix, s = +1 for a well).
 Through saddles Q = 4, which makes the logarithmic separatrix terms (E − E_s) ln|E − E_s|
@@ -34,7 +34,7 @@ smooth; on a circle of maxima (axial magnets) Q = 2, since there E_s − E ∝ (
 W/M ∝ 1/distance. Every quantity is a Chebyshev interpolant in u.
 
 The averaged equation is the α → 0 limit at fixed sigma, i and T̃; for α > 0 the 2D solver
-(:mod:`~spintorque.thermal.escape2d`) is exact and approaches this limit (docs/thermal.md).
+(:mod:`~spintorque.thermal.sphere.escape2d`) is exact and approaches this limit (docs/thermal.md).
 """
 
 from __future__ import annotations
@@ -50,15 +50,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.chebyshev import cumulative_matrix, nodes, weights
-from spintorque.thermal.orbits import (
+from spintorque.thermal.energy.orbits import (
     Branch,
     CriticalPoint,
     branch_about,
     critical_points,
     orbit_integrals,
 )
-from spintorque.thermal.sphere_grid import unit_vector
-from spintorque.thermal.sphere_model import SphereModel
+from spintorque.thermal.sphere.grid import unit_vector
+from spintorque.thermal.sphere.model import SphereModel
 
 FloatArray = NDArray[np.float64]
 

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from scipy.linalg import solve_triangular
 
 from spintorque.errors import InputError
-from spintorque.thermal.sphere_chain import SphereChain
+from spintorque.thermal.sphere.chain import SphereChain
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
