@@ -173,12 +173,17 @@ class RingElimination:
         return np.asarray(solve_triangular(ring.lu, y, lower=False, check_finite=False))
 
     def solve(self, b: FloatArray, transpose: bool = False) -> FloatArray:
-        """x with A x = b (or Aᵀ x = b), b of shape (N_θ, N_φ) (dead cells ignored, x = 0 there).
+        """x with A x = b (or Aᵀ x = b), b of shape (N_θ, N_φ) or (N_θ, N_φ, p) for p
+        right-hand sides at once (dead cells ignored, x = 0 there).
 
         For b ≥ 0 every operation adds non-negative numbers (full relative accuracy).
         """
         b = np.asarray(b, dtype=float)
-        x = np.zeros(self.chain.shape)
+        single = b.ndim == 2
+        if single:
+            b = b[..., None]
+        rest = b.shape[2:]
+        x = np.zeros(self.chain.shape + rest)
         carry: dict[int, FloatArray] = {}
         partial: dict[int, FloatArray] = {}
         for chain in self.chains:
@@ -192,8 +197,8 @@ class RingElimination:
                 common = ring.cols[self.live[nxt, ring.cols]]
                 if common.size:
                     rate = self._vertical(k, nxt) if transpose else self._vertical(nxt, k)
-                    add = np.zeros(int(self.live[nxt].sum()))
-                    add[self.pos[nxt, common]] = rate[common] * y[self.pos[k, common]]
+                    add = np.zeros((int(self.live[nxt].sum()),) + rest)
+                    add[self.pos[nxt, common]] = rate[common][:, None] * y[self.pos[k, common]]
                     carry[nxt] = carry.get(nxt, 0.0) + add
         ring = self.rings.get(self.pivot)
         if ring is not None:
@@ -205,9 +210,9 @@ class RingElimination:
                 if ring is None:
                     continue
                 common = ring.cols[self.live[nxt, ring.cols]]
-                v = np.zeros(ring.cols.size)
+                v = np.zeros((ring.cols.size,) + rest)
                 if common.size:
                     rate = self._vertical(nxt, k) if transpose else self._vertical(k, nxt)
-                    v[self.pos[k, common]] = rate[common] * x[nxt, common]
+                    v[self.pos[k, common]] = rate[common][:, None] * x[nxt, common]
                 x[k, ring.cols] = partial[k] + self._solve_block(ring, v, transpose)
-        return x
+        return x[..., 0] if single else x
