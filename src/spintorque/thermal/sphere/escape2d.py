@@ -32,9 +32,22 @@ from spintorque.thermal.sphere.model import SphereModel
 
 FloatArray = NDArray[np.float64]
 
-DEFAULT_SIZES = {"axial-like": (65, 81, 97, 113, 129), "planar": (33, 41, 49, 57, 65)}
+DEFAULT_SIZES = {"axial-like": (65, 81, 97, 113, 129), "planar": (33, 41, 49, 57, 65),
+                 "axisymmetric": (129, 161, 193, 225, 257)}
 """Grid sizes N of each family (odd): axial-like N rings × N azimuthal cells, planar N rings ×
-4N cells. At sigma = 40 they give λ1 to ~1e-8 (``benchmarks/thermal.py``)."""
+4N cells, axisymmetric N rings × 1 cell (the smallest N; steeper landscapes get finer grids,
+:func:`axisymmetric_sizes`). At sigma = 40 they give λ1 to ~1e-8 (``benchmarks/thermal.py``)."""
+
+MAX_EXPONENT = 650.0
+"""Largest exponent [k_BT] of an escape time e^{ΔE} tau_N handled (e^650 ≈ 1e282; double
+precision ends at e^709)."""
+
+STEP = 2.0
+"""Largest rise of the effective potential [k_BT] across one cell of the coarsest axisymmetric
+grid (the default grids reach λ1 to 1e-8 at sigma = 40 with about this step)."""
+
+MAX_RINGS = 16385
+"""Finest axisymmetric grid allowed; a landscape that would need more is refused."""
 
 CONVERGED = 1e-3
 """Largest relative error estimate reported as converged (see ``docs/thermal.md``, "Limits")."""
@@ -73,9 +86,25 @@ def _second_order(sizes: tuple[int, ...], values: list[float]) -> bool:
     return bool(np.all(np.abs(observed / expected - 1.0) < 0.2))
 
 
+class EscapeOverflowError(InputError):
+    """An escape time e^{ΔE} tau_N beyond the floating-point range (ΔE > :data:`MAX_EXPONENT`
+    k_BT): the state is stable for any practical purpose, and no number is returned."""
+
+    def __init__(self, exponent: float) -> None:
+        super().__init__("sigma", f"the escape barrier is about {exponent:.4g} k_BT: escape "
+                         f"times e^{exponent:.4g} tau_N exceed the floating-point range (barriers "
+                         f"up to {MAX_EXPONENT:g} k_BT are handled); the state is stable for any "
+                         "practical purpose")
+
+
 @dataclass(frozen=True)
 class Escape2D:
-    """λ1, integral relaxation time of m·u and MFPT from the well u to m·u = 0 [tau_N units]."""
+    """λ1, integral relaxation time of m·u and MFPT from the well u to m·u = 0 [tau_N units].
+
+    λ1 is the smallest non-zero eigenvalue among the modes that functions of m·u excite (for a
+    problem symmetric about u: the smallest non-zero eigenvalue of its axially symmetric part,
+    i.e. of the 1D problem, in every regime: below, at and above the critical current).
+    """
 
     lambda1: Converged
     integral_relaxation_time: Converged
@@ -88,8 +117,23 @@ class Escape2D:
         """All three quantities in the asymptotic regime with error estimates below
         :data:`CONVERGED`. Not met at low damping under a non-conservative torque, where the
         precession is upwinded on the grid scale (``docs/thermal.md``, "Limits")."""
-        quantities = (self.lambda1, self.integral_relaxation_time, self.mfpt)
-        return all(q.asymptotic and q.relative_error < CONVERGED for q in quantities)
+        return self.warning is None
+
+    @property
+    def warning(self) -> str | None:
+        """None when converged, else one line naming the quantities that are not, and why."""
+        names = ("lambda1", "integral_relaxation_time", "mfpt")
+        bad = []
+        for name, q in zip(names, (self.lambda1, self.integral_relaxation_time, self.mfpt),
+                           strict=True):
+            if not q.asymptotic:
+                bad.append(f"{name} (not in the 1/N² regime on grids {self.sizes[0]}–{self.sizes[-1]})")
+            elif not q.relative_error < CONVERGED:
+                bad.append(f"{name} (relative error estimate {q.relative_error:.2g} > {CONVERGED:g})")
+        if not bad:
+            return None
+        return ("the 2D grids are not converged for " + ", ".join(bad)
+                + "; see docs/thermal.md, 'Limits of the 2D solver'")
 
 
 def _fibonacci(n: int = 4000) -> FloatArray:
@@ -137,9 +181,90 @@ def _rotate(v: FloatArray, axis: FloatArray, angle: float) -> FloatArray:
                       + axis * float(axis @ v) * (1.0 - math.cos(angle)))
 
 
+def _rotate_many(v: FloatArray, axis: FloatArray, angle: float) -> FloatArray:
+    return np.asarray(v * math.cos(angle) + np.cross(axis, v) * math.sin(angle)
+                      + np.outer(v @ axis, axis) * (1.0 - math.cos(angle)))
+
+
+def axially_symmetric(model: SphereModel, axis: ArrayLike) -> bool:
+    """Whether U and the drift are invariant under rotations about ``axis`` (checked on 400
+    directions and two angles, to 1e-10 of the scale of U and w). The slow modes of m·axis are
+    then functions of m·axis alone, and one azimuthal cell gives them exactly."""
+    u = unit_vector(axis, "well")
+    m = _fibonacci(400)
+    U = np.asarray(model.potential(m), dtype=float)
+    scale = 1.0 + float(np.abs(U).max())
+    w = np.asarray(model.drift(m), dtype=float) if model.drift is not None else None
+    wscale = 1.0 + (float(np.abs(w).max()) if w is not None else 0.0)
+    for angle in (0.7, 2.3):
+        r = _rotate_many(m, u, angle)
+        if np.abs(np.asarray(model.potential(r)) - U).max() > 1e-10 * scale:
+            return False
+        if w is not None and model.drift is not None and np.abs(
+                np.asarray(model.drift(r)) - _rotate_many(w, u, angle)).max() > 1e-10 * wscale:
+            return False
+    return True
+
+
+def _axisymmetric_grid(u: FloatArray, reference: FloatArray) -> Callable[[int], SphereGrid]:
+    def make(n: int) -> SphereGrid:
+        # n odd: the middle ring is centred on m·u = 0; one azimuthal cell
+        return SphereGrid.with_ring_at(0.5 * math.pi, n // 2, n // 2, 1, axis=u, reference=reference)
+    return make
+
+
+def _profile(model: SphereModel, u: FloatArray, reference: FloatArray, n: int) -> FloatArray:
+    """Effective potential Ũ_eff at the ring centres of the axisymmetric grid of size n: the
+    chain's detailed balance gives Ũ_eff(k+1) − Ũ_eff(k) = Ũ(k+1) − Ũ(k) − x_k (x: the drift's
+    Péclet number of the face)."""
+    chain = build_chain(model, _axisymmetric_grid(u, reference)(n))
+    steps = np.diff(chain.potential[:, 0]) - chain.peclet[0][:, 0]
+    return np.asarray(np.concatenate([[0.0], np.cumsum(steps)]))
+
+
+def escape_exponent(profile: FloatArray, start_side: int) -> float:
+    """Largest exponent of the escape times of a 1D profile V (ring 0 at the well): the largest
+    climb max_{a<b} (V_b − V_a) met on the way from the well to the ring ``start_side`` (the
+    first passage) and the metastability exponent of the whole profile (λ1: at each ring the
+    smaller of the climbs from the deepest points on either side)."""
+    v = np.asarray(profile, dtype=float)
+    first = v[:start_side + 1]
+    climb = float(np.max(first - np.minimum.accumulate(first)))
+    left = np.minimum.accumulate(v)
+    right = np.minimum.accumulate(v[::-1])[::-1]
+    meta = float(np.max(np.minimum(v - left, v - right)))
+    return max(climb, meta)
+
+
+def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
+                       base: tuple[int, ...] = DEFAULT_SIZES["axisymmetric"]) -> tuple[int, ...]:
+    """Grid sizes for an axially symmetric problem: ``base`` scaled up until the effective
+    potential rises by at most :data:`STEP` k_BT across a cell of the coarsest grid.
+
+    Raises :class:`EscapeOverflowError` if an escape time would exceed e^MAX_EXPONENT, and
+    :class:`InputError` if the landscape needs more than :data:`MAX_RINGS` rings.
+    """
+    u = unit_vector(well, "well")
+    reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    n = base[0]
+    v = _profile(model, u, reference, n)
+    exponent = escape_exponent(v, n // 2)
+    if not exponent <= MAX_EXPONENT:
+        raise EscapeOverflowError(exponent)
+    factor = max(1.0, float(np.max(np.abs(np.diff(v)))) / STEP)
+    sizes = tuple(int(math.ceil(b * factor)) // 2 * 2 + 1 for b in base)
+    if sizes[-1] > MAX_RINGS:
+        raise InputError("sigma", f"the effective potential is too steep for the 2D grids "
+                         f"(would need {sizes[-1]} rings, at most {MAX_RINGS})")
+    return sizes
+
+
 def grid_family(model: SphereModel, well: ArrayLike) -> tuple[str, Callable[[int], SphereGrid]]:
     """The family name and a function n → SphereGrid for ``model`` started in ``well``."""
     u = unit_vector(well, "well")
+    if axially_symmetric(model, u):
+        reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+        return "axisymmetric", _axisymmetric_grid(u, reference)
     points = _fibonacci()
     U = np.asarray(model.potential(points), dtype=float)
     hard = _refine(model, points[int(np.argmax(U))], -1.0)
@@ -166,7 +291,7 @@ def grid_family(model: SphereModel, well: ArrayLike) -> tuple[str, Callable[[int
 
 
 def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
-              sizes: tuple[int, ...] | None = None) -> Escape2D:
+              sizes: tuple[int, ...] | None = None, *, family: str | None = None) -> Escape2D:
     """Escape rate, relaxation time and first passage of the 2D problem, extrapolated.
 
     Parameters
@@ -175,25 +300,78 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     well : array_like
         Direction u of the starting well (the first passage is from u to the surface m·u = 0).
     sizes : tuple of int
-        Odd grid sizes N of the family (at least 3, ascending; default :data:`DEFAULT_SIZES`).
+        Odd grid sizes N of the family (at least 3, ascending; default :data:`DEFAULT_SIZES`,
+        scaled to the landscape for the axisymmetric family).
+    family : str, optional
+        Force a grid family ("axial-like", "planar" or "axisymmetric"; default: chosen from the
+        landscape, "axisymmetric" when U and the drift are symmetric about u). "axial-like" on a
+        symmetric problem keeps the azimuthal modes on the grid (a check of the 2D machinery).
+
+    Raises
+    ------
+    EscapeOverflowError
+        An escape time beyond e^MAX_EXPONENT tau_N (a barrier above 650 k_BT).
+    SlowestModeError
+        The slowest mode excited by m·u is a complex pair or is not isolated (no single λ1).
     """
-    family, make = grid_family(model, well)
-    sizes = sizes if sizes is not None else DEFAULT_SIZES[family]
+    chosen, make = grid_family(model, well)
+    u = unit_vector(well, "well")
+    if family is not None and family != chosen:
+        if family == "axial-like":
+            reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+
+            def make(n: int) -> SphereGrid:
+                return SphereGrid.with_ring_at(0.5 * math.pi, n // 2, n // 2, n, axis=u,
+                                               reference=reference)
+        elif family == "axisymmetric" and axially_symmetric(model, u):
+            reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+            make = _axisymmetric_grid(u, reference)
+        else:
+            raise InputError("family", f"{family!r} does not apply here (chosen: {chosen!r})")
+        chosen = family
+    if sizes is None:
+        sizes = axisymmetric_sizes(model, u) if chosen == "axisymmetric" else DEFAULT_SIZES[chosen]
     if len(sizes) < 3 or list(sizes) != sorted(set(sizes)) or any(n % 2 == 0 or n < 5 for n in sizes):
         raise InputError("sizes", "need at least three ascending odd grid sizes >= 5")
-    u = unit_vector(well, "well")
+    if chosen != "axisymmetric":
+        _check_range(model, u)
     lam, tau, first = [], [], []
     for n in sizes:
         grid = make(n)
         chain = build_chain(model, grid)
-        lam.append(sphere.smallest_eigenvalue(chain, start=grid.centres @ u))
-        tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
-        first.append(float(sphere.mean_first_passage_time(chain, absorbing=lambda m: m @ u <= 1e-9,
-                                                          start=u)))
+        try:
+            lam.append(sphere.smallest_eigenvalue(chain, start=grid.centres @ u))
+            tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
+            first.append(float(sphere.mean_first_passage_time(
+                chain, absorbing=lambda m: m @ u <= 1e-9, start=u)))
+        except sphere.SlowestModeError:
+            raise
+        except InputError as exc:
+            if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
+                raise EscapeOverflowError(MAX_EXPONENT) from exc
+            raise
+        if not all(math.isfinite(x) and x > 0 for x in (lam[-1], tau[-1], first[-1])):
+            raise EscapeOverflowError(MAX_EXPONENT)
 
     def converged(values: list[float], powers: tuple[int, ...] | None = None) -> Converged:
         value, error = sphere.extrapolate(sizes, values, powers)
         return Converged(value, error, tuple(values), _second_order(sizes, values))
 
     odd = tuple(range(2, len(sizes) + 1))
-    return Escape2D(converged(lam), converged(tau), converged(first, odd), family, tuple(sizes))
+    return Escape2D(converged(lam), converged(tau), converged(first, odd), chosen, tuple(sizes))
+
+
+def _check_range(model: SphereModel, u: FloatArray) -> None:
+    """Refuse a landscape whose zero-current barrier out of the well certainly exceeds
+    :data:`MAX_EXPONENT`: every path to m·u = 0 crosses that great circle, so the barrier is at
+    least min over the circle of U minus U(u)."""
+    ref = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    a = ref - float(ref @ u) * u
+    a /= np.linalg.norm(a)
+    b = np.cross(u, a)
+    phi = np.linspace(0.0, 2.0 * math.pi, 2049)[:-1]
+    circle = np.cos(phi)[:, None] * a + np.sin(phi)[:, None] * b
+    barrier = (float(np.min(model.potential(circle))) - float(model.potential(u))) \
+        / model.temperature_factor
+    if barrier > MAX_EXPONENT:
+        raise EscapeOverflowError(barrier)

@@ -60,6 +60,79 @@ def _gth_factor(S: FloatArray, exits: FloatArray) -> bool:
     return True
 
 
+@njit(cache=True)
+def _chain_factor(order: NDArray[np.int64], nxt: NDArray[np.int64], live: NDArray[np.bool_],
+                  south: FloatArray, north: FloatArray) -> FloatArray:
+    """Pivots of the killed birth–death chain (one azimuthal cell), GTH style: each pivot is the
+    exit rate towards the pivot ring plus the (recursively accumulated) killing rates, a sum of
+    positive terms. Zero marks a dead ring or a class with no exit."""
+    nt = live.size
+    kill = np.zeros(nt)
+    d = np.zeros(nt)
+    for idx in range(order.size):
+        k = order[idx]
+        q = nxt[idx]
+        if not live[k]:
+            continue
+        exit_rate = 0.0
+        for side in (k - 1, k + 1):
+            if side < 0 or side >= nt:
+                continue
+            rate = south[k] if side == k + 1 else north[k]
+            if side == q and live[side]:
+                exit_rate += rate
+            elif not live[side]:
+                kill[k] += rate
+        d[k] = exit_rate + kill[k]
+        if d[k] <= 0.0:
+            d[k] = 0.0
+            return d
+        if q >= 0 and live[q]:
+            back = south[q] if k == q + 1 else north[q]
+            kill[q] += back * kill[k] / d[k]
+    return d
+
+
+@njit(cache=True)
+def _chain_solve(order: NDArray[np.int64], nxt: NDArray[np.int64], live: NDArray[np.bool_],
+                 south: FloatArray, north: FloatArray, d: FloatArray, b: FloatArray,
+                 transpose: bool) -> FloatArray:
+    """A x = b (or Aᵀ x = b) for the factorised birth–death chain, b of shape (N_θ, p)."""
+    nt, p = b.shape
+    x = np.zeros((nt, p))
+    y = np.zeros((nt, p))
+    carry = np.zeros((nt, p))
+    for idx in range(order.size):
+        k = order[idx]
+        q = nxt[idx]
+        if not live[k]:
+            continue
+        for c in range(p):
+            y[k, c] = (b[k, c] + carry[k, c]) / d[k]
+        if q >= 0 and live[q]:
+            if transpose:
+                rate = south[k] if q == k + 1 else north[k]
+            else:
+                rate = south[q] if k == q + 1 else north[q]
+            for c in range(p):
+                carry[q, c] += rate * y[k, c]
+    for idx in range(order.size - 1, -1, -1):
+        k = order[idx]
+        q = nxt[idx]
+        if not live[k]:
+            continue
+        for c in range(p):
+            x[k, c] = y[k, c]
+        if q >= 0 and live[q]:
+            if transpose:
+                rate = south[q] if k == q + 1 else north[q]
+            else:
+                rate = south[k] if q == k + 1 else north[k]
+            for c in range(p):
+                x[k, c] += rate * x[q, c] / d[k]
+    return x
+
+
 @dataclass(eq=False)
 class _Ring:
     k: int
@@ -93,6 +166,21 @@ class RingElimination:
         self.chains = (above, below)
         self.pivot = pivot_ring
         self.rings: dict[int, _Ring] = {}
+        self._order: NDArray[np.int64] | None = None
+        if nphi == 1:  # a birth–death chain: the same elimination with scalar blocks, compiled
+            steps = [*above, *below, (pivot_ring, -1)]
+            self._order = np.array([k for k, _ in steps], dtype=np.int64)
+            self._next = np.array([q for _, q in steps], dtype=np.int64)
+            self._live1 = np.ascontiguousarray(self.live[:, 0])
+            self._south = np.ascontiguousarray(chain.south[:, 0])
+            self._north = np.ascontiguousarray(chain.north[:, 0])
+            self._pivots = _chain_factor(self._order, self._next, self._live1, self._south,
+                                         self._north)
+            dead = self._live1 & ~(self._pivots > 0.0)
+            if dead.any():
+                raise InputError("absorbing", f"cells of ring {int(np.flatnonzero(dead)[0])} can "
+                                 "never reach the absorbing set (the killed generator is singular)")
+            return
         self._factor()
 
     # rates from ring k to ring q (same φ), shape (N_φ,)
@@ -183,6 +271,11 @@ class RingElimination:
         if single:
             b = b[..., None]
         rest = b.shape[2:]
+        if self._order is not None:
+            x1 = _chain_solve(self._order, self._next, self._live1, self._south, self._north,
+                              self._pivots, np.ascontiguousarray(b[:, 0, :]), transpose)
+            x1 = x1[:, None, :]
+            return x1[..., 0] if single else x1
         x = np.zeros(self.chain.shape + rest)
         carry: dict[int, FloatArray] = {}
         partial: dict[int, FloatArray] = {}

@@ -60,16 +60,25 @@ def _killed_at_deepest(chain: SphereChain) -> tuple[RingElimination, FloatArray]
         live = np.ones(chain.shape, dtype=bool)
         live[k, j] = False
         elim = RingElimination(chain, live, k)
-        p = elim.solve(_rates_out_of(chain, k, j), transpose=True)
+        with np.errstate(over="ignore", invalid="ignore"):
+            p = elim.solve(_rates_out_of(chain, k, j), transpose=True)
         p[k, j] = 1.0
-        return elim, np.asarray(p / p.sum())
+        return elim, p
 
-    first = tuple(int(i) for i in np.unravel_index(int(np.argmin(chain.potential)), chain.shape))
-    elim, p = killed_at(*first)
-    best = tuple(int(i) for i in np.unravel_index(int(np.argmax(p / chain.grid.areas)), chain.shape))
-    if p[best] / chain.grid.areas[best] > 2.0 * p[first] / chain.grid.areas[first]:
-        elim, p = killed_at(*best)
-    return elim, p
+    cell = tuple(int(i) for i in np.unravel_index(int(np.argmin(chain.potential)), chain.shape))
+    for _ in range(40):
+        elim, p = killed_at(*cell)
+        finite = bool(np.all(np.isfinite(p)))
+        density = np.where(np.isfinite(p), p, 0.0) / chain.grid.areas
+        best = tuple(int(i) for i in np.unravel_index(int(np.argmax(density)), chain.shape))
+        # p is relative to the killed cell: far larger (or overflowing) values elsewhere mean
+        # the process lives there (a spin torque can empty the lowest-energy cell); where p
+        # overflows, the largest finite value is a step of up to e^709 towards that place
+        if finite and density[best] <= 2.0 * density[cell]:
+            return elim, np.asarray(p / p.sum())
+        cell = best
+    raise InputError("model", "no most probable cell found for the stationary distribution "
+                     "(its range exceeds the floating-point range)")
 
 
 def _rates_out_of(chain: SphereChain, k: int, j: int) -> FloatArray:
@@ -172,8 +181,9 @@ def smallest_eigenvalue(model: SphereModel | SphereChain, grid: SphereGrid | Non
         k = int(np.argmax(np.abs(mu)))
         q = np.einsum("ijk,k->ij", Q, Y[:, k])
         z = np.einsum("ijk,k->ij", Z, Y[:, k])
+        # |μ| reaches e^{sigma}: the residual is formed from z/μ, which stays of order one
         norm = math.sqrt(float(np.sum(weight * np.abs(q) ** 2)))
-        residual = math.sqrt(float(np.sum(weight * np.abs(z - mu[k] * q) ** 2))) / (abs(mu[k]) * norm)
+        residual = math.sqrt(float(np.sum(weight * np.abs(z / mu[k] - q) ** 2))) / norm
         # converged, or stalled at the rounding level of a non-normal operator
         if residual <= tol or (residual <= STALL and residual >= previous):
             if abs(mu[k].imag) > 1e-8 * abs(mu[k]):
