@@ -7,18 +7,24 @@ branches (MFPT, λ1, integral time, effective barrier).
 
 from spintorque.thermal.energy.diffusion import (
     EnergyDiffusion,
+    NotConvergedError,
+    UnstableWellError,
     effective_barrier,
     energy_diffusion,
     integral_relaxation_time,
     mean_first_passage_time,
+    mean_first_passage_time_with_error,
     smallest_eigenvalue,
 )
 
 __all__ = [
     "EnergyDiffusion",
+    "NotConvergedError",
+    "UnstableWellError",
     "effective_barrier",
     "energy_diffusion",
     "integral_relaxation_time",
     "mean_first_passage_time",
+    "mean_first_passage_time_with_error",
     "smallest_eigenvalue",
 ]

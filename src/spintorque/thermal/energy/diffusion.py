@@ -210,6 +210,14 @@ def energy_diffusion(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     The critical points of U are found by Newton iterations; the separatrix is the level of the
     first saddle (or circle of maxima) bounding the well's orbits. The other branches (the other
     well, the caps about maxima) are built when λ1 or the relaxation time ask for them.
+
+    Raises
+    ------
+    UnstableWellError
+        W/(D M) > 1 at the bottom of the well (above the well's critical current), checked from
+        three small orbits before any branch is built.
+    InputError
+        No isolated minimum, or orbits that the solver cannot trace.
     """
     if int(degree) != degree or degree < 8:
         raise InputError("degree", f"must be an integer >= 8, got {degree!r}")
@@ -220,7 +228,42 @@ def energy_diffusion(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
         raise InputError("well", "the energy has no isolated minimum (no well to escape from)")
     start = max(minima, key=lambda c: float(c.direction @ v))
     own = branch_about(model.potential, start, points)
+    ratio = bottom_work_ratio(model, own)
+    if ratio > 1.0 + UNSTABLE_MARGIN:
+        raise UnstableWellError(ratio)
     return EnergyDiffusion(model, points, energy_branch(model, own, int(degree)), int(degree))
+
+
+UNSTABLE_MARGIN = 1e-6
+"""W/(D M) at the bottom may exceed 1 by this much (rounding at exactly the critical current)."""
+
+
+class UnstableWellError(InputError):
+    """The start well's bottom is unstable under the spin torque (W/(D M) ≥ 1 there: the
+    torque's work per orbit exceeds the damping's loss, i.e. the current is above the well's
+    critical current). The averaged equation then starts at a repelling point, its first
+    passage and λ1 are not those of an escape from a well, and the solver refuses before
+    building any branch (use the 1D or 2D solver)."""
+
+    def __init__(self, ratio: float) -> None:
+        self.ratio = ratio
+        super().__init__("current_ratio", f"the start well is unstable: W/DM = {ratio:.6g} ≥ 1 at "
+                         "its bottom (the current exceeds the well's critical current); the "
+                         "energy-diffusion limit needs a well (use the 1D or 2D solver)")
+
+
+def bottom_work_ratio(model: SphereModel, branch: Branch) -> float:
+    """W/(D M) at the bottom of ``branch`` (> 1: the extremum is unstable under the torque),
+    from the orbit integrals of three small orbits, extrapolated quadratically to the bottom (W and M
+    both vanish there like the enclosed area)."""
+    if model.drift is None:
+        return 0.0
+    Q = power(branch)
+    u = 1.0 - 1e-4 * np.array([1.0, 2.0, 3.0])
+    energies = branch.separatrix - branch.sign * branch.depth * u**Q
+    orbits = orbit_integrals(model.potential, model.drift, branch, energies)
+    r = orbits.work / (D * orbits.dissipation)
+    return float(3.0 * r[0] - 3.0 * r[1] + r[2])  # quadratic extrapolation to u = 1
 
 
 def _span(branches: tuple[EnergyBranch, ...] | list[EnergyBranch]) -> tuple[float, float]:
@@ -246,20 +289,51 @@ def _mfpt(e: EnergyBranch, n: int) -> float:
     return float(0.5 * (weights(n) @ (flow * np.exp(psi - hi) * ratio)) * math.exp(hi - lo))
 
 
-def mean_first_passage_time(ed: EnergyDiffusion, tol: float = 1e-13) -> float:
+class NotConvergedError(InputError):
+    """A quadrature or iteration did not reach a useful accuracy (relative error estimate above
+    :data:`USEFUL`); no number is returned."""
+
+    def __init__(self, what: str, error: float) -> None:
+        self.error = error
+        super().__init__(what, f"the energy-diffusion solver did not converge (relative error "
+                         f"estimate {error:.2g} > {USEFUL:g})")
+
+
+MFPT_NODES = (128, 256, 512, 1024, 2048)
+"""Quadrature sizes tried for the first passage (the last one costs ~2 s)."""
+USEFUL = 1e-6
+"""Largest relative error estimate of a first passage returned at all."""
+
+
+def mean_first_passage_time_with_error(ed: EnergyDiffusion, tol: float = 1e-10
+                                       ) -> tuple[float, float]:
+    """The first passage [tau_N] of :func:`mean_first_passage_time` and its relative error
+    estimate (the change between the last two quadrature sizes)."""
+    previous, error = math.nan, math.inf
+    for n in MFPT_NODES:
+        value = _mfpt(ed.well, n)
+        if not (math.isfinite(value) and value > 0):
+            return value, math.inf
+        error = abs(value - previous) / value
+        if error <= tol:
+            return value, error
+        previous = value
+    return previous, error
+
+
+def mean_first_passage_time(ed: EnergyDiffusion, tol: float = 1e-10) -> float:
     """Mean first-passage time [tau_N] from the bottom of the well to its separatrix.
 
-    Doubles the quadrature until two results agree to ``tol``. In the α → 0 limit this is also
-    the mean first passage to any surface just beyond the separatrix (m·u = 0 in the 2D solver):
-    from the separatrix the orbit crosses it within one precession period.
+    Doubles the quadrature (128 … 2048 nodes) until two results agree to ``tol``; in the
+    α → 0 limit this is also the mean first passage to any surface just beyond the separatrix
+    (m·u = 0 in the 2D solver): from the separatrix the orbit crosses it within one precession
+    period. Raises :class:`NotConvergedError` if the error estimate stays above
+    :data:`USEFUL` (use :func:`mean_first_passage_time_with_error` for the estimate itself).
     """
-    previous = math.nan
-    for n in (128, 256, 512, 1024, 2048, 4096, 8192):
-        value = _mfpt(ed.well, n)
-        if abs(value - previous) <= tol * abs(value):
-            return value
-        previous = value
-    return previous
+    value, error = mean_first_passage_time_with_error(ed, tol)
+    if not error <= USEFUL:
+        raise NotConvergedError("mfpt", error)
+    return value
 
 
 def effective_barrier(ed: EnergyDiffusion) -> float:
@@ -347,15 +421,17 @@ def _rate(ed: EnergyDiffusion, cells: int, tol: float, max_iter: int) -> float:
     g = [np.full(cells, 1.0 if k == 0 else -1.0) for k in range(len(masses))]
     mean = sum(float(pi @ gk) for pi, gk in zip(masses, g, strict=True)) / total
     g = [gk - mean for gk in g]
-    estimate = 0.0
+    estimate, change = 0.0, math.inf
     for _ in range(max_iter):
         f = _green(masses, resistances, g, root)
         rayleigh = _dot(masses, f, g) / _dot(masses, g, g)
         g = [fk / math.sqrt(_dot(masses, f, f)) for fk in f]
-        if abs(rayleigh - estimate) <= tol * abs(rayleigh):
-            estimate = rayleigh
-            break
+        change = abs(rayleigh - estimate) / abs(rayleigh)
         estimate = rayleigh
+        if change <= tol:
+            break
+    if not (change <= USEFUL and math.isfinite(estimate) and estimate > 0):
+        raise NotConvergedError("lambda1", change)
     return float(1.0 / (estimate * math.exp(hi - lo)))
 
 

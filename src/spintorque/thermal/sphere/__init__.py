@@ -7,10 +7,18 @@ computes λ1, MFPT, integral time and the evolution on one grid, and
 :mod:`~spintorque.thermal.sphere.escape2d` extrapolates over a grid family.
 """
 
-from spintorque.thermal.sphere.escape2d import Converged, Escape2D, escape_2d, well_direction
+from spintorque.thermal.sphere.escape2d import (
+    Converged,
+    Escape2D,
+    EscapeOverflowError,
+    axially_symmetric,
+    escape_2d,
+    well_direction,
+)
 from spintorque.thermal.sphere.grid import SphereGrid
 from spintorque.thermal.sphere.model import SphereModel, sphere_reduction, uniaxial_model
 from spintorque.thermal.sphere.solvers import (
+    SlowestModeError,
     evolve,
     integral_relaxation_time,
     mean_first_passage_time,
@@ -22,8 +30,11 @@ from spintorque.thermal.sphere.solvers import (
 __all__ = [
     "Converged",
     "Escape2D",
+    "EscapeOverflowError",
+    "SlowestModeError",
     "SphereGrid",
     "SphereModel",
+    "axially_symmetric",
     "escape_2d",
     "evolve",
     "integral_relaxation_time",

@@ -252,7 +252,7 @@ def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
     if not exponent <= MAX_EXPONENT:
         raise EscapeOverflowError(exponent)
     factor = max(1.0, float(np.max(np.abs(np.diff(v)))) / STEP)
-    sizes = tuple(int(math.ceil(b * factor)) // 2 * 2 + 1 for b in base)
+    sizes = tuple(math.ceil(b * factor) // 2 * 2 + 1 for b in base)
     if sizes[-1] > MAX_RINGS:
         raise InputError("sigma", f"the effective potential is too steep for the 2D grids "
                          f"(would need {sizes[-1]} rings, at most {MAX_RINGS})")

@@ -290,7 +290,7 @@ class RingElimination:
                 common = ring.cols[self.live[nxt, ring.cols]]
                 if common.size:
                     rate = self._vertical(k, nxt) if transpose else self._vertical(nxt, k)
-                    add = np.zeros((int(self.live[nxt].sum()),) + rest)
+                    add = np.zeros((int(self.live[nxt].sum()), *rest))
                     add[self.pos[nxt, common]] = rate[common][:, None] * y[self.pos[k, common]]
                     carry[nxt] = carry.get(nxt, 0.0) + add
         ring = self.rings.get(self.pivot)
@@ -303,7 +303,7 @@ class RingElimination:
                 if ring is None:
                     continue
                 common = ring.cols[self.live[nxt, ring.cols]]
-                v = np.zeros((ring.cols.size,) + rest)
+                v = np.zeros((ring.cols.size, *rest))
                 if common.size:
                     rate = self._vertical(nxt, k) if transpose else self._vertical(k, nxt)
                     v[self.pos[k, common]] = rate[common][:, None] * x[nxt, common]
