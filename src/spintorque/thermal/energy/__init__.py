@@ -7,6 +7,7 @@ branches (MFPT, λ1, integral time, effective barrier).
 
 from spintorque.thermal.energy.diffusion import (
     EnergyDiffusion,
+    NoSeparatrixError,
     NotConvergedError,
     UnstableWellError,
     effective_barrier,
@@ -19,6 +20,7 @@ from spintorque.thermal.energy.diffusion import (
 
 __all__ = [
     "EnergyDiffusion",
+    "NoSeparatrixError",
     "NotConvergedError",
     "UnstableWellError",
     "effective_barrier",

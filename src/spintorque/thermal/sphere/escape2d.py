@@ -111,6 +111,10 @@ class Escape2D:
     mfpt: Converged
     family: str
     sizes: tuple[int, ...]
+    lambda1_frequency: float = 0.0
+    """|Im λ| of the slowest mode on the finest grid [1/tau_N]. Non-zero: the slowest mode is
+    a complex pair (m·u relaxes while precessing, e.g. a tilted polariser far above I_c); λ1
+    is then its decay rate Re λ."""
 
     @property
     def converged(self) -> bool:
@@ -312,7 +316,9 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     EscapeOverflowError
         An escape time beyond e^MAX_EXPONENT tau_N (a barrier above 650 k_BT).
     SlowestModeError
-        The slowest mode excited by m·u is a complex pair or is not isolated (no single λ1).
+        The slowest mode excited by m·u is not isolated (the iteration does not converge). A
+        complex slowest pair is not an error: λ1 is its decay rate, ``lambda1_frequency`` its
+        angular frequency.
     """
     chosen, make = grid_family(model, well)
     u = unit_vector(well, "well")
@@ -336,11 +342,14 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     if chosen != "axisymmetric":
         _check_range(model, u)
     lam, tau, first = [], [], []
+    frequency = 0.0
     for n in sizes:
         grid = make(n)
         chain = build_chain(model, grid)
         try:
-            lam.append(sphere.smallest_eigenvalue(chain, start=grid.centres @ u))
+            mode = sphere.slowest_mode(chain, start=grid.centres @ u)
+            lam.append(mode.real)
+            frequency = abs(mode.imag)
             tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
             first.append(float(sphere.mean_first_passage_time(
                 chain, absorbing=lambda m: m @ u <= 1e-9, start=u)))
@@ -358,7 +367,8 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
         return Converged(value, error, tuple(values), _second_order(sizes, values))
 
     odd = tuple(range(2, len(sizes) + 1))
-    return Escape2D(converged(lam), converged(tau), converged(first, odd), chosen, tuple(sizes))
+    return Escape2D(converged(lam), converged(tau), converged(first, odd), chosen, tuple(sizes),
+                    frequency)
 
 
 def _check_range(model: SphereModel, u: FloatArray) -> None:

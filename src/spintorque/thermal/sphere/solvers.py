@@ -130,7 +130,28 @@ def smallest_eigenvalue(model: SphereModel | SphereChain, grid: SphereGrid | Non
                         start: ArrayLike | None = None, tol: float = 1e-14,
                         max_iter: int = 400, block: int = BLOCK) -> float:
     r"""Smallest non-zero eigenvalue λ1 of the discretised Fokker–Planck operator [1/tau_N],
-    among the modes excited by functions of ``start`` (cell values; default m·axis).
+    among the modes excited by functions of ``start`` (cell values; default m·axis); see
+    :func:`slowest_mode` for the method.
+
+    Raises
+    ------
+    SlowestModeError
+        If that slowest mode is a complex pair (no single real slowest mode, e.g. a low
+        barrier under a tilted polariser) or the iteration does not converge in ``max_iter`` steps.
+    """
+    value = slowest_mode(model, grid, start=start, tol=tol, max_iter=max_iter, block=block)
+    if abs(value.imag) > 1e-8 * abs(value):
+        raise SlowestModeError(
+            f"the slowest mode is a complex pair λ = {value.real:.6g} ± {abs(value.imag):.6g}i "
+            "(relaxation with precession), not a single escape rate")
+    return float(value.real)
+
+
+def slowest_mode(model: SphereModel | SphereChain, grid: SphereGrid | None = None, *,
+                 start: ArrayLike | None = None, tol: float = 1e-14,
+                 max_iter: int = 400, block: int = BLOCK) -> complex:
+    r"""The slowest non-zero eigenvalue λ [1/tau_N] (complex: λ = decay rate + i·angular
+    frequency, with Im λ ≥ 0 for a pair) among the modes excited by functions of ``start``.
 
     Subspace iteration with Rayleigh–Ritz on the Green operator K = (−G)⁻¹ restricted to
     functions of zero stationary mean (applied exactly by the killed ring elimination, which
@@ -149,8 +170,7 @@ def smallest_eigenvalue(model: SphereModel | SphereChain, grid: SphereGrid | Non
     Raises
     ------
     SlowestModeError
-        If the dominant Ritz value is a complex pair (no single real slowest mode, e.g. a low
-        barrier under a tilted polariser) or the iteration does not converge in ``max_iter`` steps.
+        If the iteration does not converge in ``max_iter`` steps (no isolated slowest mode).
     """
     chain = _as_chain(model, grid)
     elim, pi = _killed_at_deepest(chain)
@@ -186,12 +206,10 @@ def smallest_eigenvalue(model: SphereModel | SphereChain, grid: SphereGrid | Non
         residual = math.sqrt(float(np.sum(weight * np.abs(z / mu[k] - q) ** 2))) / norm
         # converged, or stalled at the rounding level of a non-normal operator
         if residual <= tol or (residual <= STALL and residual >= previous):
-            if abs(mu[k].imag) > 1e-8 * abs(mu[k]):
-                value = 1.0 / mu[k]
-                raise SlowestModeError(
-                    f"the slowest mode is a complex pair λ = {value.real:.6g} ± {abs(value.imag):.6g}i "
-                    "(relaxation with precession), not a single escape rate")
-            return float(1.0 / mu[k].real)
+            value = complex(1.0 / mu[k])
+            if abs(value.imag) <= 1e-8 * abs(value):
+                return complex(1.0 / mu[k].real)
+            return complex(value.real, abs(value.imag))
         previous = residual
         Q = orthonormal(Z)
     raise SlowestModeError(f"the subspace iteration did not converge in {max_iter} steps "
