@@ -379,8 +379,8 @@ def mean_first_passage_time(ed: EnergyDiffusion, tol: float = 1e-10) -> float:
     of the reversible finite-volume chain of the branch (positive sums, no cancellation) and
     by spectral quadrature where that converges and agrees
     (:func:`mean_first_passage_time_with_error`); in the α → 0 limit this is also the mean
-    first passage to any surface just beyond the separatrix (m·u = 0 in the 2D solver): from the separatrix the orbit crosses it within one precession
-    period. Raises :class:`NotConvergedError` if the error estimate stays above
+    first passage to any surface just beyond the separatrix (m·u = 0 in the 2D solver): from
+    the separatrix the orbit crosses it within one precession period. Raises :class:`NotConvergedError` if the error estimate stays above
     :data:`USEFUL` (use :func:`mean_first_passage_time_with_error` for the estimate itself).
     """
     value, error = mean_first_passage_time_with_error(ed, tol)
