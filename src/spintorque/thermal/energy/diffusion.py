@@ -381,7 +381,8 @@ def mean_first_passage_time(ed: EnergyDiffusion, tol: float = 1e-10) -> float:
     (:func:`mean_first_passage_time_with_error`); in the α → 0 limit this is also the mean
     first passage to any surface just beyond the separatrix (m·u = 0 in the 2D solver): from
     the separatrix the orbit crosses it within one precession period. Raises
-    :class:`NotConvergedError` if the error estimate stays above :data:`USEFUL` (use :func:`mean_first_passage_time_with_error` for the estimate itself).
+    :class:`NotConvergedError` if the error estimate stays above :data:`USEFUL` (use
+    :func:`mean_first_passage_time_with_error` for the estimate itself).
     """
     value, error = mean_first_passage_time_with_error(ed, tol)
     if not error <= USEFUL:
