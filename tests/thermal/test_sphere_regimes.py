@@ -217,3 +217,18 @@ def test_energy_diffusion_refuses_a_well_without_separatrix():
     for h in (1.2, -1.2):
         with pytest.raises(ed.NoSeparatrixError, match="no saddle"):
             ed.energy_diffusion(uniaxial_model(20.0, alpha=0.01, field=(0, 0, h)))
+
+
+@pytest.mark.parametrize("i", [0.5, 2.0])
+def test_spin_injection_diffusion_rescales_temperature_and_time_in_2d(i):
+    # D_T → D_T (1 + nu i): the problem at sigma is the nu = 0 problem at sigma/(1 + nu i) with
+    # every rate multiplied by 1 + nu i (THERMAL.md §4), on both sides of I_c
+    sigma, h, nu = 5.0, 0.2, 0.5
+    factor = 1.0 + nu * i
+    result = escape_2d(uniaxial_model(sigma, field=(0, 0, h), current_ratio=i, nu=nu))
+    assert result.lambda1.value == pytest.approx(
+        factor * _lambda1_reference(sigma / factor, h, i), rel=5e-8)
+    assert result.mfpt.value == pytest.approx(_mfpt_reference(sigma / factor, h, i) / factor,
+                                              rel=2e-5)
+    assert result.integral_relaxation_time.value == pytest.approx(
+        _tau_int_reference(sigma / factor, h, i) / factor, rel=5e-9)
