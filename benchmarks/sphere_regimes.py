@@ -27,6 +27,17 @@ from spintorque.thermal.sphere.escape2d import escape_2d
 from spintorque.thermal.sphere.model import uniaxial_model
 
 SIGMAS = (0.5, 5.0, 20.0, 60.0)
+"""(the energy scan uses the first three)"""
+
+
+def _lambda1(sigma: float, h: float, i: float) -> float:
+    """The test's λ1 reference, with finer collocation for the steepest landscapes."""
+    for sizes in ((160, 240), (400, 600)):
+        try:
+            return ref._lambda1_reference(sigma, h, i, sizes)
+        except AssertionError:
+            continue
+    return float("nan")  # printed as an unresolved reference
 
 
 def scan_2d() -> None:
@@ -38,7 +49,7 @@ def scan_2d() -> None:
                 t = time.perf_counter()
                 r = escape_2d(uniaxial_model(sigma, field=(0, 0, h), current_ratio=i))
                 t = time.perf_counter() - t
-                refs = (ref._lambda1_reference(sigma, h, i), ref._tau_int_reference(sigma, h, i),
+                refs = (_lambda1(sigma, h, i), ref._tau_int_reference(sigma, h, i),
                         ref._mfpt_reference(sigma, h, i))
                 qs = (r.lambda1, r.integral_relaxation_time, r.mfpt)
                 dev = [abs(q.value / x - 1) for q, x in zip(qs, refs, strict=True)]

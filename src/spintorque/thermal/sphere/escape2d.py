@@ -42,9 +42,9 @@ MAX_EXPONENT = 650.0
 """Largest exponent [k_BT] of an escape time e^{ΔE} tau_N handled (e^650 ≈ 1e282; double
 precision ends at e^709)."""
 
-STEP = 2.0
+STEP = 1.0
 """Largest rise of the effective potential [k_BT] across one cell of the coarsest axisymmetric
-grid (the default grids reach λ1 to 1e-8 at sigma = 40 with about this step)."""
+grid (MFPT to ~1e-6 on the regime scan of ``benchmarks/sphere_regimes.py``)."""
 
 MAX_RINGS = 16385
 """Finest axisymmetric grid allowed; a landscape that would need more is refused."""
