@@ -51,11 +51,12 @@ def _check_barrier(sigma: FloatArray, h: float, i: FloatArray, nu: float) -> Flo
         raise InputError("sigma", "must be > 0 (K V / k_B T) for a barrier")
     if not (np.all(np.isfinite(i)) and math.isfinite(h) and math.isfinite(nu)):
         raise InputError("i", "sigma, h, i and nu must be finite")
-    h_eff = effective_field(h, i)
-    if np.any(1.0 + h_eff <= 0):
+    stability = (1.0 + h) * (1.0 - i)  # = 1 + h_eff, exactly 0 at i = 1
+    h_eff = stability - 1.0
+    if np.any(stability <= 0):
         raise InputError("i", "the start well m_z = +1 is unstable where (1 + h)(1 − i) <= 0 "
                          "(i >= 1 for h > −1): no barrier")
-    if np.any(h_eff >= 1):
+    if np.any(stability >= 2):
         raise InputError("i", "only one well where h − i (1 + h) >= 1: no barrier to a reversed "
                          "state")
     if np.any(1.0 + nu * i <= 0):

@@ -16,8 +16,9 @@ conditions, e.g. from a file; times in s). The methods live in their own subpack
 
 ``method="auto"``: ``"axial"`` when the landscape is axially symmetric (easy axis, field and
 polariser along one axis, N_x = N_y; a constant or angle-dependent damping-like efficiency), else
-``"sphere"``; if the 2D grids do not converge and the low-damping limit applies (a drift, and the
-damping removes less than :data:`LOW_DAMPING_LOSS_KT` k_BT per turn on the separatrix), it
+``"sphere"``; if the 2D grids do not converge and the low-damping limit applies (a spin-torque
+drift, α <= :data:`~spintorque.thermal.methods.LOW_DAMPING_ALPHA` and the damping removing less
+than :data:`~spintorque.thermal.methods.LOW_DAMPING_LOSS_KT` k_BT per turn on the separatrix), it
 reports ``"energy"`` instead, with a warning. ``"energy"`` is otherwise used only when asked.
 
 What is reported follows the landscape (:mod:`spintorque.thermal.regime`): the regime, the
@@ -160,6 +161,8 @@ def _physical(problem: PhysicalProblem, method: str, options: dict[str, Any]) ->
     except InputError as exc:
         if exc.source or not problem.source:
             raise
+        if isinstance(exc, NotAxialError):
+            raise NotAxialError(exc.field, exc.message, problem.source) from None
         if exc.field != "method":
             raise exc.in_file(problem.source) from None
         message = (f"at J = {problem.current_density:.4g} A/m² and T = {problem.temperature:g} K, "

@@ -157,8 +157,9 @@ class EscapeResult:
             units=PHYSICAL_UNITS if self.physical else REDUCED_UNITS)
         reasons = dict(self.null_reasons)
         for q in QUANTITIES:
-            if q in reasons:
-                reasons[keys[q]] = reasons.pop(q)
+            for suffix in ("", "_relative_error"):
+                if q + suffix in reasons:
+                    reasons[keys[q] + suffix] = reasons.pop(q + suffix)
         doc["null_reasons"] = reasons
         return _strict(doc, reasons)
 

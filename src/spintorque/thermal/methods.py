@@ -25,6 +25,10 @@ from spintorque.thermal.sphere.model import SphereModel
 LOW_DAMPING_LOSS_KT = 0.1
 """Largest energy [k_BT] the damping may remove per turn on the separatrix for the low-damping
 (energy-diffusion) limit to be used; its corrections are of relative order √δ."""
+LOW_DAMPING_ALPHA = 0.05
+"""Largest damping at which ``method="auto"`` falls back on the low-damping limit: the orbit
+average needs the precession (rate ~ sigma/α) much faster than the energy drift (~ sigma); on a
+flat separatrix (axial magnets) the loss per turn vanishes whatever α, so it cannot decide alone."""
 
 
 class Solution:
@@ -111,13 +115,14 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
 
 
 def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: Landscape | None,
-                options: dict[str, Any]) -> Solution:
+               options: dict[str, Any], built: Any = None) -> Solution:
     from spintorque.thermal.energy import diffusion as ed
     from spintorque.thermal.sphere.escape2d import well_direction
 
     well = well_direction(model, near)
     degree = options.get("degree", ed.DEGREE)
-    problem = solver_call("energy", lambda: ed.energy_diffusion(model, well, degree))
+    problem = built if built is not None else solver_call(
+        "energy", lambda: ed.energy_diffusion(model, well, degree))
     reasons: dict[str, str] = {}
     values: dict[str, float | None] = {}
     errors: dict[str, float | None] = {}
@@ -156,19 +161,21 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
 def maybe_energy(solution: Solution, limit: SphereModel, near: Any, alpha: float | None,
                   landscape: Landscape | None, options: dict[str, Any]) -> Solution:
     """The ``auto`` fallback: energy diffusion where the 2D grids fail at low damping."""
-    if solution.converged or alpha is None or limit.drift is None:
+    if solution.converged or alpha is None or alpha > LOW_DAMPING_ALPHA or limit.drift is None:
         return solution
     from spintorque.thermal.energy import diffusion as ed
     from spintorque.thermal.sphere.escape2d import well_direction
 
     try:
-        loss = ed.energy_diffusion(limit, well_direction(limit, near)).energy_loss_per_orbit(alpha)
+        built = ed.energy_diffusion(limit, well_direction(limit, near),
+                                    options.get("degree", ed.DEGREE))
     except InputError:
         return solution
+    loss = built.energy_loss_per_orbit(alpha)
     if loss > LOW_DAMPING_LOSS_KT:
         return solution
     try:
-        energy = run_energy(limit, near, alpha, landscape, options)
+        energy = run_energy(limit, near, alpha, landscape, options, built)
     except InputError:
         return solution
     energy.messages.insert(0, f"auto: the 2D grids did not converge at alpha = {alpha:g}; the "

@@ -99,13 +99,14 @@ def axial_landscape(model: AxialModel) -> Landscape:
     if model.sigma == 0.0:
         return _none("sigma = 0: no anisotropy, free rotational diffusion")
     if model.efficiency is None:
-        h_eff = model.h - model.i * (1.0 + model.h)
-        if 1.0 + h_eff <= 0.0:
-            return _none(f"the start state is unstable: (1 + h)(1 − i) = {1.0 + h_eff:.4g} <= 0")
-        if h_eff >= 1.0:
-            return _none(f"the start state is the only well (h − i(1 + h) = {h_eff:.4g} >= 1): "
-                         "no barrier to a reversed state")
-        return _with_barrier(model.sigma * (1.0 + h_eff) ** 2 / model.diffusion)
+        # (1 + h)(1 − i) = 1 + h_eff, as a product so that i = 1 gives exactly 0
+        stability = (1.0 + model.h) * (1.0 - model.i)
+        if stability <= 0.0:
+            return _none(f"the start state is unstable: (1 + h)(1 − i) = {stability:.4g} <= 0")
+        if stability >= 2.0:
+            return _none(f"the start state is the only well (h − i(1 + h) = {stability - 1:.4g} "
+                         ">= 1): no barrier to a reversed state")
+        return _with_barrier(model.sigma * stability**2 / model.diffusion)
     return _sampled_axial(model)
 
 
