@@ -50,8 +50,9 @@ FloatArray = NDArray[np.float64]
 
 ACTIVATED_BARRIER_KT = 5.0
 """Smallest effective barrier [k_BT] called "thermally activated". At 5 k_BT Brown's
-high-barrier rate is within ~25 % of λ1 and the escape time exceeds the relaxation in the well by
-e^5 ≈ 150: escape is a rare event. Below it the regime is "critical"."""
+high-barrier rate exceeds λ1 by 25 % (λ1/Brown = 0.80 with or without current) and the escape
+time exceeds the relaxation in the well by e^5 ≈ 150: escape is a rare event. Below it the regime
+is "critical"."""
 
 REGIMES = ("thermally activated", "critical", "no barrier")
 
