@@ -285,6 +285,8 @@ def test_file_overrides_and_errors_name_the_file_and_field(tmp_path):
     assert info.value.source == str(path)
     with pytest.raises(InputError, match="nu"):
         escape(PhysicalProblem.from_file(EXAMPLES / "in_plane.toml", nu=0.5))
+    with pytest.raises(InputError, match="axial method only"):
+        escape(PhysicalProblem.from_file(path, nu=0.5), "energy")
     run = escape(PhysicalProblem.from_file(EXAMPLES / "thermal.toml"))
     assert run.method == "axial" and run.regime == "critical"  # sigma = 3 < 5 k_BT
     assert run.closed_forms["critical_current_density"].reason == "no spin torque"

@@ -212,6 +212,9 @@ def _physical_unlabelled(problem: PhysicalProblem, method: str,
     model = reduction.model if reduction is not None else None
     landscape: Landscape | None = axial_landscape(model) if model is not None else None
     chosen = _dispatch(method, model is not None)
+    if chosen != "axial" and problem.nu != 0.0:
+        raise InputError("nu", f"the spin-injection diffusion of a file is solved by the axial "
+                         f"method only (method {chosen!r} would ignore it; use reduced units)")
     near = problem.model.magnet.initial
     if chosen == "axial":
         assert reduction is not None and model is not None and landscape is not None
