@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,19 +32,23 @@ average needs the precession (rate ~ sigma/α) much faster than the energy drift
 flat separatrix (axial magnets) the loss per turn vanishes whatever α, so it cannot decide alone."""
 
 
+@dataclass
 class Solution:
-    """What one method returns, in tau_N units, before the façade labels it."""
+    """What one method returns, in tau_N units, before the façade labels it: the three
+    quantities (None where a value failed its checks), their relative error estimates, whether
+    the method converged, the verdict on the landscape, extra JSON-ready details, the reasons for
+    the Nones and the warnings."""
 
-    def __init__(self, method: str, values: dict[str, float | None],
-                 errors: dict[str, float | None], converged: bool, landscape: Landscape,
-                 details: dict[str, Any] | None = None, reasons: dict[str, str] | None = None,
-                 messages: list[str] | None = None) -> None:
-        self.method, self.values, self.errors, self.converged = method, values, errors, converged
-        self.landscape, self.details = landscape, details or {}
-        self.reasons, self.messages = reasons or {}, messages or []
+    method: str
+    values: dict[str, float | None]
+    errors: dict[str, float | None]
+    converged: bool
+    landscape: Landscape
+    details: dict[str, Any] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
 
 
-# --- the three methods ----------------------------------------------------------------------
 def checked(values: dict[str, float | None], reasons: dict[str, str], messages: list[str],
              method: str) -> bool:
     """Replace values that are not finite and positive by None; True if all passed."""
