@@ -5,6 +5,7 @@ from spintorque.analytic.dynamics import anisotropy_field, critical_current, swi
 from spintorque.analytic.thermal import (
     brown_high_barrier_rate,
     effective_barrier,
+    effective_field,
     fmr_linewidth,
     free_diffusion_rate,
     low_barrier_rate,
@@ -30,6 +31,7 @@ __all__ = [
     "critical_current",
     "csch",
     "effective_barrier",
+    "effective_field",
     "fmr_linewidth",
     "free_diffusion_rate",
     "low_barrier_rate",

@@ -5,13 +5,27 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from spintorque.cli.app import app, console, friendly, savefig, use_agg
 from spintorque.errors import InputError
+
+if TYPE_CHECKING:
+    from spintorque.thermal import EscapeResult
+
+SOLVERS = {"auto": "auto", "axial": "axial", "1d": "axial", "sphere": "sphere", "2d": "sphere",
+           "energy": "energy"}
+"""--solver values (the older 1d and 2d name the axial and sphere methods)."""
+REDUCED_FLAGS = {"sigma": "--sigma", "h": "--reduced-field", "i": "--current-ratio",
+                 "current_ratio": "--current-ratio", "nu": "--nu", "alpha": "--alpha",
+                 "hard_ratio": "--hard-ratio", "polarizer_angle": "--polarizer-angle",
+                 "method": "--solver"}
+"""Fields of the escape API → the flags a user wrote."""
 
 
 @app.command()
@@ -21,273 +35,117 @@ def escape(
         help="macrospin TOML (physical units; else give --sigma)", show_default=False)] = None,
     sigma: Annotated[float | None, typer.Option("--sigma",
                                                 help="barrier parameter K V / k_B T")] = None,
-    reduced_field: Annotated[float, typer.Option("--reduced-field",
-                                                 help="h = H / H_K along the easy axis")] = 0.0,
-    current_ratio: Annotated[float, typer.Option("--current-ratio", help="i = I / I_c0(h); "
-                                                 "i > 0 destabilises m_z = +1")] = 0.0,
+    reduced_field: Annotated[float | None, typer.Option(
+        "--reduced-field", help="h = H / H_K along the easy axis [default: 0]")] = None,
+    current_ratio: Annotated[float | None, typer.Option(
+        "--current-ratio", help="i = I / I_c0(h); i > 0 destabilises m_z = +1 [default: 0]")] = None,
     nu: Annotated[float, typer.Option("--nu", help="spin-injection diffusion: D_T -> D_T (1 + nu i)"
                                       )] = 0.0,
     alpha: Annotated[float | None, typer.Option(
         "--alpha", help="damping (times are in tau_N, which absorbs it; the 2D solver needs it "
         "for the precession, default 1; the energy solver, the limit α → 0, uses it only to "
         "report the energy lost per turn on the separatrix)")] = None,
-    hard_ratio: Annotated[float, typer.Option(
-        "--hard-ratio", help="easy-plane strength: + hard_ratio·sigma·m_x² (2D solver)")] = 0.0,
-    polarizer_angle: Annotated[float, typer.Option(
+    hard_ratio: Annotated[float | None, typer.Option(
+        "--hard-ratio", help="easy-plane strength: + hard_ratio·sigma·m_x² (2D solver) "
+        "[default: 0]")] = None,
+    polarizer_angle: Annotated[float | None, typer.Option(
         "--polarizer-angle", help="tilt of the polariser from the easy axis towards x [deg] "
-        "(2D solver)")] = 0.0,
+        "(2D solver) [default: 0]")] = None,
+    current: Annotated[str | None, typer.Option(
+        "--current", help="with a file: current density replacing the file's, e.g. "
+        "'5e10 A/m^2'")] = None,
+    temperature: Annotated[str | None, typer.Option(
+        "--temperature", help="with a file: temperature replacing the file's, e.g. '350 K'")] = None,
     solver: Annotated[str, typer.Option(
-        "--solver", help="auto (1D when axially symmetric, else 2D), 1d, 2d, or energy (the "
-        "low-damping limit α → 0: Brown's equation averaged over precession orbits)")] = "auto",
+        "--solver", help="auto (axial when axially symmetric, else sphere; energy where the 2D "
+        "grids fail at low damping), axial (1d), sphere (2d), or energy (the low-damping limit "
+        "α → 0: Brown's equation averaged over precession orbits)")] = "auto",
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Escape rate, relaxation time and first-passage time of a macrospin.
 
     Either reduced units (--sigma, --reduced-field, --current-ratio; times in tau_N) or a
-    macrospin file (times in seconds, rates in 1/s). Axially symmetric problems use the spectral
-    1D solver; others (an easy plane, a tilted polariser, a transport torque off the axis) the
-    2D Fokker–Planck solver on the sphere, extrapolated over five grids, with error estimates.
-    At low damping with a current (where the 2D grids do not converge) use --solver energy.
+    macrospin file (times in seconds, rates in 1/s; --current and --temperature override its
+    conditions). Reports the regime of the start well ("thermally activated", "critical",
+    "no barrier"), the effective barrier where it exists, and closed forms inside their domain.
+    See docs/thermal.md, "One escape API".
     """
-    from spintorque.analytic import brown_high_barrier_rate, effective_barrier
-    from spintorque.thermal import (
-        AxialModel,
-        integral_relaxation_time,
-        mean_first_passage_time,
-        smallest_eigenvalue,
-    )
+    from spintorque.thermal import PhysicalProblem, ReducedProblem
+    from spintorque.thermal import escape as solve_escape
+    from spintorque.units import to_si
 
-    if alpha is not None and not (math.isfinite(alpha) and alpha > 0):
-        raise InputError("--alpha", f"must be > 0, got {alpha!r}")
-    if solver not in ("auto", "1d", "2d", "energy"):
-        raise InputError("--solver", f"must be auto, 1d, 2d or energy, got {solver!r}")
-    if (magnet_file is None) == (sigma is None):
-        raise InputError("escape", "give either a macrospin file or --sigma (reduced units)")
+    if solver not in SOLVERS:
+        raise InputError("--solver", f"must be auto, axial (1d), sphere (2d) or energy, got {solver!r}")
+    reduced = {"--sigma": sigma, "--reduced-field": reduced_field, "--current-ratio": current_ratio,
+               "--alpha": alpha, "--hard-ratio": hard_ratio, "--polarizer-angle": polarizer_angle}
     if magnet_file is not None:
-        _escape_physical(magnet_file, nu, solver, json_output)
-        return
-    assert sigma is not None
-    axial = hard_ratio == 0.0 and polarizer_angle == 0.0
-    if solver == "1d" and not axial:
-        raise InputError("--solver", "1d needs --hard-ratio 0 and --polarizer-angle 0")
-    if solver == "energy":
-        _escape_reduced_energy(sigma, reduced_field, current_ratio, nu, hard_ratio, polarizer_angle,
-                               alpha, json_output)
-        return
-    if solver == "2d" or not axial:
-        _escape_reduced_2d(sigma, reduced_field, current_ratio, nu, alpha if alpha else 1.0,
-                           hard_ratio, polarizer_angle, json_output)
-        return
-    model = AxialModel(sigma, reduced_field, current_ratio, nu)
-    doc = {
-        "sigma": sigma, "reduced_field": reduced_field, "current_ratio": current_ratio,
-        "nu": nu, "alpha": alpha,
-        "lambda1_tau_N": smallest_eigenvalue(model),
-        "integral_relaxation_time_over_tau_N": integral_relaxation_time(model),
-        "mfpt_over_tau_N": mean_first_passage_time(model, 1.0, 0.0),
-        "effective_barrier_kT": float(effective_barrier(sigma, current_ratio, reduced_field, nu)),
-        "brown_lambda1_tau_N": float(brown_high_barrier_rate(sigma, reduced_field))
-        if abs(reduced_field) < 1 else None,
-        "units": REDUCED_UNITS,
-        "solver": "1d",
-    }
-    if _printed_json(doc, json_output):
-        return
-    console.print(f"sigma = {sigma:g}, h = {reduced_field:g}, i = {current_ratio:g}")
-    console.print(f"λ1·tau_N = {doc['lambda1_tau_N']:.10g}  (Brown: {doc['brown_lambda1_tau_N']})")
-    console.print(f"integral relaxation time = {doc['integral_relaxation_time_over_tau_N']:.10g} tau_N")
-    console.print(f"mean first-passage time m_z = +1 → 0: {doc['mfpt_over_tau_N']:.10g} tau_N")
-
-
-def _escape_2d_doc(result: Any, scale_rate: float = 1.0, scale_time: float = 1.0,
-                   suffix: str = "") -> dict[str, Any]:
-    """The three converged quantities (rate × scale_rate, times × scale_time) and their errors."""
-    names = ("lambda1" + suffix, "integral_relaxation_time" + ("_over_tau_N" if suffix else ""),
-             "mfpt" + ("_over_tau_N" if suffix else ""))
-    doc: dict[str, Any] = {}
-    for name, quantity, scale in zip(names, (result.lambda1, result.integral_relaxation_time,
-                                             result.mfpt), (scale_rate, scale_time, scale_time), strict=True):
-        doc[name] = quantity.value * scale
-        doc[name + "_relative_error"] = quantity.relative_error
-    doc.update(solver="2d", grid_family=result.family, grid_sizes=list(result.sizes),
-               converged=result.converged)
-    if not result.converged:
-        print("warning: the 2D grids are not converged (relative error estimate > 1e-3); see "
-              "docs/thermal.md, 'Limits of the 2D solver' (at low damping: --solver energy)",
-              file=sys.stderr)
-    return doc
-
-
-def _printed_json(doc: dict[str, Any], json_output: bool) -> bool:
-    """Print ``doc`` as JSON if asked; True if it was."""
+        given = [flag for flag, value in reduced.items() if value is not None]
+        if given:
+            raise InputError(given[0], "is a reduced-unit flag: give either a macrospin file (with "
+                             "--current, --temperature in physical units) or reduced units, not both")
+        J = None if current is None else to_si(current, "current_density", "--current")
+        T = None if temperature is None else to_si(temperature, "temperature", "--temperature")
+        overrides = {"conditions.current_density": "--current" if J is not None else None,
+                     "conditions.temperature": "--temperature" if T is not None else None}
+        with _flags(overrides):
+            problem: Any = PhysicalProblem.from_file(magnet_file, J, T, nu)
+            result = solve_escape(problem, SOLVERS[solver])
+    else:
+        if sigma is None:
+            raise InputError("escape", "give either a macrospin file or --sigma (reduced units)")
+        for flag, value in (("--current", current), ("--temperature", temperature)):
+            if value is not None:
+                raise InputError(flag, "needs a macrospin file (physical units); in reduced units "
+                                 "use --current-ratio and --sigma")
+        with _flags(REDUCED_FLAGS):
+            problem = ReducedProblem(sigma, reduced_field or 0.0, current_ratio or 0.0, nu, alpha,
+                                     hard_ratio or 0.0, math.radians(polarizer_angle or 0.0))
+            result = solve_escape(problem, SOLVERS[solver])
+    for message in result.messages:
+        print(f"warning: {message}", file=sys.stderr)
     if json_output:
-        print(json.dumps(doc))
-    return json_output
+        print(result.to_json())
+        return
+    _print_escape(result, magnet_file)
 
 
-PHYSICAL_UNITS = {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s"}
-REDUCED_UNITS = "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N"
-
-
-def _reduced_model(sigma: float, h: float, i: float, nu: float, alpha: float, hard_ratio: float,
-                   angle_deg: float) -> Any:
-    """Easy axis z, hard axis x, field along z, polariser tilted from z towards x."""
-    from spintorque.thermal.sphere.model import uniaxial_model
-
-    angle = math.radians(angle_deg)
-    return uniaxial_model(sigma, alpha=alpha, easy_axis=(0, 0, 1), hard_axis=(1, 0, 0),
-                          hard_ratio=hard_ratio, field=(0.0, 0.0, h), current_ratio=i,
-                          polarizer=(math.sin(angle), 0.0, math.cos(angle)), nu=nu)
-
-
-def _energy_doc(problem: Any, alpha: float | None, scale_rate: float = 1.0, scale_time: float = 1.0,
-                suffix: str = "") -> dict[str, Any]:
-    """λ1, integral time and MFPT of the averaged problem (None, with a note, if the energy has
-    several separatrix levels), the barriers, the well's stability and, given α, the energy lost
-    per turn on the separatrix (a warning if the low-damping limit is doubtful)."""
-    from spintorque.thermal.energy import diffusion as ed
-
-    doc: dict[str, Any] = {"solver": "energy", "limit": "alpha -> 0 (energy diffusion)"}
-    names = ("lambda1" + suffix, "integral_relaxation_time" + ("_over_tau_N" if suffix else ""))
+@contextmanager
+def _flags(names: Mapping[str, str | None]) -> Iterator[None]:
+    """Rename the field of an InputError raised inside to the flag the user wrote."""
     try:
-        doc[names[0]] = ed.smallest_eigenvalue(problem) * scale_rate
-        doc[names[1]] = ed.integral_relaxation_time(problem) * scale_time
-    except InputError as exc:
-        doc[names[0]] = doc[names[1]] = None
-        doc["note"] = exc.message
-    doc["mfpt" + ("_over_tau_N" if suffix else "")] = ed.mean_first_passage_time(problem) * scale_time
-    doc.update(barrier_kT=problem.barrier, effective_barrier_kT=ed.effective_barrier(problem),
-               well_instability_ratio=problem.well.work_ratio_at_extremum(),
-               well=[float(c) for c in problem.well.branch.extremum],
-               separatrix_energy_loss_per_orbit_kT=None if alpha is None
-               else problem.energy_loss_per_orbit(alpha))
-    delta = doc["separatrix_energy_loss_per_orbit_kT"]
-    if delta is not None and delta > 0.1:
-        print(f"warning: the damping removes {delta:.3g} k_BT per turn on the separatrix; the "
-              "low-damping limit needs this << 1 (docs/thermal.md, 'Low damping')", file=sys.stderr)
-    return doc
+        yield
+    except InputError as error:
+        flag = names.get(error.field)
+        if flag is None:
+            raise
+        raise InputError(flag, error.message) from None
 
 
-def _escape_reduced_energy(sigma: float, h: float, i: float, nu: float, hard_ratio: float,
-                           angle_deg: float, alpha: float | None, json_output: bool) -> None:
-    from spintorque.thermal.energy import diffusion as ed
-
-    # α → 0: the O(α) part of the torque drift vanishes (times are in tau_N, which absorbs 1/α)
-    model = _reduced_model(sigma, h, i, nu, 1e-12, hard_ratio, angle_deg)
-    doc = {"sigma": sigma, "reduced_field": h, "current_ratio": i, "nu": nu, "alpha": alpha,
-           "hard_ratio": hard_ratio, "polarizer_angle_deg": angle_deg,
-           **_energy_doc(ed.energy_diffusion(model, (0.0, 0.0, 1.0)), alpha, suffix="_tau_N"),
-           "units": REDUCED_UNITS}
-    if _printed_json(doc, json_output):
-        return
-    console.print(f"low-damping limit (energy diffusion): sigma = {sigma:g}, h = {h:g}, i = {i:g}, "
-                  f"hard ratio = {hard_ratio:g}, polariser tilt = {angle_deg:g}°")
-    _print_energy(doc, "tau_N", "1/tau_N", "_tau_N", "_over_tau_N")
+def _number(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:.6g} {unit}"
 
 
-def _print_energy(doc: dict[str, Any], time_unit: str, rate_unit: str, rate_suffix: str,
-                  time_suffix: str) -> None:
-    lam = doc["lambda1" + rate_suffix]
-    console.print(f"λ1 = {lam:.10g} {rate_unit}" if lam is not None else f"λ1: {doc['note']}")
-    console.print(f"mean first-passage time to the separatrix: {doc['mfpt' + time_suffix]:.10g} "
-                  f"{time_unit}")
-    console.print(f"barrier {doc['barrier_kT']:.6g} k_BT, effective barrier under current "
-                  f"{doc['effective_barrier_kT']:.6g} k_BT; torque work / damping loss at the "
-                  f"bottom of the well {doc['well_instability_ratio']:.4g} (≥ 1: unstable)")
-
-
-def _escape_reduced_2d(sigma: float, h: float, i: float, nu: float, alpha: float, hard_ratio: float,
-                       angle_deg: float, json_output: bool) -> None:
-    from spintorque.analytic import effective_barrier
-    from spintorque.thermal.sphere.escape2d import escape_2d
-
-    result = escape_2d(_reduced_model(sigma, h, i, nu, alpha, hard_ratio, angle_deg), (0.0, 0.0, 1.0))
-    doc = {"sigma": sigma, "reduced_field": h, "current_ratio": i, "nu": nu, "alpha": alpha,
-           "hard_ratio": hard_ratio, "polarizer_angle_deg": angle_deg,
-           **_escape_2d_doc(result, suffix="_tau_N"),
-           "effective_barrier_kT_collinear_estimate": float(effective_barrier(sigma, i, h, nu)),
-           "units": REDUCED_UNITS}
-    if _printed_json(doc, json_output):
-        return
-    console.print(f"2D solver ({result.family} grids): sigma = {sigma:g}, h = {h:g}, i = {i:g}, "
-                  f"hard ratio = {hard_ratio:g}, polariser tilt = {angle_deg:g}°, alpha = {alpha:g}")
-    console.print(f"λ1·tau_N = {doc['lambda1_tau_N']:.10g} (± {doc['lambda1_tau_N_relative_error']:.1e})")
-    console.print(f"integral relaxation time = {doc['integral_relaxation_time_over_tau_N']:.10g} tau_N")
-    console.print(f"mean first-passage time m_z = +1 → 0: {doc['mfpt_over_tau_N']:.10g} tau_N")
-
-
-def _escape_physical(path: Path, nu: float, solver: str, json_output: bool) -> None:
-    from spintorque.magnet.io import load_macrospin
-    from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
-
-    run = load_macrospin(path)
-    if solver not in ("2d", "energy"):
-        try:
-            reduction = axial_reduction(run.model, run.conditions, nu)
-        except NotAxialError:
-            if solver == "1d":
-                raise
-        else:
-            _escape_physical_1d(path, reduction, nu, json_output)
-            return
-    if nu != 0.0:
-        raise InputError("--nu", "the spin-injection diffusion needs i = I/I_c0, defined for "
-                         "axially symmetric magnets only (use reduced units with --solver 2d)")
-    from spintorque.thermal.sphere.escape2d import escape_2d, well_direction
-    from spintorque.thermal.sphere.model import sphere_reduction
-
-    reduction2 = sphere_reduction(run.model, run.conditions)
-    well = well_direction(reduction2.model, run.model.magnet.initial)
-    if solver == "energy":
-        _escape_physical_energy(path, reduction2, well, json_output)
-        return
-    result = escape_2d(reduction2.model, well)
-    tau = reduction2.tau_N
-    doc: dict[str, Any] = {"tau_N": tau, "well": [float(c) for c in well],
-                           **_escape_2d_doc(result, 1.0 / tau, tau),
-                           "units": PHYSICAL_UNITS}
-    if _printed_json(doc, json_output):
-        return
-    console.print(f"{path}: 2D solver ({result.family} grids), well at "
-                  f"({well[0]:.4f}, {well[1]:.4f}, {well[2]:.4f}), tau_N = {tau:.4g} s")
-    console.print(f"escape rate λ1 = {doc['lambda1']:.6g} 1/s (± {doc['lambda1_relative_error']:.1e}); "
-                  f"mean first-passage time to the barrier plane {doc['mfpt']:.6g} s")
-
-
-def _escape_physical_energy(path: Path, reduction: Any, well: Any, json_output: bool) -> None:
-    from spintorque.thermal.energy import diffusion as ed
-
-    tau = reduction.tau_N
-    problem = ed.energy_diffusion(reduction.model, well)
-    doc: dict[str, Any] = {"tau_N": tau,
-                           **_energy_doc(problem, reduction.model.alpha, 1.0 / tau, tau),
-                           "units": {**PHYSICAL_UNITS, "barrier_kT": "k_B T"}}
-    if _printed_json(doc, json_output):
-        return
-    console.print(f"{path}: low-damping limit (energy diffusion), tau_N = {tau:.4g} s")
-    _print_energy(doc, "s", "1/s", "", "")
-
-
-def _escape_physical_1d(path: Path, reduction: Any, nu: float, json_output: bool) -> None:
-    from spintorque.thermal import integral_relaxation_time, mean_first_passage_time, smallest_eigenvalue
-
-    model, tau = reduction.model, reduction.tau_N
-    doc: dict[str, Any] = {
-        "sigma": model.sigma, "reduced_field": model.h, "current_ratio": model.i, "nu": nu,
-        "tau_N": tau, "anisotropy_field": reduction.anisotropy_field,
-        "critical_current_density": reduction.critical_current_density,
-        "lambda1": smallest_eigenvalue(model) / tau,
-        "integral_relaxation_time": integral_relaxation_time(model) * tau,
-        "mfpt": mean_first_passage_time(model, 1.0, 0.0) * tau,
-        "units": {**PHYSICAL_UNITS, "anisotropy_field": "A/m", "critical_current_density": "A/m^2"},
-        "solver": "1d",
-    }
-    if _printed_json(doc, json_output):
-        return
-    console.print(f"{path}: sigma = {model.sigma:.6g}, h = {model.h:.4g}, i = {model.i:.4g}, "
-                  f"tau_N = {tau:.4g} s")
-    console.print(f"escape rate λ1 = {doc['lambda1']:.6g} 1/s; mean first-passage time to the "
-                  f"equator {doc['mfpt']:.6g} s")
+def _print_escape(result: EscapeResult, path: Path | None) -> None:
+    doc = result.to_json_dict()
+    physical = path is not None
+    rate, time = ("1/s", "s") if physical else ("1/tau_N", "tau_N")
+    values = list(result.values().values())
+    head = f"{path}: " if physical else ""
+    console.print(f"{head}method {result.method}; regime: {result.regime} ({result.regime_reason})")
+    if physical:
+        console.print(f"J = {doc['current_density']:.4g} A/m², T = {doc['temperature']:g} K, "
+                      f"tau_N = {result.tau_N:.4g} s")
+    console.print(f"escape rate λ1 = {_number(values[0], rate)}")
+    console.print(f"integral relaxation time = {_number(values[1], time)}")
+    console.print(f"mean first-passage time to the barrier surface = {_number(values[2], time)}")
+    barrier = result.effective_barrier_kT
+    console.print("effective barrier: " + (f"{barrier:.6g} k_BT" if barrier is not None
+                                           else f"none ({result.null_reasons['effective_barrier_kT']})"))
+    for name, form in result.closed_forms.items():
+        if form.value is not None:
+            console.print(f"closed form {name} = {form.value:.6g} {form.units} ({form.assumptions})")
+    if not result.converged:
+        console.print("not converged: see the warnings")
 
 
 @app.command("fit-activation")

@@ -1,0 +1,249 @@
+r"""One entry point for escape rates: :func:`escape`, in the manner of ``scipy.integrate.solve_ivp``.
+
+``escape(problem, method="auto" | "axial" | "sphere" | "energy", **options) -> EscapeResult``
+
+The problem is a :class:`~spintorque.thermal.problems.ReducedProblem` (sigma, h, i, ...; times in
+tau_N) or a :class:`~spintorque.thermal.problems.PhysicalProblem` (a macrospin model and its
+conditions, e.g. from a file; times in s). The methods live in their own subpackages:
+
+* ``"axial"``: the exact 1D solver of the axially symmetric problem
+  (:mod:`spintorque.thermal.axial`); refuses other landscapes with
+  :class:`~spintorque.thermal.axial.NotAxialError`;
+* ``"sphere"``: the 2D Fokker–Planck solver on the sphere, any geometry, extrapolated over five
+  grids with error estimates (:mod:`spintorque.thermal.sphere`);
+* ``"energy"``: the low-damping limit α → 0, Brown's equation averaged over precession orbits
+  (:mod:`spintorque.thermal.energy`).
+
+``method="auto"``: ``"axial"`` when the landscape is axially symmetric (easy axis, field and
+polariser along one axis, N_x = N_y; a constant or angle-dependent damping-like efficiency), else
+``"sphere"``; if the 2D grids do not converge and the low-damping limit applies (a spin-torque
+drift, α <= :data:`~spintorque.thermal.methods.LOW_DAMPING_ALPHA` and the damping removing less
+than :data:`~spintorque.thermal.methods.LOW_DAMPING_LOSS_KT` k_BT per turn on the separatrix), it
+reports ``"energy"`` instead, with a warning. ``"energy"`` is otherwise used only when asked.
+
+What is reported follows the landscape (:mod:`spintorque.thermal.regime`): the regime, the
+effective barrier (None where the start well is gone) and the closed forms only inside their
+domain (Brown's high-barrier rate at h_eff, sigma (1 + h_eff)², Sun's J_c0), with their
+assumptions. A value that fails a check (finite, positive; τ_int <= 1/λ1 for the reversible axial
+problem) is replaced by None with the reason, and ``converged`` is False.
+
+Examples
+--------
+>>> from spintorque.thermal import ReducedProblem, escape
+>>> result = escape(ReducedProblem(sigma=20, h=0.1, i=0.3))
+>>> result.method, result.regime
+('axial', 'thermally activated')
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from spintorque.errors import InputError
+from spintorque.magnet.io import MacrospinInput
+from spintorque.thermal import methods
+from spintorque.thermal.axial.physical import AxialReduction, NotAxialError, axial_reduction
+from spintorque.thermal.escape_result import ClosedForm, EscapeResult
+from spintorque.thermal.problems import PhysicalProblem, ReducedProblem
+from spintorque.thermal.regime import Landscape, axial_landscape
+
+METHODS = ("auto", "axial", "sphere", "energy")
+ALPHA_TO_ZERO = 1e-12
+"""Damping of the reduced 2D model averaged by the energy solver (the α → 0 limit)."""
+
+Problem = ReducedProblem | PhysicalProblem
+
+
+def escape(problem: Problem | MacrospinInput, method: str = "auto", **options: Any) -> EscapeResult:
+    """Escape rate λ1, integral relaxation time and mean first-passage time of a macrospin.
+
+    Parameters
+    ----------
+    problem : ReducedProblem, PhysicalProblem or MacrospinInput
+        Reduced units (results in tau_N) or a macrospin model with its conditions (SI; results
+        also in s and 1/s through :attr:`EscapeResult.tau_N`).
+    method : {"auto", "axial", "sphere", "energy"}
+        See the module docstring for the ``"auto"`` rule.
+    **options
+        ``sizes`` (tuple of odd grid sizes) for ``"sphere"``; ``degree`` (Chebyshev degree of
+        the orbit interpolants) for ``"energy"``.
+
+    Returns
+    -------
+    EscapeResult
+
+    Raises
+    ------
+    InputError
+        Bad input, or a method that cannot handle the problem (NotAxialError for ``"axial"`` off
+        the axis), with the reason in the problem's terms.
+    """
+    if isinstance(problem, MacrospinInput):
+        problem = PhysicalProblem(problem.model, problem.conditions)
+    if not isinstance(problem, ReducedProblem | PhysicalProblem):
+        raise InputError("problem", f"expected a ReducedProblem or a PhysicalProblem, got "
+                         f"{type(problem).__name__}")
+    if method not in METHODS:
+        raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
+    unknown = sorted(set(options) - {"sizes", "degree"})
+    if unknown:
+        raise InputError(unknown[0], "unknown option; allowed: sizes (sphere), degree (energy)")
+    if isinstance(problem, ReducedProblem):
+        return _reduced(problem, method, options)
+    return _physical(problem, method, options)
+
+
+# --- reduced problems -----------------------------------------------------------------------
+def _dispatch(method: str, axial_ok: bool) -> str:
+    return method if method != "auto" else ("axial" if axial_ok else "sphere")
+
+
+def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> EscapeResult:
+    if method == "axial" and not problem.axial:
+        raise NotAxialError("method", "axial needs hard_ratio = 0 and polarizer_angle = 0 (an "
+                            f"axially symmetric magnet), got {problem.hard_ratio:g} and "
+                            f"{math.degrees(problem.polarizer_angle):g}°")
+    model = None
+    if problem.axial:
+        try:  # the landscape of an axial problem is known in closed form whatever the method
+            model = problem.axial_model()
+        except InputError:
+            if method in ("auto", "axial"):
+                raise
+    landscape = axial_landscape(model) if model is not None else None
+    chosen = _dispatch(method, model is not None)
+    if chosen == "axial":
+        assert model is not None and landscape is not None
+        solution = methods.run_axial(model, landscape)
+    elif chosen == "sphere":
+        solution = methods.run_sphere(problem.sphere_model(), (0.0, 0.0, 1.0), landscape, options)
+        if method == "auto":
+            solution = methods.maybe_energy(solution, problem.sphere_model(ALPHA_TO_ZERO),
+                                            (0.0, 0.0, 1.0), problem.alpha, landscape, options)
+    else:
+        solution = methods.run_energy(problem.sphere_model(ALPHA_TO_ZERO), (0.0, 0.0, 1.0),
+                                      problem.alpha, landscape, options)
+    closed = methods.closed_forms(model, solution.landscape, None)
+    details = dict(solution.details)
+    if solution.method == "axial":
+        details["brown_lambda1_tau_N"] = closed["brown_lambda1_tau_N"].value
+    if solution.method == "sphere":
+        details["effective_barrier_kT_collinear_estimate"] = closed["effective_barrier_kT"].value
+        details["alpha"] = problem.alpha if problem.alpha is not None else 1.0
+    reasons = {"brown_lambda1_tau_N": closed["brown_lambda1_tau_N"].reason,
+               "effective_barrier_kT_collinear_estimate": closed["effective_barrier_kT"].reason}
+    return _label(problem, solution, None, closed, details, reasons)
+
+
+def _label(problem: Problem, solution: methods.Solution, tau: float | None,
+           closed: dict[str, ClosedForm], details: dict[str, Any],
+           closed_reasons: dict[str, str | None], prefix: str = "") -> EscapeResult:
+    """The labelled result; every None among the reported values gets its reason."""
+    reasons = dict(solution.reasons)
+    landscape = solution.landscape
+    if landscape.effective_barrier_kT is None:
+        reasons["effective_barrier_kT"] = landscape.barrier_reason or landscape.reason
+    for key, why in closed_reasons.items():
+        if key in details and details[key] is None and why:
+            reasons[key] = why
+    return EscapeResult(
+        problem, solution.method, solution.values["lambda1"],
+        solution.values["integral_relaxation_time"], solution.values["mfpt"], tau,
+        solution.errors, solution.converged, landscape.regime, prefix + landscape.reason,
+        landscape.effective_barrier_kT, closed, details, reasons, tuple(solution.messages))
+
+
+# --- physical problems ----------------------------------------------------------------------
+def _physical(problem: PhysicalProblem, method: str, options: dict[str, Any]) -> EscapeResult:
+    try:
+        return _physical_unlabelled(problem, method, options)
+    except InputError as exc:
+        if exc.source or not problem.source:
+            raise
+        if isinstance(exc, NotAxialError):
+            raise NotAxialError(exc.field, exc.message, problem.source) from None
+        if exc.field != "method":
+            raise exc.in_file(problem.source) from None
+        message = (f"at J = {problem.current_density:.4g} A/m² and T = {problem.temperature:g} K, "
+                   f"{exc.message}")
+        if len(problem.model.torques) > 1:
+            names = ", ".join(t.name for t in problem.model.torques)
+            message += (f"; the file has {len(problem.model.torques)} spin-torque terms ({names}): "
+                        "if two describe the same fixed layer its torque is counted twice")
+        raise InputError("torque" if len(problem.model.torques) > 1 else "method", message,
+                         problem.source) from None
+
+
+def _reduce(problem: PhysicalProblem, method: str) -> AxialReduction | None:
+    """The axial reduction, None off the axis (NotAxialError if ``method == "axial"``)."""
+    try:
+        return axial_reduction(problem.model, problem.conditions, problem.nu)
+    except NotAxialError:
+        if method == "axial":
+            raise
+        if problem.nu != 0.0:
+            raise InputError("nu", "the spin-injection diffusion needs i = I/I_c0, defined for "
+                             "axially symmetric magnets only (use reduced units)") from None
+        return None
+    except InputError as exc:
+        if exc.field != "sigma":
+            raise
+        if method in ("auto", "axial") or problem.nu != 0.0:
+            J, T = problem.current_density, problem.temperature
+            raise InputError("conditions", f"at T = {T:g} K and J = {J:.4g} A/m² the "
+                             "energy landscape is too deep (in k_BT) for the 1D solver: its "
+                             "exponentials would overflow (raise T or lower |J|)") from None
+        return None
+
+
+def _current_phrase(reduction: AxialReduction, J: float) -> str:
+    jc = reduction.critical_current_density
+    if jc is None or not jc > 0:
+        return ""
+    return f"J = {J:.3g} A/m² is {reduction.model.i:.3g} J_c0 (J_c0 = {jc:.3g} A/m²): "
+
+
+def _physical_unlabelled(problem: PhysicalProblem, method: str,
+                         options: dict[str, Any]) -> EscapeResult:
+    from spintorque.thermal.sphere.model import sphere_reduction
+
+    reduction = _reduce(problem, method)
+    model = reduction.model if reduction is not None else None
+    landscape: Landscape | None = axial_landscape(model) if model is not None else None
+    chosen = _dispatch(method, model is not None)
+    if chosen != "axial" and problem.nu != 0.0:
+        raise InputError("nu", f"the spin-injection diffusion of a file is solved by the axial "
+                         f"method only (method {chosen!r} would ignore it; use reduced units)")
+    near = problem.model.magnet.initial
+    if chosen == "axial":
+        assert reduction is not None and model is not None and landscape is not None
+        solution, tau = methods.run_axial(model, landscape), reduction.tau_N
+    else:
+        sphere = sphere_reduction(problem.model, problem.conditions)
+        tau = sphere.tau_N
+        alpha = problem.model.magnet.damping
+        if chosen == "sphere":
+            solution = methods.run_sphere(sphere.model, near, landscape, options)
+            if method == "auto":
+                solution = methods.maybe_energy(solution, sphere.model, near, alpha, landscape,
+                                                options)
+        else:
+            solution = methods.run_energy(sphere.model, near, alpha, landscape, options)
+    closed = methods.closed_forms(model, solution.landscape, reduction)
+    brown = closed.pop("brown_lambda1_tau_N")
+    closed["brown_lambda1"] = ClosedForm(None if brown.value is None else brown.value / tau, "1/s",
+                                         brown.assumptions, brown.reason)
+    details = dict(solution.details)
+    prefix = ""
+    if reduction is not None:
+        details.update(sigma=reduction.model.sigma, reduced_field=reduction.model.h,
+                       current_ratio=reduction.model.i, nu=problem.nu,
+                       anisotropy_field=reduction.anisotropy_field,
+                       critical_current_density=closed["critical_current_density"].value)
+        prefix = _current_phrase(reduction, problem.current_density)
+    reasons = {"critical_current_density": closed["critical_current_density"].reason}
+    return _label(problem, solution, tau, closed, details, reasons, prefix)
+
+
+__all__ = ["METHODS", "EscapeResult", "PhysicalProblem", "ReducedProblem", "escape"]

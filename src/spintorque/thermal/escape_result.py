@@ -1,0 +1,209 @@
+"""The result of :func:`spintorque.thermal.escape`: one labelled object for every method."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from spintorque.thermal.problems import PhysicalProblem, ReducedProblem
+
+REDUCED_UNITS = "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N"
+PHYSICAL_UNITS = {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s",
+                  "current_density": "A/m^2", "temperature": "K", "effective_barrier_kT": "k_B T",
+                  "barrier_kT": "k_B T", "anisotropy_field": "A/m",
+                  "critical_current_density": "A/m^2"}
+LEGACY_SOLVER = {"axial": "1d", "sphere": "2d", "energy": "energy"}
+QUANTITIES = ("lambda1", "integral_relaxation_time", "mfpt")
+LONG_NAMES = {"lambda1": "escape rate (smallest non-zero eigenvalue)",
+              "integral_relaxation_time": "integral relaxation time of m·u",
+              "mfpt": "mean first-passage time from the well to the barrier surface"}
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """A closed-form estimate, reported only inside its domain.
+
+    ``value`` is None outside it, and ``reason`` says why; ``assumptions`` label the formula.
+    """
+
+    value: float | None
+    units: str
+    assumptions: str
+    reason: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        if self.value is None:
+            return {"value": None, "units": self.units, "assumptions": self.assumptions,
+                    "reason": self.reason}
+        return {"value": self.value, "units": self.units, "assumptions": self.assumptions}
+
+
+@dataclass(frozen=True)
+class EscapeResult:
+    """Escape rate, relaxation time and first passage of a macrospin, with their pedigree.
+
+    Attributes
+    ----------
+    problem : ReducedProblem or PhysicalProblem
+    method : str
+        The method that ran: "axial", "sphere" or "energy".
+    lambda1_tau_N, integral_relaxation_time_over_tau_N, mfpt_over_tau_N : float or None
+        λ1 [1/tau_N], τ_int and the mean first-passage time from the well to the barrier surface
+        (m·u = 0; the equator for the axial solver) [tau_N]; None where the method has no valid
+        number (``null_reasons`` says why).
+    tau_N : float or None
+        Free-diffusion time [s] of a physical problem (None for a reduced one).
+    error_estimate : dict
+        Relative error estimate of each quantity ("lambda1", "integral_relaxation_time", "mfpt"),
+        None where the method gives none (reason in ``null_reasons``).
+    converged : bool
+        Every estimate is below the method's target accuracy and every value passed the checks
+        (finite, positive, τ_int <= 1/λ1 for a reversible problem).
+    regime, regime_reason : str
+        "thermally activated", "critical" or "no barrier" (:mod:`spintorque.thermal.regime`).
+    effective_barrier_kT : float or None
+        ΔE_eff [k_BT], None where the start well is gone (reason in ``null_reasons``).
+    closed_forms : dict of ClosedForm
+    details : dict
+        Method- and problem-specific JSON-ready values (grid family, well direction, ...).
+    null_reasons : dict of str
+        Why each None is None.
+    messages : tuple of str
+        Warnings (also printed by the command line).
+    """
+
+    problem: ReducedProblem | PhysicalProblem
+    method: str
+    lambda1_tau_N: float | None
+    integral_relaxation_time_over_tau_N: float | None
+    mfpt_over_tau_N: float | None
+    tau_N: float | None
+    error_estimate: dict[str, float | None]
+    converged: bool
+    regime: str
+    regime_reason: str
+    effective_barrier_kT: float | None
+    closed_forms: dict[str, ClosedForm] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    null_reasons: dict[str, str] = field(default_factory=dict)
+    messages: tuple[str, ...] = ()
+
+    def _si(self, value: float | None, power: int) -> float | None:
+        if value is None or self.tau_N is None:
+            return None
+        return value * self.tau_N**power
+
+    @property
+    def lambda1(self) -> float | None:
+        """λ1 [1/s] (physical problems; None for reduced ones)."""
+        return self._si(self.lambda1_tau_N, -1)
+
+    @property
+    def integral_relaxation_time(self) -> float | None:
+        """τ_int [s] (physical problems)."""
+        return self._si(self.integral_relaxation_time_over_tau_N, 1)
+
+    @property
+    def mfpt(self) -> float | None:
+        """Mean first-passage time [s] (physical problems)."""
+        return self._si(self.mfpt_over_tau_N, 1)
+
+    @property
+    def physical(self) -> bool:
+        return self.tau_N is not None
+
+    def _keys(self) -> dict[str, str]:
+        """Quantity → JSON key: reduced keys carry their unit (``lambda1_tau_N``)."""
+        if self.physical:
+            return {q: q for q in QUANTITIES}
+        return {"lambda1": "lambda1_tau_N",
+                "integral_relaxation_time": "integral_relaxation_time_over_tau_N",
+                "mfpt": "mfpt_over_tau_N"}
+
+    def values(self) -> dict[str, float | None]:
+        """The three quantities under their JSON keys, in s and 1/s or in tau_N units."""
+        if self.physical:
+            return {"lambda1": self.lambda1, "integral_relaxation_time":
+                    self.integral_relaxation_time, "mfpt": self.mfpt}
+        return {"lambda1_tau_N": self.lambda1_tau_N, "integral_relaxation_time_over_tau_N":
+                self.integral_relaxation_time_over_tau_N, "mfpt_over_tau_N": self.mfpt_over_tau_N}
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (the ``escape --json`` document): only finite numbers, None with a
+        reason in ``null_reasons`` otherwise. Keys of earlier versions are kept."""
+        keys = self._keys()
+        doc: dict[str, Any] = {}
+        if self.physical:
+            doc.update(current_density=self.problem.describe()["current_density"],
+                       temperature=self.problem.describe()["temperature"], tau_N=self.tau_N)
+        else:
+            doc.update(self.problem.describe())
+        doc.update(self.values())
+        for q in QUANTITIES:
+            doc[keys[q] + "_relative_error"] = self.error_estimate.get(q)
+        doc.update(self.details)
+        doc.update(
+            effective_barrier_kT=self.effective_barrier_kT, regime=self.regime,
+            regime_reason=self.regime_reason, method=self.method,
+            solver=LEGACY_SOLVER[self.method], converged=self.converged,
+            error_estimate={keys[q]: self.error_estimate.get(q) for q in QUANTITIES},
+            closed_forms={k: c.to_json_dict() for k, c in self.closed_forms.items()},
+            warnings=list(self.messages),
+            units=PHYSICAL_UNITS if self.physical else REDUCED_UNITS)
+        reasons = dict(self.null_reasons)
+        for q in QUANTITIES:
+            for suffix in ("", "_relative_error"):
+                if q + suffix in reasons:
+                    reasons[keys[q] + suffix] = reasons.pop(q + suffix)
+        doc["null_reasons"] = reasons
+        return _strict(doc, reasons)
+
+    def to_json(self) -> str:
+        """Strict JSON (no NaN or Infinity)."""
+        return json.dumps(self.to_json_dict(), allow_nan=False)
+
+    def to_dataset(self) -> xr.Dataset:
+        """The quantities as an :class:`xarray.Dataset` (``units`` and ``long_name`` attributes;
+        missing values are absent, with their reasons in the attributes)."""
+        import xarray as xr
+
+        from spintorque import __version__
+
+        data: dict[str, Any] = {}
+        unit = {"lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s"} if self.physical \
+            else {"lambda1": "1/tau_N", "integral_relaxation_time": "tau_N", "mfpt": "tau_N"}
+        for key, value in zip(QUANTITIES, self.values().values(), strict=True):
+            if value is not None:
+                data[key] = ((), value, {"units": unit[key], "long_name": LONG_NAMES[key],
+                                         "relative_error": _attr(self.error_estimate.get(key))})
+        if self.effective_barrier_kT is not None:
+            data["effective_barrier"] = ((), self.effective_barrier_kT,
+                                         {"units": "k_B T", "long_name": "effective barrier"})
+        attrs = {"method": self.method, "regime": self.regime, "regime_reason": self.regime_reason,
+                 "converged": int(self.converged), "spintorque_version": __version__,
+                 "problem": json.dumps(self.problem.describe(), allow_nan=False, default=str),
+                 "null_reasons": json.dumps(self.null_reasons), "warnings": json.dumps(self.messages)}
+        if self.tau_N is not None:
+            attrs["tau_N_s"] = self.tau_N
+        return xr.Dataset(data, attrs=attrs)
+
+
+def _attr(value: float | None) -> float | str:
+    return "none" if value is None else value
+
+
+def _strict(value: Any, reasons: dict[str, str], key: str = "") -> Any:
+    """Replace every non-finite float by None (recording why) so that the JSON is strict."""
+    if isinstance(value, float) and not math.isfinite(value):
+        reasons.setdefault(key, f"not a finite number ({value!r})")
+        return None
+    if isinstance(value, dict):
+        return {k: _strict(v, reasons, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v, reasons, key) for v in value]
+    return value

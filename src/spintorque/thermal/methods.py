@@ -1,0 +1,242 @@
+"""The three escape methods behind :func:`spintorque.thermal.escape`, and the closed forms.
+
+Each runner calls one solver family's public functions and returns a :class:`Solution` in tau_N
+units: the three quantities (None where a value fails its checks, with the reason), their error
+estimates, whether the method converged, and the verdict on the landscape. The façade
+(:mod:`spintorque.thermal.escape`) labels it as an :class:`~spintorque.thermal.EscapeResult`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from spintorque.analytic.thermal import brown_high_barrier_rate, effective_barrier
+from spintorque.errors import InputError
+from spintorque.thermal.axial import fokker_planck as axial
+from spintorque.thermal.axial.physical import AxialReduction, NotAxialError
+from spintorque.thermal.escape_result import ClosedForm
+from spintorque.thermal.regime import Landscape, energy_landscape, sphere_landscape
+from spintorque.thermal.sphere.model import SphereModel
+
+LOW_DAMPING_LOSS_KT = 0.1
+"""Largest energy [k_BT] the damping may remove per turn on the separatrix for the low-damping
+(energy-diffusion) limit to be used; its corrections are of relative order √δ."""
+LOW_DAMPING_ALPHA = 0.05
+"""Largest damping at which ``method="auto"`` falls back on the low-damping limit: the orbit
+average needs the precession (rate ~ sigma/α) much faster than the energy drift (~ sigma); on a
+flat separatrix (axial magnets) the loss per turn vanishes whatever α, so it cannot decide alone."""
+
+
+@dataclass
+class Solution:
+    """What one method returns, in tau_N units, before the façade labels it: the three
+    quantities (None where a value failed its checks), their relative error estimates, whether
+    the method converged, the verdict on the landscape, extra JSON-ready details, the reasons for
+    the Nones and the warnings."""
+
+    method: str
+    values: dict[str, float | None]
+    errors: dict[str, float | None]
+    converged: bool
+    landscape: Landscape
+    details: dict[str, Any] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def checked(values: dict[str, float | None], reasons: dict[str, str], messages: list[str],
+             method: str) -> bool:
+    """Replace values that are not finite and positive by None; True if all passed."""
+    ok = True
+    for key, value in values.items():
+        if value is not None and not (math.isfinite(value) and value > 0):
+            reasons[key] = (f"the {method} solver returned {value!r}, not a finite positive "
+                            "number: not reported")
+            messages.append(f"{key}: {reasons[key]}")
+            values[key] = None
+            ok = False
+    return ok
+
+
+def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
+    lam = axial.smallest_eigenvalue(model)
+    coarse = axial.smallest_eigenvalue(model, cells=axial.EIGEN_CELLS // 2)
+    values: dict[str, float | None] = {
+        "lambda1": lam, "integral_relaxation_time": axial.integral_relaxation_time(model),
+        "mfpt": axial.mean_first_passage_time(model, 1.0, 0.0)}
+    reasons: dict[str, str] = {}
+    messages: list[str] = []
+    ok = checked(values, reasons, messages, "axial")
+    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
+    if tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
+        # C(t) = Σ c_k e^{−λ_k t} with c_k >= 0 for a reversible problem: τ_int <= 1/λ1
+        reasons["integral_relaxation_time"] = (
+            f"the 1D quadrature gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} tau_N, "
+            "impossible for this reversible problem: not reported")
+        messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
+        values["integral_relaxation_time"] = None
+        ok = False
+    quadrature = ("spectral quadrature of the exact formula, resolved to rounding (validated "
+                  "to 1e-10 against adaptive quadrature); no per-run estimate")
+    errors: dict[str, float | None] = {
+        "lambda1": abs(lam - coarse) / abs(lam) if lam1 is not None else None,
+        "integral_relaxation_time": None, "mfpt": None}
+    for key in ("integral_relaxation_time", "mfpt"):
+        reasons.setdefault(key + "_relative_error", quadrature)
+    return Solution("axial", values, errors, ok, landscape, {}, reasons, messages)
+
+
+def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
+                options: dict[str, Any]) -> Solution:
+    from spintorque.thermal.sphere.escape2d import CONVERGED, escape_2d, well_direction
+
+    well = well_direction(model, near)
+    result = solver_call("sphere", lambda: escape_2d(model, well, options.get("sizes")))
+    values: dict[str, float | None] = {"lambda1": result.lambda1.value,
+                                       "integral_relaxation_time": result.integral_relaxation_time.value,
+                                       "mfpt": result.mfpt.value}
+    errors: dict[str, float | None] = {
+        "lambda1": result.lambda1.relative_error,
+        "integral_relaxation_time": result.integral_relaxation_time.relative_error,
+        "mfpt": result.mfpt.relative_error}
+    errors = {k: (v if v is not None and math.isfinite(v) else None) for k, v in errors.items()}
+    reasons: dict[str, str] = {}
+    messages: list[str] = []
+    ok = checked(values, reasons, messages, "2D") and result.converged
+    if not result.converged:
+        messages.append(f"the 2D grids are not converged (relative error estimate > {CONVERGED:g} "
+                        "or not in the asymptotic regime); see docs/thermal.md, 'Limits of the 2D "
+                        "solver' (at low damping: method 'energy')")
+    if landscape is None:
+        landscape = sphere_landscape(model, well, values["mfpt"])
+    details = {"well": [float(c) for c in well], "grid_family": result.family,
+               "grid_sizes": list(result.sizes)}
+    return Solution("sphere", values, errors, ok, landscape, details, reasons, messages)
+
+
+def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: Landscape | None,
+               options: dict[str, Any], built: Any = None) -> Solution:
+    from spintorque.thermal.energy import diffusion as ed
+    from spintorque.thermal.sphere.escape2d import well_direction
+
+    well = well_direction(model, near)
+    degree = options.get("degree", ed.DEGREE)
+    problem = built if built is not None else solver_call(
+        "energy", lambda: ed.energy_diffusion(model, well, degree))
+    reasons: dict[str, str] = {}
+    values: dict[str, float | None] = {}
+    errors: dict[str, float | None] = {}
+    try:
+        lam = ed.smallest_eigenvalue(problem)
+        values["lambda1"] = lam
+        values["integral_relaxation_time"] = ed.integral_relaxation_time(problem)
+        errors["lambda1"] = abs(lam - ed.smallest_eigenvalue(problem, ed.EIGEN_CELLS // 2)) / lam
+    except InputError as exc:
+        values["lambda1"] = values["integral_relaxation_time"] = errors["lambda1"] = None
+        reasons["lambda1"] = reasons["integral_relaxation_time"] = exc.message
+    errors["integral_relaxation_time"] = None
+    values["mfpt"] = solver_call("energy", lambda: ed.mean_first_passage_time(problem))
+    errors["mfpt"] = None
+    for key in ("integral_relaxation_time", "mfpt"):
+        reasons.setdefault(key + "_relative_error", "quadrature doubled until two results agree "
+                           "(1e-13); no separate estimate")
+    messages: list[str] = []
+    ok = checked(values, reasons, messages, "energy")
+    loss = None if alpha is None else problem.energy_loss_per_orbit(alpha)
+    if loss is not None and loss > LOW_DAMPING_LOSS_KT:
+        messages.append(f"the damping removes {loss:.3g} k_BT per turn on the separatrix; the "
+                        "low-damping limit needs this << 1 (docs/thermal.md, 'Low damping')")
+    details = {"limit": "alpha -> 0 (energy diffusion)", "barrier_kT": problem.barrier,
+               "well_instability_ratio": problem.well.work_ratio_at_extremum(),
+               "well": [float(c) for c in problem.well.branch.extremum],
+               "separatrix_energy_loss_per_orbit_kT": loss}
+    if "lambda1" in reasons:
+        details["note"] = reasons["lambda1"]
+    if loss is None:
+        reasons["separatrix_energy_loss_per_orbit_kT"] = "needs alpha (the limit itself is α → 0)"
+    return Solution("energy", values, errors, ok, landscape or energy_landscape(problem), details,
+                     reasons, messages)
+
+
+def maybe_energy(solution: Solution, limit: SphereModel, near: Any, alpha: float | None,
+                  landscape: Landscape | None, options: dict[str, Any]) -> Solution:
+    """The ``auto`` fallback: energy diffusion where the 2D grids fail at low damping."""
+    if solution.converged or alpha is None or alpha > LOW_DAMPING_ALPHA or limit.drift is None:
+        return solution
+    from spintorque.thermal.energy import diffusion as ed
+    from spintorque.thermal.sphere.escape2d import well_direction
+
+    try:
+        built = ed.energy_diffusion(limit, well_direction(limit, near),
+                                    options.get("degree", ed.DEGREE))
+    except InputError:
+        return solution
+    loss = built.energy_loss_per_orbit(alpha)
+    if loss > LOW_DAMPING_LOSS_KT:
+        return solution
+    try:
+        energy = run_energy(limit, near, alpha, landscape, options, built)
+    except InputError:
+        return solution
+    energy.messages.insert(0, f"auto: the 2D grids did not converge at alpha = {alpha:g}; the "
+                           f"low-damping limit applies ({loss:.3g} k_BT lost per turn on the "
+                           "separatrix): method 'energy' reported")
+    return energy
+
+
+def solver_call(method: str, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except NotAxialError:
+        raise
+    except InputError as exc:
+        raise InputError("method", f"method {method!r} cannot solve this problem ({exc.field}: "
+                         f"{exc.message})") from None
+
+
+# --- closed forms ---------------------------------------------------------------------------
+BROWN = ("Brown 1963 high-barrier asymptotic rate at h_eff = h − i(1 + h): axial landscape, "
+         "constant efficiency, effective barrier >= 5 k_BT; relative error O(1/barrier)")
+BARRIER = ("sigma (1 + h)² (1 − i)² / (1 + nu i): axial landscape, collinear polariser, constant "
+           "efficiency, stable start well with a barrier (Taniguchi–Imamura; Butler et al.)")
+SUN = ("Sun 2000, J_c0 = (2e/ħ)(α/η) mu0 Ms d (H_K,eff + H): zero temperature, collinear "
+       "polariser, Slonczewski efficiency at the start well")
+
+
+def closed_forms(model: axial.AxialModel | None, landscape: Landscape,
+                  reduction: AxialReduction | None) -> dict[str, ClosedForm]:
+    """Brown's rate, the collinear barrier (and Sun's J_c0 for files), each only in its domain."""
+    forms: dict[str, ClosedForm] = {}
+    if model is None or model.efficiency is not None:
+        why = ("needs an axially symmetric magnet" if model is None
+               else "needs a constant torque efficiency (this one depends on the angle)")
+        forms["brown_lambda1_tau_N"] = ClosedForm(None, "1/tau_N", BROWN, why)
+        forms["effective_barrier_kT"] = ClosedForm(None, "k_B T", BARRIER, why)
+    else:
+        barrier = landscape.effective_barrier_kT is not None
+        forms["effective_barrier_kT"] = (
+            ClosedForm(float(effective_barrier(model.sigma, model.i, model.h, model.nu)), "k_B T",
+                       BARRIER) if barrier else
+            ClosedForm(None, "k_B T", BARRIER, f"outside its domain: {landscape.reason}"))
+        forms["brown_lambda1_tau_N"] = (
+            ClosedForm(float(brown_high_barrier_rate(model.sigma, model.h, model.i, model.nu)),
+                       "1/tau_N", BROWN) if landscape.regime == "thermally activated" else
+            ClosedForm(None, "1/tau_N", BROWN, f"outside its domain: {landscape.reason}"))
+    if reduction is not None or model is None:
+        jc = reduction.critical_current_density if reduction is not None else None
+        if reduction is None:
+            forms["critical_current_density"] = ClosedForm(None, "A/m^2", SUN,
+                                                           "needs an axially symmetric magnet")
+        elif jc is None:
+            forms["critical_current_density"] = ClosedForm(None, "A/m^2", SUN, "no spin torque")
+        elif not (jc > 0 and np.isfinite(jc)):
+            forms["critical_current_density"] = ClosedForm(
+                None, "A/m^2", SUN, "the field reverses the start well (H_K,eff + H <= 0)")
+        else:
+            forms["critical_current_density"] = ClosedForm(jc, "A/m^2", SUN)
+    return forms
