@@ -4,6 +4,7 @@ activation fits that refuse too few points and flag pinned parameters."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -62,7 +63,7 @@ def test_switching_statistics_of_a_thermal_cell_and_a_coarse_step_warning():
     known = [quantiles[q] for q in ("0.05", "0.25", "0.5", "0.75", "0.95") if quantiles[q] is not None]
     assert known == sorted(known) and all(0 < t < 2e-9 for t in known)
     curve = doc["switching_probability_versus_time"]["switched_fraction"]
-    assert curve[0] == 0.0 and all(b >= a for a, b in zip(curve, curve[1:], strict=False))
+    assert curve[0] == 0.0 and all(b >= a for a, b in itertools.pairwise(curve))
     assert curve[-1] <= p
     bad = run("switching", str(thermal), "--current", "0 A/m^2", "--duration", "1ns",
               "--threshold", "1.5")

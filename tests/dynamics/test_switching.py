@@ -108,15 +108,16 @@ def test_binomial_standard_error_is_sqrt_p_q_over_n_and_matches_the_spread_of_en
     z2 = 1.959963984540054**2
     assert low == 0.0 and high == pytest.approx(z2 / (50 + z2), rel=1e-12)
     low, high = wilson_interval(30, 100)
-    assert low < 0.3 < high and 0 <= low and high <= 1
+    assert 0 <= low < 0.3 < high <= 1
 
 
 def _result(times: list[float], trajectories: int, duration: float = 1e-8) -> SwitchingResult:
     t = np.full(trajectories, np.nan)
     t[: len(times)] = times
     switched = np.isfinite(t)
-    return SwitchingResult(SwitchingCriterion((0, 0, 1), 0.5, 1e-9), switched, t, np.zeros(trajectories, dtype=bool),
-                           np.zeros((trajectories, 3)), duration, 1e-12, 1e-11, 1, 1, 1.0)
+    return SwitchingResult(SwitchingCriterion((0, 0, 1), 0.5, 1e-9), switched, t,
+                           np.zeros(trajectories, dtype=bool), np.zeros((trajectories, 3)), duration,
+                           1e-12, 1e-11, 1, 1, 1.0)
 
 
 def test_quantiles_are_order_statistics_of_the_ensemble_or_null_with_a_reason():
