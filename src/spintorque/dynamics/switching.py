@@ -74,7 +74,7 @@ def switching_axis(model: MacrospinModel, initial: ArrayLike | None = None) -> t
     >>> model = MacrospinModel(Macrospin(1e6, 1e-9, 1e-16, 0.1, initial=(-1, 0.1, 0)),
     ...                        Uniaxial(4e4, (1, 0, 0)) + Demag((0, 0, 1)))
     >>> axis, source = switching_axis(model)
-    >>> axis.round(12).tolist(), source
+    >>> (axis.round(12) + 0.0).tolist(), source   # + 0.0 turns -0.0 into 0.0
     ([-1.0, 0.0, 0.0], 'easy axis')
     """
     m0 = np.asarray(model.magnet.initial if initial is None else initial, dtype=float)
