@@ -181,3 +181,19 @@ def test_time_step_warning_fires_for_a_coarse_step_and_not_for_a_fine_one():
     assert time_step_warning(model, Conditions(200 * J_c), step, 1e-9) is not None
     result = run_switching(run.model, run.conditions, duration=2e-10, dt=1e-11, trajectories=2, seed=1)
     assert result.warnings == (warning,)
+
+
+def test_switching_figure_draws_p_of_t_with_its_error_band(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from spintorque.plotting import plot_switching
+
+    result = _result([1e-9, 2e-9, 5e-9], 6)
+    ax = plot_switching(result)
+    x, y = ax.lines[0].get_data()
+    assert x[-1] == pytest.approx(9.0) and y[-1] == pytest.approx(0.5)   # ns; P(T − settle)
+    assert ax.get_xlabel() == "time [ns]" and len(ax.collections) == 1
+    path = tmp_path / "p.png"
+    ax.figure.savefig(path)
+    assert path.stat().st_size > 0

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from spintorque.cli.app import app, console, friendly, parse_range
+from spintorque.cli.app import app, console, friendly, parse_range, savefig, use_agg
 from spintorque.errors import InputError
 
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
@@ -125,6 +125,7 @@ def switching(
                                                "tenth of the run), e.g. 2ns")] = None,
     sample_every: Annotated[str | None, typer.Option("--sample-every", help="how often the "
                                                      "state is inspected, e.g. 10ps")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="figure of P(t), e.g. p.png")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Fraction of an ensemble that switched — settled beyond the separatrix, m·u < -threshold
@@ -152,6 +153,11 @@ def switching(
                            progress=_progress(T))
     doc = result.to_json_dict()
     _warn(doc["warnings"])
+    if plot is not None:
+        use_agg()
+        from spintorque.plotting import plot_switching
+
+        savefig(plot_switching(result).figure, plot)
     if json_output:
         print(json.dumps(doc, allow_nan=False))
         return
@@ -189,7 +195,8 @@ def precession(
     ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step)
     doc = {"current_density": ds.current_density.values.tolist(),
            "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
-           "mz_range": ds.mz_range.values.tolist(), "sample_step": ds.attrs["sample_step_s"],
+           "mz_range": ds.mz_range.values.tolist(), "steady": ds.steady.values.tolist(),
+           "sample_step": ds.attrs["sample_step_s"],
            "samples": ds.attrs["samples"], "warnings": json.loads(ds.attrs["warnings"]),
            "units": {"current_density": "A/m^2", "frequency": "Hz", "sample_step": "s"}}
     _warn(doc["warnings"])

@@ -144,10 +144,12 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
     2π/ω_max of the fastest precession the fields and torques can drive at the largest |J|
     (:func:`spintorque.dynamics.timestep.precession_sample_step`), so the sampling resolves the
     orbit whatever the duration. Over the last ``1 − skip`` of the run the frequency [Hz] and
-    amplitude of the in-plane motion are measured, and the ``m_z`` range tells a steady orbit
-    (constant range) from a static state (range ~ 0). ``attrs["warnings"]`` (JSON list) flags a
-    step with fewer than 10 samples per period 2π/ω_max and a measured frequency above 0.4 of
-    the sampling rate (near Nyquist, where the FFT peak may be an alias).
+    amplitude of the in-plane motion are measured, and the ``m_z`` range tells an orbit from a
+    static state (range < 1e-6); ``steady`` is False (with a warning) where that range differs
+    by more than 1 % between the two halves of the window (a transient, not a limit cycle).
+    ``attrs["warnings"]`` (JSON list) flags those, a step with fewer than 10 samples per period
+    2π/ω_max and a measured frequency above 0.4 of the sampling rate (near Nyquist, where the
+    FFT peak may be an alias).
     """
     import json
     from dataclasses import replace
@@ -180,6 +182,7 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
                         f"fastest possible precession (< {MIN_SAMPLES_PER_PERIOD}); use <= "
                         f"{2 * auto:.3g} s")
     freq, amp, span = (np.empty(currents.size) for _ in range(3))
+    steady = np.empty(currents.size, dtype=bool)
     for k, J in enumerate(currents):
         ds = integrate(model, replace(conditions, current_density=float(J), temperature=0.0),
                        duration=duration, samples=samples, rtol=1e-8, atol=1e-10)
@@ -190,13 +193,23 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
         freq[k] = 0.0 if static else abs(result.frequency)
         amp[k] = 0.0 if static else result.amplitude
         span[k] = np.ptp(mz)
+        half = mz.size // 2
+        early, late = np.ptp(mz[:half]), np.ptp(mz[half:])
+        steady[k] = static or abs(late - early) <= 1e-2 * max(late, early)
+        if not steady[k]:
+            warnings.append(f"J = {J:.4g} A/m^2: the orbit is still changing (m_z range "
+                            f"{early:.3g} then {late:.3g} over the two halves of the analysed "
+                            "window): a transient, not a steady precession; run longer")
         if freq[k] > 0.4 / step:
             warnings.append(f"J = {J:.4g} A/m^2: f = {freq[k]:.4g} Hz is near the Nyquist frequency "
                             f"{0.5 / step:.4g} Hz of the sampling; it may be an alias")
     return xr.Dataset(
         {"frequency": ("current_density", freq, {"units": "Hz", "long_name": "precession frequency"}),
          "amplitude": ("current_density", amp, {"units": "1", "long_name": "in-plane amplitude"}),
-         "mz_range": ("current_density", span, {"units": "1", "long_name": "range of m_z"})},
+         "mz_range": ("current_density", span, {"units": "1", "long_name": "range of m_z"}),
+         "steady": ("current_density", steady,
+                    {"long_name": "static, or an orbit whose m_z range is the same (1 %) over both "
+                                  "halves of the analysed window"})},
         coords={"current_density": ("current_density", currents, {"units": "A/m^2"})},
         attrs={"duration_s": duration, "skip": skip, "sample_step_s": step,
                "samples": samples, "warnings": json.dumps(warnings)})
