@@ -75,14 +75,14 @@ def _run(path: Path, duration: str, dt: str, trajectories: int, seed: int | None
     run = load_macrospin(path)
     T, step, every = _steps(duration, dt, save_every)
     conditions = _conditions(run, temperature, current)
+    warning = time_step_warning(run.model, conditions, step, T)
+    _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
     progress = _progress(T)
     callback = None if progress is None else (lambda t, m: bool(progress(t)))
     start = time.perf_counter()
     ds = run_stochastic(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
                         seed=seed, save_every=every, callback=callback)
     elapsed = time.perf_counter() - start
-    warning = time_step_warning(run.model, conditions, step, T)
-    _warn([] if warning is None else [warning])
     return ds, trajectories * round(T / step) / elapsed
 
 

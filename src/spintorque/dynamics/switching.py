@@ -228,7 +228,7 @@ class SwitchingResult:
     dt: float
     sample_interval: float
     seed: int | None
-    seed_entropy: int
+    seed_entropy: int | None
     steps_per_second: float
     warnings: tuple[str, ...] = ()
     attrs: dict[str, Any] = field(default_factory=dict)
@@ -347,6 +347,8 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
         Ensemble size N.
     seed : int, SeedSequence, Generator or None
         None draws a 52-bit seed, reported as ``seed_entropy``; the same seed gives the same numbers.
+        (A SeedSequence with a list entropy or a spawn key is used as given; ``seed_entropy`` is
+        then its int entropy, or None.)
     threshold, settle, axis
         The criterion (module docstring): c, the window w [s] (default T/10), the axis (default
         the magnet's switching axis).
@@ -363,6 +365,8 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
         Per trajectory: switched, t_s, unsettled, final m; the run's options, seed and warnings
         (a too coarse dt, :func:`spintorque.dynamics.timestep.time_step_warning`).
     """
+    if not (isinstance(trajectories, int | np.integer) and trajectories >= 1):
+        raise InputError("--trajectories", f"must be an integer >= 1, got {trajectories!r}")
     criterion = default_criterion(model, duration, threshold=threshold, settle=settle, axis=axis)
     every = _sample_steps(criterion, duration, dt, sample_interval)
     given = seed
@@ -389,7 +393,7 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
                               "method": "heun", "backend": ds.attrs.get("option_backend", backend)})
     return SwitchingResult(criterion, switched, t_s, unsettled, ds["m"].values[:, -1, :], duration,
                            dt, every * dt, None if given is None else _seed_int(given),
-                           int(seq.entropy) if isinstance(seq.entropy, int) else 0,
+                           int(seq.entropy) if isinstance(seq.entropy, int) else None,
                            trajectories * round(duration / dt) / elapsed,
                            () if warning is None else (warning,), attrs)
 
