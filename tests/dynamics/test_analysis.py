@@ -11,6 +11,7 @@ from spintorque.analytic import dynamics as an
 from spintorque.constants import gamma0
 from spintorque.dynamics.analysis import (
     dwell_times,
+    first_passage_probability,
     precession,
     steady_state_angle,
     switching_map,
@@ -82,8 +83,13 @@ def test_mean_telegraph_dwell_time_matches_the_fokker_planck_first_passage_time(
     assert dwells.size > 1000
     error = dwells.std(ddof=1) / np.sqrt(dwells.size)
     assert abs(dwells.mean() - expected) < 4 * error
-    p = switching_probability(ds)
+    p = first_passage_probability(ds)
     assert p[0] == 0 and np.all(np.diff(p.values) >= 0) and p[-1] == pytest.approx(1.0)
+    # judged by geometry, a telegraph signal at sigma = 3 ends on either side: P(t) levels off
+    # near one half (the two wells are equally likely), far below the first-passage probability
+    settled = switching_probability(ds, (0, 0, 1), settle=1e-10)
+    assert settled[0] == 0 and np.all(np.diff(settled.values) >= 0)
+    assert 0.25 < float(settled[-1]) < 0.75
 
 
 def test_zero_temperature_switching_map_follows_the_closed_form_switching_time():
@@ -113,7 +119,9 @@ def test_thermal_switching_probability_grows_with_pulse_amplitude():
                            Torques((Slonczewski(0.6, polarizer=(0.0, 0.0, -1.0)),)))
     H_K = an.anisotropy_field(1e5, 1e6)
     Jc = an.critical_current(1.0, 1e6, 2e-9, 0.3, 0.0, H_K)
+    # at sigma = 3 the reversed well itself spends ~10 % of its time above m_z = -0.5, so the
+    # state is judged beyond a threshold of 0.3 (still past the separatrix m_z = 0)
     result = switching_map(model, run.conditions, [0.0, 3 * Jc], [0.2e-9], trajectories=400,
-                           dt=2e-13, settle=0.05e-9, seed=3)
+                           dt=2e-13, settle=0.05e-9, seed=3, threshold=0.3)
     low, high = result.switching_probability.values[:, 0]
     assert 0 < low < 0.5 and high > 0.9  # thermal flips only vs a strong destabilising pulse

@@ -39,6 +39,6 @@ def test_asymmetric_valve_precesses_steadily_at_zero_field_and_symmetric_valve_d
                                for layer in stack.layers))
     assert explain(symmetric).layer_with_sign_change is None
     model = replace(run.model, torques=Torques((DiffusiveTorque(symmetric, "F2"),)))
-    sweep = precession_sweep(model, run.conditions, [1.5e11, -1.5e11], 60e-9, samples=2001)
+    sweep = precession_sweep(model, run.conditions, [1.5e11, -1.5e11], 60e-9, sample_step=30e-12)
     np.testing.assert_array_equal(sweep.frequency.values, [0.0, 0.0])
     assert np.all(sweep.mz_range.values < 1e-6)

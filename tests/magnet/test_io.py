@@ -31,8 +31,11 @@ def test_issue_example_loads_with_si_values_and_all_terms():
     assert run.model.energy["demag"] == Demag((0, 0, 1))
     assert run.model.energy["zeeman"] == Zeeman((0, 0, 1e4))
     assert run.model.torques["slonczewski"] == Slonczewski(0.6, 1.0, 0.0, (0, 0, 1))
-    diffusive = run.model.torques["diffusive"]
+    assert len(run.model.torques) == 1  # one torque term per mechanism (no double counting)
+    exact = load_macrospin(EXAMPLES / "perpendicular_diffusive.toml")
+    diffusive = exact.model.torques["diffusive"]
     assert isinstance(diffusive, DiffusiveTorque) and diffusive.free_layer == "F2"
+    assert len(exact.model.torques) == 1 and exact.model.energy == run.model.energy
     assert run.conditions.temperature == 300.0
     assert run.conditions.current_density == pytest.approx(1e11)
 

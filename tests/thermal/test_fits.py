@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -82,3 +84,43 @@ def test_csv_reading_and_its_errors(tmp_path):
     both.write_text("current,dwell_time,switching_probability\n1,1,0.5\n")
     with pytest.raises(InputError, match="exactly one"):
         read_activation_csv(both)
+
+
+def test_fewer_points_than_free_parameters_are_refused_naming_the_file(tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("current,dwell_time\n1e-4,2e-3\n")
+    data = read_activation_csv(one)
+    with pytest.raises(InputError, match="1 data point, but the linear law fits 2") as error:
+        compare_laws(data)
+    assert str(one) in str(error.value)
+    two = ActivationData(np.array([1e-4, 2e-4]), np.array([2e-3, 1e-3]))
+    with pytest.raises(InputError, match="quadratic law fits 3 parameters"):
+        fit_activation(two, "quadratic")
+    assert fit_activation(two, "quadratic", tau0=1e-9).points == 2  # τ0 fixed: 2 parameters
+
+
+def test_an_exact_fit_without_stated_errors_has_null_errors_with_a_reason_not_nan():
+    two = ActivationData(np.array([1e-4, 2e-4]), np.array([2e-3, 1e-3]))
+    fit = fit_activation(two, "linear")
+    assert fit.converged and fit.delta_error is None and fit.critical_current_error is None
+    assert "degree of freedom" in fit.error_reasons["delta_error"]
+    report = compare_laws(two, ("linear",))
+    json.dumps(report, allow_nan=False)  # strict JSON: no NaN, no Infinity
+    assert report["delta_aic_to_next"] is None and report["supported"] is None
+    assert report["warnings"] == fit.warnings and len(fit.warnings) == 2
+
+
+def test_a_law_pinned_at_a_bound_is_flagged_and_never_supported():
+    # dwell times made by the quadratic law: the effective-temperature law needs τ0 below its
+    # physical bound (1e-15 s) to follow them, so it ends there
+    data = synthetic("quadratic", 4)
+    fit = fit_activation(data, "temperature")
+    assert fit.at_bound == ("tau0",) and fit.tau0 == pytest.approx(1e-15)
+    assert fit.tau0_error is None and "bound" in fit.error_reasons["tau0_error"]
+    assert any("pinned at a bound" in line for line in fit.warnings)
+    good = fit_activation(data, "quadratic")
+    assert good.at_bound == () and good.converged and good.warnings == []
+    # beside the linear law it has the smaller AIC by far, but pinned it is not "supported"
+    only = compare_laws(data, ("temperature", "linear"))
+    assert only["best_law"] == "temperature" and only["delta_aic_to_next"] > 100
+    assert only["fits"]["temperature"]["at_bound"] == ["tau0"] and only["supported"] is False

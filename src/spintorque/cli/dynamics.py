@@ -1,4 +1,4 @@
-"""Macrospin-dynamics commands: dynamics, switching."""
+"""Macrospin-dynamics commands: dynamics, switching, precession."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
-from spintorque.cli.app import app, console, friendly, parse_range
+from spintorque.cli.app import app, console, friendly, parse_range, savefig, use_agg
 from spintorque.errors import InputError
 
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
@@ -43,9 +42,32 @@ def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float
     return T, step, every
 
 
+def _progress(total: float) -> Any:
+    """A progress callback t ↦ None on a terminal, None otherwise."""
+    if not sys.stdout.isatty():
+        return None
+    from rich.progress import Progress
+
+    progress = Progress(transient=True)
+    task = progress.add_task("integrating", total=total)
+    progress.start()
+
+    def update(t: float) -> None:
+        progress.update(task, completed=t)
+        if t >= total * (1 - 1e-12):
+            progress.stop()
+    return update
+
+
+def _warn(lines: Any) -> None:
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)
+
+
 def _run(path: Path, duration: str, dt: str, trajectories: int, seed: int | None,
          temperature: str | None, current: str | None, save_every: str | None) -> Any:
     from spintorque.dynamics.stochastic import run_stochastic
+    from spintorque.dynamics.timestep import time_step_warning
     from spintorque.magnet.io import load_macrospin
 
     if trajectories < 1:
@@ -53,19 +75,10 @@ def _run(path: Path, duration: str, dt: str, trajectories: int, seed: int | None
     run = load_macrospin(path)
     T, step, every = _steps(duration, dt, save_every)
     conditions = _conditions(run, temperature, current)
-    callback = None
-    if sys.stdout.isatty():
-        from rich.progress import Progress
-
-        progress = Progress(transient=True)
-        task = progress.add_task("integrating", total=T)
-        progress.start()
-
-        def callback(t: float, m: np.ndarray) -> bool:
-            progress.update(task, completed=t)
-            if t >= T * (1 - 1e-12):
-                progress.stop()
-            return False
+    warning = time_step_warning(run.model, conditions, step, T)
+    _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
+    progress = _progress(T)
+    callback = None if progress is None else (lambda t, m: bool(progress(t)))
     start = time.perf_counter()
     ds = run_stochastic(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
                         seed=seed, save_every=every, callback=callback)
@@ -102,25 +115,61 @@ def switching(
     current: Annotated[str, typer.Option("--current", help="current density, e.g. '2e11 A/m^2'")],
     duration: Annotated[str, typer.Option("--duration", help="e.g. 20ns")],
     trajectories: Annotated[int, typer.Option("--trajectories", help="ensemble size")] = 100,
-    dt: Annotated[str, typer.Option("--dt", help="time step")] = "1ps",
-    seed: Annotated[int | None, typer.Option("--seed", help="random seed")] = None,
+    dt: Annotated[str, typer.Option("--dt", help="time step; auto: gamma0*|H_eff|*dt <= 0.05")] = "auto",
+    seed: Annotated[int | None, typer.Option("--seed", help="random seed (default: drawn, "
+                                             "reported)")] = None,
     temperature: Annotated[str | None, typer.Option("--temperature", help="e.g. 300K")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="switched: m·u < -threshold, "
+                                             "u the easy axis")] = 0.5,
+    settle: Annotated[str | None, typer.Option("--settle", help="settling window (default a "
+                                               "tenth of the run), e.g. 2ns")] = None,
+    sample_every: Annotated[str | None, typer.Option("--sample-every", help="how often the "
+                                                     "state is inspected, e.g. 10ps")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="figure of P(t), e.g. p.png")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Fraction of an ensemble that switched (m_z changed sign) and the mean switching time."""
-    ds, rate = _run(magnet_file, duration, dt, trajectories, seed, temperature, current,
-                    duration)
-    times = ds["switching_time"].values
-    switched = np.isfinite(times)
-    doc = {"switched_fraction": float(switched.mean()),
-           "mean_switching_time": float(times[switched].mean()) if switched.any() else None,
-           "macrospin_steps_per_second": rate, "trajectories": int(times.size),
-           "units": {"mean_switching_time": "s"}}
+    """Fraction of an ensemble that switched — settled beyond the separatrix, m·u < -threshold
+    along the easy axis u for the settling window — with its binomial error, switching-time
+    quantiles and P(t)."""
+    from spintorque.dynamics.switching import run_switching
+    from spintorque.dynamics.timestep import suggested_time_step
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.units import to_si
+
+    if trajectories < 1:
+        raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
+    run = load_macrospin(magnet_file)
+    conditions = _conditions(run, temperature, current)
+    T = to_si(duration, "time", "--duration")
+    if not T > 0:
+        raise InputError("--duration", f"must be > 0 s, got {duration!r}")
+    step = suggested_time_step(run.model, conditions, T) if dt == "auto" else to_si(dt, "time", "--dt")
+    if not step > 0:
+        raise InputError("--dt", f"must be > 0 s or auto, got {dt!r}")
+    window = None if settle is None else to_si(settle, "time", "--settle")
+    sample = None if sample_every is None else to_si(sample_every, "time", "--sample-every")
+    result = run_switching(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
+                           seed=seed, threshold=threshold, settle=window, sample_interval=sample,
+                           progress=_progress(T))
+    doc = result.to_json_dict()
+    _warn(doc["warnings"])
+    if plot is not None:
+        use_agg()
+        from spintorque.plotting import plot_switching
+
+        savefig(plot_switching(result).figure, plot)
     if json_output:
-        print(json.dumps(doc))
+        print(json.dumps(doc, allow_nan=False))
         return
-    console.print(f"switched: {100 * doc['switched_fraction']:.3g}% of {times.size}; mean "
-                  f"switching time {doc['mean_switching_time']} s ({rate:.3g} steps/s)")
+    mean = doc["mean_switching_time"]
+    median = doc["switching_time_quantiles"]["0.5"]
+    console.print(f"switched: {100 * doc['switched_fraction']:.3g}% ± "
+                  f"{100 * doc['switched_fraction_standard_error']:.2g}% of {result.trajectories} "
+                  f"(settled at m·u < -{threshold:g} for {result.criterion.settle:.3g} s, u = "
+                  f"{[round(x, 4) for x in result.criterion.axis]}, {result.criterion.source}); "
+                  f"mean switching time {'-' if mean is None else f'{mean:.4g} s'}, median "
+                  f"{'-' if median is None else f'{median:.4g} s'}; seed {doc['seed']}, dt "
+                  f"{step:.3g} s ({doc['macrospin_steps_per_second']:.3g} steps/s)")
 
 
 @app.command()
@@ -129,6 +178,9 @@ def precession(
     magnet_file: MagnetFile,
     currents: Annotated[str, typer.Option("--currents", help="START:STOP:COUNT in A/m²")],
     duration: Annotated[str, typer.Option("--duration", help="e.g. 20ns")] = "20ns",
+    sample_step: Annotated[str | None, typer.Option("--sample-step", help="sampling step (default: "
+                                                    "20 samples per period of the fastest "
+                                                    "precession the fields allow)")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Zero-temperature precession frequency [Hz] and amplitude versus current density."""
@@ -139,13 +191,17 @@ def precession(
     values = parse_range(currents, "--currents", "A/m²", max_count=1000)
     run = load_macrospin(magnet_file)
     T = to_si(duration, "time", "--duration")
-    ds = precession_sweep(run.model, run.conditions, values, T)
+    step = None if sample_step is None else to_si(sample_step, "time", "--sample-step")
+    ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step)
     doc = {"current_density": ds.current_density.values.tolist(),
            "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
-           "mz_range": ds.mz_range.values.tolist(),
-           "units": {"current_density": "A/m^2", "frequency": "Hz"}}
+           "mz_range": ds.mz_range.values.tolist(), "steady": ds.steady.values.tolist(),
+           "sample_step": ds.attrs["sample_step_s"],
+           "samples": ds.attrs["samples"], "warnings": json.loads(ds.attrs["warnings"]),
+           "units": {"current_density": "A/m^2", "frequency": "Hz", "sample_step": "s"}}
+    _warn(doc["warnings"])
     if json_output:
-        print(json.dumps(doc))
+        print(json.dumps(doc, allow_nan=False))
         return
     for J, f, a in zip(doc["current_density"], doc["frequency"], doc["amplitude"], strict=True):
         console.print(f"J = {J:.4g} A/m²: f = {f / 1e9:.4g} GHz, amplitude {a:.3g}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spintorque.cli.app import app, console, friendly, savefig, use_agg
+from spintorque.cli.app import app, console, friendly
 from spintorque.errors import InputError
 
 if TYPE_CHECKING:
@@ -147,43 +147,3 @@ def _print_escape(result: EscapeResult, path: Path | None) -> None:
     if not result.converged:
         console.print("not converged: see the warnings")
 
-
-@app.command("fit-activation")
-@friendly
-def fit_activation(
-    data_file: Annotated[Path, typer.Argument(help="CSV: current and dwell_time (or "
-                                              "switching_probability, pulse_duration)")],
-    law: Annotated[str, typer.Option("--law", help="linear, quadratic, temperature or all")] = "all",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="figure file")] = None,
-    tau0: Annotated[float | None, typer.Option("--tau0", help="fix the attempt time [s]")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-) -> None:
-    """Fit Néel–Brown activation laws to dwell times or switching probabilities vs current."""
-    from spintorque.thermal.fits import LAWS, compare_laws, read_activation_csv
-    from spintorque.thermal.fits import fit_activation as fit
-
-    data = read_activation_csv(data_file)
-    laws = tuple(LAWS) if law == "all" else (law,)
-    if law != "all" and law not in LAWS:
-        raise InputError("--law", f"must be one of {', '.join(LAWS)} or all, got {law!r}")
-    report: dict[str, Any] = compare_laws(data, laws, tau0) if len(laws) > 1 else {
-        "fits": {law: fit(data, law, tau0).to_json_dict()}, "best_law": law,
-        "delta_aic_to_next": None, "supported": None}
-    if output is not None:
-        use_agg()
-        from spintorque.plotting import plot_activation
-
-        fits = [fit(data, name, tau0) for name in laws]
-        ax = plot_activation(data, fits)
-        savefig(ax.figure, output)
-    if json_output:
-        print(json.dumps(report))
-        return
-    for name, values in report["fits"].items():
-        console.print(f"{name:12s} Δ = {values['delta']:.4g} ± {values['delta_error']:.2g} k_BT, "
-                      f"I_c = {values['critical_current']:.4g} ± {values['critical_current_error']:.2g}, "
-                      f"tau0 = {values['tau0']:.3g} s{' (fixed)' if values['tau0_fixed'] else ''}, "
-                      f"AIC {values['aic']:.1f}")
-    if len(laws) > 1:
-        verdict = "supported" if report["supported"] else "not clearly (ΔAIC < 2)"
-        console.print(f"best law: {report['best_law']} — {verdict}")

@@ -3,6 +3,10 @@
 * :func:`llg_rate` — dm/dt of the explicit Landau–Lifshitz–Gilbert–Slonczewski equation.
 * :func:`integrate` — deterministic adaptive integration (scipy ``solve_ivp``) with switching events.
 * :func:`run_stochastic` — Heun/Stratonovich stochastic LLG for an ensemble (compiled, parallel).
+* :func:`run_switching` — an ensemble judged by geometry: settled beyond the separatrix along the
+  easy axis (:mod:`spintorque.dynamics.switching`), with its statistics and seed.
+* :func:`time_step_warning`, :func:`suggested_time_step` — is dt fine enough for the fields
+  (:mod:`spintorque.dynamics.timestep`)?
 * :func:`integrate_coupled`, :func:`run_coupled_stochastic` — two free layers of one stack moving
   together, each feeling the other's spin current (:class:`spintorque.magnet.CoupledMacrospins`).
 * :mod:`spintorque.analytic.dynamics` — closed forms used by the tests and the docs.
@@ -26,8 +30,17 @@ from spintorque.dynamics.stochastic import (
     seed_states,
     thermal_sigma,
 )
+from spintorque.dynamics.switching import (
+    SwitchingCriterion,
+    SwitchingResult,
+    run_switching,
+    switching_axis,
+)
+from spintorque.dynamics.timestep import suggested_time_step, time_step_warning
 
 __all__ = [
+    "SwitchingCriterion",
+    "SwitchingResult",
     "coupled_heun_step",
     "coupled_rate",
     "heun_step",
@@ -37,7 +50,11 @@ __all__ = [
     "relative_angle",
     "run_coupled_stochastic",
     "run_stochastic",
+    "run_switching",
     "seed_sequence",
     "seed_states",
+    "suggested_time_step",
+    "switching_axis",
     "thermal_sigma",
+    "time_step_warning",
 ]

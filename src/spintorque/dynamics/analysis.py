@@ -10,19 +10,52 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
+from spintorque.dynamics.switching import (
+    DEFAULT_THRESHOLD,
+    SwitchingCriterion,
+    SwitchingTracker,
+    classify,
+    switching_axis,
+    vector3,
+)
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
 
 FloatArray = NDArray[np.float64]
 
 
-def switching_probability(ds: xr.Dataset) -> xr.DataArray:
-    """Fraction of the ensemble that has switched (m_z changed sign) by each stored time."""
+def first_passage_probability(ds: xr.Dataset) -> xr.DataArray:
+    """Fraction of the ensemble whose m_z has changed sign at least once by each stored time.
+
+    This is the first-passage distribution through the plane m_z = 0 (``switching_time`` of
+    :func:`spintorque.dynamics.run_stochastic`), the quantity the mean first-passage time of the
+    axial Fokker–Planck solver describes; a crossing that falls back counts. For switching judged
+    by geometry use :func:`switching_probability`.
+    """
     times = ds["switching_time"].values
     t = ds["time"].values
-    switched = np.isfinite(times)[:, None] & (times[:, None] <= t[None, :])
-    return xr.DataArray(switched.mean(axis=0), coords={"time": ds["time"]}, dims="time",
-                        attrs={"units": "1", "long_name": "switching probability"})
+    crossed = np.isfinite(times)[:, None] & (times[:, None] <= t[None, :])
+    return xr.DataArray(crossed.mean(axis=0), coords={"time": ds["time"]}, dims="time",
+                        attrs={"units": "1", "long_name": "first-passage probability (m_z = 0)"})
+
+
+def switching_probability(ds: xr.Dataset, axis: ArrayLike = (0.0, 0.0, 1.0), *,
+                          threshold: float = DEFAULT_THRESHOLD, settle: float = 0.0) -> xr.DataArray:
+    """P(t): fraction of the ensemble switched by each stored time t ≤ T − settle.
+
+    The criterion of :mod:`spintorque.dynamics.switching` on the stored samples: settled at
+    m·axis < −threshold from t_s to the end T of the run, with T − t_s ≥ settle [s]. ``axis``
+    points to the start side (:func:`spintorque.dynamics.switching.switching_axis` gives the
+    magnet's).
+    """
+    t = ds["time"].values
+    switched, t_s, _ = classify(t, ds["m"].values, SwitchingCriterion(vector3(axis), threshold, settle))
+    keep = t <= t[-1] - settle * (1.0 - 1e-12)
+    when = np.where(switched, t_s, np.inf)
+    fraction = (when[:, None] <= t[None, keep]).mean(axis=0)
+    return xr.DataArray(fraction, coords={"time": ds["time"].values[keep]}, dims="time",
+                        attrs={"units": "1", "long_name": "switching probability",
+                               "threshold": threshold, "settle_s": settle})
 
 
 def dwell_times(signal: ArrayLike, time: ArrayLike, threshold: float = 0.5) -> dict[str, FloatArray]:
@@ -102,20 +135,54 @@ def steady_state_angle(ds: xr.Dataset, axis: ArrayLike = (0.0, 0.0, 1.0),
 
 
 def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: ArrayLike,
-                     duration: float, samples: int = 4001, skip: float = 0.5) -> xr.Dataset:
+                     duration: float, sample_step: float | None = None,
+                     skip: float = 0.5) -> xr.Dataset:
     """Steady precession (zero temperature) versus current density.
 
     For each J [A/m²] the deterministic LLG is integrated for ``duration`` [s] from the magnet's
-    initial direction; over the last ``1 − skip`` of the run the frequency [Hz] and amplitude of
-    the in-plane motion are measured, and ``m_z`` range tells a steady orbit (constant range)
-    from a static state (range ~ 0).
+    initial direction and sampled every ``sample_step`` [s] — by default 20 samples per period
+    2π/ω_max of the fastest precession the fields and torques can drive at the largest |J|
+    (:func:`spintorque.dynamics.timestep.precession_sample_step`), so the sampling resolves the
+    orbit whatever the duration. Over the last ``1 − skip`` of the run the frequency [Hz] and
+    amplitude of the in-plane motion are measured, and the ``m_z`` range tells an orbit from a
+    static state (range < 1e-6); ``steady`` is False (with a warning) where that range differs
+    by more than 1 % between the two halves of the window (a transient, not a limit cycle).
+    ``attrs["warnings"]`` (JSON list) flags those, a step with fewer than 10 samples per period
+    2π/ω_max and a measured frequency above 0.4 of the sampling rate (near Nyquist, where the
+    FFT peak may be an alias).
     """
+    import json
     from dataclasses import replace
 
     from spintorque.dynamics.deterministic import integrate
+    from spintorque.dynamics.timestep import (
+        MIN_SAMPLES_PER_PERIOD,
+        SAMPLES_PER_PERIOD,
+        precession_sample_step,
+    )
 
     currents = np.atleast_1d(np.asarray(currents, dtype=float))
+    if not (np.isfinite(duration) and duration > 0):
+        raise InputError("--duration", f"must be a time > 0 s, got {duration!r}")
+    J_max = float(np.max(np.abs(currents))) if currents.size else 0.0
+    auto = precession_sample_step(model, J_max)
+    step = auto if sample_step is None else float(sample_step)
+    if not (np.isfinite(step) and 0 < step <= duration / 16):
+        raise InputError("--sample-step", f"must be > 0 s and at most 1/16 of the duration, got "
+                         f"{sample_step!r}")
+    samples = int(np.ceil(duration / step - 1e-9)) + 1
+    step = duration / (samples - 1)  # the largest step <= the wanted one that fits the duration
+    if samples > 20_000_001:
+        raise InputError("--duration", f"{duration:.3g} s at a sample step of {step:.3g} s needs "
+                         f"{samples} samples (at most 2e7)")
+    warnings: list[str] = []
+    per_period = SAMPLES_PER_PERIOD * auto / step
+    if per_period < MIN_SAMPLES_PER_PERIOD:
+        warnings.append(f"sample step {step:.3g} s gives {per_period:.3g} samples per period of the "
+                        f"fastest possible precession (< {MIN_SAMPLES_PER_PERIOD}); use <= "
+                        f"{2 * auto:.3g} s")
     freq, amp, span = (np.empty(currents.size) for _ in range(3))
+    steady = np.empty(currents.size, dtype=bool)
     for k, J in enumerate(currents):
         ds = integrate(model, replace(conditions, current_density=float(J), temperature=0.0),
                        duration=duration, samples=samples, rtol=1e-8, atol=1e-10)
@@ -126,23 +193,39 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
         freq[k] = 0.0 if static else abs(result.frequency)
         amp[k] = 0.0 if static else result.amplitude
         span[k] = np.ptp(mz)
+        half = mz.size // 2
+        early, late = np.ptp(mz[:half]), np.ptp(mz[half:])
+        steady[k] = static or abs(late - early) <= 1e-2 * max(late, early)
+        if not steady[k]:
+            warnings.append(f"J = {J:.4g} A/m^2: the orbit is still changing (m_z range "
+                            f"{early:.3g} then {late:.3g} over the two halves of the analysed "
+                            "window): a transient, not a steady precession; run longer")
+        if freq[k] > 0.4 / step:
+            warnings.append(f"J = {J:.4g} A/m^2: f = {freq[k]:.4g} Hz is near the Nyquist frequency "
+                            f"{0.5 / step:.4g} Hz of the sampling; it may be an alias")
     return xr.Dataset(
         {"frequency": ("current_density", freq, {"units": "Hz", "long_name": "precession frequency"}),
          "amplitude": ("current_density", amp, {"units": "1", "long_name": "in-plane amplitude"}),
-         "mz_range": ("current_density", span, {"units": "1", "long_name": "range of m_z"})},
+         "mz_range": ("current_density", span, {"units": "1", "long_name": "range of m_z"}),
+         "steady": ("current_density", steady,
+                    {"long_name": "static, or an orbit whose m_z range is the same (1 %) over both "
+                                  "halves of the analysed window"})},
         coords={"current_density": ("current_density", currents, {"units": "A/m^2"})},
-        attrs={"duration_s": duration, "skip": skip})
+        attrs={"duration_s": duration, "skip": skip, "sample_step_s": step,
+               "samples": samples, "warnings": json.dumps(warnings)})
 
 
 def switching_map(model: MacrospinModel, conditions: Conditions, amplitudes: ArrayLike,
                   durations: ArrayLike, *, trajectories: int, dt: float, settle: float,
-                  seed: int | None = None) -> xr.Dataset:
+                  seed: int | None = None, threshold: float = DEFAULT_THRESHOLD) -> xr.Dataset:
     """Switching probability versus current-pulse amplitude [A/m²] and duration [s].
 
-    Each pulse is J(t) = amplitude for t < duration, then 0; after ``settle`` [s] more the
-    trajectory counts as switched if m_z has the opposite sign to the start. The temperature is
-    the one in ``conditions``; each (amplitude, duration) cell uses its own seed spawned from
-    ``seed``.
+    Each pulse is J(t) = amplitude for t < duration, then 0, and the run goes on for ``settle``
+    [s] more. A trajectory counts as switched when, by the criterion of
+    :mod:`spintorque.dynamics.switching` (the magnet's switching axis u), it has m·u < −threshold
+    for the whole second half of that settling time (a window of settle/2 at the end, sampled 20
+    times). The temperature is the one in ``conditions``; each (amplitude, duration) cell uses
+    its own seed spawned from ``seed``.
     """
     from dataclasses import replace
 
@@ -153,7 +236,9 @@ def switching_map(model: MacrospinModel, conditions: Conditions, amplitudes: Arr
     if np.any(durations <= 0) or settle <= 0:
         raise InputError("durations", "pulse durations and the settling time must be > 0 s")
     seeds = np.random.SeedSequence(seed).spawn(amplitudes.size * durations.size)
-    start = float(np.sign(model.magnet.initial[2]) or 1.0)
+    axis, source = switching_axis(model)
+    criterion = SwitchingCriterion(vector3(axis), threshold, 0.5 * settle, source)
+    every = max(1, int(0.5 * settle / (20 * dt) + 1e-9))
     probability = np.empty((amplitudes.size, durations.size))
     for a, amplitude in enumerate(amplitudes):
         for d, width in enumerate(durations):
@@ -161,14 +246,20 @@ def switching_map(model: MacrospinModel, conditions: Conditions, amplitudes: Arr
 
             def pulse(t: float, amplitude: float = amplitude, width: float = width) -> float:
                 return amplitude if t < width else 0.0
-            ds = run_stochastic(model, replace(conditions, current_density=pulse),
-                                duration=steps * dt, dt=dt, trajectories=trajectories,
-                                seed=seeds[a * durations.size + d], save_every=steps)
-            final = ds["m"].isel(time=-1).sel(component="z").values
-            probability[a, d] = float(np.mean(final * start < 0))
+            tracker = SwitchingTracker(criterion, trajectories)
+            tracker.update(0.0, np.broadcast_to(np.asarray(model.magnet.initial), (trajectories, 3)))
+
+            def watch(t: float, m: FloatArray, tracker: SwitchingTracker = tracker) -> bool:
+                tracker.update(t, m)
+                return False
+            run_stochastic(model, replace(conditions, current_density=pulse), duration=steps * dt,
+                           dt=dt, trajectories=trajectories, seed=seeds[a * durations.size + d],
+                           save_every=every, callback=watch, keep=False)
+            probability[a, d] = float(np.mean(tracker.result()[0]))
     return xr.Dataset(
         {"switching_probability": (("amplitude", "duration"), probability, {"units": "1"})},
         coords={"amplitude": ("amplitude", amplitudes, {"units": "A/m^2"}),
                 "duration": ("duration", durations, {"units": "s"})},
         attrs={"trajectories": trajectories, "dt_s": dt, "settle_s": settle,
-               "temperature_K": conditions.temperature})
+               "temperature_K": conditions.temperature, "threshold": threshold,
+               "axis": list(criterion.axis)})

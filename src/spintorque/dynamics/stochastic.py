@@ -168,7 +168,7 @@ class _NumpyStepper:
 def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: float, dt: float,
                    trajectories: int = 1, seed: Seed = None, save_every: int = 1,
                    initial: ArrayLike | None = None, callback: Callback | None = None,
-                   backend: str = "auto") -> xr.Dataset:
+                   backend: str = "auto", keep: bool = True) -> xr.Dataset:
     r"""Integrate the stochastic LLG(S) equation for an ensemble with the Heun scheme.
 
     Parameters
@@ -192,12 +192,17 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
         stops the run there (the Dataset then ends at t).
     backend : {"auto", "numba", "numpy"}
         ``"auto"`` uses the compiled kernel when every term has one.
+    keep : bool
+        Keep every stored sample (default); False keeps only the first and the last (the callback
+        still sees every sample: a tracker such as
+        :class:`spintorque.dynamics.switching.SwitchingTracker` then needs O(B) memory).
 
     Returns
     -------
     xarray.Dataset
         ``m`` (trajectory, time, component), ``time`` [s], ``switching_time`` (trajectory) [s]: the
-        first time m_z changed sign (NaN if never), and the inputs in attrs.
+        first time m_z changed sign — a first passage through the plane m_z = 0, not the switching
+        criterion of :mod:`spintorque.dynamics.switching` (NaN if never) — and the inputs in attrs.
 
     Examples
     --------
@@ -242,13 +247,17 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
         J_grid = conditions.current_on(dt * np.arange(step, step + n + 1))
         advance(step * dt, J_grid)
         step += n
-        times.append(step * dt)
-        samples.append(m.copy())
+        if keep or step >= n_steps:
+            times.append(step * dt)
+            samples.append(m.copy())
         if callback is not None and callback(step * dt, m.copy()):
             break
+    if times[-1] != step * dt:  # stopped early by the callback, samples not kept
+        times.append(step * dt)
+        samples.append(m.copy())
     return _dataset(model, conditions, np.array(times), np.stack(samples, axis=1), switch,
                     {"method": "heun", "calculus": "stratonovich", "backend": backend, "dt_s": dt,
-                     "duration_s": duration, "save_every_steps": int(save_every),
+                     "duration_s": duration, "save_every_steps": int(save_every), "keep": keep,
                      "trajectories": int(trajectories), "seed_entropy": str(seq.entropy),
                      "thermal_sigma_A_per_m": sigma})
 
@@ -276,7 +285,8 @@ def _dataset(model: MacrospinModel, conditions: Conditions, times: FloatArray, m
     ds = xr.Dataset(
         {"m": (("trajectory", "time", "component"), m, {"units": "1", "long_name": "unit magnetization"}),
          "switching_time": ("trajectory", switch,
-                            {"units": "s", "long_name": "first sign change of m_z (NaN: none)"})},
+                            {"units": "s", "long_name": "first sign change of m_z, a first passage "
+                             "(NaN: none); not the switching criterion"})},
         coords={"trajectory": np.arange(m.shape[0]),
                 "time": ("time", times, {"units": "s", "long_name": "time"}),
                 "component": list(COMPONENTS)})

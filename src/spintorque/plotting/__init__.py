@@ -1,6 +1,7 @@
 """Figures. matplotlib is imported lazily, inside each function; each takes results, returns Axes."""
 
 from spintorque.plotting.analogy import plot_hodograph, plot_sign_map
+from spintorque.plotting.switching import plot_switching
 from spintorque.plotting.thermal import plot_activation
 from spintorque.plotting.transport import plot_efficiency, plot_profiles
 
@@ -10,4 +11,5 @@ __all__ = [
     "plot_hodograph",
     "plot_profiles",
     "plot_sign_map",
+    "plot_switching",
 ]

@@ -15,9 +15,18 @@ as is customary; the fit says so), and the information criteria count free param
 Dwell times are fitted by weighted least squares on ln τ; switching probabilities after pulses of
 length t_p by P = 1 − exp(−t_p/τ) with binomial errors. Each fit
 reports τ0 [s], Δ [k_B T], I_c [A or A/m², as the data] with 1-σ uncertainties from the
-covariance (NaN where the data do not constrain a parameter, e.g. switching probabilities that are
-all 0 or 1), and the Akaike and Bayesian information criteria; the law with the smallest AIC is
-"supported" when it beats the next by more than 2.
+covariance, and the Akaike and Bayesian information criteria; the law with the smallest AIC is
+"supported" when its fit converged, no parameter is pinned at a bound, and it beats the next by
+more than 2.
+
+Honesty rules: fewer data points than free parameters are refused (:class:`InputError` naming
+the file); a fit whose optimiser did not converge has ``converged = False``; a parameter that ends
+on one of the physical bounds below is listed in ``at_bound`` (the law then does not describe the
+data inside its domain); an uncertainty that does not exist — a singular Fisher matrix (data that
+do not constrain the parameters, e.g. probabilities all 0 or 1), no degree of freedom left to
+estimate the scatter (as many points as parameters, no stated errors), or a parameter at a bound
+— is None with its reason in ``error_reasons``, never NaN. Each of these adds a line to
+``warnings``.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +78,8 @@ class ActivationData:
     probability: FloatArray | None = None
     pulse_duration: FloatArray | None = None
     trials: FloatArray | None = None
+    source: str | None = None
+    """The file the data came from (named in errors)."""
 
     @property
     def kind(self) -> str:
@@ -77,31 +88,51 @@ class ActivationData:
 
 @dataclass(frozen=True)
 class ActivationFit:
-    """One law fitted to the data; values and 1-σ uncertainties."""
+    """One law fitted to the data; values and 1-σ uncertainties (None where none exists)."""
 
     law: str
     tau0: float
-    tau0_error: float
+    tau0_error: float | None
     delta: float
-    delta_error: float
+    delta_error: float | None
     critical_current: float
-    critical_current_error: float
+    critical_current_error: float | None
     chi2: float
     aic: float
     bic: float
     points: int
     tau0_fixed: bool = False
+    converged: bool = True
+    at_bound: tuple[str, ...] = ()
+    error_reasons: dict[str, str] = field(default_factory=dict)
+    message: str = ""
 
     def lifetime(self, current: FloatArray) -> FloatArray:
         """τ(I) of the fitted law [s]."""
         return np.asarray(self.tau0 * np.exp(LAWS[self.law](np.asarray(current, float),
                                                             self.delta, self.critical_current)))
 
+    @property
+    def warnings(self) -> list[str]:
+        """One line per problem: not converged, parameters at a bound, missing uncertainties."""
+        out = []
+        if not self.converged:
+            out.append(f"{self.law}: the fit did not converge ({self.message})")
+        if self.at_bound:
+            out.append(f"{self.law}: {', '.join(self.at_bound)} pinned at a bound of the fit: the "
+                       "law does not describe these data inside its physical domain")
+        for key, reason in self.error_reasons.items():
+            if key.removesuffix("_error") not in self.at_bound:
+                out.append(f"{self.law}: no {key}: {reason}")
+        return out
+
     def to_json_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("law", "tau0", "tau0_error", "tau0_fixed", "delta",
-                                              "delta_error", "critical_current",
-                                              "critical_current_error", "chi2", "aic", "bic",
-                                              "points")}
+        doc = {k: getattr(self, k) for k in ("law", "tau0", "tau0_error", "tau0_fixed", "delta",
+                                             "delta_error", "critical_current",
+                                             "critical_current_error", "chi2", "aic", "bic",
+                                             "points", "converged")}
+        return {**doc, "at_bound": list(self.at_bound), "error_reasons": dict(self.error_reasons),
+                "warnings": self.warnings}
 
 
 def read_activation_csv(path: str | Path) -> ActivationData:
@@ -148,7 +179,7 @@ def read_activation_csv(path: str | Path) -> ActivationData:
         if np.any((probability < 0) | (probability > 1)):
             raise InputError("switching_probability", "must lie in [0, 1]", str(path))
     return ActivationData(current, dwell, column("dwell_time_error"), probability, pulse,
-                          column("trials"))
+                          column("trials"), str(path))
 
 
 def _residuals(data: ActivationData, law: str) -> Callable[[FloatArray], FloatArray]:
@@ -175,16 +206,37 @@ def _residuals(data: ActivationData, law: str) -> Callable[[FloatArray], FloatAr
     return probability
 
 
+PARAMETERS = ("tau0", "delta", "critical_current")
+"""Names of the fitted parameters (τ0 is fitted as ln τ0)."""
+
+
+def free_parameters(law: str, tau0: float | None) -> tuple[str, ...]:
+    """The parameters a fit of ``law`` adjusts: τ0 is held where given and in the linear law."""
+    return PARAMETERS[1:] if tau0 is not None or law == "linear" else PARAMETERS
+
+
+def check_enough_points(data: ActivationData, law: str, tau0: float | None) -> None:
+    """Refuse (InputError naming the file) fewer data points than free parameters."""
+    names = free_parameters(law, tau0)
+    n = len(data.current)
+    if n < len(names):
+        hint = " (or fix the attempt time with --tau0 to fit 2)" if len(names) == 3 else ""
+        raise InputError("data", f"{n} data point{'s' if n != 1 else ''}, but the {law} law fits "
+                         f"{len(names)} parameters ({', '.join(names)}): give at least "
+                         f"{len(names)}{hint}", data.source)
+
+
 def fit_activation(data: ActivationData, law: str, tau0: float | None = None) -> ActivationFit:
     """Fit one law: (ln τ0, Δ, I_c), or (Δ, I_c) with τ0 fixed, by (weighted) least squares.
 
     ``tau0`` [s] fixes the attempt time; the linear law always needs it (default
-    :data:`DEFAULT_TAU0`).
+    :data:`DEFAULT_TAU0`). Fewer points than free parameters raise :class:`InputError`.
     """
     if law not in LAWS:
         raise InputError("--law", f"must be one of {', '.join(LAWS)} or all, got {law!r}")
     if tau0 is not None and not (math.isfinite(tau0) and tau0 > 0):
         raise InputError("--tau0", f"must be > 0 s, got {tau0!r}")
+    check_enough_points(data, law, tau0)
     if tau0 is None and law == "linear":
         tau0 = DEFAULT_TAU0
     fixed = tau0 is not None
@@ -213,32 +265,74 @@ def fit_activation(data: ActivationData, law: str, tau0: float | None = None) ->
         if np.all(np.isfinite(sol.fun)) and (best is None or sol.cost < best.cost):
             best = sol
     if best is None:
-        raise InputError("data", f"the {law} law could not be fitted to these data")
+        raise InputError("data", f"the {law} law could not be fitted to these data", data.source)
+    names = free_parameters(law, tau0)
     n, k = len(data.current), len(best.x)
     chi2 = float(2 * best.cost)
-    try:
-        cov = np.linalg.inv(best.jac.T @ best.jac)
-    except np.linalg.LinAlgError:
-        cov = np.full((k, k), np.nan)
     known_errors = data.dwell_time_error is not None or data.probability is not None
-    if not known_errors and n > k:
-        cov *= chi2 / (n - k)  # errors estimated from the scatter
-    err = np.sqrt(np.abs(np.diag(cov)))
-    # Gaussian log-likelihood at the optimum (variance profiled out when errors are unknown)
-    log_like = -0.5 * chi2 if known_errors else -0.5 * n * (math.log(2 * math.pi * chi2 / n) + 1)
+    errors, reasons = _uncertainties(best, names, n, chi2, known_errors)
+    # Gaussian log-likelihood at the optimum (variance profiled out when errors are unknown);
+    # an exact fit (chi2 = 0) with unknown errors has no finite likelihood: the smallest variance
+    # the arithmetic resolves stands in, so such a law ranks first, as it should
+    spread = max(chi2 / n, 1e-300)
+    log_like = -0.5 * chi2 if known_errors else -0.5 * n * (math.log(2 * math.pi * spread) + 1)
     p = full(best.x)
-    errors = np.concatenate([[0.0], err]) if fixed else err
     value = tau0 if tau0 is not None else math.exp(p[0])
-    return ActivationFit(law, value, value * float(errors[0]), float(p[1]), float(errors[1]),
-                         float(p[2]), float(errors[2]), chi2, 2 * k - 2 * log_like,
-                         k * math.log(n) - 2 * log_like, n, fixed)
+    at_bound = tuple(name for name, active in zip(names, best.active_mask, strict=True) if active)
+    tau0_error = 0.0 if fixed else (None if errors["tau0"] is None else value * errors["tau0"])
+    return ActivationFit(law, value, tau0_error, float(p[1]), errors["delta"], float(p[2]),
+                         errors["critical_current"], chi2, 2 * k - 2 * log_like,
+                         k * math.log(n) - 2 * log_like, n, fixed, bool(best.success), at_bound,
+                         reasons, str(best.message))
+
+
+def _uncertainties(sol: Any, names: tuple[str, ...], n: int, chi2: float, known_errors: bool
+                   ) -> tuple[dict[str, float | None], dict[str, str]]:
+    """1-σ errors of the fitted parameters (of ln τ0 for τ0) from (JᵀJ)⁻¹, or None + reason."""
+    k = len(names)
+    errors: dict[str, float | None] = dict.fromkeys(PARAMETERS)
+    reasons: dict[str, str] = {}
+    fisher = sol.jac.T @ sol.jac
+    # conditioning judged with the parameters scaled to unit curvature (I_c ~ 1e11 beside Δ ~ 40)
+    norm = np.sqrt(np.abs(np.diag(fisher)))
+    if not np.all(np.isfinite(fisher)) or np.any(norm == 0) or \
+            np.linalg.cond(fisher / np.outer(norm, norm)) > 1e12:
+        for name in names:
+            reasons[f"{name}_error"] = "the data do not constrain this fit (singular Fisher matrix)"
+        return errors, reasons
+    cov = np.linalg.inv(fisher)
+    if not known_errors:
+        if n == k:
+            for name in names:
+                reasons[f"{name}_error"] = (f"{n} points for {k} parameters and no stated errors: "
+                                            "no degree of freedom left to estimate the scatter")
+            return errors, reasons
+        cov = cov * chi2 / (n - k)  # errors estimated from the scatter
+    for name, active, variance in zip(names, sol.active_mask, np.diag(cov), strict=True):
+        if active:
+            reasons[f"{name}_error"] = "the parameter is pinned at a bound of the fit"
+        elif not (math.isfinite(variance) and variance >= 0):
+            reasons[f"{name}_error"] = "the covariance is not positive definite"
+        else:
+            errors[name] = math.sqrt(variance)
+    return errors, reasons
 
 
 def compare_laws(data: ActivationData, laws: tuple[str, ...] = tuple(LAWS),
                  tau0: float | None = None) -> dict[str, Any]:
-    """Fit each law; report the fits and which law the data support (smallest AIC, ΔAIC > 2)."""
+    """Fit each law; report the fits and which law the data support (smallest AIC, ΔAIC > 2,
+    a converged fit with no parameter at a bound). Strict JSON: ``delta_aic_to_next`` is None for
+    a single law."""
+    for law in laws:
+        if law not in LAWS:
+            raise InputError("--law", f"must be one of {', '.join(LAWS)} or all, got {law!r}")
+        check_enough_points(data, law, tau0)
     fits = [fit_activation(data, law, tau0) for law in laws]
     ranked = sorted(fits, key=lambda f: f.aic)
-    margin = ranked[1].aic - ranked[0].aic if len(ranked) > 1 else math.inf
+    margin = ranked[1].aic - ranked[0].aic if len(ranked) > 1 else None
+    sound = ranked[0].converged and not ranked[0].at_bound
+    warnings = [line for f in fits for line in f.warnings]
     return {"fits": {f.law: f.to_json_dict() for f in fits}, "best_law": ranked[0].law,
-            "delta_aic_to_next": margin, "supported": bool(margin > 2.0)}
+            "delta_aic_to_next": margin,
+            "supported": bool(margin is not None and margin > 2.0 and sound) if len(laws) > 1
+            else None, "warnings": warnings}
