@@ -1,0 +1,123 @@
+"""The current needed for a target write-error rate, versus pulse length; macrospin files.
+
+For each pulse t, i*(t) solves log WER(i, t) = log target. WER is computed on Chebyshev nodes
+of the current bracket for all pulses at once, log WER(i) is interpolated by a monotone cubic
+(PCHIP) between the nodes that bracket the target, and the root refined by Brent's method on
+that interpolant; the same on every other node gives the interpolation-error estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.interpolate import PchipInterpolator
+from scipy.optimize import brentq
+
+from spintorque.errors import InputError
+from spintorque.thermal.axial.fokker_planck import AxialModel
+from spintorque.thermal.wer.rates import WERProblem, write_error_rate
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class TargetCurrent:
+    """i*(t) with WER(i*, t) = target.
+
+    Attributes
+    ----------
+    target : float
+    pulse : ndarray
+        Pulse lengths [tau_N].
+    current_ratio : ndarray
+        i* per pulse; NaN never: pulses whose root lies outside the bracket are listed in
+        ``outside`` and carry the bracket end.
+    error : ndarray
+        Estimated absolute error of i* (interpolation on half the nodes vs all).
+    outside : ndarray of bool
+        True where the target is not reached inside the bracket.
+    """
+
+    target: float
+    pulse: FloatArray
+    current_ratio: FloatArray
+    error: FloatArray
+    outside: NDArray[np.bool_]
+
+
+def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatArray, NDArray[np.bool_]]:
+    out = np.empty(log_wer.shape[1])
+    outside = np.zeros(out.size, dtype=bool)
+    for j in range(out.size):
+        f = log_wer[:, j] - goal
+        if f[0] < 0 or f[-1] > 0:
+            outside[j] = True
+            out[j] = nodes[0] if f[0] < 0 else nodes[-1]
+            continue
+        spline = PchipInterpolator(nodes, f)
+        k = int(np.argmax(f <= 0))
+        out[j] = nodes[k] if f[k] == 0 else brentq(lambda x: float(spline(x)), nodes[k - 1], nodes[k],
+                                                   xtol=1e-12)
+    return out, outside
+
+
+def current_for_target(model: AxialModel, target: float, pulses: ArrayLike,
+                       bracket: tuple[float, float] = (0.0, 4.0), nodes: int = 17,
+                       max_cells: int = 256) -> TargetCurrent:
+    """Reduced current i* needed for WER(i*, t) = target at each pulse length t [tau_N].
+
+    WER decreases with i (> 0), so i* is unique in the bracket when it exists there.
+    """
+    if not 0.0 < target < 1.0:
+        raise InputError("target", f"the target WER must be in (0, 1), got {target!r}")
+    lo, hi = bracket
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi):
+        raise InputError("bracket", f"need 0 <= low < high, got {bracket!r}")
+    if nodes < 5 or nodes % 2 == 0:
+        raise InputError("nodes", f"need an odd number >= 5, got {nodes}")
+    times = np.atleast_1d(np.asarray(pulses, dtype=float))
+    x = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * np.arange(nodes) / (nodes - 1)))
+    result = write_error_rate(model, x, times, max_cells=max_cells, rtol=1e-5)
+    with np.errstate(divide="ignore"):
+        log_wer = np.log(np.maximum(result.write_error_rate, 1e-300))
+    goal = math.log(target)
+    fine, outside = _roots(x, log_wer, goal)
+    coarse, _ = _roots(x[::2], log_wer[::2], goal)
+    return TargetCurrent(target, times, fine, np.abs(fine - coarse), outside)
+
+
+def problem_from_file(path: str | Path, current_densities: ArrayLike, nu: float = 0.0,
+                      temperature: float | None = None) -> WERProblem:
+    """A :class:`WERProblem` from an axially symmetric macrospin file and current densities [A/m²].
+
+    Each J is mapped with :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0
+    with the sign that destabilises the start well, tau_N [s]); temperature [K] overrides the
+    file's. Non-axial files are refused (the 2D write-error rate is not implemented).
+    """
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
+
+    run = load_macrospin(path)
+    conditions = run.conditions if temperature is None else replace(run.conditions,
+                                                                    temperature=temperature)
+    values = np.atleast_1d(np.asarray(current_densities, dtype=float))
+    ratios, reduction = [], None
+    try:
+        for J in values:
+            reduction = axial_reduction(run.model, replace(conditions, current_density=float(J)), nu)
+            ratios.append(reduction.model.i)
+    except NotAxialError as error:
+        raise InputError(error.field, "the write-error rate is computed for axially symmetric "
+                         "magnets only (easy axis, field and polariser along z); this file is not",
+                         str(path)) from None
+    except InputError as error:
+        raise error.in_file(str(path)) from None
+    assert reduction is not None
+    if reduction.critical_current_density is None:
+        raise InputError("torque", "the file has no spin torque: no write current", str(path))
+    return WERProblem(replace(reduction.model, i=0.0), np.array(ratios), reduction.tau_N, values,
+                      reduction.critical_current_density)
