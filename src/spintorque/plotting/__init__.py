@@ -3,6 +3,7 @@
 from spintorque.plotting.analogy import plot_hodograph, plot_sign_map
 from spintorque.plotting.thermal import plot_activation
 from spintorque.plotting.transport import plot_efficiency, plot_profiles
+from spintorque.plotting.wer import plot_target_current, plot_wer
 
 __all__ = [
     "plot_activation",
@@ -10,4 +11,6 @@ __all__ = [
     "plot_hodograph",
     "plot_profiles",
     "plot_sign_map",
+    "plot_target_current",
+    "plot_wer",
 ]

@@ -122,24 +122,23 @@ def side_masses(chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: f
         before = masses(v)
         v = ladder[-1] @ v
         after = masses(v)
-        decay = math.exp(-rate * T)
-        predicted = [s * -math.expm1(-rate * T) + m * decay for s, m in zip(stationary, before, strict=True)]
-        residual = max(abs(p - a) / a if a > 0 else (0.0 if p == 0 else math.inf)
+        kept = math.exp(-rate * T)
+        predicted = [s * -math.expm1(-rate * T) + m * kept for s, m in zip(stationary, before, strict=True)]
+        residual = max(float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
                        for p, a in zip(predicted, after, strict=True))
         # the ladder's own rounding drift (~ eps·Λ·t) is the floor this check can reach
-        if residual <= max(handover_tol, 2.0 * _rounding(2.0 * T / tau0)):
+        if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0))):
             handover = T
             break
         if _rounding(4.0 * T / tau0) > MAX_ROUNDING or level >= MAX_DOUBLINGS:
             break  # no hand-over possible within the accuracy: what lies beyond keeps `residual`
         ladder.append(_square(ladder[-1]))
         level += 1
-    reach = (1 << len(ladder)) * tau0
-    direct = times if handover is None else np.minimum(times, handover)
-    direct = np.minimum(direct, reach)
+    reach = (1 << (len(ladder) - 1)) * tau0  # representable with the ladder's binary digits
+    direct = np.minimum(times, handover if handover is not None else reach)
     start, switched, steps = _propagate(ladder, diag, off, g0, direct / tau0, masses)
     if handover is not None or reach < t_max:
-        T0 = float(handover if handover is not None else reach)
+        T0 = handover if handover is not None else reach
         late = times > T0
         if late.any():
             # the state at T0 itself, then the two-state law beyond

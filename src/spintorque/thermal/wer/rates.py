@@ -277,6 +277,8 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
             rates[row] = more[3]
             cells = (*cells, finer)
         used = cells if len(cells) > len(used) else used
+    at_zero = times == 0.0  # the definition: nothing has moved yet
+    wer[:, at_zero], switched[:, at_zero], wer_err[:, at_zero], sw_err[:, at_zero] = 1.0, 0.0, 0.0, 0.0
     return WERResult(problem.current_ratio, times, wer, switched, wer_err, sw_err, used, rtol,
                      rates, problem)
 

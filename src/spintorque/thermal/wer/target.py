@@ -60,8 +60,8 @@ def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatAr
             continue
         spline = PchipInterpolator(nodes, f)
         k = int(np.argmax(f <= 0))
-        out[j] = nodes[k] if f[k] == 0 else brentq(lambda x: float(spline(x)), nodes[k - 1], nodes[k],
-                                                   xtol=1e-12)
+        out[j] = nodes[k] if f[k] == 0 else brentq(lambda x, s=spline: float(s(x)), nodes[k - 1],
+                                                   nodes[k], xtol=1e-12)
     return out, outside
 
 
