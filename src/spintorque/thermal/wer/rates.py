@@ -167,8 +167,13 @@ def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cell
         raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
     if max_cells < 4 * BASE_CELLS:
         raise InputError("max_cells", f"must be >= {4 * BASE_CELLS} (three grids), got {max_cells}")
+    m = problem.model
     for i in problem.current_ratio:
-        replace(problem.model, i=float(i))  # validates sigma + |b| and 1 + nu i > 0 per current
+        try:
+            replace(m, i=float(i))  # validates the potential's range and 1 + nu i > 0
+        except InputError as error:
+            raise InputError("current ratio", f"i = {i:g} (sigma = {m.sigma:g}, h = {m.h:g}, nu = {m.nu:g}) "
+                             f"is outside the solvable range: {error.message}") from None
 
 
 def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:

@@ -105,19 +105,24 @@ def problem_from_file(path: str | Path, current_densities: ArrayLike, nu: float 
     conditions = run.conditions if temperature is None else replace(run.conditions,
                                                                     temperature=temperature)
     values = np.atleast_1d(np.asarray(current_densities, dtype=float))
-    ratios, reduction = [], None
     try:
-        for J in values:
-            reduction = axial_reduction(run.model, replace(conditions, current_density=float(J)), nu)
-            ratios.append(reduction.model.i)
+        reduction = axial_reduction(run.model, replace(conditions, current_density=0.0), nu)
     except NotAxialError as error:
         raise InputError(error.field, "the write-error rate is computed for axially symmetric "
                          "magnets only (easy axis, field and polariser along z); this file is not",
                          str(path)) from None
     except InputError as error:
         raise error.in_file(str(path)) from None
-    assert reduction is not None
-    if reduction.critical_current_density is None:
+    Jc = reduction.critical_current_density
+    if Jc is None:
         raise InputError("torque", "the file has no spin torque: no write current", str(path))
+    ratios = []
+    for J in values:
+        try:
+            ratios.append(axial_reduction(run.model, replace(conditions, current_density=float(J)),
+                                          nu).model.i)
+        except InputError as error:
+            raise InputError("--current", f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
+                             f"sigma = {reduction.model.sigma:.4g}): {error.message}", str(path)) from None
     return WERProblem(replace(reduction.model, i=0.0), np.array(ratios), reduction.tau_N, values,
                       reduction.critical_current_density)
