@@ -87,8 +87,10 @@ def _poisson(x: FloatArray) -> FloatArray:
 
 def _square(E: FloatArray) -> FloatArray:
     """E² for a symmetric nonnegative E (E Eᵀ by dsyrk, then symmetrised)."""
-    C = dsyrk(1.0, E)
-    return np.asarray(np.triu(C) + np.triu(C, 1).T)
+    C = dsyrk(1.0, E)  # upper triangle; the strict lower one is returned as zeros
+    C += C.T
+    C[np.diag_indices_from(C)] *= 0.5
+    return np.asarray(C)
 
 
 def side_masses(chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: float = 1e-11) -> SideMasses:

@@ -33,11 +33,16 @@ from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.chain import build_chain, initial_state
 from spintorque.thermal.wer.propagator import side_masses
+from spintorque.thermal.wer.spectral import spectral_start_mass
 
 FloatArray = NDArray[np.float64]
 BASE_CELLS = 64
-METHOD = ("axial Fokker-Planck: exponentially fitted finite-volume chain (exact detailed balance), "
-          "nonnegative propagator (uniformisation + squaring), Romberg over grids")
+METHODS = {
+    "auto": "spectral without a start well (chain where it misses rtol), chain with one",
+    "chain": "exponentially fitted finite-volume chain (exact detailed balance), nonnegative "
+             "propagator (uniformisation + squaring), Romberg over grids",
+    "spectral": "Legendre-Galerkin: expm where WER >= 1e-6, slowest modes beyond",
+}
 
 
 @dataclass(frozen=True)
@@ -98,13 +103,22 @@ class WERResult:
     rtol: float
     lambda1: FloatArray
     problem: WERProblem = field(repr=False)
-    method: str = METHOD
+    methods: tuple[str, ...] = ()
+    quantity: str = "write_error_rate"
 
     @property
     def converged(self) -> NDArray[np.bool_]:
-        """Where both estimated relative errors are within ``rtol``."""
-        return np.asarray((self.write_error_rate_error <= self.rtol)
-                          & (self.switching_probability_error <= self.rtol))
+        """Where the estimated relative error of ``quantity`` is within ``rtol``."""
+        error = (self.switching_probability_error if self.quantity == "switching_probability"
+                 else self.write_error_rate_error)
+        return np.asarray(error <= self.rtol)
+
+    @property
+    def method(self) -> str:
+        """The methods used, per current."""
+        names = {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
+        used = "; ".join(f"i = {i:g}: {m}" for i, m in zip(self.current_ratio, self.methods, strict=True))
+        return used + " | " + "; ".join(f"{k}: {v}" for k, v in names.items())
 
     @property
     def pulse_s(self) -> FloatArray | None:
@@ -139,8 +153,8 @@ class WERResult:
             "lambda1_tau_N": (("current",), self.lambda1, {"units": "1/tau_N"}),
         }
         m = self.problem.model
-        attrs = {"method": self.method, "cells": list(self.cells), "rtol": self.rtol,
-                 "sigma": m.sigma, "reduced_field": m.h, "nu": m.nu,
+        attrs = {"method": self.method, "quantity": self.quantity, "cells": list(self.cells),
+                 "rtol": self.rtol, "sigma": m.sigma, "reduced_field": m.h, "nu": m.nu,
                  "tau_N_s": self.problem.tau_N if self.problem.tau_N is not None else "reduced units"}
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
@@ -227,7 +241,8 @@ def _extrapolate(values: list[FloatArray], extra: FloatArray) -> tuple[FloatArra
 
 
 def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayLike | None,
-                     pulses: ArrayLike, *, rtol: float = 1e-6, max_cells: int = 512) -> WERResult:
+                     pulses: ArrayLike, *, rtol: float = 1e-6, max_cells: int = 512,
+                     method: str = "auto", quantity: str = "write_error_rate") -> WERResult:
     r"""Write-error rate and switching probability for each (current, pulse length).
 
     Parameters
@@ -243,6 +258,14 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
         ``max_cells`` cells) until the Romberg error estimate meets it.
     max_cells : int
         Largest grid (the cost grows like cells³ × log(pulse·cells²)).
+    method : {"auto", "chain", "spectral"}
+        "chain": the finite-volume chain (any current; the only one for read disturb);
+        "spectral": Legendre–Galerkin (:mod:`~spintorque.thermal.wer.spectral`; no start well);
+        "auto": where the start well is gone (i ≥ 1 for h > −1) spectral, and the chain too, point
+        by point, wherever the spectral estimate misses rtol; with a start well the chain (there
+        the spectral evolution's error over long times is not reliably estimated).
+    quantity : {"write_error_rate", "switching_probability"}
+        Which of the two ``converged`` and the refinement refer to.
 
     Returns
     -------
@@ -259,33 +282,80 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
     problem = _as_problem(model_or_problem, currents)
     times = np.atleast_1d(np.asarray(pulses, dtype=float))
     _check_inputs(problem, times, rtol, max_cells)
+    if method not in METHODS:
+        raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
+    if quantity not in ("write_error_rate", "switching_probability"):
+        raise InputError("quantity", f"must be write_error_rate or switching_probability, got {quantity!r}")
     start = replace(problem.model, i=0.0)
     n_i = problem.current_ratio.size
     wer = np.empty((n_i, times.size))
     switched, wer_err, sw_err = np.empty_like(wer), np.empty_like(wer), np.empty_like(wer)
     rates = np.empty(n_i)
     used: tuple[int, ...] = ()
+    methods = []
     for row, i in enumerate(problem.current_ratio):
         model = replace(problem.model, i=float(i))
-        cells = tuple(BASE_CELLS << k for k in range(3))
-        starts, switches, extra, rates[row] = _one_current(model, start, times, cells)
-        while True:
-            wer[row], wer_err[row] = _extrapolate(starts, extra)
-            switched[row], sw_err[row] = _extrapolate(switches, extra)
-            finer = 2 * cells[-1]
-            if max(wer_err[row].max(), sw_err[row].max()) <= rtol or finer > max_cells:
-                break
-            more = _one_current(model, start, times, (finer,))
-            starts += more[0]
-            switches += more[1]
-            extra = np.maximum(extra, more[2])
-            rates[row] = more[3]
-            cells = (*cells, finer)
+        goal = sw_err if quantity == "switching_probability" else wer_err
+        no_well = (1.0 + model.h) * (1.0 - float(i)) <= 0.0
+        if method == "spectral" and not no_well:
+            raise InputError("method", f"spectral needs a current without a start well (i >= 1 for "
+                             f"h > -1), got i = {i:g}: use the chain")
+        first = "spectral" if no_well and method != "chain" else "chain"
+        runs = {"spectral": _spectral_row, "chain": _chain_row}
+        out = runs[first](model, start, times, rtol, max_cells)
+        wer[row], switched[row], wer_err[row], sw_err[row], rates[row], cells = out
+        name = first if first == "chain" else f"spectral{list(cells)}"
+        cells = cells if first == "chain" else ()
+        if method == "auto" and no_well and goal[row].max() > rtol:
+            # the other method, kept point by point where its error estimate is smaller
+            other = "chain" if first == "spectral" else "spectral"
+            alt = runs[other](model, start, times, rtol, max_cells)
+            for mine, theirs, err_mine, err_theirs in ((wer, alt[0], wer_err, alt[2]),
+                                                       (switched, alt[1], sw_err, alt[3])):
+                better = err_theirs < err_mine[row]
+                mine[row] = np.where(better, theirs, mine[row])
+                err_mine[row] = np.where(better, err_theirs, err_mine[row])
+            name = f"{name}+{other}"
+            cells = cells or alt[5]
+        methods.append(name)
         used = cells if len(cells) > len(used) else used
     at_zero = times == 0.0  # the definition: nothing has moved yet
     wer[:, at_zero], switched[:, at_zero], wer_err[:, at_zero], sw_err[:, at_zero] = 1.0, 0.0, 0.0, 0.0
     return WERResult(problem.current_ratio, times, wer, switched, wer_err, sw_err, used, rtol,
-                     rates, problem)
+                     rates, problem, tuple(methods), quantity)
+
+
+Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, tuple[int, ...]]
+
+
+def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float,
+               max_cells: int) -> Row:
+    """Chain on 64, 128, 256, ... cells, Romberg, refined until both sides meet rtol."""
+    cells = tuple(BASE_CELLS << k for k in range(3))
+    starts, switches, extra, rate = _one_current(model, start, times, cells)
+    while True:
+        wer, wer_err = _extrapolate(starts, extra)
+        switched, sw_err = _extrapolate(switches, extra)
+        finer = 2 * cells[-1]
+        if max(wer_err.max(), sw_err.max()) <= rtol or finer > max_cells:
+            return wer, switched, wer_err, sw_err, rate, cells
+        more = _one_current(model, start, times, (finer,))
+        starts += more[0]
+        switches += more[1]
+        extra = np.maximum(extra, more[2])
+        rate = more[3]
+        cells = (*cells, finer)
+
+
+def _spectral_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float,
+                  max_cells: int) -> Row:
+    """Legendre–Galerkin WER; the switching probability 1 − WER with its absolute error."""
+    evolve, D = model.equivalent()
+    found = spectral_start_mass(evolve, start, times * D, rtol)
+    switched = np.clip(1.0 - found.start, 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sw_err = np.where(switched > 0, found.error * found.start / switched, np.inf)
+    return found.start, switched, found.error, sw_err, found.rate * D, found.sizes
 
 
 def read_disturb(model_or_problem: AxialModel | WERProblem, currents: ArrayLike | None,
@@ -302,4 +372,5 @@ def read_disturb(model_or_problem: AxialModel | WERProblem, currents: ArrayLike 
     if np.any(problem.current_ratio >= 1.0):
         raise InputError("read current", "a read current needs i = I/I_c0 < 1 (at i >= 1 the start "
                          f"well is gone), got {float(problem.current_ratio.max())!r}")
-    return write_error_rate(problem, None, times, rtol=rtol, max_cells=max_cells)
+    return write_error_rate(problem, None, times, rtol=rtol, max_cells=max_cells, method="chain",
+                            quantity="switching_probability")
