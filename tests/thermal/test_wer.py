@@ -138,3 +138,20 @@ def test_dataset_has_labelled_dimensions():
     ds = r.to_dataset()
     assert ds.write_error_rate.dims == ("current", "pulse")
     assert ds.pulse_over_tau_N.attrs["units"] == "tau_N"
+
+
+@pytest.mark.parametrize(("sigma", "i", "pulses"), [(5.0, 2.0, [0.3, 1.0, 2.0, 3.2]),
+                                                    (8.0, 1.0, [0.5, 2.0, 5.0, 8.0])])
+def test_chain_and_spectral_discretisations_agree_down_to_1e_12(sigma, i, pulses):
+    chain = write_error_rate(AxialModel(sigma), [i], pulses, method="chain", max_cells=512)
+    spectral = write_error_rate(AxialModel(sigma), [i], pulses, method="spectral")
+    a, b = chain.write_error_rate[0], spectral.write_error_rate[0]
+    assert a.min() < 1e-10
+    gap = np.abs(b / a - 1)
+    assert np.all(gap < 1e-6)
+    assert np.all(gap <= chain.write_error_rate_error[0] + spectral.write_error_rate_error[0])
+
+
+def test_spectral_is_refused_with_a_start_well():
+    with pytest.raises(InputError, match="spectral"):
+        write_error_rate(AxialModel(10.0), [0.5], [1.0], method="spectral")

@@ -87,6 +87,9 @@ def write_error_rate_command(
     target: Annotated[float | None, typer.Option(
         "--target", help="also the current needed for this WER (e.g. 1e-9) at each pulse")] = None,
     rtol: Annotated[float, typer.Option("--rtol", help="target relative accuracy")] = 1e-6,
+    method: Annotated[str, typer.Option(
+        "--method", help="auto (spectral without a start well, else the finite-volume chain), "
+        "chain or spectral (docs/wer.md)")] = "auto",
     max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 512,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure file: log10 WER vs pulse")] = None,
@@ -102,6 +105,9 @@ def write_error_rate_command(
     """
     from spintorque.thermal import AxialModel
     from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
+
+    if method not in ("auto", "chain", "spectral"):
+        raise InputError("--method", f"must be auto, chain or spectral, got {method!r}")
 
     if not pulse:
         raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
@@ -134,8 +140,12 @@ def write_error_rate_command(
         pulses = parse_range(pulse, "--pulse", "tau_N", MAX_PULSES)
         if np.any(pulses < 0):
             raise InputError("--pulse", f"pulse lengths must be >= 0, got {pulse!r}")
-    solve = read_disturb if read else write_error_rate
-    result = solve(problem, None, pulses, rtol=rtol, max_cells=max_cells)
+    if read:
+        if method not in ("auto", "chain"):
+            raise InputError("--method", "read disturb is computed with the chain (auto or chain)")
+        result = read_disturb(problem, None, pulses, rtol=rtol, max_cells=max_cells)
+    else:
+        result = write_error_rate(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method)
     doc = _document(result, read)
     if target is not None:
         doc["target"] = _target_doc(problem, target, pulses, max_cells)
@@ -180,11 +190,11 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
     if read:
         doc["read_disturb_probability"] = _table(result.switching_probability)
         doc["read_disturb_probability_relative_error"] = _table(result.switching_probability_error)
-    errors = np.concatenate([result.write_error_rate_error.ravel(),
-                             result.switching_probability_error.ravel()])
+    errors = result.switching_probability_error if read else result.write_error_rate_error
     worst = float(errors.max())
     doc.update(lambda1_tau_N=[float(v) for v in result.lambda1], solver="1d",
-               method=result.method, cells=list(result.cells), rtol=result.rtol,
+               method_per_current=list(result.methods), method=result.method,
+               cells=list(result.cells), rtol=result.rtol,
                max_relative_error=worst if math.isfinite(worst) else None,
                converged=bool(result.converged.all()),
                units={"pulse_over_tau_N": "tau_N", "pulse_s": "s", "current_density": "A/m^2",
@@ -202,7 +212,7 @@ def _target_doc(problem: Any, target: float, pulses: np.ndarray, max_cells: int)
                            "current_ratio": [float(v) for v in found.current_ratio],
                            "current_ratio_error": [float(v) for v in found.error],
                            "outside_bracket": [bool(v) for v in found.outside],
-                           "bracket_current_ratio": [0.0, 4.0]}
+                           "bracket_current_ratio": [float(v) for v in found.bracket]}
     if problem.critical_current_density is not None:
         doc["current_density"] = [float(v * problem.critical_current_density) for v in found.current_ratio]
     return doc

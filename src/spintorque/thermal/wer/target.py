@@ -2,8 +2,8 @@
 
 For each pulse t, i*(t) solves log WER(i, t) = log target. WER is computed on Chebyshev nodes
 of the current bracket for all pulses at once, log WER(i) is interpolated by a monotone cubic
-(PCHIP) between the nodes that bracket the target, and the root refined by Brent's method on
-that interpolant; the same on every other node gives the interpolation-error estimate.
+(PCHIP), its root found by Brent's method, and then refined by secant steps on the computed
+WER itself (the last step is the error estimate).
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ class TargetCurrent:
         Estimated absolute error of i* (interpolation on half the nodes vs all).
     outside : ndarray of bool
         True where the target is not reached inside the bracket.
+    bracket : tuple of float
+        The current range searched (the upper end capped at the solvable range).
     """
 
     target: float
@@ -47,6 +49,7 @@ class TargetCurrent:
     current_ratio: FloatArray
     error: FloatArray
     outside: NDArray[np.bool_]
+    bracket: tuple[float, float]
 
 
 def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -79,15 +82,58 @@ def current_for_target(model: AxialModel, target: float, pulses: ArrayLike,
         raise InputError("bracket", f"need 0 <= low < high, got {bracket!r}")
     if nodes < 5 or nodes % 2 == 0:
         raise InputError("nodes", f"need an odd number >= 5, got {nodes}")
+    hi = min(hi, largest_current(model))
+    if hi <= lo:
+        raise InputError("bracket", f"the solvable currents end at i = {hi:.4g} for sigma = "
+                         f"{model.sigma:g}, below the bracket's low end {lo:g}")
     times = np.atleast_1d(np.asarray(pulses, dtype=float))
     x = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * np.arange(nodes) / (nodes - 1)))
     result = write_error_rate(model, x, times, max_cells=max_cells, rtol=1e-5)
     with np.errstate(divide="ignore"):
         log_wer = np.log(np.maximum(result.write_error_rate, 1e-300))
     goal = math.log(target)
-    fine, outside = _roots(x, log_wer, goal)
+    guess, outside = _roots(x, log_wer, goal)
     coarse, _ = _roots(x[::2], log_wer[::2], goal)
-    return TargetCurrent(target, times, fine, np.abs(fine - coarse), outside)
+    found, error = guess.copy(), np.abs(guess - coarse)
+    for j in np.flatnonzero(~outside):
+        found[j], error[j] = _secant(model, float(times[j]), goal, float(guess[j]), float(coarse[j]),
+                                     (lo, hi), max_cells)
+    return TargetCurrent(target, times, found, error, outside, (lo, hi))
+
+
+def _secant(model: AxialModel, t: float, goal: float, a: float, b: float,
+            bracket: tuple[float, float], max_cells: int) -> tuple[float, float]:
+    """Refine the interpolated root on the computed log WER itself (secant, from two guesses)."""
+    def f(i: float) -> float:
+        r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=1e-7)
+        return math.log(max(float(r.write_error_rate[0, 0]), 1e-300)) - goal
+
+    if a == b:
+        b = a + 1e-3 * (bracket[1] - bracket[0])
+    fa, fb = f(a), f(b)
+    for _ in range(8):
+        if fb == fa:
+            break
+        c = min(max(b - fb * (b - a) / (fb - fa), bracket[0]), bracket[1])
+        a, fa, b, fb = b, fb, c, f(c)
+        if abs(b - a) <= 1e-9 * max(1.0, abs(b)):
+            break
+    return b, abs(b - a)
+
+
+def largest_current(model: AxialModel) -> float:
+    """Largest i the axial model accepts (its potential range U_max − U_min must stay <= 650)."""
+    s, h = model.sigma, model.h
+    if s == 0.0:
+        return math.inf
+    guess = (h + 0.5 * (325.0 / s - 1.0)) / (1.0 + h) if h > -1.0 else 0.0
+    for _ in range(200):
+        try:
+            replace(model, i=guess)
+            return guess
+        except InputError:
+            guess *= 0.995
+    return 0.0
 
 
 def problem_from_file(path: str | Path, current_densities: ArrayLike, nu: float = 0.0,
