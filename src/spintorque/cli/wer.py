@@ -147,8 +147,12 @@ def write_error_rate_command(
     else:
         result = write_error_rate(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method)
     doc = _document(result, read)
+    found = None
     if target is not None:
-        doc["target"] = _target_doc(problem, target, pulses, max_cells)
+        from spintorque.thermal.wer import current_for_target
+
+        found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
+        doc["target"] = _target_doc(problem, found)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         result.to_dataset().to_netcdf(output)
@@ -158,10 +162,7 @@ def write_error_rate_command(
 
         ax = plot_wer(result, read_disturb=read)
         savefig(ax.figure, plot)
-        if target is not None:
-            from spintorque.thermal.wer import current_for_target
-
-            found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
+        if found is not None:
             ax2 = plot_target_current(found, problem.tau_N)
             savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
     if not doc["converged"]:
@@ -204,11 +205,8 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
     return doc
 
 
-def _target_doc(problem: Any, target: float, pulses: np.ndarray, max_cells: int) -> dict[str, Any]:
-    from spintorque.thermal.wer import current_for_target
-
-    found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
-    doc: dict[str, Any] = {"write_error_rate": target,
+def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"write_error_rate": found.target,
                            "current_ratio": [float(v) for v in found.current_ratio],
                            "current_ratio_error": [float(v) for v in found.error],
                            "outside_bracket": [bool(v) for v in found.outside],

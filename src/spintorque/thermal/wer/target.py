@@ -105,7 +105,7 @@ def _secant(model: AxialModel, t: float, goal: float, a: float, b: float,
             bracket: tuple[float, float], max_cells: int) -> tuple[float, float]:
     """Refine the interpolated root on the computed log WER itself (secant, from two guesses)."""
     def f(i: float) -> float:
-        r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=1e-7)
+        r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=1e-6)
         return math.log(max(float(r.write_error_rate[0, 0]), 1e-300)) - goal
 
     if a == b:
