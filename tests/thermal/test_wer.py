@@ -11,7 +11,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 
 from spintorque.errors import InputError
-from spintorque.thermal import AxialModel, smallest_eigenvalue, spectrum
+from spintorque.thermal import AxialModel, smallest_eigenvalue, spectrum, stationary_density
 from spintorque.thermal.wer import current_for_target, read_disturb, write_error_rate
 
 
@@ -155,3 +155,19 @@ def test_chain_and_spectral_discretisations_agree_down_to_1e_12(sigma, i, pulses
 def test_spectral_is_refused_with_a_start_well():
     with pytest.raises(InputError, match="spectral"):
         write_error_rate(AxialModel(10.0), [0.5], [1.0], method="spectral")
+
+
+def test_spin_injection_diffusion_and_torque_shape_enter_the_decay_rate():
+    from spintorque.thermal import slonczewski_efficiency
+
+    for model in (AxialModel(20.0, 0.0, 0.4, nu=0.5),
+                  AxialModel(20.0, 0.0, 0.4, efficiency=slonczewski_efficiency(2.0, -1.0))):
+        lam = smallest_eigenvalue(model)
+        times = np.array([8.0, 12.0]) / lam
+        r = write_error_rate(model, [model.i], times, max_cells=512)
+        # WER relaxes to the equilibrium start-side mass (not negligible here), at the rate λ1
+        settled = quad(lambda z, m=model: float(stationary_density(m, z)), 0.0, 1.0, epsabs=0,
+                       epsrel=1e-12)[0]
+        excess = r.write_error_rate[0] - settled
+        decay = -math.log(excess[1] / excess[0]) / (times[1] - times[0])
+        assert abs(decay / lam - 1) < 1e-6
