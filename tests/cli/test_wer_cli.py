@@ -50,13 +50,24 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, check=False)
 
 
+def invoke(*args: str) -> tuple[int, str, str]:
+    """The command in-process (no interpreter start-up): exit code, stdout, stderr."""
+    from typer.testing import CliRunner
+
+    from spintorque.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
 def test_reduced_json_matches_the_library_and_the_contract(tmp_path):
     out = tmp_path / "wer.nc"
     plot = tmp_path / "wer.png"
-    proc = run("write-error-rate", "--sigma", "10", "--current-ratio", "1.5,2", "--pulse", "0:2:5",
-               "--max-cells", "256", "--json", "--output", str(out), "--plot", str(plot))
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+    code, stdout, stderr = invoke("write-error-rate", "--sigma", "10", "--current-ratio", "1.5,2",
+                                  "--pulse", "0:2:5", "--max-cells", "256", "--json", "--output",
+                                  str(out), "--plot", str(plot))
+    assert code == 0, stderr
+    doc = json.loads(stdout, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
     assert doc["current_ratio"] == [1.5, 2.0]
     assert doc["pulse_over_tau_N"] == [0.0, 0.5, 1.0, 1.5, 2.0]
     table = np.array(doc["write_error_rate"])
@@ -82,10 +93,10 @@ def test_read_disturb_reports_the_switching_probability():
 def test_a_macrospin_file_is_in_seconds(tmp_path):
     magnet = tmp_path / "mtj.toml"
     magnet.write_text(MTJ)
-    proc = run("write-error-rate", str(magnet), "--current", "3e10,3.5e10 A/m^2", "--pulse", "1ns:20ns:3",
-               "--max-cells", "256", "--json")
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    code, stdout, stderr = invoke("write-error-rate", str(magnet), "--current", "3e10,3.5e10 A/m^2",
+                                  "--pulse", "1ns:20ns:3", "--max-cells", "256", "--json")
+    assert code == 0, stderr
+    doc = json.loads(stdout)
     assert doc["current_density"] == [3e10, 3.5e10]
     np.testing.assert_allclose(doc["pulse_s"], [1e-9, 10.5e-9, 20e-9], rtol=1e-12)
     problem = problem_from_file(magnet, [3e10, 3.5e10])
@@ -110,11 +121,7 @@ def test_a_macrospin_file_is_in_seconds(tmp_path):
     (["--sigma", "60", "--current-ratio", "5", "--pulse", "0:1:3"], "current ratio"),
 ])
 def test_bad_input_is_one_line(args, word):
-    from typer.testing import CliRunner
-
-    from spintorque.cli import app
-
-    result = CliRunner().invoke(app, ["write-error-rate", *args])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and word in lines[0], result.stderr
+    code, _, stderr = invoke("write-error-rate", *args)
+    assert code == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and word in lines[0], stderr
