@@ -5,10 +5,10 @@ The CLI only parses arguments, calls the public API and writes files. Bad input 
 naming the file, field and allowed range and exits with status 2 (no traceback).
 """
 
-from spintorque.cli import analogy, dynamics, fits, thermal, transport
+from spintorque.cli import analogy, dynamics, fits, thermal, transport, wer
 from spintorque.cli.app import app
 
-COMMAND_MODULES = (transport, analogy, thermal, fits, dynamics)
+COMMAND_MODULES = (transport, analogy, thermal, fits, dynamics, wer)
 """Importing these registers their commands on :data:`app`."""
 
 

@@ -1,0 +1,229 @@
+"""Write-error-rate command: ``write-error-rate`` (with ``--read-disturb`` and ``--target``)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from spintorque.cli.app import app, console, friendly, parse_range, savefig, use_agg
+from spintorque.errors import InputError
+
+MAX_PULSES = 10_000
+
+
+def _numbers(spec: str, option: str) -> list[float]:
+    try:
+        values = [float(part) for part in spec.split(",") if part.strip()]
+    except ValueError:
+        raise InputError(option, f"expected comma-separated numbers, got {spec!r}") from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise InputError(option, f"expected finite comma-separated numbers, got {spec!r}")
+    return values
+
+
+def _current_densities(spec: str) -> list[float]:
+    """'J1,J2 A/m^2' → SI floats (one unit for the list)."""
+    from spintorque.units import to_si
+
+    numbers, _, unit = spec.strip().partition(" ")
+    if not unit.strip():
+        raise InputError("--current", f"give the unit once after the list, e.g. '1e11,2e11 A/m^2', "
+                         f"got {spec!r}")
+    return [to_si(f"{v} {unit}", "current_density", "--current") for v in _numbers(numbers, "--current")]
+
+
+def _pulses_seconds(spec: str) -> np.ndarray:
+    """'1ns:50ns:50' → pulse lengths [s]."""
+    from spintorque.units import to_si
+
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise InputError("--pulse", f"expected START:STOP:COUNT with time units, e.g. '1ns:50ns:50', "
+                         f"got {spec!r}")
+    start, stop = (to_si(p, "time", "--pulse") for p in parts[:2])
+    try:
+        count = int(parts[2])
+    except ValueError:
+        raise InputError("--pulse", f"COUNT must be an integer, got {parts[2]!r}") from None
+    if not 1 <= count <= MAX_PULSES or start < 0 or stop < start:
+        raise InputError("--pulse", f"need 0 <= START <= STOP and 1 <= COUNT <= {MAX_PULSES}, got {spec!r}")
+    return np.linspace(start, stop, count)
+
+
+def _finite_or_none(values: np.ndarray) -> list[Any]:
+    return [float(v) if math.isfinite(v) else None for v in np.ravel(values)]
+
+
+def _table(values: np.ndarray) -> list[list[Any]]:
+    return [_finite_or_none(row) for row in values]
+
+
+@app.command("write-error-rate")
+@friendly
+def write_error_rate_command(
+    magnet_file: Annotated[Path | None, typer.Argument(
+        help="axially symmetric macrospin TOML (physical units; else give --sigma)",
+        show_default=False)] = None,
+    sigma: Annotated[float | None, typer.Option("--sigma", help="barrier parameter K V / k_B T")] = None,
+    current_ratio: Annotated[str | None, typer.Option(
+        "--current-ratio", help="reduced currents I/I_c0, comma separated (e.g. 1.2,1.5,2)")] = None,
+    current: Annotated[str | None, typer.Option(
+        "--current", help="with a file: current densities, e.g. '1e11,2e11 A/m^2'")] = None,
+    pulse: Annotated[str, typer.Option(
+        "--pulse", help="START:STOP:COUNT pulse lengths (in tau_N; with a file in time units, "
+        "e.g. '1ns:50ns:50')")] = "",
+    reduced_field: Annotated[float, typer.Option("--reduced-field", help="h = H / H_K")] = 0.0,
+    nu: Annotated[float, typer.Option("--nu", help="spin-injection diffusion D_T(1 + nu i)")] = 0.0,
+    temperature: Annotated[str | None, typer.Option(
+        "--temperature", help="with a file: override T, e.g. '300 K'")] = None,
+    read: Annotated[bool, typer.Option(
+        "--read-disturb", help="report the read-disturb probability P(switched) (needs i < 1)")] = False,
+    target: Annotated[float | None, typer.Option(
+        "--target", help="also the current needed for this WER (e.g. 1e-9) at each pulse")] = None,
+    rtol: Annotated[float, typer.Option("--rtol", help="target relative accuracy")] = 1e-6,
+    method: Annotated[str, typer.Option(
+        "--method", help="auto (spectral without a start well, else the finite-volume chain), "
+        "chain or spectral (docs/wer.md)")] = "auto",
+    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 512,
+    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    plot: Annotated[Path | None, typer.Option("--plot", help="figure file: log10 WER vs pulse")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="NetCDF file of the table")] = None,
+) -> None:
+    """Write-error rate (probability of not having switched at the end of a pulse) from the
+    Fokker–Planck time evolution, from the zero-current thermal state of the start well.
+
+    Reduced units: --sigma, --current-ratio, --pulse in tau_N. A macrospin file (axially
+    symmetric): --current in A/m², --pulse in seconds. --read-disturb reports instead the
+    probability that a read current (i < 1) has switched the cell. Every value carries a relative
+    error estimate; `converged` says whether all meet --rtol (see docs/wer.md).
+    """
+    from spintorque.thermal import AxialModel
+    from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
+
+    if method not in ("auto", "chain", "spectral"):
+        raise InputError("--method", f"must be auto, chain or spectral, got {method!r}")
+
+    if not pulse:
+        raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
+    if (magnet_file is None) == (sigma is None):
+        raise InputError("write-error-rate", "give either a macrospin file or --sigma (reduced units)")
+    if magnet_file is not None:
+        if current_ratio is not None or reduced_field != 0.0:
+            raise InputError("--current-ratio/--reduced-field", "reduced-unit flags do not go with "
+                             "a file: use --current 'J1,J2 A/m^2'")
+        if current is None:
+            raise InputError("--current", "give the current densities, e.g. '1e11,2e11 A/m^2'")
+        from spintorque.units import to_si
+
+        T = None if temperature is None else to_si(temperature, "temperature", "--temperature")
+        problem = problem_from_file(magnet_file, _current_densities(current), nu, T)
+        seconds = _pulses_seconds(pulse)
+        assert problem.tau_N is not None
+        pulses = seconds / problem.tau_N
+    else:
+        if current is not None or temperature is not None:
+            raise InputError("--current/--temperature", "physical flags need a macrospin file; "
+                             "in reduced units use --current-ratio")
+        if current_ratio is None:
+            raise InputError("--current-ratio", "give the reduced currents, e.g. 1.2,1.5,2")
+        assert sigma is not None
+        from spintorque.thermal.wer import WERProblem
+
+        problem = WERProblem(AxialModel(sigma, reduced_field, 0.0, nu),
+                             np.array(_numbers(current_ratio, "--current-ratio")))
+        pulses = parse_range(pulse, "--pulse", "tau_N", MAX_PULSES)
+        if np.any(pulses < 0):
+            raise InputError("--pulse", f"pulse lengths must be >= 0, got {pulse!r}")
+    if read:
+        if method not in ("auto", "chain"):
+            raise InputError("--method", "read disturb is computed with the chain (auto or chain)")
+        result = read_disturb(problem, None, pulses, rtol=rtol, max_cells=max_cells)
+    else:
+        result = write_error_rate(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method)
+    doc = _document(result, read)
+    found = None
+    if target is not None:
+        from spintorque.thermal.wer import current_for_target
+
+        found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
+        doc["target"] = _target_doc(problem, found)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        result.to_dataset().to_netcdf(output)
+    if plot is not None:
+        use_agg()
+        from spintorque.plotting.wer import plot_target_current, plot_wer
+
+        ax = plot_wer(result, read_disturb=read)
+        savefig(ax.figure, plot)
+        if found is not None:
+            ax2 = plot_target_current(found, problem.tau_N)
+            savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
+    if not doc["converged"]:
+        print(f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "
+              f"{doc['max_relative_error']}); see docs/wer.md 'Limits' (try --max-cells 1024)",
+              file=sys.stderr)
+    if json_output:
+        print(json.dumps(doc, allow_nan=False))
+        return
+    _print(doc, read)
+
+
+def _document(result: Any, read: bool) -> dict[str, Any]:
+    problem = result.problem
+    doc: dict[str, Any] = {}
+    if problem.current_density is not None:
+        doc["current_density"] = [float(v) for v in problem.current_density]
+        doc["critical_current_density"] = problem.critical_current_density
+        doc["tau_N"] = problem.tau_N
+        doc["pulse_s"] = [float(v) for v in result.pulse_s]
+    doc["current_ratio"] = [float(v) for v in result.current_ratio]
+    doc["pulse_over_tau_N"] = [float(v) for v in result.pulse]
+    doc["sigma"], doc["reduced_field"], doc["nu"] = problem.model.sigma, problem.model.h, problem.model.nu
+    doc["write_error_rate"] = _table(result.write_error_rate)
+    doc["write_error_rate_relative_error"] = _table(result.write_error_rate_error)
+    if read:
+        doc["read_disturb_probability"] = _table(result.switching_probability)
+        doc["read_disturb_probability_relative_error"] = _table(result.switching_probability_error)
+    errors = result.switching_probability_error if read else result.write_error_rate_error
+    worst = float(errors.max())
+    doc.update(lambda1_tau_N=[float(v) for v in result.lambda1], solver="1d",
+               method_per_current=list(result.methods), method=result.method,
+               cells=list(result.cells), rtol=result.rtol,
+               max_relative_error=worst if math.isfinite(worst) else None,
+               converged=bool(result.converged.all()),
+               units={"pulse_over_tau_N": "tau_N", "pulse_s": "s", "current_density": "A/m^2",
+                      "tau_N": "s", "write_error_rate": "probability"})
+    if not math.isfinite(worst):
+        doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
+    return doc
+
+
+def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"write_error_rate": found.target,
+                           "current_ratio": [float(v) for v in found.current_ratio],
+                           "current_ratio_error": [float(v) for v in found.error],
+                           "outside_bracket": [bool(v) for v in found.outside],
+                           "bracket_current_ratio": [float(v) for v in found.bracket]}
+    if problem.critical_current_density is not None:
+        doc["current_density"] = [float(v * problem.critical_current_density) for v in found.current_ratio]
+    return doc
+
+
+def _print(doc: dict[str, Any], read: bool) -> None:
+    key = "read_disturb_probability" if read else "write_error_rate"
+    physical = "pulse_s" in doc
+    times = doc["pulse_s"] if physical else doc["pulse_over_tau_N"]
+    unit = "s" if physical else "tau_N"
+    console.print(f"sigma = {doc['sigma']:.6g}, h = {doc['reduced_field']:.4g}; {key.replace('_', ' ')}"
+                  f" (largest relative error estimate {doc['max_relative_error']})")
+    for row, i in enumerate(doc["current_ratio"]):
+        console.print(f"i = {i:.6g}:")
+        for t, value in zip(times, doc[key][row], strict=True):
+            console.print(f"  t = {t:.6g} {unit}: {value:.10g}")

@@ -1,0 +1,21 @@
+"""Write-error rate and read disturb from the axial Fokker–Planck time evolution (THERMAL.md §6).
+
+:mod:`~spintorque.thermal.wer.chain` discretises the equation (exact detailed balance),
+:mod:`~spintorque.thermal.wer.propagator` evolves it without cancellation,
+:mod:`~spintorque.thermal.wer.rates` extrapolates over grids (:func:`write_error_rate`,
+:func:`read_disturb`), :mod:`~spintorque.thermal.wer.target` finds the current for a target WER and
+reads macrospin files.
+"""
+
+from spintorque.thermal.wer.rates import WERProblem, WERResult, read_disturb, write_error_rate
+from spintorque.thermal.wer.target import TargetCurrent, current_for_target, problem_from_file
+
+__all__ = [
+    "TargetCurrent",
+    "WERProblem",
+    "WERResult",
+    "current_for_target",
+    "problem_from_file",
+    "read_disturb",
+    "write_error_rate",
+]

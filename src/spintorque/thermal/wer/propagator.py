@@ -1,0 +1,194 @@
+r"""Time evolution of the chain without cancellation: the probability left on each side at time t.
+
+The propagator e^{tS} of the symmetrised chain (:mod:`~spintorque.thermal.wer.chain`) is a
+nonnegative matrix, and it is built from nonnegative pieces only:
+
+1. uniformisation for a short step τ0 = 1/(2Λ), Λ = max outflow:
+   e^{τ0 S} = e^{−τ0Λ} Σ_k (τ0Λ)^k/k! P^k with P = I + S/Λ ≥ 0 (every term ≥ 0; Horner form; the
+   31 terms leave a Poisson tail below 1e-40, the probability of more than 30 jumps in τ0);
+2. squaring, e^{2^{k+1}τ0 S} = (e^{2^k τ0 S})², a product of nonnegative matrices (``dsyrk``: the
+   matrix is symmetric);
+3. any t ≤ 2^K τ0 from the binary digits of ⌊t/τ0⌋ and a uniformised remainder.
+
+Only sums of nonnegative numbers occur, so a probability of 1e-30 keeps its relative accuracy;
+the rounding error grows at most like the number of elementary steps, 2^k·O(eps) after k
+squarings, which is reported (``rounding``).
+
+Long pulses: once every transient but the slowest has died out, the side masses follow the
+exact two-state law M(t) = M_∞ (1 − e^{−λ1 (t − T)}) + M(T) e^{−λ1 (t − T)}, a convex
+combination of two positive numbers (no cancellation either), with λ1 the chain's own rate
+(:func:`~spintorque.thermal.wer.chain.chain_rate`). The hand-over time T is the first 2^k τ0 at
+which this law, started at T, reproduces the propagated masses at 2T to ``handover_tol``; read
+disturb over 1e30 tau_N then costs no more than over a few relaxation times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.linalg import eigh_tridiagonal
+from scipy.linalg.blas import dsyrk
+from scipy.special import xlogy
+
+from spintorque.thermal.wer.chain import Chain, chain_rate
+
+FloatArray = NDArray[np.float64]
+TERMS = 30
+MAX_DOUBLINGS = 62
+MAX_ROUNDING = 1e-7
+EPS = float(np.finfo(float).eps)
+Masses = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
+
+
+@dataclass(frozen=True)
+class SideMasses:
+    """Probability on each side of z = 0 at each time, from one chain.
+
+    Attributes
+    ----------
+    start, switched : ndarray
+        Mass on z > 0 and on z < 0 at each time (each computed directly, not as 1 − the other).
+    rounding : ndarray
+        Bound on the relative rounding error at each time (elementary steps × 8 eps).
+    handover : float or None
+        Time [tau_N] from which the two-state law was used (None: propagated throughout).
+    handover_residual : float
+        Relative mismatch of the two-state law in its check (0 without hand-over).
+    rate : float
+        λ1·tau_N of the chain.
+    """
+
+    start: FloatArray
+    switched: FloatArray
+    rounding: FloatArray
+    handover: float | None
+    handover_residual: float
+    rate: float
+
+
+def _tridiagonal_apply(diag: FloatArray, off: FloatArray, A: FloatArray) -> FloatArray:
+    """P @ A for the symmetric tridiagonal P (nonnegative), A of shape (N, m)."""
+    B = diag[:, None] * A
+    B[:-1] += off[:, None] * A[1:]
+    B[1:] += off[:, None] * A[:-1]
+    return B
+
+
+def _poisson(x: FloatArray) -> FloatArray:
+    """e^{−x} x^k / k! for k = 0..TERMS (rows), x ≥ 0 (columns)."""
+    k = np.arange(TERMS + 1, dtype=float)[:, None]
+    log_factorial = np.array([math.lgamma(j + 1.0) for j in range(TERMS + 1)])[:, None]
+    return np.asarray(np.exp(xlogy(k, x[None, :]) - x[None, :] - log_factorial))
+
+
+def _square(E: FloatArray) -> FloatArray:
+    """E² for a symmetric nonnegative E (E Eᵀ by dsyrk, then symmetrised)."""
+    C = dsyrk(1.0, E)  # upper triangle; the strict lower one is returned as zeros
+    C += C.T
+    C[np.diag_indices_from(C)] *= 0.5
+    return np.asarray(C)
+
+
+def side_masses(chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: float = 1e-11) -> SideMasses:
+    """Masses on z > 0 and z < 0 at ``times`` [tau_N] (≥ 0), starting from g(0) = p0/√π."""
+    times = np.asarray(times, dtype=float)
+    Lam = 2.0 * float(chain.outflow.max())
+    tau0 = 0.5 / Lam
+    diag = 1.0 - chain.outflow / Lam  # >= 1/2: no cancellation
+    off = chain.coupling / Lam
+    sqrt_mass = np.exp(0.5 * chain.log_mass)
+    plus = chain.start_side
+
+    def masses(v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return (sqrt_mass[plus] @ v[plus]), (sqrt_mass[~plus] @ v[~plus])
+
+    coeff = _poisson(np.array([tau0 * Lam]))[:, 0]
+    E = coeff[TERMS] * np.eye(chain.cells)
+    for k in range(TERMS - 1, -1, -1):
+        E = _tridiagonal_apply(diag, off, E)
+        E[np.diag_indices_from(E)] += coeff[k]
+    rate = _rate(chain, Lam)
+    stationary = chain.stationary_start_mass()
+    t_max = float(times.max()) if times.size else 0.0
+    ladder = [E]
+    v = E @ g0  # g(2^k τ0) along the ladder
+    handover: float | None = None
+    residual = 0.0
+    level = 0
+    while (1 << level) * tau0 < t_max:
+        T = (1 << level) * tau0
+        before = masses(v)
+        v = ladder[-1] @ v
+        after = masses(v)
+        kept = math.exp(-rate * T)
+        predicted = [s * -math.expm1(-rate * T) + m * kept for s, m in zip(stationary, before, strict=True)]
+        residual = max(float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
+                       for p, a in zip(predicted, after, strict=True))
+        # the ladder's own rounding drift (~ eps·Λ·t) is the floor this check can reach
+        if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0))):
+            handover = T
+            break
+        if _rounding(4.0 * T / tau0) > MAX_ROUNDING or level >= MAX_DOUBLINGS:
+            break  # no hand-over possible within the accuracy: what lies beyond keeps `residual`
+        ladder.append(_square(ladder[-1]))
+        level += 1
+    reach = (1 << (len(ladder) - 1)) * tau0  # representable with the ladder's binary digits
+    direct = np.minimum(times, handover if handover is not None else reach)
+    start, switched, steps = _propagate(ladder, diag, off, g0, direct / tau0, masses)
+    if handover is not None or reach < t_max:
+        T0 = handover if handover is not None else reach
+        late = times > T0
+        if late.any():
+            # the state at T0 itself, then the two-state law beyond
+            s0, w0, n0 = _propagate(ladder, diag, off, g0, np.array([T0 / tau0]), masses)
+            decay = np.exp(-rate * (times[late] - T0))
+            grow = -np.expm1(-rate * (times[late] - T0))
+            start[late] = stationary[0] * grow + s0[0] * decay
+            switched[late] = stationary[1] * grow + w0[0] * decay
+            steps[late] = n0[0]
+    if handover is None and reach >= t_max:
+        residual = 0.0
+    return SideMasses(start, switched, _rounding(steps), handover, residual, rate)
+
+
+def _rounding(steps: FloatArray | float) -> FloatArray:
+    """Estimated relative rounding error after ``steps`` elementary steps τ0 (8 eps each)."""
+    return np.asarray(8.0 * EPS * (np.asarray(steps) + TERMS))
+
+
+def _rate(chain: Chain, Lam: float) -> float:
+    """λ1·tau_N of the chain: from the symmetric tridiagonal eigensolver where its absolute
+    accuracy (~eps·Λ) is at most 1e-9 relative, else (a barrier: λ1 exponentially small) from the
+    positive-sum Green iteration :func:`chain_rate`."""
+    n = chain.cells
+    values = eigh_tridiagonal(-chain.outflow, chain.coupling, eigvals_only=True,
+                              select="i", select_range=(n - 2, n - 1))
+    lam = -float(np.min(values))
+    if lam > 1e9 * EPS * Lam:
+        return lam
+    green = chain_rate(chain)
+    return green if math.isfinite(green) and green > 0 else max(lam, 0.0)
+
+
+def _propagate(ladder: list[FloatArray], diag: FloatArray, off: FloatArray, g0: FloatArray,
+               steps: FloatArray, masses: Masses) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Side masses after ``steps`` (in units of τ0, < 2^len(ladder)) from g0."""
+    whole = np.floor(steps)
+    fraction = steps - whole
+    n = whole.astype(np.int64)
+    coeff = _poisson(0.5 * fraction)  # (τ0 Λ) = 1/2
+    V = np.zeros((g0.size, steps.size))
+    power = g0[:, None].copy()
+    for k in range(TERMS + 1):
+        V += power * coeff[k][None, :]
+        power = _tridiagonal_apply(diag, off, power)
+    for level, E in enumerate(ladder):
+        cols = ((n >> level) & 1) == 1
+        if cols.any():
+            V[:, cols] = E @ V[:, cols]
+    start, switched = masses(V)
+    return np.asarray(start, dtype=float), np.asarray(switched, dtype=float), whole + 1.0

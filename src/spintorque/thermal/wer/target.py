@@ -1,0 +1,174 @@
+"""The current needed for a target write-error rate, versus pulse length; macrospin files.
+
+For each pulse t, i*(t) solves log WER(i, t) = log target. WER is computed on Chebyshev nodes
+of the current bracket for all pulses at once, log WER(i) is interpolated by a monotone cubic
+(PCHIP), its root found by Brent's method, and then refined by secant steps on the computed
+WER itself (the last step is the error estimate).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.interpolate import PchipInterpolator
+from scipy.optimize import brentq
+
+from spintorque.errors import InputError
+from spintorque.thermal.axial.fokker_planck import AxialModel
+from spintorque.thermal.wer.rates import WERProblem, write_error_rate
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class TargetCurrent:
+    """i*(t) with WER(i*, t) = target.
+
+    Attributes
+    ----------
+    target : float
+    pulse : ndarray
+        Pulse lengths [tau_N].
+    current_ratio : ndarray
+        i* per pulse; NaN never: pulses whose root lies outside the bracket are listed in
+        ``outside`` and carry the bracket end.
+    error : ndarray
+        Estimated absolute error of i* (interpolation on half the nodes vs all).
+    outside : ndarray of bool
+        True where the target is not reached inside the bracket.
+    bracket : tuple of float
+        The current range searched (the upper end capped at the solvable range).
+    """
+
+    target: float
+    pulse: FloatArray
+    current_ratio: FloatArray
+    error: FloatArray
+    outside: NDArray[np.bool_]
+    bracket: tuple[float, float]
+
+
+def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatArray, NDArray[np.bool_]]:
+    out = np.empty(log_wer.shape[1])
+    outside = np.zeros(out.size, dtype=bool)
+    for j in range(out.size):
+        f = log_wer[:, j] - goal
+        if f[0] < 0 or f[-1] > 0:
+            outside[j] = True
+            out[j] = nodes[0] if f[0] < 0 else nodes[-1]
+            continue
+        spline = PchipInterpolator(nodes, f)
+        k = int(np.argmax(f <= 0))
+        out[j] = nodes[k] if f[k] == 0 else brentq(lambda x, s=spline: float(s(x)), nodes[k - 1],
+                                                   nodes[k], xtol=1e-12)
+    return out, outside
+
+
+def current_for_target(model: AxialModel, target: float, pulses: ArrayLike,
+                       bracket: tuple[float, float] = (0.0, 4.0), nodes: int = 17,
+                       max_cells: int = 256) -> TargetCurrent:
+    """Reduced current i* needed for WER(i*, t) = target at each pulse length t [tau_N].
+
+    WER decreases with i (> 0), so i* is unique in the bracket when it exists there.
+    """
+    if not 0.0 < target < 1.0:
+        raise InputError("target", f"the target WER must be in (0, 1), got {target!r}")
+    lo, hi = bracket
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi):
+        raise InputError("bracket", f"need 0 <= low < high, got {bracket!r}")
+    if nodes < 5 or nodes % 2 == 0:
+        raise InputError("nodes", f"need an odd number >= 5, got {nodes}")
+    hi = min(hi, largest_current(model))
+    if hi <= lo:
+        raise InputError("bracket", f"the solvable currents end at i = {hi:.4g} for sigma = "
+                         f"{model.sigma:g}, below the bracket's low end {lo:g}")
+    times = np.atleast_1d(np.asarray(pulses, dtype=float))
+    x = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * np.arange(nodes) / (nodes - 1)))
+    result = write_error_rate(model, x, times, max_cells=max_cells, rtol=1e-5)
+    with np.errstate(divide="ignore"):
+        log_wer = np.log(np.maximum(result.write_error_rate, 1e-300))
+    goal = math.log(target)
+    guess, outside = _roots(x, log_wer, goal)
+    coarse, _ = _roots(x[::2], log_wer[::2], goal)
+    found, error = guess.copy(), np.abs(guess - coarse)
+    for j in np.flatnonzero(~outside):
+        found[j], error[j] = _secant(model, float(times[j]), goal, float(guess[j]), float(coarse[j]),
+                                     (lo, hi), max_cells)
+    return TargetCurrent(target, times, found, error, outside, (lo, hi))
+
+
+def _secant(model: AxialModel, t: float, goal: float, a: float, b: float,
+            bracket: tuple[float, float], max_cells: int) -> tuple[float, float]:
+    """Refine the interpolated root on the computed log WER itself (secant, from two guesses)."""
+    def f(i: float) -> float:
+        r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=1e-6)
+        return math.log(max(float(r.write_error_rate[0, 0]), 1e-300)) - goal
+
+    if a == b:
+        b = a + 1e-3 * (bracket[1] - bracket[0])
+    fa, fb = f(a), f(b)
+    for _ in range(8):
+        if fb == fa:
+            break
+        c = min(max(b - fb * (b - a) / (fb - fa), bracket[0]), bracket[1])
+        a, fa, b, fb = b, fb, c, f(c)
+        if abs(b - a) <= 1e-9 * max(1.0, abs(b)):
+            break
+    return b, abs(b - a)
+
+
+def largest_current(model: AxialModel) -> float:
+    """Largest i the axial model accepts (its potential range U_max − U_min must stay <= 650)."""
+    s, h = model.sigma, model.h
+    if s == 0.0:
+        return math.inf
+    guess = (h + 0.5 * (325.0 / s - 1.0)) / (1.0 + h) if h > -1.0 else 0.0
+    for _ in range(200):
+        try:
+            replace(model, i=guess)
+            return guess
+        except InputError:
+            guess *= 0.995
+    return 0.0
+
+
+def problem_from_file(path: str | Path, current_densities: ArrayLike, nu: float = 0.0,
+                      temperature: float | None = None) -> WERProblem:
+    """A :class:`WERProblem` from an axially symmetric macrospin file and current densities [A/m²].
+
+    Each J is mapped with :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0
+    with the sign that destabilises the start well, tau_N [s]); temperature [K] overrides the
+    file's. Non-axial files are refused (the 2D write-error rate is not implemented).
+    """
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
+
+    run = load_macrospin(path)
+    conditions = run.conditions if temperature is None else replace(run.conditions,
+                                                                    temperature=temperature)
+    values = np.atleast_1d(np.asarray(current_densities, dtype=float))
+    try:
+        reduction = axial_reduction(run.model, replace(conditions, current_density=0.0), nu)
+    except NotAxialError as error:
+        raise InputError(error.field, "the write-error rate is computed for axially symmetric "
+                         "magnets only (easy axis, field and polariser along z); this file is not",
+                         str(path)) from None
+    except InputError as error:
+        raise error.in_file(str(path)) from None
+    Jc = reduction.critical_current_density
+    if Jc is None:
+        raise InputError("torque", "the file has no spin torque: no write current", str(path))
+    ratios = []
+    for J in values:
+        try:
+            ratios.append(axial_reduction(run.model, replace(conditions, current_density=float(J)),
+                                          nu).model.i)
+        except InputError as error:
+            raise InputError("--current", f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
+                             f"sigma = {reduction.model.sigma:.4g}): {error.message}", str(path)) from None
+    return WERProblem(replace(reduction.model, i=0.0), np.array(ratios), reduction.tau_N, values,
+                      reduction.critical_current_density)

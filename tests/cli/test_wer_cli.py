@@ -1,0 +1,127 @@
+"""The write-error-rate command: the JSON contract, physical files, read disturb, bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spintorque.thermal import AxialModel
+from spintorque.thermal.wer import problem_from_file, write_error_rate
+
+ROOT = Path(__file__).parents[2]
+
+MTJ = """
+[magnet]
+saturation_magnetization = "1.2e6 A/m"
+thickness = "1.3 nm"
+diameter = "40 nm"
+damping = 0.01
+initial = [0, 0, 1]
+
+[[energy]]
+type = "uniaxial"
+K = "1.1e6 J/m^3"
+axis = [0, 0, 1]
+
+[[energy]]
+type = "demag"
+factors = [0, 0, 1]
+
+[[torque]]
+type = "slonczewski"
+polarization = 0.6
+Lambda = 1.0
+epsilon_prime = 0.0
+polarizer = [0, 0, -1]  # J > 0 pulls m towards -z: destabilises the start state +z
+
+[conditions]
+temperature = "300 K"
+"""
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "spintorque", *args], capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """The command in-process (no interpreter start-up): exit code, stdout, stderr."""
+    from typer.testing import CliRunner
+
+    from spintorque.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_reduced_json_matches_the_library_and_the_contract(tmp_path):
+    out = tmp_path / "wer.nc"
+    plot = tmp_path / "wer.png"
+    code, stdout, stderr = invoke("write-error-rate", "--sigma", "10", "--current-ratio", "1.5,2",
+                                  "--pulse", "0:2:5", "--max-cells", "256", "--json", "--output",
+                                  str(out), "--plot", str(plot))
+    assert code == 0, stderr
+    doc = json.loads(stdout, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+    assert doc["current_ratio"] == [1.5, 2.0]
+    assert doc["pulse_over_tau_N"] == [0.0, 0.5, 1.0, 1.5, 2.0]
+    table = np.array(doc["write_error_rate"])
+    assert table.shape == (2, 5)
+    lib = write_error_rate(AxialModel(10.0), [1.5, 2.0], np.linspace(0, 2, 5), max_cells=256)
+    np.testing.assert_allclose(table, lib.write_error_rate, rtol=1e-14)
+    assert table[:, 0].tolist() == [1.0, 1.0]
+    assert doc["solver"] == "1d" and isinstance(doc["converged"], bool)
+    assert len(doc["write_error_rate_relative_error"]) == 2
+    assert out.stat().st_size > 0 and plot.stat().st_size > 0
+
+
+def test_read_disturb_reports_the_switching_probability():
+    proc = run("write-error-rate", "--sigma", "40", "--current-ratio", "0.1,0.2", "--pulse", "1:1e6:3",
+               "--read-disturb", "--max-cells", "256", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    p = np.array(doc["read_disturb_probability"])
+    assert np.all((p > 0) & (p < 1)) and np.all(np.diff(p, axis=1) > 0) and np.all(p[1] > p[0])
+    assert p[0, 0] < 1e-12
+
+
+def test_a_macrospin_file_is_in_seconds(tmp_path):
+    magnet = tmp_path / "mtj.toml"
+    magnet.write_text(MTJ)
+    code, stdout, stderr = invoke("write-error-rate", str(magnet), "--current", "3e10,3.5e10 A/m^2",
+                                  "--pulse", "1ns:20ns:3", "--max-cells", "256", "--json")
+    assert code == 0, stderr
+    doc = json.loads(stdout)
+    assert doc["current_density"] == [3e10, 3.5e10]
+    np.testing.assert_allclose(doc["pulse_s"], [1e-9, 10.5e-9, 20e-9], rtol=1e-12)
+    problem = problem_from_file(magnet, [3e10, 3.5e10])
+    np.testing.assert_allclose(doc["pulse_over_tau_N"], np.array(doc["pulse_s"]) / problem.tau_N, rtol=1e-12)
+    np.testing.assert_allclose(doc["current_ratio"], problem.current_ratio, rtol=1e-12)
+    wer = np.array(doc["write_error_rate"])
+    assert 1.0 < doc["current_ratio"][0] < doc["current_ratio"][1]
+    assert np.all(wer[1] <= wer[0]) and np.all(wer[1, 1:] < wer[0, 1:]) and np.all(np.diff(wer, axis=1) <= 0)
+    assert math.isclose(doc["critical_current_density"], 3e10 / doc["current_ratio"][0], rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(("args", "word"), [
+    (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "0:1"], "--pulse"),
+    (["--sigma", "10", "--current-ratio", "1.5,x", "--pulse", "0:1:3"], "--current-ratio"),
+    (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "-1:1:3"], "--pulse"),
+    (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "0:1:3", "--read-disturb"], "read current"),
+    (["--current-ratio", "1.5", "--pulse", "0:1:3"], "--sigma"),
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "1e11 A/m^2", "--pulse",
+      "1ns:2ns:2"], "axially symmetric"),
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current-ratio", "1.5", "--pulse",
+      "1ns:2ns:2"], "reduced-unit flags"),
+    (["--sigma", "60", "--current-ratio", "5", "--pulse", "0:1:3"], "current ratio"),
+])
+def test_bad_input_is_one_line(args, word):
+    code, _, stderr = invoke("write-error-rate", *args)
+    assert code == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and word in lines[0], stderr
