@@ -7,13 +7,15 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
-from spintorque.cli.app import app, console, friendly, parse_range
+from spintorque.cli.app import DATASET, app, check_output_path, check_seed, console, friendly, parse_range
 from spintorque.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
 
@@ -87,10 +89,13 @@ def dynamics(
     save_every: Annotated[str | None, typer.Option("--save-every", help="e.g. 100ps")] = None,
 ) -> None:
     """Integrate the stochastic LLG equation (Heun) and write m(trajectory, time, component)."""
+    check_output_path(output, "--output", DATASET)
+    check_seed(seed)
+    from spintorque.io import write_dataset
+
     ds, rate = _run(magnet_file, duration, dt, trajectories, seed, temperature, current,
                     save_every)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(output)
+    write_dataset(ds, output)
     console.print(f"wrote {output}: {ds.sizes['trajectory']} trajectories × {ds.sizes['time']} "
                   f"samples ({rate:.3g} macrospin-steps/s)")
 
@@ -108,6 +113,9 @@ def switching(
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Fraction of an ensemble that switched (m_z changed sign) and the mean switching time."""
+    check_seed(seed)
+    import numpy as np
+
     ds, rate = _run(magnet_file, duration, dt, trajectories, seed, temperature, current,
                     duration)
     times = ds["switching_time"].values
