@@ -119,3 +119,12 @@ def test_a_real_figure_is_complete_after_the_atomic_write(tmp_path):
     write_figure(fig, target)
     plt.close(fig)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_interrupt_during_the_write_keeps_the_old_file_and_removes_the_temporary(tmp_path):
+    target = tmp_path / "r.nc"
+    target.write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt), atomic_path(target) as tmp:
+        tmp.write_bytes(b"new, incomplete")
+        raise KeyboardInterrupt
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["r.nc"]

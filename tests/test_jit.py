@@ -14,8 +14,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import numpy as np
-
 KERNELS = '''
 import numba
 from spintorque._jit import njit
