@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
 KERNELS = '''
 import numba
 from spintorque._jit import njit
@@ -217,3 +219,21 @@ def test_a_kernel_is_built_once_with_its_module_and_called_through_numba_afterwa
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=False)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-3000:]
+
+
+def _scaled(x, factor=2.0):
+    return factor * x.sum()
+
+
+def test_small_calls_interpret_until_the_work_pays_for_compiling_and_keywords_pass_through():
+    from spintorque._jit import Kernel, njit
+
+    kernel = njit(interpret_up_to=4)(_scaled)
+    assert isinstance(kernel, Kernel) and "not built" in repr(kernel)
+    small, large = np.ones(4), np.ones(5)
+    assert kernel(small, factor=3.0) == 12.0 and kernel._dispatcher is None
+    assert kernel(small) == 8.0 and kernel.interpreted_work == 8
+    assert kernel(small, factor=0.5) == 2.0 and kernel(small) == 8.0
+    assert kernel.interpreted_work == 16 and kernel._dispatcher is None  # 4 x 4 elements
+    assert kernel(small) == 8.0 and kernel._dispatcher is not None  # budget spent: compiled
+    assert kernel(large, factor=1.0) == 5.0 == kernel.compiled(large, 1.0)

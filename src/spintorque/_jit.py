@@ -130,7 +130,10 @@ class Kernel:
                     cache = options.pop("cache", False)
                     dispatcher = numba.njit(**options)(self.py_func)
                     if cache and hasattr(dispatcher, "_cache"):  # absent under NUMBA_DISABLE_JIT
-                        dispatcher._cache = _guarded_cache(self.py_func)
+                        try:
+                            dispatcher._cache = _guarded_cache(self.py_func)
+                        except Exception:  # numba's cache internals changed: compile in memory
+                            pass
                     self._dispatcher = dispatcher
                     _build_namespace(self.py_func.__globals__)
         return self._dispatcher
@@ -146,22 +149,22 @@ class Kernel:
         self.interpreted_work += size
         return True
 
-    def interpreted(self, *args: Any) -> Any:
+    def interpreted(self, *args: Any, **kwargs: Any) -> Any:
         """Run the kernel's Python code (callees included) without numba."""
         _STATE.interpreting = getattr(_STATE, "interpreting", 0) + 1
         try:
-            return self.py_func(*args)
+            return self.py_func(*args, **kwargs)
         finally:
             _STATE.interpreting -= 1
 
-    def compiled(self, *args: Any) -> Any:
+    def compiled(self, *args: Any, **kwargs: Any) -> Any:
         """Run the numba-compiled kernel (building it on first use)."""
-        return self.dispatcher(*args)
+        return self.dispatcher(*args, **kwargs)
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._interpret(args):
-            return self.interpreted(*args)
-        return self.dispatcher(*args)
+            return self.interpreted(*args, **kwargs)
+        return self.dispatcher(*args, **kwargs)
 
     def __repr__(self) -> str:
         state = "built" if self._dispatcher is not None else "not built yet"
