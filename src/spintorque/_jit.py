@@ -19,6 +19,7 @@ numba resolves the callees of a compiled function from those globals.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -130,10 +131,9 @@ class Kernel:
                     cache = options.pop("cache", False)
                     dispatcher = numba.njit(**options)(self.py_func)
                     if cache and hasattr(dispatcher, "_cache"):  # absent under NUMBA_DISABLE_JIT
-                        try:
+                        # if numba's cache internals ever change, compile in memory
+                        with contextlib.suppress(Exception):
                             dispatcher._cache = _guarded_cache(self.py_func)
-                        except Exception:  # numba's cache internals changed: compile in memory
-                            pass
                     self._dispatcher = dispatcher
                     _build_namespace(self.py_func.__globals__)
         return self._dispatcher
