@@ -72,10 +72,11 @@ def main() -> None:
         'python -c "import spintorque"': [sys.executable, "-c", "import spintorque"],
     }
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.2f}; {runs} run(s) each after one warm-up run")
+          f"{os.getloadavg()[0]:.2f}; {runs} run(s) each{'' if args.quick else ' after a warm-up run'}")
     print(f"{'command':44s} {'wall min':>9s} {'wall med':>9s} {'CPU med':>9s}  [s]")
     for label, argv in cases.items():
-        _timed(argv)  # warm-up: byte-code and numba caches, the OS file cache
+        if not args.quick:
+            _timed(argv)  # warm-up: byte-code and numba caches, the OS file cache
         walls, cpus = zip(*(_timed(argv) for _ in range(runs)), strict=True)
         print(f"{label:44s} {min(walls):9.3f} {statistics.median(walls):9.3f} "
               f"{statistics.median(cpus):9.3f}")
