@@ -102,6 +102,7 @@ def test_escape_units_keeps_only_the_project_styles():
     assert escape_units("[bold]x [nm][/bold] [/] [red]y[/red] \\[s]") == \
         "[bold]x \\[nm][/bold] [/] [red]y[/red] \\[s]"
     assert escape_units("θ [deg], [A/m²], [s]") == "θ \\[deg], [A/m²], \\[s]"
+    assert escape_units("[bold red]!![/bold red] [bold nm]") == "[bold red]!![/bold red] \\[bold nm]"
 
 
 def test_a_failed_dataset_write_keeps_the_previous_file(tmp_path, monkeypatch):

@@ -44,14 +44,15 @@ _TAG = re.compile(r"(\\*)\[([^\[\]]*)\]")
 
 
 def escape_units(text: str) -> str:
-    """Escape every ``[...]`` except the style tags of :data:`_STYLES` (and their closing tags).
+    """Escape every ``[...]`` except tags made of :data:`_STYLES` words (and closing tags).
 
     Table headers and messages carry units in brackets (``"x [nm]"``, ``"θ [deg]"``), file
     names may hold brackets too; rich would take them for markup and print nothing.
     """
     def keep_or_escape(match: re.Match[str]) -> str:
         backslashes, tag = match.groups()
-        if backslashes or tag == "/" or tag.lstrip("/") in _STYLES:
+        words = tag.lstrip("/").split()
+        if backslashes or tag == "/" or (words and all(word in _STYLES for word in words)):
             return match.group(0)
         return escape(match.group(0))
     return _TAG.sub(keep_or_escape, text)
