@@ -28,3 +28,10 @@ def test_dynamics_benchmark_runs_in_quick_mode():
                           capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "macrospin-steps/s" in proc.stdout
+
+
+def test_startup_benchmark_runs_in_quick_mode():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "spintorque --help" in proc.stdout and "(all imports)" in proc.stdout

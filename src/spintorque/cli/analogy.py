@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
-from spintorque.cli.app import StackFile, app, console, friendly, parse_angles, savefig, use_agg
+from spintorque.cli.app import (
+    FIGURE,
+    StackFile,
+    app,
+    check_output_path,
+    console,
+    friendly,
+    parse_angles,
+    savefig,
+    use_agg,
+)
 from spintorque.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @app.command()
@@ -20,6 +32,7 @@ def hodograph(
     output: Annotated[Path, typer.Option("--output", "-o", help="figure file (png, svg, pdf)")],
 ) -> None:
     """Draw the folded mu_s and j_s hodographs with rods, rings, forces and jumps."""
+    check_output_path(output, "--output", FIGURE)
     from spintorque.analogy import hodograph as fold
     from spintorque.analogy import ring_forces
     from spintorque.stack import load_stack
@@ -67,6 +80,8 @@ def explain(
 
 def _vary_spec(spec: str) -> tuple[str, str, np.ndarray]:
     """Parse NAME.PARAM=START:STOP:COUNT (units on START and STOP for lengths)."""
+    import numpy as np
+
     from spintorque.units import to_float, to_si
 
     try:
@@ -105,6 +120,9 @@ def signmap(
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Map where g1 or g2 is negative over (a layer parameter, θ)."""
+    check_output_path(output, "--output", FIGURE)
+    import numpy as np
+
     from spintorque.analogy import sign_map
     from spintorque.stack import load_stack
 

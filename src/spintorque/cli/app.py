@@ -1,27 +1,87 @@
-"""The command-line application object and the helpers its commands share."""
+"""The command-line application object and the helpers its commands share.
+
+Nothing heavy is imported here: numpy, xarray, matplotlib and numba are imported inside the
+commands that need them, so that ``spintorque --help`` starts in a fraction of a second.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
-import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from spintorque.errors import InputError
+from spintorque.io import DATASET, FIGURE, JSON, check_output_path, write_figure
+
+if TYPE_CHECKING:
+    import numpy as np
+    from rich.text import Text
+
+__all__ = ["DATASET", "FIGURE", "JSON", "StackFile", "app", "check_output_path", "check_seed",
+           "console", "friendly", "parse_angles", "parse_range", "savefig", "use_agg"]
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    # help texts are plain text: units such as "[deg]" must not be read as rich markup
+    rich_markup_mode=None,
     help="Spin-transfer physics in magnetic multilayers (SI units; see docs/conventions.md).",
 )
-console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 StackFile = Annotated[Path, typer.Argument(help="TOML stack file", show_default=False)]
+
+_STYLES = frozenset({"bold", "italic", "dim", "underline", "red", "green", "yellow", "blue",
+                     "magenta", "cyan"})
+"""The only rich markup tags the commands use on purpose; any other [...] is literal text."""
+_TAG = re.compile(r"(\\*)\[([^\[\]]*)\]")
+
+
+def escape_units(text: str) -> str:
+    """Escape every ``[...]`` except tags made of :data:`_STYLES` words (and closing tags).
+
+    Table headers and messages carry units in brackets (``"x [nm]"``, ``"θ [deg]"``), file
+    names may hold brackets too; rich would take them for markup and print nothing.
+    """
+    def keep_or_escape(match: re.Match[str]) -> str:
+        backslashes, tag = match.groups()
+        words = tag.lstrip("/").split()
+        if backslashes or tag == "/" or (words and all(word in _STYLES for word in words)):
+            return match.group(0)
+        return escape(match.group(0))
+    return _TAG.sub(keep_or_escape, text)
+
+
+class UnitSafeConsole(Console):
+    """A rich console whose strings (printed or in table cells) keep their bracketed units."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(escape_units(text), **kwargs)
+
+
+console = UnitSafeConsole()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from spintorque import __version__
+
+        print(f"spintorque {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="print the installed version and exit")] = False,
+) -> None:
+    """Spin-transfer physics in magnetic multilayers (SI units; see docs/conventions.md)."""
 
 
 def friendly(func: F) -> F:
@@ -36,8 +96,17 @@ def friendly(func: F) -> F:
     return cast(F, wrapper)
 
 
+def check_seed(seed: int | None, flag: str = "--seed") -> int | None:
+    """A random seed as given (None: fresh entropy); refused unless 0 <= seed < 2**63."""
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InputError(flag, f"must be an integer between 0 and 2**63 - 1, got {seed}")
+    return seed
+
+
 def parse_range(spec: str, option: str, unit: str, max_count: int = 100_000_000) -> np.ndarray:
     """Parse START:STOP:COUNT (inclusive, numbers in ``unit``) into an array."""
+    import numpy as np
+
     parts = spec.split(":")
     try:
         if len(parts) != 3:
@@ -57,8 +126,8 @@ def parse_angles(spec: str) -> np.ndarray:
 
 
 def savefig(fig: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150)
+    """Save a figure atomically: the previous file survives a failed or interrupted write."""
+    write_figure(fig, path, dpi=150)
 
 
 def use_agg() -> None:

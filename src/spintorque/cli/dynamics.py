@@ -11,7 +11,18 @@ from typing import Annotated, Any
 
 import typer
 
-from spintorque.cli.app import app, console, friendly, parse_range, savefig, use_agg
+from spintorque.cli.app import (
+    DATASET,
+    FIGURE,
+    app,
+    check_output_path,
+    check_seed,
+    console,
+    friendly,
+    parse_range,
+    savefig,
+    use_agg,
+)
 from spintorque.errors import InputError
 
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
@@ -100,10 +111,13 @@ def dynamics(
     save_every: Annotated[str | None, typer.Option("--save-every", help="e.g. 100ps")] = None,
 ) -> None:
     """Integrate the stochastic LLG equation (Heun) and write m(trajectory, time, component)."""
+    check_output_path(output, "--output", DATASET)
+    check_seed(seed)
+    from spintorque.io import write_dataset
+
     ds, rate = _run(magnet_file, duration, dt, trajectories, seed, temperature, current,
                     save_every)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(output)
+    write_dataset(ds, output)
     console.print(f"wrote {output}: {ds.sizes['trajectory']} trajectories × {ds.sizes['time']} "
                   f"samples ({rate:.3g} macrospin-steps/s)")
 
@@ -131,6 +145,8 @@ def switching(
     """Fraction of an ensemble that switched — settled beyond the separatrix, m·u < -threshold
     along the easy axis u for the settling window — with its binomial error, switching-time
     quantiles and P(t)."""
+    check_output_path(plot, "--plot", FIGURE)
+    check_seed(seed)
     from spintorque.dynamics.switching import run_switching
     from spintorque.dynamics.timestep import suggested_time_step
     from spintorque.magnet.io import load_macrospin

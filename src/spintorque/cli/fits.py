@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from spintorque.cli.app import app, console, friendly, savefig, use_agg
+from spintorque.cli.app import FIGURE, app, check_output_path, console, friendly, savefig, use_agg
 from spintorque.errors import InputError
 
 
@@ -28,6 +28,7 @@ def fit_activation(
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Fit Néel–Brown activation laws to dwell times or switching probabilities vs current."""
+    check_output_path(output, "--output", FIGURE)
     from spintorque.thermal.fits import LAWS, compare_laws, read_activation_csv
     from spintorque.thermal.fits import fit_activation as fit
 

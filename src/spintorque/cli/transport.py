@@ -6,11 +6,21 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from spintorque.cli.app import StackFile, app, console, friendly, parse_angles, savefig, use_agg
+from spintorque.cli.app import (
+    DATASET,
+    FIGURE,
+    StackFile,
+    app,
+    check_output_path,
+    console,
+    friendly,
+    parse_angles,
+    savefig,
+    use_agg,
+)
 from spintorque.errors import InputError
 
 
@@ -23,14 +33,15 @@ def solve(
                                                 help="write an xarray Dataset (NetCDF)")] = None,
 ) -> None:
     """Spin accumulation, spin currents, torques and resistance of a stack."""
+    check_output_path(output, "--output", DATASET)
+    from spintorque.io import write_dataset
     from spintorque.stack import load_stack
     from spintorque.transport import solve as solve_stack
 
     stack = load_stack(stack_file)
     result = solve_stack(stack)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        result.to_dataset().to_netcdf(output)
+        write_dataset(result.to_dataset(), output)
     if json_output:
         print(result.to_json())
         return
@@ -78,6 +89,9 @@ def efficiency(
     plot: Annotated[Path | None, typer.Option("--plot", help="save a figure (png, svg, pdf)")] = None,
 ) -> None:
     """g1(θ), g2(θ) of a two-ferromagnet stack as one layer's polar angle turns."""
+    check_output_path(plot, "--plot", FIGURE)
+    import numpy as np
+
     from spintorque.stack import load_stack
     from spintorque.transport import efficiency as sweep
 
@@ -117,6 +131,9 @@ def profile(
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """mu_s(x) and j_s(x) through the stack, evaluated exactly."""
+    check_output_path(plot, "--plot", FIGURE)
+    import numpy as np
+
     from spintorque.stack import load_stack
     from spintorque.transport import solve as solve_stack
 

@@ -6,13 +6,25 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
-from spintorque.cli.app import app, console, friendly, parse_range, savefig, use_agg
+from spintorque.cli.app import (
+    DATASET,
+    FIGURE,
+    app,
+    check_output_path,
+    console,
+    friendly,
+    parse_range,
+    savefig,
+    use_agg,
+)
 from spintorque.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_PULSES = 10_000
 
@@ -53,10 +65,14 @@ def _pulses_seconds(spec: str) -> np.ndarray:
         raise InputError("--pulse", f"COUNT must be an integer, got {parts[2]!r}") from None
     if not 1 <= count <= MAX_PULSES or start < 0 or stop < start:
         raise InputError("--pulse", f"need 0 <= START <= STOP and 1 <= COUNT <= {MAX_PULSES}, got {spec!r}")
+    import numpy as np
+
     return np.linspace(start, stop, count)
 
 
 def _finite_or_none(values: np.ndarray) -> list[Any]:
+    import numpy as np
+
     return [float(v) if math.isfinite(v) else None for v in np.ravel(values)]
 
 
@@ -103,6 +119,11 @@ def write_error_rate_command(
     probability that a read current (i < 1) has switched the cell. Every value carries a relative
     error estimate; `converged` says whether all meet --rtol (see docs/wer.md).
     """
+    check_output_path(plot, "--plot", FIGURE)
+    check_output_path(output, "--output", DATASET)
+    import numpy as np
+
+    from spintorque.io import write_dataset
     from spintorque.thermal import AxialModel
     from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
 
@@ -154,8 +175,7 @@ def write_error_rate_command(
         found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
         doc["target"] = _target_doc(problem, found)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        result.to_dataset().to_netcdf(output)
+        write_dataset(result.to_dataset(), output)
     if plot is not None:
         use_agg()
         from spintorque.plotting.wer import plot_target_current, plot_wer

@@ -60,8 +60,10 @@ from typing import cast
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, prange, types
+from numba import prange, types
 from numba.extending import intrinsic
+
+from spintorque._jit import njit
 
 U64 = np.uint64
 LANES = 32  # trajectories per SIMD block (at most 64: one bit each in _thermal's masks)

@@ -9,14 +9,18 @@ collinearity (g is even in the deviation; the error is O(δ⁴) plus rounding of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.geometry import cross
 from spintorque.stack import Stack
 from spintorque.transport.solver import solve
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 FloatArray = NDArray[np.float64]
 
@@ -128,6 +132,8 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
     >>> bool((ds.g2 > 0).all())
     True
     """
+    import xarray as xr  # imported here: a plain solve starts without it
+
     ferro = [f.name for f in stack.ferromagnets]
     if len(ferro) != 2:
         raise InputError("efficiency",

@@ -27,7 +27,8 @@ very thin layer is accurate although ``Gs`` is huge and ``delta`` tiny.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+
+from spintorque._jit import njit, prange
 
 
 @njit(cache=True, fastmath=False)
@@ -295,7 +296,7 @@ def sweep_lines(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
     return mu, delta
 
 
-@njit(cache=True)
+@njit(cache=True, interpret_up_to=256)
 def sweep_lines_serial(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
     """:func:`sweep_lines` on one thread: no thread wake-up cost for small batches."""
     B, N = kind.shape
@@ -307,7 +308,7 @@ def sweep_lines_serial(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
     return mu, delta
 
 
-@njit(cache=True)
+@njit(cache=True, interpret_up_to=256)
 def sweep_serial(kind, vec, Gs, Gt, s, GL, GR, sL, sR):  # compiled
     """:func:`sweep` on one thread: no thread wake-up cost for small batches."""
     B, N = kind.shape

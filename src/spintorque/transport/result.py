@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from spintorque.constants import hbar_over_2e
@@ -21,6 +20,9 @@ from spintorque.errors import InputError
 from spintorque.geometry import cross, dot
 from spintorque.stack import Stack
 from spintorque.transport.elements import layer_profile, lead_terms
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 FloatArray = NDArray[np.float64]
 COMPONENTS = ("x", "y", "z")
@@ -258,6 +260,8 @@ class TransportResult:
         lie in the semi-infinite leads (an error for ideal sinks). At an interface the value of
         the layer on the right is returned (the left one for the last node).
         """
+        import xarray as xr  # imported here: a plain solve starts without it
+
         x = np.asarray(x, dtype=float)
         if x.ndim != 1 or not np.all(np.isfinite(x)):
             raise InputError("x", "positions must be a 1D array of finite lengths [m]")
@@ -312,6 +316,8 @@ class TransportResult:
 
     def to_dataset(self) -> xr.Dataset:
         """The result as an :class:`xarray.Dataset` with units and provenance in attributes."""
+        import xarray as xr  # imported here: a plain solve starts without it
+
         from spintorque.results import provenance
 
         lead_dims = ("case",) if self.batched else ()

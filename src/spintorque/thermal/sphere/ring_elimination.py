@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 from scipy.linalg import solve_triangular
 
+from spintorque._jit import njit
 from spintorque.errors import InputError
 from spintorque.thermal.sphere.chain import SphereChain
 
