@@ -21,6 +21,7 @@ segment on which U rises by more than ``DEAD_END`` k_BT above the adjacent well 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from numpy.polynomial import legendre as leg
@@ -45,23 +46,39 @@ CELLS_PER_KT = 5.0
 _X, _W = leg.leggauss(8)
 
 
-def domain(model: AxialModel) -> tuple[float, float]:
-    """The interval [za, zb] kept for the eigenproblem (pole dead ends cut)."""
+def pieces(model: AxialModel) -> list[tuple[AxialModel, float, float, bool]]:
+    """The intervals on which the eigenproblem is solved: (model, za, zb, killed).
+
+    A pole where U has a maximum (an unstable pole, e.g. above I_c) hosts its own slow modes,
+    localised within ~1 k_BT of the pole (the relaxation away from it, rate ~ the instability
+    rate). When U rises by more than 2·DEAD_END from the adjacent well bottom to that pole, the
+    slope between is cut: the well side keeps a reflecting wall DEAD_END above its bottom, and
+    the pole cap, from DEAD_END below the pole's U to the pole, becomes a separate problem
+    absorbing at its inner end (its modes vanish there like e^{−ΔU}). A cap at z = −1 is
+    returned as the mirrored model's cap at +1. λ1 is the smallest rate of all pieces; the
+    couplings left out are of relative order e^{−DEAD_END}.
+    """
     points = np.concatenate([[-1.0], model.critical_points, [1.0]])
     U = model.potential(points)
     za, zb = -1.0, 1.0
-    if U[-1] > U[-2] + DEAD_END:
-        level = U[-2] + DEAD_END
-        zb = brentq(lambda z: float(model.potential(z)) - level, points[-2], 1.0, xtol=1e-17)
-    if U[0] > U[1] + DEAD_END:
-        level = U[1] + DEAD_END
-        za = brentq(lambda z: float(model.potential(z)) - level, -1.0, points[1], xtol=1e-17)
-    return float(za), float(zb)
+    out: list[tuple[AxialModel, float, float, bool]] = []
+
+    def level_point(m: AxialModel, level: float, a: float, b: float) -> float:
+        return float(brentq(lambda z: float(m.potential(z)) - level, a, b, xtol=1e-17))
+
+    if U[-1] > U[-2] + 2.0 * DEAD_END:
+        zb = level_point(model, U[-2] + DEAD_END, points[-2], 1.0)
+        out.append((model, level_point(model, U[-1] - DEAD_END, points[-2], 1.0), 1.0, True))
+    if U[0] > U[1] + 2.0 * DEAD_END:
+        za = level_point(model, U[1] + DEAD_END, -1.0, points[1])
+        mirror = replace(model, reflected=not model.reflected)
+        out.append((mirror, -level_point(model, U[0] - DEAD_END, -1.0, points[1]), 1.0, True))
+    return [(model, za, zb, False), *out]
 
 
 def mesh(model: AxialModel, za: float, zb: float, base: int = BASE_CELLS) -> FloatArray:
     """Cell edges on [za, zb] (a multiple of 4 cells) equidistributing a smooth monitor."""
-    theta = np.linspace(0.0, math.pi, 40001)
+    theta = np.linspace(0.0, math.pi, 8001)
     z = za + (zb - za) * 0.5 * (1.0 - np.cos(theta))
     dz = (zb - za) * 0.5 * np.sin(theta)
     slope = model.potential_derivative(z)
@@ -88,6 +105,14 @@ def _log_gauss(model: AxialModel, a: FloatArray, b: FloatArray, sign: float,
     return np.asarray(top + np.log(np.exp(exponent - top[:, None]) @ _W * 0.5 * (b - a)))
 
 
+def _lse(values: FloatArray) -> float:
+    """log Σ e^values (−inf for none)."""
+    top = float(np.max(values, initial=-np.inf))
+    if not math.isfinite(top):
+        return top
+    return top + math.log(float(np.sum(np.exp(values - top))))
+
+
 def _cumsum(s: FloatArray, lg: FloatArray) -> Signed:
     """Running signed sum of s·e^lg."""
     pos = np.logaddexp.accumulate(np.where(s > 0, lg, -np.inf))
@@ -105,9 +130,14 @@ def _combine(pos: FloatArray, neg: FloatArray) -> Signed:
 
 
 def _total(s: FloatArray, lg: FloatArray) -> tuple[float, float]:
-    sign, mag = _combine(np.logaddexp.reduce(np.where(s > 0, lg, -np.inf)),
-                         np.logaddexp.reduce(np.where(s < 0, lg, -np.inf)))
-    return float(sign), float(mag)
+    """Signed sum of s·e^lg as (sign, log|sum|)."""
+    top = float(np.max(lg, initial=-np.inf))
+    if not math.isfinite(top):
+        return 1.0, -math.inf
+    total = float(np.sum(s * np.exp(lg - top)))
+    if total == 0.0:
+        return 1.0, -math.inf
+    return math.copysign(1.0, total), top + math.log(abs(total))
 
 
 def _add_scalar(s: FloatArray, lg: FloatArray, cs: float, cl: float) -> Signed:
@@ -127,7 +157,7 @@ class Chain:
         self.log_resistance = _log_gauss(model, centres[:-1], centres[1:], 1.0, self.reference)
         self.centres = centres
         self.anchor = int(np.argmax(self.log_mass))
-        self.log_total = float(np.logaddexp.reduce(self.log_mass))
+        self.log_total = float(_lse(self.log_mass))
 
     def green(self, s: FloatArray, lg: FloatArray) -> Signed:
         """f = G g for a mean-zero g, as (sign, log|f|), normalised to Σ pi f = 0."""
@@ -150,32 +180,50 @@ class Chain:
         return _add_scalar(fs, fl, -ms, ml - self.log_total)
 
     def initial(self, model: AxialModel) -> Signed:
-        """Start vector: the indicator of the shallow side of the main barrier (or z), mean-zero."""
-        tops = [p for p in model.critical_points if model.curvature(p) < 0]
-        if tops:
-            barrier = [min(float(model.potential(p)) - float(model.potential(-1.0)),
-                           float(model.potential(p)) - float(model.potential(1.0))) for p in tops]
-            top = tops[int(np.argmax(barrier))]
-            left_high = float(model.potential(-1.0)) > float(model.potential(1.0))
-            g = np.where((self.centres < top) == left_high, 1.0, 0.0)
-        else:
-            g = self.centres.copy()
-        with np.errstate(divide="ignore"):
-            s, lg = np.where(g >= 0, 1.0, -1.0), np.log(np.abs(g))
-        ms, ml = _total(s, self.log_mass + lg)
-        return _add_scalar(s, lg, -ms, ml - self.log_total)
+        """Start vector with an O(1) share of every kind of slow mode, each part normalised in
+        the pi-norm (so a mode living where pi ~ e^{−100} is not drowned): z itself
+        (intrawell relaxation), the shallow side of each barrier (escape) and the last
+        ~3 k_BT below a pole where U is maximal (relaxation away from an unstable pole)."""
+        z = self.centres
+        U = model.potential(z)
+        candidates = [z - np.sum(np.exp(self.log_mass - self.log_total) * z)]
+        ends = model.potential(np.array([-1.0, 1.0]))
+        for p in model.critical_points:
+            if model.curvature(p) < 0:
+                top = float(model.potential(p))
+                left_high = ends[0] > ends[1]
+                if min(top - ends[0], top - ends[1]) > 0:
+                    candidates.append(np.where((z < p) == left_high, 1.0, 0.0))
+        for pole, sign in ((1.0, 1.0), (-1.0, -1.0)):
+            if sign * float(model.potential_derivative(pole)) > 0:  # U maximal at the pole
+                near = (float(model.potential(pole)) - U < 3.0) & (sign * (z - z.mean()) > 0)
+                if near.any() and not near.all():
+                    candidates.append(near.astype(float))
+        s_total, l_total = np.ones(z.size), np.full(z.size, -np.inf)
+        for v in candidates:
+            with np.errstate(divide="ignore"):
+                sv, lv = self.project(np.where(v >= 0, 1.0, -1.0), np.log(np.abs(v)))
+            norm = 0.5 * float(_lse(self.log_mass + 2.0 * lv))
+            if not math.isfinite(norm):
+                continue
+            pos = np.logaddexp(np.where(s_total > 0, l_total, -np.inf),
+                               np.where(sv > 0, lv - norm, -np.inf))
+            neg = np.logaddexp(np.where(s_total < 0, l_total, -np.inf),
+                               np.where(sv < 0, lv - norm, -np.inf))
+            s_total, l_total = _combine(pos, neg)
+        return self.project(s_total, l_total)
 
-    def log_inverse_rate(self, model: AxialModel, start: Signed | None = None, tol: float = 1e-15,
+    def log_inverse_rate(self, model: AxialModel, start: Signed | None = None, tol: float = 1e-13,
                          max_iter: int = 3000) -> tuple[float, bool, Signed]:
         """ln(1/λ1) of the chain in units of tau_N, whether the Rayleigh quotient converged,
         and the last iterate (sign, log|g|)."""
         s, lg = self.initial(model) if start is None else start
-        lg = lg - 0.5 * float(np.logaddexp.reduce(self.log_mass + 2.0 * lg))
+        lg = lg - 0.5 * float(_lse(self.log_mass + 2.0 * lg))
         previous = math.inf
         for _ in range(max_iter):
             fs, fl = self.green(s, lg)
             _, rl = _total(s * fs, self.log_mass + lg + fl)
-            norm = 0.5 * float(np.logaddexp.reduce(self.log_mass + 2.0 * fl))
+            norm = 0.5 * float(_lse(self.log_mass + 2.0 * fl))
             s, lg = fs, fl - norm
             if abs(rl - previous) <= tol * max(1.0, abs(rl)):
                 return rl, True, (s, lg)
@@ -188,21 +236,41 @@ class Chain:
         return _add_scalar(s, lg, -ms, ml - self.log_total)
 
 
-def log_smallest_eigenvalue(model: AxialModel, base: int = BASE_CELLS) -> tuple[float, float, bool]:
-    """ln(λ1·tau_N) for nu = 0, a relative error estimate, and whether every power iteration
-    converged.
+class KilledChain(Chain):
+    """The chain of a pole cap: absorbing at its lower edge, reflecting at the pole (z = +1).
 
-    The chain's error expands in even powers of the cell size of a smooth mesh: two Richardson
-    steps on N/4, N/2 and N cells (nested) remove the h² and h⁴ terms; the size of the last
-    step is the error estimate.
+    Its Green operator is positive: with T_j = Σ_{k>=j} pi_k g_k, f_0 = r_b T_0 and
+    f_{k+1} = f_k + r_k T_{k+1} (r_b from the absorbing edge to the first centre), so the power
+    iteration works on positive vectors and sums positive terms only.
     """
-    za, zb = domain(model)
+
+    def __init__(self, model: AxialModel, edges: FloatArray) -> None:
+        super().__init__(model, edges)
+        self.log_boundary = float(_log_gauss(model, edges[:1], self.centres[:1], 1.0,
+                                             self.reference)[0])
+
+    def green(self, s: FloatArray, lg: FloatArray) -> Signed:
+        tails = np.logaddexp.accumulate((self.log_mass + lg)[::-1])[::-1]
+        steps = np.concatenate([[self.log_boundary], self.log_resistance]) + tails
+        return np.ones_like(s), np.asarray(np.logaddexp.accumulate(steps))
+
+    def initial(self, model: AxialModel) -> Signed:
+        return np.ones(self.centres.size), np.zeros(self.centres.size)
+
+    def project(self, s: FloatArray, lg: FloatArray) -> Signed:
+        return s, lg
+
+
+def _piece_rate(model: AxialModel, za: float, zb: float, killed: bool,
+                base: int) -> tuple[float, float, bool]:
+    """ln λ of one piece, its error estimate and convergence (see log_smallest_eigenvalue)."""
     edges = mesh(model, za, zb, base)
+    kind = KilledChain if killed else Chain
     rates = []
     converged = True
     vector: Signed | None = None
     for step in (4, 2, 1):
-        cells = Chain(model, edges[::step])
+        cells = kind(model, edges[::step])
         if vector is not None:  # the coarser eigenvector, each cell split in two
             vector = cells.project(np.repeat(vector[0], 2), np.repeat(vector[1], 2))
         log_inverse, ok, vector = cells.log_inverse_rate(model, vector)
@@ -213,3 +281,15 @@ def log_smallest_eigenvalue(model: AxialModel, base: int = BASE_CELLS) -> tuple[
     first_coarse, first_fine = (4.0 * r2 - r4) / 3.0, (4.0 - r2) / 3.0
     second = (16.0 * first_fine - first_coarse) / 15.0
     return rates[2] + math.log(second), abs(second - first_fine) / second, converged
+
+
+def log_smallest_eigenvalue(model: AxialModel, base: int = BASE_CELLS) -> tuple[float, float, bool]:
+    """ln(λ1·tau_N) for nu = 0, a relative error estimate, and whether every power iteration
+    converged.
+
+    The chain's error expands in even powers of the cell size of a smooth mesh: two Richardson
+    steps on N/4, N/2 and N cells (nested) remove the h² and h⁴ terms; the size of the last
+    step is the error estimate. The smallest rate over the :func:`pieces` is λ1.
+    """
+    results = [_piece_rate(m, za, zb, killed, base) for m, za, zb, killed in pieces(model)]
+    return min(results, key=lambda r: r[0])
