@@ -15,8 +15,8 @@ Neither method shares code or discretisation with :mod:`spintorque.thermal.axial
   eigenvalues other than 0 are those of the matrix without row/column 0; λ1 is bracketed by a
   sign change of det(G' + 2λ I) (banded LU in mpmath at a precision set by λ1's size), and the
   sign at the lower end certifies that no eigenvalue lies below (all factors 2λ − 2λ_k < 0).
-* τ_int: the double-integral formula by nested ``mpmath.quad`` with positive integrands
-  (slow; for a few points).
+* τ_int: the double-integral formula with F(z) = ∫(s − μ) e^{−U} in closed form (erfi), at a
+  precision that covers its cancellations, and the outer integral by ``mpmath.quad``.
 """
 
 from __future__ import annotations
@@ -63,7 +63,13 @@ def mfpt(sigma: float, h: float, i: float, start: float = 1.0, target: float = 0
                 points += [top] + _graded(a, top, 1 / mp.sqrt(2 * s)) \
                     + _graded(top, c, 1 / mp.sqrt(2 * s))
         points = sorted(set(points))
-        return 2 * mp.quad(lambda z: inner(z) / ((1 - z) * (1 + z)), points)
+
+        def outer(z: mp.mpf) -> mp.mpf:
+            gap = 1 - z
+            if gap == 0:  # inner ~ (1 − z) at the reflecting pole
+                return mp.mpf(1) / 2
+            return inner(z) / (gap * (1 + z))
+        return 2 * mp.quad(outer, points)
 
 
 def _matrix(sigma: float, b: mp.mpf, size: int) -> list[list[mp.mpf]]:
@@ -146,26 +152,33 @@ def smallest_eigenvalue(sigma: float, h: float, i: float, guess: float, size: in
         return (lo + hi) / 2
 
 
-def integral_relaxation_time(sigma: float, h: float, i: float, dps: int = 25) -> mp.mpf:
-    """tau_int/tau_N of m_z by nested quadrature of positive integrands."""
-    with mp.workdps(dps):
-        s, b = mp.mpf(sigma), _b(sigma, h, i)
+def integral_relaxation_time(sigma: float, h: float, i: float) -> mp.mpf:
+    """tau_int/tau_N of m_z (sigma > 0), with F in closed form and enough digits for its
+    cancellations (twice the range of U), the outer integral by tanh–sinh quadrature."""
+    b = _b(sigma, h, i)
+    span = 2 * float(abs(mp.mpf(sigma)) + abs(b))
+    with mp.workdps(30 + int(2 * span / 2.3)):
+        s = mp.mpf(sigma)
+        beta, root = b / (2 * s), mp.sqrt(s)
+        shift = -b * b / (4 * s)  # σs² + bs = (√σ(s + β))² + shift
 
-        def w(z: mp.mpf) -> mp.mpf:
+        def boltzmann(z: mp.mpf) -> mp.mpf:
             return mp.exp(s * z * z + b * z)
-        points = [mp.mpf(-1), mp.mpf(1)]
-        if s > 0 and -1 < -b / (2 * s) < 1:
-            points.insert(1, -b / (2 * s))
-        Z = mp.quad(w, points)
-        mean = mp.quad(lambda z: z * w(z), points) / Z
-        chi = mp.quad(lambda z: (z - mean) ** 2 * w(z), points) / Z
-        cut = sorted(set(points + [mean]))
 
-        def F(z: mp.mpf) -> mp.mpf:
-            if z <= mean:
-                return mp.quad(lambda t: (mean - t) * w(t), [p for p in cut if p < z] + [z])
-            return mp.quad(lambda t: (t - mean) * w(t), [z] + [p for p in cut if p > z])
+        def mass(z: mp.mpf) -> mp.mpf:  # ∫_{-1}^{z} e^{σs² + bs} ds
+            return mp.exp(shift) * mp.sqrt(mp.pi) / (2 * root) * (
+                mp.erfi(root * (z + beta)) - mp.erfi(root * (beta - 1)))
+
+        def first(z: mp.mpf) -> mp.mpf:  # ∫_{-1}^{z} s e^{σs² + bs} ds
+            return (boltzmann(z) - boltzmann(mp.mpf(-1))) / (2 * s) - beta * mass(z)
+
+        Z = mass(mp.mpf(1))
+        mean = first(mp.mpf(1)) / Z
+        second = mp.quad(lambda z: (z - mean) ** 2 * boltzmann(z), [-1, mean, 1])
 
         def outer(z: mp.mpf) -> mp.mpf:
-            return F(z) ** 2 / (w(z) * (1 - z) * (1 + z))
-        return 2 * mp.quad(outer, cut) / (Z * chi)
+            F = first(z) - mean * mass(z)
+            return F * F / (boltzmann(z) * (1 - z) * (1 + z))
+        points = sorted({mp.mpf(-1), mean, mp.mpf(1)} | (
+            {-beta} if -1 < -beta < 1 else set()))
+        return 2 * mp.quad(outer, points) / second

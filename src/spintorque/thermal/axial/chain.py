@@ -27,6 +27,7 @@ import numpy as np
 from numpy.polynomial import legendre as leg
 from numpy.typing import NDArray
 from scipy.interpolate import CubicSpline
+from scipy.linalg import eigh
 from scipy.optimize import brentq
 
 from spintorque.thermal.axial.model import AxialModel
@@ -179,56 +180,92 @@ class Chain:
         ms, ml = _total(fs, self.log_mass + fl)
         return _add_scalar(fs, fl, -ms, ml - self.log_total)
 
-    def initial(self, model: AxialModel) -> Signed:
-        """Start vector with an O(1) share of every kind of slow mode, each part normalised in
-        the pi-norm (so a mode living where pi ~ e^{−100} is not drowned): z itself
-        (intrawell relaxation), the shallow side of each barrier (escape) and the last
-        ~3 k_BT below a pole where U is maximal (relaxation away from an unstable pole)."""
+    def initial(self, model: AxialModel) -> list[Signed]:
+        """Start vectors, one per kind of slow mode, each mean-zero and normalised in the
+        pi-norm (so a mode living where pi ~ e^{−100} is not drowned): z and z² (intrawell
+        relaxation), the shallow side of each barrier (escape) and the top ~3 k_BT of every
+        maximum of U, poles included (relaxation away from an unstable pole, critical
+        slowing down near I_c)."""
         z = self.centres
         U = model.potential(z)
-        candidates = [z - np.sum(np.exp(self.log_mass - self.log_total) * z)]
+        candidates = [z, z * z]
         ends = model.potential(np.array([-1.0, 1.0]))
-        for p in model.critical_points:
-            if model.curvature(p) < 0:
-                top = float(model.potential(p))
-                left_high = ends[0] > ends[1]
-                if min(top - ends[0], top - ends[1]) > 0:
-                    candidates.append(np.where((z < p) == left_high, 1.0, 0.0))
-        for pole, sign in ((1.0, 1.0), (-1.0, -1.0)):
-            if sign * float(model.potential_derivative(pole)) > 0:  # U maximal at the pole
-                near = (float(model.potential(pole)) - U < 3.0) & (sign * (z - z.mean()) > 0)
-                if near.any() and not near.all():
-                    candidates.append(near.astype(float))
-        s_total, l_total = np.ones(z.size), np.full(z.size, -np.inf)
+        points = np.concatenate([[-1.0], model.critical_points, [1.0]])
+        for k, p in enumerate(points):
+            Up = float(model.potential(p))
+            if 0 < k < points.size - 1:
+                if model.curvature(p) >= 0:
+                    continue
+                if min(Up - ends[0], Up - ends[1]) > 0:  # escape over this barrier
+                    candidates.append(np.where((z < p) == (ends[0] > ends[1]), 1.0, 0.0))
+            elif (1.0 if k else -1.0) * float(model.potential_derivative(p)) <= 0:
+                continue  # a pole that is not a maximum of U
+            # slow motion on a flat top (unstable pole, critical current, near-pole barrier)
+            lo, hi = points[max(k - 1, 0)], points[min(k + 1, points.size - 1)]
+            near = (Up - U < 3.0) & (z >= lo) & (z <= hi)
+            if near.any() and not near.all():
+                candidates += [near.astype(float), np.where(near, z - p, 0.0)]
+        block = []
         for v in candidates:
             with np.errstate(divide="ignore"):
                 sv, lv = self.project(np.where(v >= 0, 1.0, -1.0), np.log(np.abs(v)))
-            norm = 0.5 * float(_lse(self.log_mass + 2.0 * lv))
-            if not math.isfinite(norm):
-                continue
-            pos = np.logaddexp(np.where(s_total > 0, l_total, -np.inf),
-                               np.where(sv > 0, lv - norm, -np.inf))
-            neg = np.logaddexp(np.where(s_total < 0, l_total, -np.inf),
-                               np.where(sv < 0, lv - norm, -np.inf))
-            s_total, l_total = _combine(pos, neg)
-        return self.project(s_total, l_total)
+            norm = 0.5 * _lse(self.log_mass + 2.0 * lv)
+            if math.isfinite(norm):
+                block.append((sv, lv - norm))
+        return block
 
-    def log_inverse_rate(self, model: AxialModel, start: Signed | None = None, tol: float = 1e-13,
-                         max_iter: int = 3000) -> tuple[float, bool, Signed]:
-        """ln(1/λ1) of the chain in units of tau_N, whether the Rayleigh quotient converged,
-        and the last iterate (sign, log|g|)."""
-        s, lg = self.initial(model) if start is None else start
-        lg = lg - 0.5 * float(_lse(self.log_mass + 2.0 * lg))
+    def log_inverse_rate(self, model: AxialModel, start: list[Signed] | None = None,
+                         tol: float = 1e-13, max_iter: int = 2000) -> tuple[float, bool, list[Signed]]:
+        """ln(1/λ1) of the chain in units of tau_N, whether it converged, and the last block.
+
+        Subspace iteration with Rayleigh–Ritz in the pi-inner product (the Green operator is
+        symmetric there): the block spans the candidate slow modes, so nearly degenerate modes
+        in different places (a well and an unstable pole) converge at the rate of the next,
+        well separated one instead of their own ratio.
+        """
+        block = self.initial(model) if start is None else start
         previous = math.inf
         for _ in range(max_iter):
-            fs, fl = self.green(s, lg)
-            _, rl = _total(s * fs, self.log_mass + lg + fl)
-            norm = 0.5 * float(_lse(self.log_mass + 2.0 * fl))
-            s, lg = fs, fl - norm
-            if abs(rl - previous) <= tol * max(1.0, abs(rl)):
-                return rl, True, (s, lg)
-            previous = rl
-        return previous, False, (s, lg)
+            images = [self.green(sv, lv) for sv, lv in block]
+            scale = max(0.5 * _lse(self.log_mass + 2.0 * lw) for _, lw in images)
+            p = len(block)
+            A, B = np.empty((p, p)), np.empty((p, p))
+            for j in range(p):
+                for k in range(p):
+                    sa, la = _total(block[j][0] * images[k][0],
+                                    self.log_mass + block[j][1] + images[k][1])
+                    sb, lb = _total(block[j][0] * block[k][0],
+                                    self.log_mass + block[j][1] + block[k][1])
+                    A[j, k], B[j, k] = sa * math.exp(la - scale), sb * math.exp(lb)
+            # Rayleigh–Ritz on the numerically independent part of the block (candidates can
+            # coincide, e.g. z and the barrier indicator in symmetric wells)
+            w, Q = eigh(0.5 * (B + B.T))
+            keep = w > 1e-12 * w[-1]
+            T = Q[:, keep] / np.sqrt(w[keep])
+            theta, Y = eigh(T.T @ (0.5 * (A + A.T)) @ T)
+            C = T @ Y
+            top = math.log(theta[-1]) + scale
+            combined = [self._combination(images, C[:, k], scale)
+                        for k in range(C.shape[1] - 1, -1, -1)]
+            block = [v for v in combined if v is not None]
+            if abs(top - previous) <= tol * max(1.0, abs(top)):
+                return top, True, block
+            previous = top
+        return previous, False, block
+
+    def _combination(self, vectors: list[Signed], coef: FloatArray,
+                     scale: float) -> Signed | None:
+        """Σ_j coef_j e^{−scale} v_j, normalised in the pi-norm (None if it vanishes)."""
+        S = np.stack([v[0] for v in vectors]) * np.sign(coef)[:, None]
+        with np.errstate(divide="ignore"):
+            L = np.stack([v[1] for v in vectors]) + np.log(np.abs(coef))[:, None] - scale
+        top = np.max(L, axis=0)
+        safe = np.where(np.isfinite(top), top, 0.0)
+        total = np.sum(S * np.exp(L - safe), axis=0)
+        with np.errstate(divide="ignore"):
+            sv, lv = np.where(total >= 0, 1.0, -1.0), np.log(np.abs(total)) + safe
+        norm = 0.5 * _lse(self.log_mass + 2.0 * lv)
+        return (sv, lv - norm) if math.isfinite(norm) else None
 
     def project(self, s: FloatArray, lg: FloatArray) -> Signed:
         """Remove the pi-weighted mean of g."""
@@ -254,8 +291,9 @@ class KilledChain(Chain):
         steps = np.concatenate([[self.log_boundary], self.log_resistance]) + tails
         return np.ones_like(s), np.asarray(np.logaddexp.accumulate(steps))
 
-    def initial(self, model: AxialModel) -> Signed:
-        return np.ones(self.centres.size), np.zeros(self.centres.size)
+    def initial(self, model: AxialModel) -> list[Signed]:
+        lg = np.zeros(self.centres.size)
+        return [(np.ones(self.centres.size), lg - 0.5 * _lse(self.log_mass))]
 
     def project(self, s: FloatArray, lg: FloatArray) -> Signed:
         return s, lg
@@ -268,12 +306,12 @@ def _piece_rate(model: AxialModel, za: float, zb: float, killed: bool,
     kind = KilledChain if killed else Chain
     rates = []
     converged = True
-    vector: Signed | None = None
+    block: list[Signed] | None = None
     for step in (4, 2, 1):
         cells = kind(model, edges[::step])
-        if vector is not None:  # the coarser eigenvector, each cell split in two
-            vector = cells.project(np.repeat(vector[0], 2), np.repeat(vector[1], 2))
-        log_inverse, ok, vector = cells.log_inverse_rate(model, vector)
+        if block is not None:  # the coarser Ritz vectors, each cell split in two
+            block = [cells.project(np.repeat(v[0], 2), np.repeat(v[1], 2)) for v in block]
+        log_inverse, ok, block = cells.log_inverse_rate(model, block)
         rates.append(-log_inverse)
         converged &= ok
     # work with ratios to the finest value: λ may lie outside the floating-point range

@@ -86,12 +86,13 @@ class LogResult:
 
     def value(self, what: str) -> float:
         """exp(log), or an :class:`InputError` naming ``what`` when it is not representable."""
+        decimal = f"e^{self.log:.6g} = 10^{self.log / math.log(10):.6g}"
         if self.log > _LOG_MAX:
-            raise InputError(what, f"= e^{self.log:.6g} (10^{self.log / math.log(10):.6g}) exceeds "
-                             "the floating-point range; use the log_ function for its logarithm")
+            raise InputError(what, f"is {decimal}, beyond the floating-point range (1.8e308); "
+                             "its logarithm is available from the log_ function")
         if self.log < _LOG_TINY:
-            raise InputError(what, f"= e^{self.log:.6g} (10^{self.log / math.log(10):.6g}) is below "
-                             "the floating-point range; use the log_ function for its logarithm")
+            raise InputError(what, f"is {decimal}, below the floating-point range (2.2e-308); "
+                             "its logarithm is available from the log_ function")
         return math.exp(self.log)
 
 
@@ -155,7 +156,7 @@ def log_smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) ->
         inner = log_smallest_eigenvalue(equivalent, cells)
         return replace(inner, log=inner.log + math.log(D))
     value, error, converged = chain.log_smallest_eigenvalue(model, cells)
-    return LogResult(value, error, converged)
+    return LogResult(value, error, converged and error < 1e-8)
 
 
 def smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) -> float:

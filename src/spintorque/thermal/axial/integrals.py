@@ -126,8 +126,9 @@ def log_mfpt(model: AxialModel, start: float, target: float,
         tails = np.append(_reverse_cumulative(panel)[1:], -np.inf)  # log ∫_{E_{m+1}}^1
         within = _reverse_cumulative(seg, axis=1)[:, 1:]  # node j to the interval's end
         inner = np.logaddexp(within, tails[:, None])
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             psi = (model.potential(z) - reference) + inner - np.log((1.0 - z) * (1.0 + z))
+        psi = np.where(z >= 1.0, math.log(0.5), psi)  # inner/(1 − z²) → 1/2 at the pole
         kronrod, gauss = _outer(psi, edges)
         active = edges[1:] <= start
         refined, error = _refine(edges, kronrod, gauss, active, rtol)
@@ -192,9 +193,10 @@ def log_integral_relaxation_time(model: AxialModel, max_rounds: int = 30) -> tup
         from_left = np.logaddexp(np.logaddexp.accumulate(seg, axis=1)[:, :-1], heads[:, None])
         from_right = np.logaddexp(_reverse_cumulative(seg, axis=1)[:, 1:], tails[:, None])
         log_f = np.where(left_of_mean[:, None], from_left, from_right)
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             psi = (model.potential(z) - reference) + 2.0 * log_f \
                 - np.log((1.0 - z) * (1.0 + z))
+        psi = np.where(np.abs(z) >= 1.0, -np.inf, psi)  # F²/(1 − z²) → 0 at the poles
         kronrod, gauss = _outer(psi, edges)
         refined, error = _refine(edges, kronrod, gauss, np.ones(kronrod.size, dtype=bool), rtol)
         if refined is None:
