@@ -58,10 +58,10 @@ def mfpt(sigma: float, h: float, i: float, start: float = 1.0, target: float = 0
                 return mp.sqrt(mp.pi) / (2 * root) * mp.exp(-x * x) * (erfi_y - mp.erfi(x))
             top = -beta
             width = 1 / max(abs(2 * s * a + b), abs(2 * s * c + b), mp.sqrt(2 * s), mp.mpf(1))
-            points = [a, c] + _graded(a, c, width)
+            points = [a, c, *_graded(a, c, width)]
             if a < top < c:
-                points += [top] + _graded(a, top, 1 / mp.sqrt(2 * s)) \
-                    + _graded(top, c, 1 / mp.sqrt(2 * s))
+                points += [top, *_graded(a, top, 1 / mp.sqrt(2 * s)),
+                           *_graded(top, c, 1 / mp.sqrt(2 * s))]
         points = sorted(set(points))
 
         def outer(z: mp.mpf) -> mp.mpf:
@@ -96,7 +96,8 @@ def _matrix(sigma: float, b: mp.mpf, size: int) -> list[list[mp.mpf]]:
             if n < 0 or n >= size:
                 row.append(mp.mpf(0))
                 continue
-            # ∫ P_m L P_n = −n(n+1) ∫P_n² δ − ∫ (1 − z²) P_m' U' P_n, (1−z²)P_m' = m(m+1)/(2m+1)(P_{m−1} − P_{m+1})
+            # ∫ P_m L P_n = −n(n+1) ∫P_n² δ_mn − ∫ (1 − z²) P_m' U' P_n,
+            # with (1 − z²) P_m' = m(m+1)/(2m+1) (P_{m−1} − P_{m+1})
             value = -mp.mpf(n * (n + 1)) * 2 / (2 * n + 1) if m == n else mp.mpf(0)
             value -= mp.mpf(m * (m + 1)) / (2 * m + 1) * (u_p(m - 1, n) - u_p(m + 1, n))
             row.append(value * (2 * m + 1) / 2)

@@ -2,7 +2,8 @@
 
 Run from the repository root (takes tens of minutes on one core)::
 
-    python -m tests.thermal.make_axial_reference
+    python -m tests.thermal.make_axial_reference          # everything
+    python -m tests.thermal.make_axial_reference --fill   # only the missing λ1 entries
 
 Grid: sigma 0.5 … 200, i −2 … 10 (with 1 and 1 ± 1e-6), h −1.5 … 1.5. For each point the MFPT
 from z = 1 to z = 0 (ln, closed-form inner integral, 40 digits) and, where the Legendre matrix
@@ -43,7 +44,22 @@ def point(sigma: float, h: float, i: float) -> dict[str, float | None]:
     return {"sigma": sigma, "h": h, "i": i, "log_mfpt": log_T, "log_lambda1": log_lam}
 
 
+def fill() -> None:
+    """Recompute only the missing λ1 entries of the existing table (with the current solver's
+    value as the bracket centre)."""
+    rows = json.loads(OUT.read_text())
+    for row in rows:
+        b = abs(float(ref._b(row["sigma"], row["h"], row["i"])))
+        if row["log_lambda1"] is None and int(1.5 * (row["sigma"] + b)) + 80 <= MAX_ROWS:
+            row["log_lambda1"] = point(row["sigma"], row["h"], row["i"])["log_lambda1"]
+            print(row, flush=True)
+    OUT.write_text(json.dumps(rows, indent=0, allow_nan=False) + "\n")
+
+
 def main() -> None:
+    if "--fill" in sys.argv:
+        fill()
+        return
     rows = []
     for sigma in SIGMAS:
         for h in FIELDS:

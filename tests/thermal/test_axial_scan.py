@@ -136,5 +136,5 @@ def test_a_shaped_efficiency_above_the_critical_current_matches_galerkin():
 def test_a_time_beyond_the_floating_point_range_is_refused_in_plain_words():
     model = AxialModel(200.0, 1.5, -2.0)  # a stabilising current: a barrier of ~1e4 k_BT
     assert log_mean_first_passage_time(model).log > 1000
-    with pytest.raises(InputError, match="mean first-passage time.*beyond the floating-point range"):
+    with pytest.raises(InputError, match=r"mean first-passage time.*beyond the floating-point range"):
         mean_first_passage_time(model)
