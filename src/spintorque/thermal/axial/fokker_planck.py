@@ -61,6 +61,10 @@ __all__ = [
     "switching_probability",
 ]
 
+ACCURACY = 1e-8
+"""Relative accuracy promised: a result whose error estimate exceeds it has converged = False
+(reached only at the edge of the domain, where exp(−U) is limited by double precision)."""
+
 _LOG_MAX = math.log(np.finfo(float).max)
 _LOG_TINY = math.log(np.finfo(float).tiny)
 
@@ -77,7 +81,7 @@ class LogResult:
         Estimated relative error of the value (an upper estimate, from the quadrature's
         Kronrod–Gauss differences or the chain's Richardson correction).
     converged : bool
-        Whether the method reached its tolerance.
+        Whether the method converged and its error estimate is below :data:`ACCURACY`.
     """
 
     log: float
@@ -124,7 +128,7 @@ def log_mean_first_passage_time(model: AxialModel, start: float = 1.0,
     if target > start:
         return log_mean_first_passage_time(_mirror(model), -start, -target)
     value, error = integrals.log_mfpt(model, start, target)
-    return LogResult(value, error, error < 1e-9)
+    return LogResult(value, error, error < ACCURACY)
 
 
 def mean_first_passage_time(model: AxialModel, start: float = 1.0, target: float = 0.0) -> float:
@@ -156,7 +160,7 @@ def log_smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) ->
         inner = log_smallest_eigenvalue(equivalent, cells)
         return replace(inner, log=inner.log + math.log(D))
     value, error, converged = chain.log_smallest_eigenvalue(model, cells)
-    return LogResult(value, error, converged and error < 1e-8)
+    return LogResult(value, error, converged and error < ACCURACY)
 
 
 def smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) -> float:
@@ -179,7 +183,7 @@ def log_integral_relaxation_time(model: AxialModel) -> LogResult:
         inner = log_integral_relaxation_time(equivalent)
         return replace(inner, log=inner.log - math.log(D))
     value, error = integrals.log_integral_relaxation_time(model)
-    return LogResult(value, error, error < 1e-9)
+    return LogResult(value, error, error < ACCURACY)
 
 
 def integral_relaxation_time(model: AxialModel) -> float:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from numbers import Real
 
 import numpy as np
 from numpy.polynomial.chebyshev import Chebyshev
@@ -71,7 +72,7 @@ class AxialModel:
                 "i": "the current ratio I / I_c0", "nu": "the spin-injection diffusion coefficient"}
         for name, meaning in what.items():
             value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value)):
+            if not (isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)):
                 raise InputError(name, f"{meaning} must be a finite number, got {value!r}")
         if not 0.0 <= self.sigma <= SIGMA_MAX:
             raise InputError("sigma", f"K V / k_B T must be in [0, {SIGMA_MAX:g}], got {self.sigma!r}")
