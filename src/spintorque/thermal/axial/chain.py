@@ -6,7 +6,8 @@ centres (8-point Gauss–Legendre per interval). Its Green operator on mean-zero
 
     G_k = Σ_{j<=k} pi_j g_j,   f_{k+1} − f_k = −r_k G_k,   Σ pi f = 0,
 
-is applied with running sums; power iteration with Rayleigh quotients gives 1/λ1. Everything
+is applied with running sums; subspace iteration with Rayleigh–Ritz, started on one vector per
+kind of slow mode (intrawell, escape, flat top / unstable pole), gives 1/λ1. Everything
 is a (sign, log|x|) pair, so masses e^{−2000}, resistances e^{+2000} and eigenvalues e^{−500}
 neither overflow nor lose relative accuracy, and each running sum is taken from the side where
 it has the smaller absolute content (no cancellation of large terms).
@@ -322,7 +323,7 @@ def _piece_rate(model: AxialModel, za: float, zb: float, killed: bool,
 
 
 def log_smallest_eigenvalue(model: AxialModel, base: int = BASE_CELLS) -> tuple[float, float, bool]:
-    """ln(λ1·tau_N) for nu = 0, a relative error estimate, and whether every power iteration
+    """ln(λ1·tau_N) for nu = 0, a relative error estimate, and whether every eigen-iteration
     converged.
 
     The chain's error expands in even powers of the cell size of a smooth mesh: two Richardson

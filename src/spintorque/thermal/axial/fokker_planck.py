@@ -20,7 +20,7 @@ supercritical landscapes come out with full relative accuracy and nothing overfl
   with adaptive Gauss–Kronrod quadrature on landscape-graded pieces
   (:mod:`~spintorque.thermal.axial.integrals`);
 * λ1: a reversible chain with exact detailed balance, whose Green operator is applied by
-  running sums; power iteration and Richardson extrapolation
+  running sums; subspace iteration and Richardson extrapolation
   (:mod:`~spintorque.thermal.axial.chain`);
 * an independent Legendre–Galerkin matrix of the operator (:func:`galerkin_matrix`) for checks,
   the spectrum and time evolution at moderate barriers.
@@ -150,7 +150,7 @@ def log_smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) ->
     I_c the relaxation away from the unstable pole).
 
     The operator is discretised as a reversible chain with exact detailed balance whose Green
-    operator is applied by signed running sums in log space; power iteration gives 1/λ1, and
+    operator is applied by signed running sums in log space; subspace iteration gives 1/λ1, and
     Richardson extrapolation between ``cells``/2 and ``cells`` (plus the landscape's own cells)
     removes the O(h²) error (:mod:`spintorque.thermal.axial.chain`). λ1 scales with the
     diffusion factor 1 + nu i.
