@@ -156,8 +156,12 @@ def test_asymmetric_wells_relax_at_the_escape_rate_of_the_shallow_well():
 def test_bad_reduced_parameters_are_rejected():
     with pytest.raises(InputError, match="sigma"):
         AxialModel(-1.0)
-    with pytest.raises(InputError, match="overflow"):
-        AxialModel(400.0)
+    with pytest.raises(InputError, match=r"sigma: K V / k_B T must be in \[0, 2000\]"):
+        AxialModel(2500.0)
+    with pytest.raises(InputError, match=r"i: .*sigma = 500, h = 1\.5, i = 10000"):
+        AxialModel(500.0, 1.5, 1e4)
+    with pytest.raises(InputError, match="h: the reduced field"):
+        AxialModel(5.0, math.nan)
     with pytest.raises(InputError, match="target"):
         mean_first_passage_time(AxialModel(1.0), 1.0, -1.0)
 
