@@ -118,7 +118,7 @@ def test_a_macrospin_file_is_in_seconds(tmp_path):
       "1ns:2ns:2"], "axially symmetric"),
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current-ratio", "1.5", "--pulse",
       "1ns:2ns:2"], "reduced-unit flags"),
-    (["--sigma", "60", "--current-ratio", "5", "--pulse", "0:1:3"], "current ratio"),
+    (["--sigma", "5000", "--current-ratio", "5", "--pulse", "0:1:3"], "sigma"),
 ])
 def test_bad_input_is_one_line(args, word):
     code, _, stderr = invoke("write-error-rate", *args)

@@ -172,9 +172,9 @@ def test_the_barrier_is_null_with_a_reason_exactly_where_the_start_well_is_gone(
         doc = json.loads(result.to_json())
         assert all(key in doc["null_reasons"] for key, value in doc.items()
                    if value is None and key != "alpha")
-        if i < 0.9:  # where the 1D solver is already right (after issue 14's fix: everywhere)
-            assert result.converged or result.integral_relaxation_time_over_tau_N is None
-            assert result.lambda1_tau_N > 0 and result.mfpt_over_tau_N > 0
+        assert result.converged
+        assert result.lambda1_tau_N > 0 and result.mfpt_over_tau_N > 0
+        assert result.integral_relaxation_time_over_tau_N * result.lambda1_tau_N <= 1 + 1e-8
 
 
 def test_a_field_beyond_the_anisotropy_field_leaves_one_well_or_none():
@@ -292,21 +292,27 @@ def test_file_overrides_and_errors_name_the_file_and_field(tmp_path):
     assert run.closed_forms["critical_current_density"].reason == "no spin torque"
 
 
-def test_the_overflow_limit_is_reported_in_the_user_s_terms(tmp_path):
-    with pytest.raises(InputError, match="k_BT") as info:
-        escape(ReducedProblem(400.0, 0.0, 0.5))
-    assert "|b|" not in str(info.value) and "sigma = 400" in str(info.value)
+def test_a_time_beyond_the_floating_point_range_is_null_with_its_exponent():
+    deep = escape(ReducedProblem(400.0, 0.0, 0.5))  # barrier 100 k_BT: representable
+    assert deep.converged and deep.mfpt_over_tau_N is not None and deep.mfpt_over_tau_N > 1e40
+    result = escape(ReducedProblem(1500.0, 0.0, -1.0))  # MFPT ~ e^4484 tau_N
+    assert result.mfpt_over_tau_N is None and not result.converged
+    assert "beyond the floating-point range" in result.null_reasons["mfpt"]
+    assert "10^1947" in result.null_reasons["mfpt"]
+    assert result.lambda1_tau_N is not None and result.lambda1_tau_N > 0
+    assert json.loads(result.to_json())["mfpt_over_tau_N"] is None
 
 
 # --- the guard on every reported number ---------------------------------------------------------
 def test_an_invalid_solver_value_becomes_null_with_a_reason(monkeypatch):
-    monkeypatch.setattr(fp, "mean_first_passage_time", lambda model, start, target: -1.0)
+    monkeypatch.setattr(fp, "log_mean_first_passage_time",
+                        lambda model, start, target: fp.LogResult(math.nan, 0.0))
     result = escape(ReducedProblem(10.0, 0.0, 0.3))
     assert result.mfpt_over_tau_N is None and not result.converged
     assert "not a finite positive number" in result.null_reasons["mfpt"]
     assert json.loads(result.to_json())["mfpt_over_tau_N"] is None
     assert any("mfpt" in message for message in result.messages)
-    monkeypatch.setattr(fp, "integral_relaxation_time", lambda model: 1e6)
+    monkeypatch.setattr(fp, "log_integral_relaxation_time", lambda model: fp.LogResult(math.log(1e6), 0.0))
     result = escape(ReducedProblem(10.0, 0.0, 0.3))  # τ_int > 1/λ1: impossible when reversible
     assert result.integral_relaxation_time_over_tau_N is None
     assert "1/λ1" in result.null_reasons["integral_relaxation_time"]

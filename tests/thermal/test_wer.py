@@ -130,7 +130,7 @@ def test_bad_inputs_are_refused():
     with pytest.raises(InputError, match="read current"):
         read_disturb(AxialModel(10.0), [1.2], [1.0])
     with pytest.raises(InputError, match="sigma"):
-        write_error_rate(AxialModel(100.0), [3.0], [1.0])
+        write_error_rate(AxialModel(5000.0), [3.0], [1.0])
 
 
 def test_dataset_has_labelled_dimensions():
