@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 from numpy.polynomial import legendre as leg
@@ -117,39 +118,12 @@ def target(quick: bool) -> None:
             print(f"   t = {t:.3g} tau_N: I/I_c0 = {i:.8f} (± {e:.1e})")
 
 
-MTJ = """
-[magnet]
-saturation_magnetization = "1.2e6 A/m"
-thickness = "1.3 nm"
-diameter = "40 nm"
-damping = 0.01
-initial = [0, 0, 1]
-
-[[energy]]
-type = "uniaxial"
-K = "1.1e6 J/m^3"
-axis = [0, 0, 1]
-
-[[energy]]
-type = "demag"
-factors = [0, 0, 1]
-
-[[torque]]
-type = "slonczewski"
-polarization = 0.6
-Lambda = 1.0
-epsilon_prime = 0.0
-polarizer = [0, 0, -1]
-
-[conditions]
-temperature = "300 K"
-"""
+MTJ = Path(__file__).parents[1] / "examples" / "macrospin" / "mtj.toml"
 
 
 def ensemble(quick: bool) -> None:
     import tempfile
     from dataclasses import replace
-    from pathlib import Path
 
     from spintorque.dynamics import run_stochastic
     from spintorque.magnet.io import load_macrospin
@@ -157,7 +131,7 @@ def ensemble(quick: bool) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mtj.toml"
-        path.write_text(MTJ)
+        path.write_text(MTJ.read_text())
         run = load_macrospin(path)
         J, settle, dt = 3.5e10, 5e-9, 1e-12
         pulses = np.array([4e-9, 6e-9, 8e-9])

@@ -16,33 +16,7 @@ from spintorque.thermal.wer import problem_from_file, write_error_rate
 
 ROOT = Path(__file__).parents[2]
 
-MTJ = """
-[magnet]
-saturation_magnetization = "1.2e6 A/m"
-thickness = "1.3 nm"
-diameter = "40 nm"
-damping = 0.01
-initial = [0, 0, 1]
-
-[[energy]]
-type = "uniaxial"
-K = "1.1e6 J/m^3"
-axis = [0, 0, 1]
-
-[[energy]]
-type = "demag"
-factors = [0, 0, 1]
-
-[[torque]]
-type = "slonczewski"
-polarization = 0.6
-Lambda = 1.0
-epsilon_prime = 0.0
-polarizer = [0, 0, -1]  # J > 0 pulls m towards -z: destabilises the start state +z
-
-[conditions]
-temperature = "300 K"
-"""
+MTJ = ROOT / "examples" / "macrospin" / "mtj.toml"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -91,8 +65,7 @@ def test_read_disturb_reports_the_switching_probability():
 
 
 def test_a_macrospin_file_is_in_seconds(tmp_path):
-    magnet = tmp_path / "mtj.toml"
-    magnet.write_text(MTJ)
+    magnet = MTJ
     code, stdout, stderr = invoke("write-error-rate", str(magnet), "--current", "3e10,3.5e10 A/m^2",
                                   "--pulse", "1ns:20ns:3", "--max-cells", "256", "--json")
     assert code == 0, stderr

@@ -36,38 +36,14 @@ from spintorque.thermal.regime import axial_landscape, fixed_point, sphere_lands
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "macrospin"
 
-MTJ = """
-[magnet]
-saturation_magnetization = "1.2e6 A/m"
-thickness = "1.3 nm"
-diameter = "40 nm"
-damping = 0.01
-initial = [0, 0, 1]
-
-[[energy]]
-type = "uniaxial"
-K = "1.1e6 J/m^3"
-axis = [0, 0, 1]
-
-[[energy]]
-type = "demag"
-factors = [0, 0, 1]
-
-[[torque]]
-type = "slonczewski"
-polarization = 0.6
-polarizer = [0, 0, -1]
-
-[conditions]
-temperature = "300 K"
-current_density = "{J} A/m^2"
-"""
+MTJ = EXAMPLES / "mtj.toml"
 """The issue's perpendicular CoFeB free layer (sigma ≈ 77); J > 0 destabilises m_z = +1."""
 
 
 def mtj(tmp_path: Path, J: float = 0.0) -> Path:
     path = tmp_path / f"mtj_{J:g}.toml"
-    path.write_text(MTJ.format(J=f"{J:.17g}"))
+    path.write_text(MTJ.read_text().replace('current_density = "0 A/m^2"',
+                                            f'current_density = "{J:.17g} A/m^2"'))
     return path
 
 
@@ -268,12 +244,16 @@ def test_a_macrospin_file_gives_seconds_and_the_current_in_units_of_sun_s_critic
     assert half.effective_barrier_kT == pytest.approx(reduction.model.sigma / 4, rel=1e-12)
     assert half.closed_forms["critical_current_density"].value == pytest.approx(Jc, rel=1e-15)
     assert half.regime_reason.startswith("J = ") and "0.5 J_c0" in half.regime_reason
-    # (at 1.95 J_c0 and 300 K, the issue's example, the 1D solver of this branch still
-    # overflows; at 600 K sigma is halved and J_c0 unchanged)
-    above = escape(PhysicalProblem.from_file(mtj(tmp_path), current_density=1.3 * Jc,
-                                             temperature=600.0))
-    assert above.regime == "no barrier" and above.effective_barrier_kT is None
-    assert f"1.3 J_c0 (J_c0 = {Jc:.3g} A/m²): the start state is unstable" in above.regime_reason
+    for ratio, T in ((1.95, None), (1.3, 600.0)):  # the issue's example; sigma halved at 600 K
+        above = escape(PhysicalProblem.from_file(mtj(tmp_path), current_density=ratio * Jc,
+                                                 temperature=T))
+        assert above.regime == "no barrier" and above.effective_barrier_kT is None
+        assert above.converged and above.mfpt > 0 and above.lambda1 > 0
+        assert f"{ratio:g} J_c0 (J_c0 = {Jc:.3g} A/m²): the start state is unstable" in above.regime_reason
+        sigma = reduction.model.sigma * (300.0 / T if T else 1.0)
+        tau_N = reduction.tau_N * (300.0 / T if T else 1.0)  # tau_N ∝ 1/T
+        exact = mean_first_passage_time(AxialModel(sigma, 0.0, ratio)) * tau_N
+        assert above.mfpt == pytest.approx(exact, rel=1e-10)
 
 
 def test_file_overrides_and_errors_name_the_file_and_field(tmp_path):
