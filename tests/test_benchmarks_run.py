@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# each runs a benchmark script in a subprocess: left out by `make test-fast`
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parents[1]
 
 

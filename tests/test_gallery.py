@@ -13,6 +13,7 @@ ROOT = Path(__file__).parents[1]
 SCRIPTS = sorted((ROOT / "examples" / "gallery").glob("fig*.py"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
 def test_gallery_script_regenerates_its_figure(script, tmp_path):
     proc = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,

@@ -202,6 +202,7 @@ def test_escape_from_a_macrospin_file_is_in_seconds():
     assert both.returncode == 2 and "either" in both.stderr
 
 
+@pytest.mark.slow
 def test_escape_uses_the_2d_solver_off_the_axis_and_agrees_with_1d_on_it():
     axial = json.loads(run("escape", "--sigma", "10", "--current-ratio", "0.3", "--json").stdout)
     forced = run("escape", "--sigma", "10", "--current-ratio", "0.3", "--solver", "2d", "--alpha",
@@ -230,6 +231,7 @@ def test_escape_of_an_in_plane_magnet_file_runs_the_2d_solver_in_seconds():
     assert 1e7 < 1.0 / doc["lambda1"] < 1e10  # a retention time of the order of years
 
 
+@pytest.mark.slow
 def test_escape_low_damping_limit_matches_the_library_and_the_1d_solver_on_the_axis():
     from spintorque.thermal.energy import diffusion as ed
     from spintorque.thermal.sphere.model import uniaxial_model
@@ -259,6 +261,7 @@ def test_escape_low_damping_limit_matches_the_library_and_the_1d_solver_on_the_a
     assert loud.returncode == 0 and "per turn on the separatrix" in loud.stderr
 
 
+@pytest.mark.slow
 def test_fit_activation_reports_the_supported_law_and_draws_the_fit(tmp_path):
     data = ROOT / "examples" / "activation" / "solver_dwell_times.csv"
     figure = tmp_path / "fit.png"

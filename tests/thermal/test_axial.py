@@ -101,6 +101,7 @@ def test_low_barrier_expansion_holds_to_third_order():
         assert error < 0.05 * s**3
 
 
+@pytest.mark.slow
 def test_escape_time_grows_with_the_effective_barrier_under_current():
     # time to reach the barrier top z* = -h_eff from the well m_z = +1:
     # ln(MFPT) = sigma·ΔE_eff − a ln(sigma) + ..., so d ln(MFPT)/d sigma = ΔE_eff − a/sigma + O(σ⁻²);

@@ -99,6 +99,7 @@ def test_orbit_integrals_match_a_direct_integration_of_the_precession():
         assert period == pytest.approx(t_period, rel=1e-7)
 
 
+@pytest.mark.slow
 def test_low_damping_escape_approaches_kramers_very_low_damping_rate():
     # Laplace asymptotics of the averaged first passage: rate = D M(E_s) e^{−ΔE}/(dΦ/dE at the
     # bottom) = (4/π) sigma² √(kappa(1 + kappa)) e^{−sigma}/tau_N, with corrections O(1/sigma).
@@ -131,6 +132,7 @@ def test_the_well_bottom_goes_unstable_at_suns_in_plane_critical_current(kappa):
     assert e.well.work_ratio_at_extremum() == pytest.approx(i / (1 + kappa / 2), rel=1e-9)
 
 
+@pytest.mark.slow
 def test_the_barrier_law_is_found_quadratic_without_and_linear_with_a_strong_easy_plane():
     # the solver is not told the law: with a collinear polariser the barrier is
     # sigma (1 − i)² without easy plane, and linear in i for a thin in-plane film (kappa = 40),

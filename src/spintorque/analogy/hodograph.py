@@ -48,9 +48,26 @@ class Hodograph:
     rods: dict[str, FloatArray]
 
 
-def _unit(v: FloatArray, scale: float) -> FloatArray | None:
+# A vector shorter than this fraction of its own scale is rounding noise, not a direction. Each
+# test compares quantities of one kind: an accumulation [V/(A/m²)] with the stack's largest
+# accumulation, a part of a unit vector [1] with 1.
+_NOISE = 1e-12
+
+
+def _direction(v: FloatArray, floor: float) -> FloatArray | None:
+    """v / |v|, or None when |v| <= floor (floor in the units of v)."""
     n = float(np.linalg.norm(v))
-    return None if n <= 1e-12 * scale else v / n
+    return None if n <= floor else v / n
+
+
+def _complement(w: FloatArray, u: FloatArray, floor: float) -> FloatArray | None:
+    """Unit vector along the part of w perpendicular to the unit vector u; None if it is <= floor."""
+    v = _direction(w - np.dot(w, u) * u, floor)
+    if v is None:
+        return None
+    # a second Gram-Schmidt pass: v is orthogonal to u to rounding even when w is almost along u
+    v = v - np.dot(v, u) * u
+    return v / np.linalg.norm(v)
 
 
 def _perpendicular(u: FloatArray) -> FloatArray:
@@ -63,27 +80,37 @@ def _rot90(v: FloatArray) -> FloatArray:
     return np.array([-v[1], v[0]])
 
 
+def _spanning(result: TransportResult, i: int) -> list[tuple[FloatArray, float]]:
+    """Vectors that layer i's plane must contain, left line first, each with its noise floor.
+
+    In a ferromagnet mu_s and j_s lie on the line of m. A normal layer's curves lie in the span
+    of its two end accumulations; where a neighbour is a ferromagnet, the shared line is that
+    ferromagnet's axis (the node's accumulation is along it), which stays defined when the
+    accumulation there vanishes.
+    """
+    layers = result.stack.layers
+    if layers[i].is_ferromagnet:
+        return [(np.asarray(layers[i].magnetization), _NOISE)]
+    mu = result.mu_unit
+    floor = _NOISE * float(np.abs(mu).max())  # accumulation units, like mu itself
+
+    def axis(k: int) -> list[tuple[FloatArray, float]]:
+        inside = 0 <= k < len(layers) and layers[k].is_ferromagnet
+        return [(np.asarray(layers[k].magnetization), _NOISE)] if inside else []
+
+    return [*axis(i - 1), (mu[i], floor), *axis(i + 1), (mu[i + 1], floor)]
+
+
 def _plane(result: TransportResult, i: int, previous: FloatArray | None) -> tuple[FloatArray, FloatArray]:
     """Orthonormal (u, v) spanning layer i's plane; u along its left node's line when defined."""
-    mu = result.mu_unit
-    layer = result.stack.layers[i]
-    scale = float(np.abs(mu).max()) or 1.0
-    ends = [mu[i], mu[i + 1]]
-    if layer.is_ferromagnet:
-        ends = [np.asarray(layer.magnetization)]
-    u = _unit(mu[i], scale) if not layer.is_ferromagnet else np.asarray(layer.magnetization)
-    if u is None:
-        u = next((w for w in (_unit(e, scale) for e in ends) if w is not None), None)
-    if u is None:
+    spanning = _spanning(result, i)
+    u = next((d for d in (_direction(w, f) for w, f in spanning) if d is not None), None)
+    if u is None:  # nothing to span: the layer carries no spin accumulation
         u = previous[0] if previous is not None else np.array([0.0, 0.0, 1.0])
-    v = None
-    for e in ends:
-        v = _unit(e - np.dot(e, u) * u, scale)
-        if v is not None:
-            break
+    v = next((c for c in (_complement(w, u, f) for w, f in spanning) if c is not None), None)
     if v is None and previous is not None:  # a line: keep the previous plane if it contains u
         normal = cross(previous[0], previous[1])
-        v = _unit(cross(normal, u), 1.0)
+        v = _complement(cross(normal, u), u, _NOISE)
     if v is None:
         v = _perpendicular(u)
     return u, v
@@ -101,7 +128,7 @@ def fold_maps(result: TransportResult) -> FloatArray:
         else:
             u2 = previous @ u
             n2 = float(np.linalg.norm(u2))
-            u2 = u2 / n2 if n2 > 1e-12 else np.array([1.0, 0.0])
+            u2 = u2 / n2 if n2 > _NOISE else np.array([1.0, 0.0])
             prev_normal = cross(previous[0], previous[1])
             sign = 1.0 if np.dot(cross(u, v), prev_normal) >= 0 else -1.0
             R = np.outer(u2, u) + np.outer(sign * _rot90(u2), v)
