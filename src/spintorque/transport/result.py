@@ -106,16 +106,33 @@ class TransportResult:
             return self._layer_current(L - 1, "right")
         return GR * self.mu_unit[..., L, :] + sR
 
+    def _side_magnetization(self, node: int, side: str) -> FloatArray | None:
+        """Unit m of the ferromagnet (layer or lead) on one side of a node, or None."""
+        L = len(self.stack.layers)
+        index = node - 1 if side == "left" else node
+        if 0 <= index < L:
+            if not self.stack.layers[index].is_ferromagnet:
+                return None
+            return self.magnetization[..., index, :]
+        lead = self.stack.left if side == "left" else self.stack.right
+        if lead.magnetization is None:
+            return None
+        return np.broadcast_to(np.asarray(lead.magnetization, dtype=float),
+                               self.magnetization[..., 0, :].shape)
+
     def _pinned_through(self, node: int) -> FloatArray | None:
         """Spin current through a pinned contact of two non-collinear ferromagnets a, b.
 
         The limit of a vanishing normal spacer: the vector j in span(m_a, m_b) whose projections
-        on m_a and m_b are the longitudinal currents on the two sides. None if no case is pinned.
+        on m_a and m_b are the longitudinal currents on the two sides. Either ferromagnet may be
+        a lead. None if no case is pinned or a side is not ferromagnetic.
         """
+        ma, mb = self._side_magnetization(node, "left"), self._side_magnetization(node, "right")
+        if ma is None or mb is None:
+            return None
         pinned = self.rank[..., node] == 0
         if not np.any(pinned):
             return None
-        ma, mb = self.magnetization[..., node - 1, :], self.magnetization[..., node, :]
         ja = dot(self._side(node, "left"), ma)
         jb = dot(self._side(node, "right"), mb)
         c = dot(ma, mb)
@@ -124,24 +141,22 @@ class TransportResult:
         through = ((ja - c * jb) / s2)[..., None] * ma + ((jb - c * ja) / s2)[..., None] * mb
         return np.where(pinned[..., None], through, 0.0)
 
-    def _transverse_outside(self, i: int, face: str) -> FloatArray:
-        """Transverse (to m_i) spin current on the outer side of a face of ferromagnet i.
+    def _transverse_across(self, node: int, side: str, m: FloatArray) -> FloatArray:
+        """Transverse (to m) spin current on one side of a node, seen from the magnet opposite.
 
-        Across an F/N face the node's mu_s is along m by construction, so the normal metal's
-        current there has the transverse part Gs·(mu_L − mu_R)⊥ only; computing it from that
-        product (not by projecting the whole current) keeps full relative accuracy even when it
-        is e^(−d/l) smaller than the longitudinal current.
+        The neighbour on ``side`` of the node is a normal layer (its current there has the
+        transverse part Gs·(mu_L − mu_R)⊥ only, the node's mu_s being along m: computing it from
+        that product, not by projecting the whole current, keeps full relative accuracy even when
+        it is e^(−d/l) smaller than the longitudinal current), a ferromagnet (layer or lead: the
+        spacer current of a pinned contact, or nothing across a collinear one), a normal lead (its
+        current at the face is along mu_s, hence along m) or a sink (it absorbs without a jump).
         """
         layers = self.stack.layers
-        m = self.magnetization[..., i, :]
-        j = i - 1 if face == "left" else i + 1
-        zero = np.zeros(m.shape)
-        if not 0 <= j < len(layers):
-            return zero  # leads and sinks: their current at the face is along m
-        if not layers[j].is_ferromagnet:
+        j = node - 1 if side == "left" else node
+        if 0 <= j < len(layers) and not layers[j].is_ferromagnet:
             return self.series[j] * transverse(self.delta_unit[..., j, :], m)
-        through = self._pinned_through(max(i, j))
-        return zero if through is None else transverse(through, m)
+        through = self._pinned_through(node)
+        return np.zeros(m.shape) if through is None else transverse(through, m)
 
     @cached_property
     def _node_sides(self) -> tuple[FloatArray, FloatArray]:
@@ -153,7 +168,28 @@ class TransportResult:
         """Δj_s/J of layer i, shape ([B,] 3); see :attr:`torque_per_current`."""
         if not self.stack.layers[i].is_ferromagnet:
             return np.zeros(self.magnetization[..., i, :].shape)
-        return self._transverse_outside(i, "left") - self._transverse_outside(i, "right")
+        m = self.magnetization[..., i, :]
+        return self._transverse_across(i, "left", m) - self._transverse_across(i + 1, "right", m)
+
+    @cached_property
+    def lead_torque_per_current(self) -> FloatArray:
+        r"""Δj_s/J of the left and right lead (dimensionless), shape ([B,] 2, 3).
+
+        The reaction on a ferromagnetic lead: the transverse part (to its m) of the spin current
+        it takes in minus the one it gives out at its face (far inside a lead the current is along
+        its m). Zero for normal leads and sinks, which have no magnetization to act on.
+        """
+        L = len(self.stack.layers)
+        shape = self.magnetization[..., 0, :].shape
+        out = []
+        for node, side, sign in ((0, "left", -1.0), (L, "right", 1.0)):
+            m = self._side_magnetization(node, side)
+            if m is None:
+                out.append(np.zeros(shape))
+                continue
+            other = "right" if side == "left" else "left"
+            out.append(sign * self._transverse_across(node, other, m))
+        return np.stack(out, axis=-2)
 
     # --- public quantities ---------------------------------------------------------------------
     @property
@@ -185,6 +221,14 @@ class TransportResult:
     def torques(self) -> FloatArray:
         """Spin-transfer torque per area on each layer [J/m²]: (ħ/2e)·J·(Δj_s/J)."""
         return hbar_over_2e * self.current_density * self.torque_per_current
+
+    @property
+    def lead_torques(self) -> FloatArray:
+        """Spin-transfer torque per area on the left and right lead [J/m²], shape ([B,] 2, 3).
+
+        Zero unless the lead is ferromagnetic; see :attr:`lead_torque_per_current`.
+        """
+        return hbar_over_2e * self.current_density * self.lead_torque_per_current
 
     def torque(self, name: str) -> FloatArray:
         """Torque per area [J/m²] on the layer called ``name``, shape ([B,] 3)."""
