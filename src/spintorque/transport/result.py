@@ -366,6 +366,7 @@ class TransportResult:
             "right_neighbour": ("node", [n[1] for n in nodes]),
             "x_node": ("node", self.stack.interfaces, {"units": "m", "long_name": "position"}),
             "layer": ("layer", list(self.stack.names)),
+            "lead": ("lead", ["left", "right"]),
             "component": ("component", list(COMPONENTS)),
         }
         nv = (*lead_dims, "node", "component")
@@ -381,6 +382,9 @@ class TransportResult:
             "torque": (lv, self.torques, {"units": "J/m^2", "long_name": "spin-transfer torque"}),
             "torque_per_current": (lv, self.torque_per_current,
                                    {"units": "1", "long_name": "spin-current jump / J"}),
+            "lead_torque": ((*lead_dims, "lead", "component"), self.lead_torques,
+                            {"units": "J/m^2",
+                             "long_name": "spin-transfer torque on the lead (0 unless ferromagnetic)"}),
             "resistance_area": (lead_dims, self.resistance_area,
                                 {"units": "ohm*m^2", "long_name": "resistance-area product"}),
             "spin_resistance_area": (lead_dims, self.spin_resistance_area,
@@ -418,10 +422,18 @@ class TransportResult:
                 entry["torque"] = self.torques[i].tolist()
                 entry["torque_per_current"] = self.torque_per_current[i].tolist()
             layers.append(entry)
+        lead_torques: dict[str, Any] = {}
+        for k, (side, lead) in enumerate((("left", self.stack.left), ("right", self.stack.right))):
+            if lead.magnetization is not None:
+                lead_torques[side] = {"material": lead.label,
+                                      "magnetization": list(lead.magnetization),
+                                      "torque": self.lead_torques[k].tolist(),
+                                      "torque_per_current": self.lead_torque_per_current[k].tolist()}
         out: dict[str, Any] = {
             "current_density": self.current_density,
             "interfaces": interfaces,
             "layers": layers,
+            "lead_torques": lead_torques,
             "resistance_area": float(self.resistance_area),
             "spin_resistance_area": float(self.spin_resistance_area),
             "functional_S": float(self.functional),
@@ -435,7 +447,8 @@ class TransportResult:
         return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_json_dict(), indent=2)
+        """:meth:`to_json_dict` as strict JSON (no NaN or Infinity)."""
+        return json.dumps(self.to_json_dict(), indent=2, allow_nan=False)
 
 
 def _json_float(value: FloatArray) -> float | None:
