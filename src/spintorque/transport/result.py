@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from spintorque.constants import hbar_over_2e
 from spintorque.errors import InputError
 from spintorque.geometry import cross, dot
-from spintorque.stack import Stack
+from spintorque.stack import COLLINEAR_TOLERANCE, Stack
 from spintorque.transport.elements import layer_profile, lead_terms
 
 FloatArray = NDArray[np.float64]
@@ -273,26 +273,65 @@ class TransportResult:
         per_j2 = per_j2 + 0.5 * GR * dot(mu[..., -1, :], mu[..., -1, :]) + dot(sR, mu[..., -1, :])
         return np.asarray(self.current_density**2 * per_j2)
 
-    @cached_property
-    def efficiency(self) -> dict[str, FloatArray]:
-        r"""g1, g2 of the seed's eq. (1) for a stack with exactly two ferromagnetic layers.
-
-        ``T1 = −(ħ/2e) J g1 m1×(m2×m1)``, ``T2 = (ħ/2e) J g2 m2×(m1×m2)``. NaN at exactly
-        collinear configurations, where eq. (1) has no content; :func:`spintorque.efficiency`
-        returns the θ → 0, π limits there.
-        """
+    def _ferromagnet_pair(self) -> tuple[int, int]:
         ferro = [i for i, layer in enumerate(self.stack.layers) if layer.is_ferromagnet]
         if len(ferro) != 2:
             raise InputError("efficiency",
                              f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
-        i1, i2 = ferro
+        return ferro[0], ferro[1]
+
+    def projected_efficiency(self) -> dict[str, FloatArray]:
+        """g1, g2 by projecting the torques on eq. (1)'s vectors, however small the angle.
+
+        NaN only where m1 × m2 is exactly 0 (eq. (1) reads 0 = 0·g); :attr:`efficiency` gives
+        the collinear limits instead.
+        """
+        i1, i2 = self._ferromagnet_pair()
         m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
         u1 = cross(m1, cross(m2, m1))
         u2 = cross(m2, cross(m1, m2))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            g1 = -dot(self.torque_per_current_of(i1), u1) / dot(u1, u1)
-            g2 = dot(self.torque_per_current_of(i2), u2) / dot(u2, u2)
+        n1, n2 = dot(u1, u1), dot(u2, u2)
+        g1 = np.where(n1 == 0, np.nan, -dot(self.torque_per_current_of(i1), u1)
+                      / np.where(n1 == 0, 1.0, n1))
+        g2 = np.where(n2 == 0, np.nan, dot(self.torque_per_current_of(i2), u2)
+                      / np.where(n2 == 0, 1.0, n2))
         return {"g1": np.asarray(g1), "g2": np.asarray(g2)}
+
+    @cached_property
+    def _efficiency(self) -> tuple[dict[str, FloatArray], dict[str, str]]:
+        g = self.projected_efficiency()
+        i1, i2 = self._ferromagnet_pair()
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        collinear = np.linalg.norm(cross(m1, m2), axis=-1) <= COLLINEAR_TOLERANCE
+        if not np.any(collinear):
+            return g, {}
+        from spintorque.transport.efficiency import collinear_limit
+
+        pairs = np.stack([m1, m2], axis=-2).reshape(-1, 2, 3)[np.ravel(collinear)]
+        g1, g2, reasons = collinear_limit(self.stack, pairs)
+        out = {key: np.array(value, copy=True).reshape(-1) for key, value in g.items()}
+        out["g1"][np.ravel(collinear)] = g1
+        out["g2"][np.ravel(collinear)] = g2
+        shape = np.shape(collinear)
+        return {key: value.reshape(shape) for key, value in out.items()}, reasons
+
+    @property
+    def efficiency(self) -> dict[str, FloatArray]:
+        r"""g1, g2 of the seed's eq. (1) for a stack with exactly two ferromagnetic layers.
+
+        ``T1 = −(ħ/2e) J g1 m1×(m2×m1)``, ``T2 = (ħ/2e) J g2 m2×(m1×m2)``. At collinear
+        configurations, where eq. (1) reads 0 = 0, the limit θ → 0 (or π) as F2 turns
+        (:func:`spintorque.transport.efficiency.collinear_limit`); NaN where that limit does
+        not exist, with the reason in :attr:`efficiency_undefined`.
+        """
+        return self._efficiency[0]
+
+    @property
+    def efficiency_undefined(self) -> dict[str, str]:
+        """``"g1"``/``"g2"`` → why that efficiency has no value here (empty when both exist)."""
+        values, reasons = self._efficiency
+        return {key: text for key, text in reasons.items()
+                if not np.all(np.isfinite(values[key]))}
 
     # --- profiles ------------------------------------------------------------------------------
     def profile(self, x: ArrayLike) -> xr.Dataset:
@@ -394,7 +433,10 @@ class TransportResult:
         }
         if len(self.stack.ferromagnets) == 2:
             for key, value in self.efficiency.items():
-                data[key] = (lead_dims, value, {"units": "1", "long_name": f"efficiency {key}"})
+                attrs = {"units": "1", "long_name": f"efficiency {key}"}
+                if key in self.efficiency_undefined:
+                    attrs["undefined"] = self.efficiency_undefined[key]
+                data[key] = (lead_dims, value, attrs)
         ds = xr.Dataset(data, coords=coords)
         ds.attrs.update(provenance(self.stack, solver="exact layer elements, ladder sweep"))
         ds.attrs["current_density_A_per_m2"] = self.current_density
@@ -440,6 +482,8 @@ class TransportResult:
         }
         if len(self.stack.ferromagnets) == 2:
             out["efficiency"] = {k: _json_float(v) for k, v in self.efficiency.items()}
+            if self.efficiency_undefined:
+                out["efficiency_undefined"] = self.efficiency_undefined
         out["units"] = {"spin_accumulation": "V", "spin_current": "A/m^2", "torque": "J/m^2",
                         "torque_per_current": "1", "resistance_area": "ohm*m^2",
                         "functional_S": "W/m^2", "current_density": "A/m^2", "x": "m",
