@@ -98,7 +98,7 @@ def _divergent(stack: Stack, moving: int) -> dict[str, str]:
                 "theta -> 0 and pi")
         return {"g1": text, "g2": text}
     for lead, edge in ((stack.left, 0), (stack.right, L - 1)):
-        if lead.magnetization is not None and turning == edge:
+        if lead.magnetization is not None and turning == edge:  # see _touches
             reasons[("g1", "g2")[moving]] = (
                 f"{name} touches a ferromagnetic lead: turning it pins their contact and its "
                 "torque grows as 1/theta, so its g diverges at theta -> 0 and pi")
@@ -150,9 +150,14 @@ def collinear_limit(stack: Stack, magnetizations: ArrayLike,
     tilted[:, 1 - moving] = (0.0, 0.0, 1.0)
     tilted[:, moving, 0] = np.sin(COLLINEAR_TILT)
     tilted[:, moving, 2] = sign * np.cos(COLLINEAR_TILT)
+    # a ferromagnetic lead touching the turning layer: for any θ ≠ 0 their contact is pinned,
+    # mu_s = 0, and the lead then acts on the rest exactly as an ideal sink would; the 1e-20 tilt
+    # is below the collinearity tolerance, so it is given the sink directly
+    sinks = [lead.magnetization is not None and _touches(stack, moving, side)
+             for side, lead in enumerate(leads)]
     for pattern in {tuple(row) for row in lead_signs[~off_line]}:
         cases = ~off_line & np.all(lead_signs == pattern, axis=-1)
-        canon = _with_lead_axes(stack, pattern)
+        canon = _with_lead_axes(stack, pattern, sinks)
         a, b = _g(canon, tilted[cases])
         g1[cases], g2[cases] = a, b
     for key, values in (("g1", g1), ("g2", g2)):
@@ -161,11 +166,19 @@ def collinear_limit(stack: Stack, magnetizations: ArrayLike,
     return g1, g2, reasons
 
 
-def _with_lead_axes(stack: Stack, signs: tuple[float, ...]) -> Stack:
-    """A copy whose ferromagnetic leads point along ±z (signs per lead)."""
+def _touches(stack: Stack, moving: int, side: int) -> bool:
+    """Whether ferromagnet ``moving`` (0: F1, 1: F2) is the layer next to lead ``side``."""
+    ferro = [i for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
+    return ferro[moving] == (0 if side == 0 else len(stack.layers) - 1)
+
+
+def _with_lead_axes(stack: Stack, signs: tuple[float, ...], sinks: list[bool]) -> Stack:
+    """A copy whose ferromagnetic leads point along ±z (signs per lead), or are sinks."""
     leads = []
-    for lead, sign in zip((stack.left, stack.right), signs, strict=True):
-        if lead.magnetization is not None:
+    for lead, sign, sink in zip((stack.left, stack.right), signs, sinks, strict=True):
+        if sink:
+            lead = Lead()
+        elif lead.magnetization is not None:
             lead = Lead(lead.material, (0.0, 0.0, float(sign)))
         leads.append(lead)
     return Stack(stack.layers, left=leads[0], right=leads[1],
