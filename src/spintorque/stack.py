@@ -6,7 +6,8 @@ charge-equivalent particle flux |e|·j0 of the seed paper [A/m²].
 
 Touching ferromagnets are allowed: a collinear pair (parallel or antiparallel) shares one scalar
 spin-accumulation node; a non-collinear pair pins mu_s = 0 at their contact, the limit of a
-vanishing normal spacer (TRANSPORT.md §7).
+vanishing normal spacer (TRANSPORT.md §7). A ferromagnetic lead touching a ferromagnetic layer
+follows the same rule.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class Stack:
         Outer electrodes (default: ideal spin sinks).
     current_density : float
         Charge-equivalent electron particle flux [A/m²]; > 0 when electrons flow towards +x
-        (from the first layer to the last).
+        (from the first layer to the last); |J| <= :data:`MAX_CURRENT_DENSITY` = 1e20 A/m².
     """
 
     layers: tuple[Layer, ...]

@@ -16,8 +16,16 @@ Carrying a layer's series conductance ``Gs`` over node i gives
 ``Γ_{i+1} = Wᵀ [Gs (M + Gs)⁻¹ M] W + Gs (C P')ᵀ (C P') + Gt``,  ``M = Γ_i + Gt``,  ``W = Pᵀ P'``,
 
 a series combination of positive conductances: no subtraction of nearly equal stiffnesses, so a
-layer with d/l = 1e-7 next to one with d/l = 1e3 loses no digits. Each step is O(1), the whole
-solve O(L) per batch element; the batch runs in parallel.
+layer with d/l = 1e-7 next to one with d/l = 1e3 loses no digits. The source carried over is
+
+``h_{i+1} = Wᵀ (M + Gs)⁻¹ (M σ + Gs h_i) + (C P')ᵀ (C s)``,  ``σ = Pᵀ s``,
+
+the same as ``P'ᵀ s + Wᵀ Gs (M + Gs)⁻¹ (h_i − σ)`` but without its cancellation (for a thin layer
+that form leaves ``σ M/Gs`` from two terms of size σ, with an error ε·σ that a soft node turns into
+a relative error ε·Gs/M). Where two nodes share their axis (:func:`_frame_map`) ``W`` and the
+complement terms are exact 0/1 blocks: with magnetizations off the coordinate axes the rounded
+frames would otherwise couple a thin layer's transverse stiffness into the longitudinal direction.
+Each step is O(1), the whole solve O(L) per batch element; the batch runs in parallel.
 
 The kernel also returns ``delta = mu_i − mu_{i+1}`` for each layer, computed as
 ``P (M + Gs)⁻¹ (h̃ − M t) − Cᵀ C mu_{i+1}`` so that the spin current ``Gs·delta`` through a
