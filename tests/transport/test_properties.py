@@ -14,7 +14,8 @@ On every draw:
 * a batch equals one solve per configuration;
 * a global rotation of every magnetization turns every vector result and leaves scalars.
 
-The default profile runs in a few seconds; ``SPINTORQUE_TEST_PROFILE=long`` runs 2000 draws.
+The default profile runs in a few seconds; ``SPINTORQUE_TEST_PROFILE=long`` runs 2000 draws of
+up to 200 layers.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ settings.register_profile("transport-fast", max_examples=25, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("transport-long", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-PROFILE = settings.get_profile(f"transport-{os.environ.get('SPINTORQUE_TEST_PROFILE', 'fast')}")
+LONG = os.environ.get("SPINTORQUE_TEST_PROFILE", "fast") == "long"
+PROFILE = settings.get_profile("transport-long" if LONG else "transport-fast")
+MAX_LAYERS = 200 if LONG else 30
 
 TOL = 1e-12  # relative to the natural spin-current scale max(|p|, |j_s|/J)
 
@@ -67,7 +70,7 @@ def stacks(draw: hs.DrawFn) -> tuple[st.Stack, np.ndarray]:
         return (float(w[0]), float(w[1]), float(w[2]))
 
     layers = []
-    for i in range(draw(hs.integers(1, 30))):
+    for i in range(draw(hs.integers(1, MAX_LAYERS))):
         ferro = draw(hs.booleans())
         mat = draw(materials(ferro))
         d = mat.spin_diffusion_length * draw(decade(-7, 3))
