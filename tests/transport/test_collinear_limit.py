@@ -115,3 +115,14 @@ def test_ferromagnetic_lead_off_the_line_has_no_collinear_limit(co, py, cu):
     assert set(result.efficiency_undefined) == {"g1", "g2"}
     assert "not on the line" in result.efficiency_undefined["g1"]
     assert np.isfinite(float(result.torque_per_current[2] @ perpendicular(AXIS)))
+
+
+def test_only_the_configurations_off_a_leads_line_lose_their_limit(co, py, cu):
+    # a batch: parallel along the ferromagnetic lead (a limit) and perpendicular to it (none)
+    stack = valve(co, py, cu, left=st.Lead(py, tuple(AXIS)))
+    e = perpendicular(AXIS)
+    g1, g2, reasons = collinear_limit(stack, np.array([[AXIS, AXIS], [e, e], [AXIS, -AXIS]]))
+    assert np.all(np.isfinite(g1[[0, 2]])) and np.all(np.isfinite(g2[[0, 2]]))
+    assert np.isnan(g1[1]) and np.isnan(g2[1]) and "not on the line" in reasons["g1"]
+    single = st.solve(stack)
+    assert g1[0] == pytest.approx(float(single.efficiency["g1"]), rel=1e-15)

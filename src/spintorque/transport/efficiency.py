@@ -19,8 +19,9 @@ The limit does not exist (NaN, with a reason from :func:`collinear_limit`) when
 * the turning layer touches another ferromagnet (the other layer or a ferromagnetic lead): the
   contact becomes a pinned, vanishing-spacer contact for any θ ≠ 0, whose spin current, hence
   the torque on both sides, grows as 1/θ (docs/conventions.md);
-* a ferromagnetic lead is not on the line of m1, m2: its spin current exerts a torque at θ = 0,
-  so torque/sin θ diverges.
+* a ferromagnetic lead is not on the line of m1, m2: its transverse spin current exerts a torque
+  at θ = 0 on the first magnet it reaches, whose g diverges; the problem is then not uniaxial,
+  and no limit is computed for either g.
 """
 
 from __future__ import annotations
@@ -131,7 +132,8 @@ def collinear_limit(stack: Stack, magnetizations: ArrayLike,
     fixed = mags[:, 1 - moving]
     sign = np.where(np.sum(mags[:, 0] * mags[:, 1], axis=-1) < 0, -1.0, 1.0)
     g1, g2 = np.full(len(mags), np.nan), np.full(len(mags), np.nan)
-    reasons = _divergent(stack, moving)
+    structural = _divergent(stack, moving)
+    reasons = dict(structural)
     leads = (stack.left, stack.right)
     lead_signs = np.zeros((len(mags), 2))
     off_line = np.zeros(len(mags), dtype=bool)
@@ -141,8 +143,9 @@ def collinear_limit(stack: Stack, magnetizations: ArrayLike,
             off_line |= ~_collinear(fixed, m)
             lead_signs[:, k] = np.where(fixed @ m < 0, -1.0, 1.0)
     if np.any(off_line):
-        text = ("a ferromagnetic lead is not on the line of m1 and m2: it exerts a torque at "
-                "theta = 0, so g diverges there")
+        text = ("a ferromagnetic lead is not on the line of m1 and m2: the torque on the "
+                "magnet its transverse spin current reaches does not vanish at theta = 0 (that "
+                "g diverges), and collinear limits are not computed for such configurations")
         reasons.setdefault("g1", text)
         reasons.setdefault("g2", text)
     # canonical frame: the fixed magnet along +z, the tilt in the xz plane, leads along ±z
@@ -161,8 +164,8 @@ def collinear_limit(stack: Stack, magnetizations: ArrayLike,
         a, b = _g(canon, tilted[cases])
         g1[cases], g2[cases] = a, b
     for key, values in (("g1", g1), ("g2", g2)):
-        if key in reasons:
-            values[:] = np.nan
+        if key in structural:
+            values[:] = np.nan  # off-line cases are NaN already: never computed
     return g1, g2, reasons
 
 
