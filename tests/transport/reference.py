@@ -50,7 +50,7 @@ class Reference:
     current_left, current_right : (L+1, 3) spin current just left / right of each node [1].
     torque : (L, 3) transverse spin-current jump per layer (0 for normal metals) [1].
     lead_torque : (2, 3) the same for the left and right lead (0 unless ferromagnetic) [1].
-    spin_ra : spin-coupled resistance-area per unit ... Σ_F (p/2)(mu_R − mu_L)·m [Ω·m²].
+    spin_ra : spin-coupled resistance-area, Σ_F (p/2)(mu_R − mu_L)·m per unit J [Ω·m²].
     """
 
     mu: FloatArray
