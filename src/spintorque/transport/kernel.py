@@ -116,6 +116,17 @@ def _same_axis(vec, i, j):  # compiled
 
 
 @njit(cache=True)
+def _axis_sign(vec, i, j):  # compiled
+    """+1 if nodes i and j share their reference vector bitwise, −1 if it is exactly negated
+    (an antiparallel pair: a negation is exact in floating point), 0 otherwise."""
+    if _same_axis(vec, i, j):
+        return 1.0
+    if vec[i, 0] == -vec[j, 0] and vec[i, 1] == -vec[j, 1] and vec[i, 2] == -vec[j, 2]:
+        return -1.0
+    return 0.0
+
+
+@njit(cache=True)
 def _frame_map(kind, vec, P, i, j, W):  # compiled
     """W = P_iᵀ P_j, the coordinates of node j's basis in node i's; exact for a shared axis.
 
@@ -126,10 +137,12 @@ def _frame_map(kind, vec, P, i, j, W):  # compiled
     1e13 G) into the soft longitudinal one, losing that many digits of the torque.
     """
     ki, kj = kind[i], kind[j]
-    if _same_axis(vec, i, j):
+    sign = _axis_sign(vec, i, j)
+    if sign != 0.0:
+        # (an exactly negated axis only meets a line: frames follow their magnet's m bitwise)
         for a in range(ki):
             for b in range(kj):
-                W[a, b] = 1.0 if a == b else 0.0
+                W[a, b] = (sign if a == 0 else 1.0) if a == b else 0.0
         return
     for a in range(ki):
         for b in range(kj):
@@ -192,7 +205,7 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
         nxt = layer + 1
         k2 = kind[nxt]
         _frame_map(kind, vec, P, layer, nxt, W)
-        shared = _same_axis(vec, layer, nxt)
+        shared = _axis_sign(vec, layer, nxt) != 0.0
         for a in range(k2):
             for b in range(k2):
                 acc = 0.0
@@ -264,7 +277,7 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
         _chol_solve(chol[layer], k, v)
         # (I − P Pᵀ) mu_{i+1}: in a shared frame, the coordinates of mu_{i+1} beyond node i's
         # rank, exactly; otherwise Cᵀ C mu_{i+1} (a product, no cancellation)
-        if _same_axis(vec, layer, nxt):
+        if _axis_sign(vec, layer, nxt) != 0.0:
             for r in range(3):
                 acc_c = 0.0
                 for b in range(k, k2):
@@ -312,8 +325,9 @@ def _sweep_lines(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, store):
             b0, b1, b2 = vec[nxt, 0], vec[nxt, 1], vec[nxt, 2]
             w = a0 * b0 + a1 * b1 + a2 * b2
             c0, c1, c2 = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0
-            if _same_axis(vec, layer, nxt):
-                w = 1.0
+            sign = _axis_sign(vec, layer, nxt)
+            if sign != 0.0:
+                w = sign  # as in the general kernel's exact frame map
             store[layer, 0], store[layer, 1], store[layer, 2], store[layer, 3] = A, M, ht, w
             gam = w * w * (g_s * M / A) + g_s * (c0 * c0 + c1 * c1 + c2 * c2) + g_t
             # as in the general kernel: n'·s − w σ = (n × n')·(n × s), and the passed-on source
