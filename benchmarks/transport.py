@@ -8,6 +8,11 @@ Run:  .venv/bin/python benchmarks/transport.py [--quick]
    the general 3×3-block kernel; and the scaling of the solve time with the number of layers.
 3. The exact solver against the P1 finite-element minimisation of S (``tests/transport/fem.py``)
    at equal accuracy of the interface spin accumulation.
+4. Building a stack of 1e3 and 1e5 layers (``Stack``, ``stack_from_dict``) and solving it: the
+   printed ratio of build time per layer must stay near 1 (it was ~100: a quadratic name scan).
+5. ``--reference N``: N random stacks (1–30 layers, d/l 1e-7…1e3, resistivities over four
+   decades, random leads and non-coplanar directions) against the 80-digit reference of
+   ``tests/transport/reference.py``; prints the worst relative errors.
 
 Times are the best of a few repeats (``time.perf_counter``), after a warm-up call that compiles
 (or loads from cache) the numba kernels. ``--quick`` shrinks every size so that the whole script
@@ -226,9 +231,103 @@ def bench_fem(table: Table, quick: bool) -> None:
                   f"error {error:.1e}; {faster('exact solver', t_fem / t_exact)}")
 
 
+def bench_build(table: Table, quick: bool) -> None:
+    """Stack construction against the number of layers: it must be linear (was quadratic)."""
+    sizes = (1_000, 10_000) if quick else (1_000, 100_000)
+    table.section(f"4. building a [Co/Cu] stack of {sizes[0]:,} and {sizes[1]:,} layers")
+    per_layer, floor = {}, {}
+    for L in sizes:
+        layers = tuple(st.Layer(f"F{i}", CO, 3e-9, (0.3, -0.2, 0.9)) if i % 2 == 0
+                       else st.Layer(f"N{i}", CU, 2e-9) for i in range(L))
+        build = best_of(lambda layers=layers: st.Stack(layers), repeat=3)
+        data = {"current": {"density": "1e11 A/m^2"},
+                "layers": [{"name": f"L{i}", "material": "Cu", "thickness": "2 nm"}
+                           for i in range(L)]}
+        parse = best_of(lambda data=data: st.stack_from_dict(data), repeat=2)
+        stack = st.Stack(layers)
+        st.solve(stack)
+        solve = best_of(lambda stack=stack: st.solve(stack), repeat=3)
+        per_layer[L] = build / L
+        floor[L] = best_of(lambda layers=layers: {x.name: i for i, x in enumerate(layers)},
+                           repeat=3) / L
+        table.row(f"L = {L:7,d}: Stack(layers) | stack_from_dict | solve [s]",
+                  f"{build:.4f} | {parse:.3f} | {solve:.3f}", "",
+                  f"per layer {build / L * 1e6:.2f} | {parse / L * 1e6:.1f} | "
+                  f"{solve / L * 1e6:.2f} us")
+    ratio = per_layer[sizes[1]] / per_layer[sizes[0]]
+    base = floor[sizes[1]] / floor[sizes[0]]
+    table.row(f"build time per layer, {sizes[1]:,} / {sizes[0]:,}", f"{ratio:.2f}", "~ 1",
+              f"a bare dict of the names: {base:.2f} (cache effects of this machine); "
+              + ("linear" if ratio < 3 * max(base, 1.0) else "NOT linear"))
+
+
+def random_stack(rng: np.random.Generator, max_layers: int = 30) -> st.Stack:
+    """1–max_layers layers, d/l 1e-7…1e3, rho 1e-9…1e-5 Ω·m, l 1e-9…1e-6 m, random leads."""
+    def unit() -> tuple[float, float, float]:
+        v = rng.normal(size=3)
+        v /= np.linalg.norm(v)
+        return (float(v[0]), float(v[1]), float(v[2]))
+
+    def material(ferro: bool) -> st.Ferromagnet | st.NormalMetal:
+        rho, length = 10 ** rng.uniform(-9, -5), 10 ** rng.uniform(-9, -6)
+        if ferro:
+            return st.Ferromagnet("F", rho_star=rho, spin_asymmetry=rng.uniform(-0.999, 0.999),
+                                  spin_diffusion_length=length)
+        return st.NormalMetal("N", resistivity=rho, spin_diffusion_length=length)
+
+    def lead() -> st.Lead:
+        kind = rng.integers(3)
+        return (st.Lead() if kind == 0 else st.Lead(material(False)) if kind == 1
+                else st.Lead(material(True), unit()))
+
+    layers = []
+    for i in range(int(rng.integers(1, max_layers + 1))):
+        ferro = bool(rng.random() < 0.4)
+        mat = material(ferro)
+        d = mat.spin_diffusion_length * 10 ** rng.uniform(-7, 3)
+        layers.append(st.Layer(f"L{i}", mat, d, unit() if ferro else None))
+    return st.Stack(tuple(layers), left=lead(), right=lead(), current_density=1.0)
+
+
+def bench_reference(table: Table, n: int) -> None:
+    sys.path.insert(0, str(REPO / "tests" / "transport"))
+    from reference import reference_solve  # a test helper, not part of the package
+
+    rng = np.random.default_rng(2026)
+    worst = {"mu": 0.0, "torque": 0.0, "ra": 0.0}
+    start = time.perf_counter()
+    for _ in range(n):
+        stack = random_stack(rng)
+        ref, res = reference_solve(stack), st.solve(stack)
+        sides = [stack.left, stack.right, *stack.layers]
+        p = max(abs(x.material.polarization) for x in sides if x.material is not None)
+        j = max(p, float(np.abs(ref.current_left).max()), float(np.abs(ref.current_right).max()))
+        if j == 0.0:
+            continue  # no ferromagnet: everything is exactly 0
+        # the reference's 1e-30 spacers leave mu ~ 1e-30 j/G at pinned nodes: a floor
+        g_min = min(layer.material.spin_conductance for layer in stack.layers)
+        mu_scale = max(float(np.abs(ref.mu).max()), 1e-15 * j / g_min)
+        errors = {
+            "mu": float(np.abs(res.mu_unit - ref.mu).max()) / mu_scale,
+            "torque": max(float(np.abs(res.torque_per_current - ref.torque).max()),
+                          float(np.abs(res.lead_torque_per_current - ref.lead_torque).max())) / j,
+            "ra": abs(float(res.spin_resistance_area) - ref.spin_ra)
+            / max(abs(ref.spin_ra), 1e-15 / g_min),
+        }
+        worst = {k: max(worst[k], errors[k]) for k in worst}
+    elapsed = time.perf_counter() - start
+    table.section(f"5. {n} random stacks against the 80-digit reference ({elapsed:.0f} s)")
+    table.row("worst error of mu_s (relative to the largest |mu_s|)", f"{worst['mu']:.1e}")
+    table.row("worst error of torques, layers and leads (relative to max |p|, |j_s|/J)",
+              f"{worst['torque']:.1e}")
+    table.row("worst error of the spin-coupled RA (relative)", f"{worst['ra']:.1e}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (a few seconds)")
+    parser.add_argument("--reference", type=int, default=0, metavar="N",
+                        help="also compare N random stacks with the 80-digit reference")
     args = parser.parse_args(argv)
     print(f"spintorque {st.__version__} | numpy {np.__version__} | numba {numba.__version__} "
           f"({numba.config.THREADING_LAYER} layer requested, {numba.get_num_threads()} threads)"
@@ -239,6 +338,9 @@ def main(argv: list[str] | None = None) -> None:
     bench_efficiency(table, args.quick)
     bench_layers(table, args.quick)
     bench_fem(table, args.quick)
+    bench_build(table, args.quick)
+    if args.reference:
+        bench_reference(table, args.reference)
     try:
         layer = numba.threading_layer()
     except ValueError:

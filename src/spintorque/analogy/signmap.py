@@ -12,7 +12,7 @@ from spintorque.analogy.signchange import relative_configurations
 from spintorque.errors import InputError
 from spintorque.materials import Ferromagnet, Material
 from spintorque.stack import Stack
-from spintorque.transport import efficiency_of
+from spintorque.transport.efficiency import efficiency_with_reasons
 
 PARAMETERS = ("thickness", "spin_asymmetry", "spin_diffusion_length")
 
@@ -59,6 +59,8 @@ def sign_map(stack: Stack, layer: str, parameter: str, values: ArrayLike,
     -------
     xarray.Dataset
         ``g1``, ``g2`` over dims (``value``, ``theta``), plus ``p2_over_p1`` along ``value``.
+        NaN marks values that do not exist (p2/p1 at p1 = 0; a diverging collinear limit of g);
+        the attributes ``g1_undefined``, ``g2_undefined``, ``p2_over_p1_undefined`` say why.
     """
     values = np.asarray(values, dtype=float)
     theta = np.asarray(theta, dtype=float)
@@ -67,12 +69,20 @@ def sign_map(stack: Stack, layer: str, parameter: str, values: ArrayLike,
     g1 = np.empty((values.size, theta.size))
     g2 = np.empty_like(g1)
     ratio = np.empty(values.size)
+    undefined: dict[str, str] = {}
     for k, value in enumerate(values):
         varied = vary(stack, layer, parameter, float(value))
-        g1[k], g2[k] = efficiency_of(varied, relative_configurations(varied, theta))
+        g1[k], g2[k], reasons = efficiency_with_reasons(varied,
+                                                        relative_configurations(varied, theta))
+        undefined.update({f"{key}_undefined": text for key, text in reasons.items()})
         f1, f2 = varied.ferromagnets
         p1 = f1.material.polarization
-        ratio[k] = f2.material.polarization / p1 if p1 != 0 else np.nan
+        if p1 != 0:
+            ratio[k] = f2.material.polarization / p1
+        else:
+            ratio[k] = np.nan
+            undefined["p2_over_p1_undefined"] = (
+                f"p1 = 0 ({f1.name} is unpolarized) at some values: the ratio does not exist")
     unit = "1" if parameter == "spin_asymmetry" else "m"
     return xr.Dataset(
         {"g1": (("value", "theta"), g1, {"units": "1", "long_name": "efficiency g1"}),
@@ -81,5 +91,5 @@ def sign_map(stack: Stack, layer: str, parameter: str, values: ArrayLike,
         coords={"value": ("value", values, {"units": unit,
                                              "long_name": f"{layer}.{parameter}"}),
                 "theta": ("theta", theta, {"units": "rad", "long_name": "angle between m1, m2"})},
-        attrs={"layer": layer, "parameter": parameter},
+        attrs={"layer": layer, "parameter": parameter, **undefined},
     )

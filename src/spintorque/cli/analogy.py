@@ -139,10 +139,18 @@ def signmap(
         ax = plot_sign_map(ds, key)
         savefig(ax.figure, output)
     if json_output:
-        print(json.dumps({"values": values.tolist(), "parameter": f"{layer}.{parameter}",
-                          "angles_deg": degrees.tolist(), "g1": ds.g1.values.tolist(),
-                          "g2": ds.g2.values.tolist(),
-                          "p2_over_p1": ds.p2_over_p1.values.tolist()}))
+        def finite(a: np.ndarray) -> list:  # strict JSON: null where a value does not exist
+            return [finite(row) if np.ndim(row) else (float(row) if np.isfinite(row) else None)
+                    for row in a]
+
+        doc = {"values": values.tolist(), "parameter": f"{layer}.{parameter}",
+               "angles_deg": degrees.tolist(), "g1": finite(ds.g1.values),
+               "g2": finite(ds.g2.values), "p2_over_p1": finite(ds.p2_over_p1.values)}
+        undefined = {key: ds.attrs[f"{key}_undefined"] for key in ("g1", "g2", "p2_over_p1")
+                     if f"{key}_undefined" in ds.attrs}
+        if undefined:
+            doc["undefined"] = undefined  # why some entries are null
+        print(json.dumps(doc, allow_nan=False))
     elif output is None:
         negative = (ds[key].values < 0).mean()
         console.print(f"{key} < 0 on {100 * negative:.3g}% of the map; use -o FILE to draw it")

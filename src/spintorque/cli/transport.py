@@ -48,6 +48,11 @@ def solve(
     _print_summary(stack_file, result)
 
 
+def _finite_or_none(values: Any) -> list[float | None]:
+    """A list for strict JSON: null where a value does not exist (NaN)."""
+    return [float(v) if np.isfinite(v) else None for v in np.ravel(values)]
+
+
 def _vec(v: Any, scale: float = 1.0) -> str:
     return "(" + ", ".join(f"{x * scale: .4g}" for x in v) + ")"
 
@@ -75,8 +80,12 @@ def _print_summary(path: Path, result: Any) -> None:
     console.print(f"resistance-area RA = {float(result.resistance_area):.6g} Ω·m² "
                   f"(spin-coupled part {float(result.spin_resistance_area):.6g} Ω·m²)")
     if len(stack.ferromagnets) == 2:
-        g = result.efficiency
-        console.print(f"efficiency g1 = {float(g['g1']):.6g}, g2 = {float(g['g2']):.6g}")
+        g, undefined = result.efficiency, result.efficiency_undefined
+        console.print("efficiency " + ", ".join(
+            f"{key} = {float(g[key]):.6g}" if key not in undefined else f"{key} undefined"
+            for key in ("g1", "g2")))
+        for key, reason in undefined.items():
+            console.print(f"  {key}: {reason}", markup=False)
 
 
 @app.command()
@@ -106,20 +115,30 @@ def efficiency(
         savefig(ax.figure, plot)
     names = ds.attrs["ferromagnets"]
     if json_output:
-        doc = {"angles_deg": degrees.tolist(), "rotated": rotate,
-               "angle_between_deg": np.degrees(ds["angle_between"].values).tolist(),
-               "efficiency": {names[0]: ds.g1.values.tolist(), names[1]: ds.g2.values.tolist()},
-               "g1": ds.g1.values.tolist(), "g2": ds.g2.values.tolist(),
-               "ferromagnets": list(names)}
-        print(json.dumps(doc))
+        g1, g2 = _finite_or_none(ds.g1.values), _finite_or_none(ds.g2.values)
+        doc: dict[str, Any] = {
+            "angles_deg": degrees.tolist(), "rotated": rotate,
+            "angle_between_deg": np.degrees(ds["angle_between"].values).tolist(),
+            "efficiency": {names[0]: g1, names[1]: g2}, "g1": g1, "g2": g2,
+            "ferromagnets": list(names)}
+        undefined = {key: ds.attrs[f"{key}_undefined"] for key in ("g1", "g2")
+                     if f"{key}_undefined" in ds.attrs}
+        if undefined:
+            doc["undefined"] = undefined  # why some entries are null
+        print(json.dumps(doc, allow_nan=False))
         return
     table = Table(title=f"efficiency, rotating {rotate}")
     for col in ("θ [deg]", f"g1 ({names[0]})", f"g2 ({names[1]})"):
         table.add_column(col)
     step = max(1, len(degrees) // 20)
     for th, g1, g2 in list(zip(degrees, ds.g1.values, ds.g2.values, strict=True))[::step]:
-        table.add_row(f"{th:.4g}", f"{g1:.6g}", f"{g2:.6g}")
+        table.add_row(f"{th:.4g}", *(f"{g:.6g}" if np.isfinite(g) else "undefined"
+                                     for g in (g1, g2)))
     console.print(table)
+    for key in ("g1", "g2"):
+        if f"{key}_undefined" in ds.attrs:
+            console.print(f"{key} undefined at collinear angles: {ds.attrs[key + '_undefined']}",
+                          markup=False)
 
 
 @app.command()
@@ -154,7 +173,7 @@ def profile(
                           "spin_accumulation": ds.spin_accumulation.values.tolist(),
                           "spin_current": ds.spin_current.values.tolist(),
                           "units": {"x": "m", "spin_accumulation": "V",
-                                    "spin_current": "A/m^2"}}))
+                                    "spin_current": "A/m^2"}}, allow_nan=False))
 
 
 @app.command()

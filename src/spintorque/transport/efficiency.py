@@ -2,9 +2,26 @@ r"""Efficiency functions g1(θ), g2(θ) over many angles in one vectorised call.
 
 The seed's eq. (1): ``T1 = −(ħ/2e) J g1 m1×(m2×m1)``, ``T2 = (ħ/2e) J g2 m2×(m1×m2)``, with θ the
 angle between m1 and m2. At exactly collinear configurations (θ = 0 or π) eq. (1) is 0 = 0 · g;
-there we return the limit, from a Richardson extrapolation of g at δ and δ/2 away from
-collinearity (g is even in the deviation; the error is O(δ⁴) plus rounding of order ε/δ, about
-1e-11 with δ = 1e-5 rad).
+there we return the limit θ → 0 (or π) as one ferromagnet turns away from the other's line.
+
+**The collinear limit.** When every magnetization (both layers, ferromagnetic leads) lies on one
+line, the problem is uniaxial and g depends on θ only through cos θ: ``g(θ) = g(0) + O(θ²)``,
+where the θ² coefficient is at most of order Gs/G (the transverse stiffness of the thinnest layer
+over the softest one, < 1e15 over the documented range). We evaluate the torque/sin θ at
+θ = δ = 1e-20 rad in a canonical frame where the axis is exactly +z and the tilt exactly in the
+xz plane: there the transverse (x) parts of every node vector are computed from exact zeros and
+keep full relative accuracy, so ``torque/sin δ`` is accurate to rounding (~1e-15) and the
+O(δ²·Gs/G) < 1e-25 truncation is invisible. (A Richardson extrapolation at δ ~ 1e-5 in the
+user's frame would lose ε/δ ~ 1e-11 to the rounding of the tilted direction.)
+
+The limit does not exist (NaN, with a reason from :func:`collinear_limit`) when
+
+* the turning layer touches another ferromagnet (the other layer or a ferromagnetic lead): the
+  contact becomes a pinned, vanishing-spacer contact for any θ ≠ 0, whose spin current, hence
+  the torque on both sides, grows as 1/θ (docs/conventions.md);
+* a ferromagnetic lead is not on the line of m1, m2: its transverse spin current exerts a torque
+  at θ = 0 on the first magnet it reaches, whose g diverges; the problem is then not uniaxial,
+  and no limit is computed for either g.
 """
 
 from __future__ import annotations
@@ -16,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.geometry import cross
-from spintorque.stack import Stack
+from spintorque.stack import COLLINEAR_TOLERANCE, Lead, Stack
 from spintorque.transport.solver import solve
 
 if TYPE_CHECKING:
@@ -24,8 +41,8 @@ if TYPE_CHECKING:
 
 FloatArray = NDArray[np.float64]
 
-LIMIT_STEP = 1e-5
-"""Deviation δ [rad] used for the collinear limit of g."""
+COLLINEAR_TILT = 1e-20
+"""Tilt δ [rad] at which g is evaluated for its collinear limit (module docstring)."""
 
 
 def rotated_magnetizations(stack: Stack, rotate: str, theta: ArrayLike) -> FloatArray:
@@ -64,43 +81,143 @@ def _g(stack: Stack, mags: FloatArray) -> tuple[FloatArray, FloatArray]:
     g1, g2 = np.empty(len(mags)), np.empty(len(mags))
     for start in range(0, len(mags), BLOCK):
         block = slice(start, start + BLOCK)
-        g = solve(unit, mags[block]).efficiency
+        g = solve(unit, mags[block]).projected_efficiency()
         g1[block], g2[block] = g["g1"], g["g2"]
     return g1, g2
 
 
-def _tilted(m_fixed: FloatArray, m_moved: FloatArray, delta: float) -> FloatArray:
-    """m_moved turned by delta away from the line of m_fixed (any perpendicular direction)."""
-    axis = cross(m_fixed, m_moved)
-    small = np.linalg.norm(axis, axis=-1) < 1e-300
-    helper = np.where(np.abs(m_fixed[..., :1]) < 0.9, [1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
-    axis = np.where(small[..., None], cross(m_fixed, helper), axis)
-    perp = cross(axis, m_moved)
-    perp /= np.linalg.norm(perp, axis=-1, keepdims=True)
-    return np.cos(delta) * m_moved + np.sin(delta) * perp
+def _collinear(m1: FloatArray, m2: FloatArray) -> NDArray[np.bool_]:
+    return np.linalg.norm(cross(m1, m2), axis=-1) <= COLLINEAR_TOLERANCE
 
 
-def efficiency_of(stack: Stack, magnetizations: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _divergent(stack: Stack, moving: int) -> dict[str, str]:
+    """Reasons why g1 / g2 have no collinear limit, from the contacts of the turning layer."""
+    L = len(stack.layers)
+    i1, i2 = (i for i, layer in enumerate(stack.layers) if layer.is_ferromagnet)
+    turning = (i1, i2)[moving]
+    name = stack.layers[turning].name
+    reasons: dict[str, str] = {}
+    if i2 == i1 + 1:
+        text = (f"{stack.layers[i1].name} and {stack.layers[i2].name} touch: at any angle their "
+                "contact pins mu_s = 0 and both torques grow as 1/theta, so g diverges at "
+                "theta -> 0 and pi")
+        return {"g1": text, "g2": text}
+    for lead, edge in ((stack.left, 0), (stack.right, L - 1)):
+        if lead.magnetization is not None and turning == edge:  # see _touches
+            reasons[("g1", "g2")[moving]] = (
+                f"{name} touches a ferromagnetic lead: turning it pins their contact and its "
+                "torque grows as 1/theta, so its g diverges at theta -> 0 and pi")
+    return reasons
+
+
+def collinear_limit(stack: Stack, magnetizations: ArrayLike,
+                    moving: int = 1) -> tuple[FloatArray, FloatArray, dict[str, str]]:
+    """The θ → 0 (or π) limits of g1, g2 for collinear configurations (module docstring).
+
+    Parameters
+    ----------
+    stack : Stack
+        Exactly two ferromagnetic layers.
+    magnetizations : array_like, shape (B, 2, 3)
+        Collinear (parallel or antiparallel) directions of F1 and F2.
+    moving : {0, 1}
+        Which ferromagnet turns away from the other's line (0: F1, 1: F2); the limit depends
+        on it only where a ferromagnetic lead touches one of them.
+
+    Returns
+    -------
+    g1, g2 : ndarray, shape (B,)
+        The limits (dimensionless); NaN where they do not exist.
+    reasons : dict
+        ``"g1"`` / ``"g2"`` → why that limit does not exist (keys absent where it does).
+    """
+    mags = np.asarray(magnetizations, dtype=float)
+    mags = mags / np.linalg.norm(mags, axis=-1, keepdims=True)
+    fixed = mags[:, 1 - moving]
+    sign = np.where(np.sum(mags[:, 0] * mags[:, 1], axis=-1) < 0, -1.0, 1.0)
+    g1, g2 = np.full(len(mags), np.nan), np.full(len(mags), np.nan)
+    structural = _divergent(stack, moving)
+    reasons = dict(structural)
+    leads = (stack.left, stack.right)
+    lead_signs = np.zeros((len(mags), 2))
+    off_line = np.zeros(len(mags), dtype=bool)
+    for k, lead in enumerate(leads):
+        if lead.magnetization is not None:
+            m = np.asarray(lead.magnetization)
+            off_line |= ~_collinear(fixed, m)
+            lead_signs[:, k] = np.where(fixed @ m < 0, -1.0, 1.0)
+    if np.any(off_line):
+        text = ("a ferromagnetic lead is not on the line of m1 and m2: the torque on the "
+                "magnet its transverse spin current reaches does not vanish at theta = 0 (that "
+                "g diverges), and collinear limits are not computed for such configurations")
+        reasons.setdefault("g1", text)
+        reasons.setdefault("g2", text)
+    # canonical frame: the fixed magnet along +z, the tilt in the xz plane, leads along ±z
+    tilted = np.zeros_like(mags)
+    tilted[:, 1 - moving] = (0.0, 0.0, 1.0)
+    tilted[:, moving, 0] = np.sin(COLLINEAR_TILT)
+    tilted[:, moving, 2] = sign * np.cos(COLLINEAR_TILT)
+    # a ferromagnetic lead touching the turning layer: for any θ ≠ 0 their contact is pinned,
+    # mu_s = 0, and the lead then acts on the rest exactly as an ideal sink would; the 1e-20 tilt
+    # is below the collinearity tolerance, so it is given the sink directly
+    sinks = [lead.magnetization is not None and _touches(stack, moving, side)
+             for side, lead in enumerate(leads)]
+    for pattern in {tuple(row) for row in lead_signs[~off_line]}:
+        cases = ~off_line & np.all(lead_signs == pattern, axis=-1)
+        canon = _with_lead_axes(stack, pattern, sinks)
+        a, b = _g(canon, tilted[cases])
+        g1[cases], g2[cases] = a, b
+    for key, values in (("g1", g1), ("g2", g2)):
+        if key in structural:
+            values[:] = np.nan  # off-line cases are NaN already: never computed
+    return g1, g2, reasons
+
+
+def _touches(stack: Stack, moving: int, side: int) -> bool:
+    """Whether ferromagnet ``moving`` (0: F1, 1: F2) is the layer next to lead ``side``."""
+    ferro = [i for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
+    return ferro[moving] == (0 if side == 0 else len(stack.layers) - 1)
+
+
+def _with_lead_axes(stack: Stack, signs: tuple[float, ...], sinks: list[bool]) -> Stack:
+    """A copy whose ferromagnetic leads point along ±z (signs per lead), or are sinks."""
+    leads = []
+    for lead, sign, sink in zip((stack.left, stack.right), signs, sinks, strict=True):
+        if sink:
+            lead = Lead()
+        elif lead.magnetization is not None:
+            lead = Lead(lead.material, (0.0, 0.0, float(sign)))
+        leads.append(lead)
+    return Stack(stack.layers, left=leads[0], right=leads[1],
+                 current_density=stack.current_density)
+
+
+def efficiency_of(stack: Stack, magnetizations: FloatArray,
+                  moving: int = 1) -> tuple[FloatArray, FloatArray]:
     """g1, g2 for a batch of ferromagnet directions (B, 2, 3), collinear limits included.
 
-    Where m1 ∥ m2 the value is the limit θ → 0 (or π): F2 is tilted by δ and δ/2 away from F1's
-    line and g is Richardson-extrapolated (module docstring).
+    Where m1 ∥ m2 the value is the limit θ → 0 (or π) as ferromagnet ``moving`` (0: F1, 1: F2)
+    turns (:func:`collinear_limit`); NaN where that limit does not exist
+    (:func:`efficiency_with_reasons` says why).
     """
+    g1, g2, _ = efficiency_with_reasons(stack, magnetizations, moving)
+    return g1, g2
+
+
+def efficiency_with_reasons(stack: Stack, magnetizations: FloatArray, moving: int = 1
+                            ) -> tuple[FloatArray, FloatArray, dict[str, str]]:
+    """:func:`efficiency_of` plus the reasons (``"g1"``/``"g2"`` → text) for any NaN."""
     mags = np.asarray(magnetizations, dtype=float)
     if mags.ndim != 3 or mags.shape[1] != 2:
         raise InputError("magnetizations", "need shape (B, 2, 3) for a two-ferromagnet stack")
-    g1, g2 = _g(stack, mags)
-    collinear = ~np.isfinite(g1) | ~np.isfinite(g2)
+    collinear = _collinear(mags[:, 0], mags[:, 1])
+    g1, g2 = np.full(len(mags), np.nan), np.full(len(mags), np.nan)
+    reasons: dict[str, str] = {}
+    if np.any(~collinear):
+        g1[~collinear], g2[~collinear] = _g(stack, mags[~collinear])
     if np.any(collinear):
-        estimates = []
-        for step in (LIMIT_STEP, LIMIT_STEP / 2):
-            tilted = mags[collinear].copy()
-            tilted[:, 1] = _tilted(tilted[:, 0], tilted[:, 1], step)
-            estimates.append(_g(stack, tilted))
-        (a1, a2), (b1, b2) = estimates
-        g1[collinear] = (4.0 * b1 - a1) / 3.0
-        g2[collinear] = (4.0 * b2 - a2) / 3.0
-    return g1, g2
+        g1[collinear], g2[collinear], reasons = collinear_limit(stack, mags[collinear], moving)
+    return g1, g2, reasons
 
 
 def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
@@ -119,7 +236,9 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
     -------
     xarray.Dataset
         ``g1``, ``g2`` (dimensionless) over coordinate ``theta`` [rad], with ``theta_deg`` and the
-        angle ``angle_between`` of m1 and m2 [rad]. g does not depend on J.
+        angle ``angle_between`` of m1 and m2 [rad]. g does not depend on J. At collinear angles
+        the θ → 0, π limit as ``rotate`` turns; where it does not exist g is NaN and the
+        attribute ``g1_undefined`` / ``g2_undefined`` says why.
 
     Examples
     --------
@@ -139,7 +258,8 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
         raise InputError("efficiency",
                          f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
     mags = rotated_magnetizations(stack, rotate, theta)
-    g1, g2 = efficiency_of(stack, mags)
+    moving = ferro.index(rotate)
+    g1, g2, reasons = efficiency_with_reasons(stack, mags, moving)
     m1, m2 = mags[:, 0], mags[:, 1]
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
     between = np.arctan2(np.linalg.norm(cross(m1, m2), axis=-1), np.sum(m1 * m2, axis=-1))
@@ -151,5 +271,6 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
                 "theta_deg": ("theta", np.degrees(theta), {"units": "deg"}),
                 "angle_between": ("theta", between, {"units": "rad",
                                                      "long_name": "angle between m1 and m2"})},
-        attrs={"rotated_layer": rotate, "ferromagnets": ferro},
+        attrs={"rotated_layer": rotate, "ferromagnets": ferro,
+               **{f"{key}_undefined": text for key, text in reasons.items()}},
     )

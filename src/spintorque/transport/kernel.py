@@ -16,8 +16,16 @@ Carrying a layer's series conductance ``Gs`` over node i gives
 ``Γ_{i+1} = Wᵀ [Gs (M + Gs)⁻¹ M] W + Gs (C P')ᵀ (C P') + Gt``,  ``M = Γ_i + Gt``,  ``W = Pᵀ P'``,
 
 a series combination of positive conductances: no subtraction of nearly equal stiffnesses, so a
-layer with d/l = 1e-7 next to one with d/l = 1e3 loses no digits. Each step is O(1), the whole
-solve O(L) per batch element; the batch runs in parallel.
+layer with d/l = 1e-7 next to one with d/l = 1e3 loses no digits. The source carried over is
+
+``h_{i+1} = Wᵀ (M + Gs)⁻¹ (M σ + Gs h_i) + (C P')ᵀ (C s)``,  ``σ = Pᵀ s``,
+
+the same as ``P'ᵀ s + Wᵀ Gs (M + Gs)⁻¹ (h_i − σ)`` but without its cancellation (for a thin layer
+that form leaves ``σ M/Gs`` from two terms of size σ, with an error ε·σ that a soft node turns into
+a relative error ε·Gs/M). Where two nodes share their axis (:func:`_frame_map`) ``W`` and the
+complement terms are exact 0/1 blocks: with magnetizations off the coordinate axes the rounded
+frames would otherwise couple a thin layer's transverse stiffness into the longitudinal direction.
+Each step is O(1), the whole solve O(L) per batch element; the batch runs in parallel.
 
 The kernel also returns ``delta = mu_i − mu_{i+1}`` for each layer, computed as
 ``P (M + Gs)⁻¹ (h̃ − M t) − Cᵀ C mu_{i+1}`` so that the spin current ``Gs·delta`` through a
@@ -103,6 +111,46 @@ def _basis(kind, vec, P, C):  # compiled
 
 
 @njit(cache=True)
+def _same_axis(vec, i, j):  # compiled
+    """Whether nodes i and j were given bitwise the same reference vector (hence the same frame)."""
+    return vec[i, 0] == vec[j, 0] and vec[i, 1] == vec[j, 1] and vec[i, 2] == vec[j, 2]
+
+
+@njit(cache=True)
+def _axis_sign(vec, i, j):  # compiled
+    """+1 if nodes i and j share their reference vector bitwise, −1 if it is exactly negated
+    (an antiparallel pair: a negation is exact in floating point), 0 otherwise."""
+    if _same_axis(vec, i, j):
+        return 1.0
+    if vec[i, 0] == -vec[j, 0] and vec[i, 1] == -vec[j, 1] and vec[i, 2] == -vec[j, 2]:
+        return -1.0
+    return 0.0
+
+
+@njit(cache=True)
+def _frame_map(kind, vec, P, i, j, W):  # compiled
+    """W = P_iᵀ P_j, the coordinates of node j's basis in node i's; exact for a shared axis.
+
+    Consecutive normal/normal nodes share their frame, and a ferromagnet's line is the first
+    axis of the frames that follow it; there W is a block of the identity *exactly*. Computed
+    as dot products of the rounded frames, its off-diagonal entries would be ~1e-16 instead of
+    0 and would couple the stiff transverse directions (Gs of a thin, conductive layer, up to
+    1e13 G) into the soft longitudinal one, losing that many digits of the torque.
+    """
+    ki, kj = kind[i], kind[j]
+    sign = _axis_sign(vec, i, j)
+    if sign != 0.0:
+        # (an exactly negated axis only meets a line: frames follow their magnet's m bitwise)
+        for a in range(ki):
+            for b in range(kj):
+                W[a, b] = (sign if a == 0 else 1.0) if a == b else 0.0
+        return
+    for a in range(ki):
+        for b in range(kj):
+            W[a, b] = P[i, 0, a] * P[j, 0, b] + P[i, 1, a] * P[j, 1, b] + P[i, 2, a] * P[j, 2, b]
+
+
+@njit(cache=True)
 def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, hts, mats, vecs):
     L = Gs.shape[0]
     W, gam, A, X, Lc = mats[0], mats[1], mats[2], mats[3], mats[4]
@@ -110,6 +158,9 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
     for node in range(L + 1):
         _basis(kind[node], vec[node], P[node], C[node])
     k = kind[0]
+    for a in range(3):
+        for b in range(3):
+            gam[a, b] = 0.0  # the work arrays are shared by the cases of a batch
     for a in range(k):
         gam[a, a] = GL
         h[a] = P[0, 0, a] * sL[0] + P[0, 1, a] * sL[1] + P[0, 2, a] * sL[2]
@@ -139,19 +190,23 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
                 sym = 0.5 * (X[a, b] + X[b, a])
                 X[a, b] = sym
                 X[b, a] = sym
-        # u = Gs (M + Gs)^-1 h̃
+        # u = (M + Gs)^-1 (M σ + Gs h), σ = Pᵀ s: the source a layer passes on, M (M+Gs)^-1 σ,
+        # formed as a product. Written as σ − Gs (M+Gs)^-1 σ it would cancel to ~M/Gs of σ for
+        # a thin layer, leaving a rounding error eps·σ in the force on a soft node.
         for a in range(k):
-            u[a] = hts[layer, a]
+            col[a] = P[layer, 0, a] * s[layer, 0] + P[layer, 1, a] * s[layer, 1] \
+                + P[layer, 2, a] * s[layer, 2]
+        for a in range(k):
+            acc = g_s * h[a]
+            for b in range(k):
+                acc += Ms[layer, a, b] * col[b]
+            u[a] = acc
         _chol_solve(chol[layer], k, u)
-        for a in range(k):
-            u[a] *= g_s
         # carry over to the next node
         nxt = layer + 1
         k2 = kind[nxt]
-        for a in range(k):
-            for b in range(k2):
-                W[a, b] = (P[layer, 0, a] * P[nxt, 0, b] + P[layer, 1, a] * P[nxt, 1, b]
-                           + P[layer, 2, a] * P[nxt, 2, b])
+        _frame_map(kind, vec, P, layer, nxt, W)
+        shared = _axis_sign(vec, layer, nxt) != 0.0
         for a in range(k2):
             for b in range(k2):
                 acc = 0.0
@@ -159,17 +214,31 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
                     for d in range(k):
                         acc += W[c, a] * X[c, d] * W[d, b]
                 cross = 0.0
-                for r in range(3):
-                    ca = C[layer, r, 0] * P[nxt, 0, a] + C[layer, r, 1] * P[nxt, 1, a] \
-                        + C[layer, r, 2] * P[nxt, 2, a]
-                    cb = C[layer, r, 0] * P[nxt, 0, b] + C[layer, r, 1] * P[nxt, 1, b] \
-                        + C[layer, r, 2] * P[nxt, 2, b]
-                    cross += ca * cb
+                if shared and k > 0:
+                    # node j's frame is (m, u, v) with m node i's line (or the same frame):
+                    # the complement of node i in it is exactly diag(0, 1, 1) (or 0)
+                    if k == 1 and a == b and a > 0:
+                        cross = 1.0
+                else:
+                    for r in range(3):
+                        ca = C[layer, r, 0] * P[nxt, 0, a] + C[layer, r, 1] * P[nxt, 1, a] \
+                            + C[layer, r, 2] * P[nxt, 2, a]
+                        cb = C[layer, r, 0] * P[nxt, 0, b] + C[layer, r, 1] * P[nxt, 1, b] \
+                            + C[layer, r, 2] * P[nxt, 2, b]
+                        cross += ca * cb
                 gam[a, b] = acc + g_s * cross
             gam[a, a] += g_t
+        # h' = Wᵀ u + (C P')ᵀ (C s): the part of s outside node i's space reaches node i+1
+        # directly (P'ᵀ s = Wᵀ σ + (C P')ᵀ C s, as Pᵀ P + Cᵀ C = I)
+        for r in range(3):
+            t[r] = C[layer, r, 0] * s[layer, 0] + C[layer, r, 1] * s[layer, 1] \
+                + C[layer, r, 2] * s[layer, 2]
         for b in range(k2):
-            acc = P[nxt, 0, b] * s[layer, 0] + P[nxt, 1, b] * s[layer, 1] \
-                + P[nxt, 2, b] * s[layer, 2]
+            acc = 0.0
+            if not (shared and k > 0 and b < k):
+                for r in range(3):
+                    acc += (C[layer, r, 0] * P[nxt, 0, b] + C[layer, r, 1] * P[nxt, 1, b]
+                            + C[layer, r, 2] * P[nxt, 2, b]) * t[r]
             for a in range(k):
                 acc += W[a, b] * u[a]
             h[b] = acc
@@ -193,11 +262,11 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
         nxt = layer + 1
         k2 = kind[nxt]
         g_s = Gs[layer]
+        _frame_map(kind, vec, P, layer, nxt, W)
         for a in range(k):
             acc = 0.0
             for b in range(k2):
-                acc += (P[layer, 0, a] * P[nxt, 0, b] + P[layer, 1, a] * P[nxt, 1, b]
-                        + P[layer, 2, a] * P[nxt, 2, b]) * q[b]
+                acc += W[a, b] * q[b]
             t[a] = acc
         for a in range(k):
             u[a] = hts[layer, a] + g_s * t[a]
@@ -207,10 +276,20 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
             v[a] = acc
         _chol_solve(chol[layer], k, u)
         _chol_solve(chol[layer], k, v)
-        # (I − P Pᵀ) mu_{i+1} = Cᵀ C mu_{i+1}
-        for r in range(3):
-            col[r] = C[layer, r, 0] * mu[nxt, 0] + C[layer, r, 1] * mu[nxt, 1] \
-                + C[layer, r, 2] * mu[nxt, 2]
+        # (I − P Pᵀ) mu_{i+1}: in a shared frame, the coordinates of mu_{i+1} beyond node i's
+        # rank, exactly; otherwise Cᵀ C mu_{i+1} (a product, no cancellation)
+        if _axis_sign(vec, layer, nxt) != 0.0:
+            for r in range(3):
+                acc_c = 0.0
+                for b in range(k, k2):
+                    acc_c += P[nxt, r, b] * q[b]
+                col[r] = acc_c
+        else:
+            for r in range(3):
+                t[r] = C[layer, r, 0] * mu[nxt, 0] + C[layer, r, 1] * mu[nxt, 1] \
+                    + C[layer, r, 2] * mu[nxt, 2]
+            for r in range(3):
+                col[r] = C[layer, 0, r] * t[0] + C[layer, 1, r] * t[1] + C[layer, 2, r] * t[2]
         for r in range(3):
             acc_mu = 0.0
             acc_d = 0.0
@@ -218,8 +297,7 @@ def _sweep_one(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, P, C, chol, Ms, 
                 acc_mu += P[layer, r, a] * u[a]
                 acc_d += P[layer, r, a] * v[a]
             mu[layer, r] = acc_mu
-            acc_c = C[layer, 0, r] * col[0] + C[layer, 1, r] * col[1] + C[layer, 2, r] * col[2]
-            delta[layer, r] = acc_d - acc_c
+            delta[layer, r] = acc_d - col[r]
         for a in range(k):
             q[a] = u[a]
 
@@ -241,15 +319,24 @@ def _sweep_lines(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, store):
         if kind[layer] == 1:
             M = gam + g_t
             A = M + g_s
-            ht = h - (vec[layer, 0] * s[layer, 0] + vec[layer, 1] * s[layer, 1]
-                      + vec[layer, 2] * s[layer, 2])
+            sigma = vec[layer, 0] * s[layer, 0] + vec[layer, 1] * s[layer, 1] \
+                + vec[layer, 2] * s[layer, 2]
+            ht = h - sigma
             a0, a1, a2 = vec[layer, 0], vec[layer, 1], vec[layer, 2]
             b0, b1, b2 = vec[nxt, 0], vec[nxt, 1], vec[nxt, 2]
             w = a0 * b0 + a1 * b1 + a2 * b2
             c0, c1, c2 = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0
+            sign = _axis_sign(vec, layer, nxt)
+            if sign != 0.0:
+                w = sign  # as in the general kernel's exact frame map
             store[layer, 0], store[layer, 1], store[layer, 2], store[layer, 3] = A, M, ht, w
             gam = w * w * (g_s * M / A) + g_s * (c0 * c0 + c1 * c1 + c2 * c2) + g_t
-            h = ns + w * (g_s * ht / A)
+            # as in the general kernel: n'·s − w σ = (n × n')·(n × s), and the passed-on source
+            # M σ/A as a product (σ − Gs σ/A would cancel for a thin layer)
+            h = w * ((M * sigma + g_s * h) / A)
+            if not _same_axis(vec, layer, nxt):
+                s0, s1, s2 = s[layer, 0], s[layer, 1], s[layer, 2]
+                h += c0 * (a1 * s2 - a2 * s1) + c1 * (a2 * s0 - a0 * s2) + c2 * (a0 * s1 - a1 * s0)
         else:
             gam = g_s + g_t
             h = ns
@@ -267,16 +354,23 @@ def _sweep_lines(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, store):
             q = 0.0
             continue
         A, M, ht, w = store[layer, 0], store[layer, 1], store[layer, 2], store[layer, 3]
+        q_next = q
         t = w * q if kind[nxt] == 1 else 0.0
         q = (ht + Gs[layer] * t) / A
         d = (ht - M * t) / A
         n0, n1, n2 = vec[layer, 0], vec[layer, 1], vec[layer, 2]
-        m0, m1, m2 = mu[nxt, 0], mu[nxt, 1], mu[nxt, 2]
-        # (I − n nᵀ) mu_{i+1} = n × (mu_{i+1} × n)
-        x0, x1, x2 = m1 * n2 - m2 * n1, m2 * n0 - m0 * n2, m0 * n1 - m1 * n0
-        delta[layer, 0] = d * n0 - (n1 * x2 - n2 * x1)
-        delta[layer, 1] = d * n1 - (n2 * x0 - n0 * x2)
-        delta[layer, 2] = d * n2 - (n0 * x1 - n1 * x0)
+        # (I − n nᵀ) mu_{i+1} = q_{i+1} n × (n' × n): the cross product of the two unit
+        # vectors first (exactly 0 for the same line), so no rounding of q·n' is amplified by Gs
+        x0 = x1 = x2 = 0.0
+        if kind[nxt] == 1 and not _same_axis(vec, layer, nxt):
+            b0, b1, b2 = vec[nxt, 0], vec[nxt, 1], vec[nxt, 2]
+            c0, c1, c2 = b1 * n2 - b2 * n1, b2 * n0 - b0 * n2, b0 * n1 - b1 * n0
+            x0 = q_next * (n1 * c2 - n2 * c1)
+            x1 = q_next * (n2 * c0 - n0 * c2)
+            x2 = q_next * (n0 * c1 - n1 * c0)
+        delta[layer, 0] = d * n0 - x0
+        delta[layer, 1] = d * n1 - x1
+        delta[layer, 2] = d * n2 - x2
         mu[layer, 0], mu[layer, 1], mu[layer, 2] = q * n0, q * n1, q * n2
 
 

@@ -43,12 +43,15 @@ class NodeSpaces:
     vec: FloatArray
 
 
-def _side(lead: Lead, B: int) -> FloatArray | str | None:
+SINK, NORMAL, FERRO = 0, 1, 2
+
+
+def _lead_side(lead: Lead) -> tuple[int, FloatArray]:
     if lead.material is None:
-        return None
+        return SINK, np.zeros(3)
     if lead.material.is_ferromagnet:
-        return np.broadcast_to(np.asarray(lead.magnetization, dtype=float), (B, 3))
-    return "N"
+        return FERRO, np.asarray(lead.magnetization, dtype=float)
+    return NORMAL, np.zeros(3)
 
 
 def node_spaces(stack: Stack, m_layers: FloatArray) -> NodeSpaces:
@@ -59,32 +62,32 @@ def node_spaces(stack: Stack, m_layers: FloatArray) -> NodeSpaces:
     stack : Stack
     m_layers : ndarray, shape (B, L, 3)
         Unit magnetization of each layer (ignored for normal metals).
+
+    Notes
+    -----
+    Vectorised over nodes: the L+2 "sides" (left lead, layers, right lead) are classified once,
+    and node i sees sides i and i+1. A normal/normal node takes its frame from the nearest
+    ferromagnetic side on its left (a running maximum of their positions).
     """
     B, L = m_layers.shape[0], len(stack.layers)
-    N = L + 1
-    kind = np.zeros((B, N), dtype=np.int64)
-    vec = np.zeros((B, N, 3))
-    # Each side of a node: None for a sink, "N", or an array (B, 3) of magnetizations.
-    sides: list[FloatArray | str | None] = [_side(stack.left, B)]
-    sides += [m_layers[:, i, :] if layer.is_ferromagnet else "N"
-              for i, layer in enumerate(stack.layers)]
-    sides.append(_side(stack.right, B))
-    last_m: FloatArray | None = None
-    for i in range(N):
-        a, b = sides[i], sides[i + 1]
-        if isinstance(a, np.ndarray):
-            last_m = a
-        if a is None or b is None:
-            continue
-        if isinstance(a, str) and isinstance(b, str):
-            kind[:, i] = 3
-            if last_m is not None:
-                vec[:, i] = last_m
-        elif isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-            collinear = np.linalg.norm(cross(a, b), axis=-1) <= COLLINEAR_TOLERANCE
-            kind[:, i] = collinear
-            vec[:, i] = a
-        else:
-            vec[:, i] = a if isinstance(a, np.ndarray) else b
-            kind[:, i] = 1
-    return NodeSpaces(kind, vec)
+    (left_kind, left_m), (right_kind, right_m) = _lead_side(stack.left), _lead_side(stack.right)
+    kinds = np.array([left_kind, *(FERRO if layer.is_ferromagnet else NORMAL
+                                   for layer in stack.layers), right_kind])
+    m = np.empty((B, L + 2, 3))
+    m[:, 0], m[:, 1:-1], m[:, -1] = left_m, m_layers, right_m
+    a, b = kinds[:-1], kinds[1:]
+    ma, mb = m[:, :-1], m[:, 1:]
+    # the nearest ferromagnetic side at or left of side i (−1: none, identity frame)
+    positions = np.where(kinds == FERRO, np.arange(L + 2), -1)
+    last = np.maximum.accumulate(positions)[:-1]
+    frame = np.where((last >= 0)[None, :, None], m[:, np.maximum(last, 0)], 0.0)
+    both_f = (a == FERRO) & (b == FERRO)
+    collinear = np.linalg.norm(cross(ma, mb), axis=-1) <= COLLINEAR_TOLERANCE
+    kind = np.select([(a == SINK) | (b == SINK), (a == NORMAL) & (b == NORMAL), both_f],
+                     [0, 3, 1], default=1)
+    kind = np.broadcast_to(kind, (B, L + 1)).copy()
+    kind[:, both_f] = collinear[:, both_f]
+    vec = np.where((a == FERRO)[None, :, None], ma, mb)
+    vec = np.where(((a == NORMAL) & (b == NORMAL))[None, :, None], frame, vec)
+    vec = np.where(((a == SINK) | (b == SINK))[None, :, None], 0.0, vec)
+    return NodeSpaces(kind.astype(np.int64), np.ascontiguousarray(vec))

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from spintorque.constants import hbar_over_2e
 from spintorque.errors import InputError
 from spintorque.geometry import cross, dot
-from spintorque.stack import Stack
+from spintorque.stack import COLLINEAR_TOLERANCE, Stack
 from spintorque.transport.elements import layer_profile, lead_terms
 
 if TYPE_CHECKING:
@@ -108,16 +108,33 @@ class TransportResult:
             return self._layer_current(L - 1, "right")
         return GR * self.mu_unit[..., L, :] + sR
 
+    def _side_magnetization(self, node: int, side: str) -> FloatArray | None:
+        """Unit m of the ferromagnet (layer or lead) on one side of a node, or None."""
+        L = len(self.stack.layers)
+        index = node - 1 if side == "left" else node
+        if 0 <= index < L:
+            if not self.stack.layers[index].is_ferromagnet:
+                return None
+            return self.magnetization[..., index, :]
+        lead = self.stack.left if side == "left" else self.stack.right
+        if lead.magnetization is None:
+            return None
+        return np.broadcast_to(np.asarray(lead.magnetization, dtype=float),
+                               self.magnetization[..., 0, :].shape)
+
     def _pinned_through(self, node: int) -> FloatArray | None:
         """Spin current through a pinned contact of two non-collinear ferromagnets a, b.
 
         The limit of a vanishing normal spacer: the vector j in span(m_a, m_b) whose projections
-        on m_a and m_b are the longitudinal currents on the two sides. None if no case is pinned.
+        on m_a and m_b are the longitudinal currents on the two sides. Either ferromagnet may be
+        a lead. None if no case is pinned or a side is not ferromagnetic.
         """
+        ma, mb = self._side_magnetization(node, "left"), self._side_magnetization(node, "right")
+        if ma is None or mb is None:
+            return None
         pinned = self.rank[..., node] == 0
         if not np.any(pinned):
             return None
-        ma, mb = self.magnetization[..., node - 1, :], self.magnetization[..., node, :]
         ja = dot(self._side(node, "left"), ma)
         jb = dot(self._side(node, "right"), mb)
         c = dot(ma, mb)
@@ -126,24 +143,22 @@ class TransportResult:
         through = ((ja - c * jb) / s2)[..., None] * ma + ((jb - c * ja) / s2)[..., None] * mb
         return np.where(pinned[..., None], through, 0.0)
 
-    def _transverse_outside(self, i: int, face: str) -> FloatArray:
-        """Transverse (to m_i) spin current on the outer side of a face of ferromagnet i.
+    def _transverse_across(self, node: int, side: str, m: FloatArray) -> FloatArray:
+        """Transverse (to m) spin current on one side of a node, seen from the magnet opposite.
 
-        Across an F/N face the node's mu_s is along m by construction, so the normal metal's
-        current there has the transverse part Gs·(mu_L − mu_R)⊥ only; computing it from that
-        product (not by projecting the whole current) keeps full relative accuracy even when it
-        is e^(−d/l) smaller than the longitudinal current.
+        The neighbour on ``side`` of the node is a normal layer (its current there has the
+        transverse part Gs·(mu_L − mu_R)⊥ only, the node's mu_s being along m: computing it from
+        that product, not by projecting the whole current, keeps full relative accuracy even when
+        it is e^(−d/l) smaller than the longitudinal current), a ferromagnet (layer or lead: the
+        spacer current of a pinned contact, or nothing across a collinear one), a normal lead (its
+        current at the face is along mu_s, hence along m) or a sink (it absorbs without a jump).
         """
         layers = self.stack.layers
-        m = self.magnetization[..., i, :]
-        j = i - 1 if face == "left" else i + 1
-        zero = np.zeros(m.shape)
-        if not 0 <= j < len(layers):
-            return zero  # leads and sinks: their current at the face is along m
-        if not layers[j].is_ferromagnet:
+        j = node - 1 if side == "left" else node
+        if 0 <= j < len(layers) and not layers[j].is_ferromagnet:
             return self.series[j] * transverse(self.delta_unit[..., j, :], m)
-        through = self._pinned_through(max(i, j))
-        return zero if through is None else transverse(through, m)
+        through = self._pinned_through(node)
+        return np.zeros(m.shape) if through is None else transverse(through, m)
 
     @cached_property
     def _node_sides(self) -> tuple[FloatArray, FloatArray]:
@@ -155,7 +170,28 @@ class TransportResult:
         """Δj_s/J of layer i, shape ([B,] 3); see :attr:`torque_per_current`."""
         if not self.stack.layers[i].is_ferromagnet:
             return np.zeros(self.magnetization[..., i, :].shape)
-        return self._transverse_outside(i, "left") - self._transverse_outside(i, "right")
+        m = self.magnetization[..., i, :]
+        return self._transverse_across(i, "left", m) - self._transverse_across(i + 1, "right", m)
+
+    @cached_property
+    def lead_torque_per_current(self) -> FloatArray:
+        r"""Δj_s/J of the left and right lead (dimensionless), shape ([B,] 2, 3).
+
+        The reaction on a ferromagnetic lead: the transverse part (to its m) of the spin current
+        it takes in minus the one it gives out at its face (far inside a lead the current is along
+        its m). Zero for normal leads and sinks, which have no magnetization to act on.
+        """
+        L = len(self.stack.layers)
+        shape = self.magnetization[..., 0, :].shape
+        out = []
+        for node, side, sign in ((0, "left", -1.0), (L, "right", 1.0)):
+            m = self._side_magnetization(node, side)
+            if m is None:
+                out.append(np.zeros(shape))
+                continue
+            other = "right" if side == "left" else "left"
+            out.append(sign * self._transverse_across(node, other, m))
+        return np.stack(out, axis=-2)
 
     # --- public quantities ---------------------------------------------------------------------
     @property
@@ -187,6 +223,14 @@ class TransportResult:
     def torques(self) -> FloatArray:
         """Spin-transfer torque per area on each layer [J/m²]: (ħ/2e)·J·(Δj_s/J)."""
         return hbar_over_2e * self.current_density * self.torque_per_current
+
+    @property
+    def lead_torques(self) -> FloatArray:
+        """Spin-transfer torque per area on the left and right lead [J/m²], shape ([B,] 2, 3).
+
+        Zero unless the lead is ferromagnetic; see :attr:`lead_torque_per_current`.
+        """
+        return hbar_over_2e * self.current_density * self.lead_torque_per_current
 
     def torque(self, name: str) -> FloatArray:
         """Torque per area [J/m²] on the layer called ``name``, shape ([B,] 3)."""
@@ -231,26 +275,65 @@ class TransportResult:
         per_j2 = per_j2 + 0.5 * GR * dot(mu[..., -1, :], mu[..., -1, :]) + dot(sR, mu[..., -1, :])
         return np.asarray(self.current_density**2 * per_j2)
 
-    @cached_property
-    def efficiency(self) -> dict[str, FloatArray]:
-        r"""g1, g2 of the seed's eq. (1) for a stack with exactly two ferromagnetic layers.
-
-        ``T1 = −(ħ/2e) J g1 m1×(m2×m1)``, ``T2 = (ħ/2e) J g2 m2×(m1×m2)``. NaN at exactly
-        collinear configurations, where eq. (1) has no content; :func:`spintorque.efficiency`
-        returns the θ → 0, π limits there.
-        """
+    def _ferromagnet_pair(self) -> tuple[int, int]:
         ferro = [i for i, layer in enumerate(self.stack.layers) if layer.is_ferromagnet]
         if len(ferro) != 2:
             raise InputError("efficiency",
                              f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
-        i1, i2 = ferro
+        return ferro[0], ferro[1]
+
+    def projected_efficiency(self) -> dict[str, FloatArray]:
+        """g1, g2 by projecting the torques on eq. (1)'s vectors, however small the angle.
+
+        NaN only where m1 × m2 is exactly 0 (eq. (1) reads 0 = 0·g); :attr:`efficiency` gives
+        the collinear limits instead.
+        """
+        i1, i2 = self._ferromagnet_pair()
         m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
         u1 = cross(m1, cross(m2, m1))
         u2 = cross(m2, cross(m1, m2))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            g1 = -dot(self.torque_per_current_of(i1), u1) / dot(u1, u1)
-            g2 = dot(self.torque_per_current_of(i2), u2) / dot(u2, u2)
+        n1, n2 = dot(u1, u1), dot(u2, u2)
+        g1 = np.where(n1 == 0, np.nan, -dot(self.torque_per_current_of(i1), u1)
+                      / np.where(n1 == 0, 1.0, n1))
+        g2 = np.where(n2 == 0, np.nan, dot(self.torque_per_current_of(i2), u2)
+                      / np.where(n2 == 0, 1.0, n2))
         return {"g1": np.asarray(g1), "g2": np.asarray(g2)}
+
+    @cached_property
+    def _efficiency(self) -> tuple[dict[str, FloatArray], dict[str, str]]:
+        g = self.projected_efficiency()
+        i1, i2 = self._ferromagnet_pair()
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        collinear = np.linalg.norm(cross(m1, m2), axis=-1) <= COLLINEAR_TOLERANCE
+        if not np.any(collinear):
+            return g, {}
+        from spintorque.transport.efficiency import collinear_limit
+
+        pairs = np.stack([m1, m2], axis=-2).reshape(-1, 2, 3)[np.ravel(collinear)]
+        g1, g2, reasons = collinear_limit(self.stack, pairs)
+        out = {key: np.array(value, copy=True).reshape(-1) for key, value in g.items()}
+        out["g1"][np.ravel(collinear)] = g1
+        out["g2"][np.ravel(collinear)] = g2
+        shape = np.shape(collinear)
+        return {key: value.reshape(shape) for key, value in out.items()}, reasons
+
+    @property
+    def efficiency(self) -> dict[str, FloatArray]:
+        r"""g1, g2 of the seed's eq. (1) for a stack with exactly two ferromagnetic layers.
+
+        ``T1 = −(ħ/2e) J g1 m1×(m2×m1)``, ``T2 = (ħ/2e) J g2 m2×(m1×m2)``. At collinear
+        configurations, where eq. (1) reads 0 = 0, the limit θ → 0 (or π) as F2 turns
+        (:func:`spintorque.transport.efficiency.collinear_limit`); NaN where that limit does
+        not exist, with the reason in :attr:`efficiency_undefined`.
+        """
+        return self._efficiency[0]
+
+    @property
+    def efficiency_undefined(self) -> dict[str, str]:
+        """``"g1"``/``"g2"`` → why that efficiency has no value here (empty when both exist)."""
+        values, reasons = self._efficiency
+        return {key: text for key, text in reasons.items()
+                if not np.all(np.isfinite(values[key]))}
 
     # --- profiles ------------------------------------------------------------------------------
     def profile(self, x: ArrayLike) -> xr.Dataset:
@@ -328,6 +411,7 @@ class TransportResult:
             "right_neighbour": ("node", [n[1] for n in nodes]),
             "x_node": ("node", self.stack.interfaces, {"units": "m", "long_name": "position"}),
             "layer": ("layer", list(self.stack.names)),
+            "lead": ("lead", ["left", "right"]),
             "component": ("component", list(COMPONENTS)),
         }
         nv = (*lead_dims, "node", "component")
@@ -343,6 +427,9 @@ class TransportResult:
             "torque": (lv, self.torques, {"units": "J/m^2", "long_name": "spin-transfer torque"}),
             "torque_per_current": (lv, self.torque_per_current,
                                    {"units": "1", "long_name": "spin-current jump / J"}),
+            "lead_torque": ((*lead_dims, "lead", "component"), self.lead_torques,
+                            {"units": "J/m^2",
+                             "long_name": "spin-transfer torque on the lead (0 unless ferromagnetic)"}),
             "resistance_area": (lead_dims, self.resistance_area,
                                 {"units": "ohm*m^2", "long_name": "resistance-area product"}),
             "spin_resistance_area": (lead_dims, self.spin_resistance_area,
@@ -352,7 +439,10 @@ class TransportResult:
         }
         if len(self.stack.ferromagnets) == 2:
             for key, value in self.efficiency.items():
-                data[key] = (lead_dims, value, {"units": "1", "long_name": f"efficiency {key}"})
+                attrs = {"units": "1", "long_name": f"efficiency {key}"}
+                if key in self.efficiency_undefined:
+                    attrs["undefined"] = self.efficiency_undefined[key]
+                data[key] = (lead_dims, value, attrs)
         ds = xr.Dataset(data, coords=coords)
         ds.attrs.update(provenance(self.stack, solver="exact layer elements, ladder sweep"))
         ds.attrs["current_density_A_per_m2"] = self.current_density
@@ -380,16 +470,26 @@ class TransportResult:
                 entry["torque"] = self.torques[i].tolist()
                 entry["torque_per_current"] = self.torque_per_current[i].tolist()
             layers.append(entry)
+        lead_torques: dict[str, Any] = {}
+        for k, (side, lead) in enumerate((("left", self.stack.left), ("right", self.stack.right))):
+            if lead.magnetization is not None:
+                lead_torques[side] = {"material": lead.label,
+                                      "magnetization": list(lead.magnetization),
+                                      "torque": self.lead_torques[k].tolist(),
+                                      "torque_per_current": self.lead_torque_per_current[k].tolist()}
         out: dict[str, Any] = {
             "current_density": self.current_density,
             "interfaces": interfaces,
             "layers": layers,
+            "lead_torques": lead_torques,
             "resistance_area": float(self.resistance_area),
             "spin_resistance_area": float(self.spin_resistance_area),
             "functional_S": float(self.functional),
         }
         if len(self.stack.ferromagnets) == 2:
             out["efficiency"] = {k: _json_float(v) for k, v in self.efficiency.items()}
+            if self.efficiency_undefined:
+                out["efficiency_undefined"] = self.efficiency_undefined
         out["units"] = {"spin_accumulation": "V", "spin_current": "A/m^2", "torque": "J/m^2",
                         "torque_per_current": "1", "resistance_area": "ohm*m^2",
                         "functional_S": "W/m^2", "current_density": "A/m^2", "x": "m",
@@ -397,7 +497,8 @@ class TransportResult:
         return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_json_dict(), indent=2)
+        """:meth:`to_json_dict` as strict JSON (no NaN or Infinity)."""
+        return json.dumps(self.to_json_dict(), indent=2, allow_nan=False)
 
 
 def _json_float(value: FloatArray) -> float | None:
