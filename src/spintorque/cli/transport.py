@@ -50,6 +50,8 @@ def solve(
 
 def _finite_or_none(values: Any) -> list[float | None]:
     """A list for strict JSON: null where a value does not exist (NaN)."""
+    import numpy as np
+
     return [float(v) if np.isfinite(v) else None for v in np.ravel(values)]
 
 
