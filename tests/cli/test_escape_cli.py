@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from spintorque.cli import app
 from spintorque.thermal import REGIMES
-from tests.thermal.test_escape import MTJ
+from tests.thermal.test_escape import MTJ, mtj
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples" / "macrospin"
@@ -63,9 +63,9 @@ def test_reduced_unit_flags_are_refused_with_a_file(flag, value):
 
 def test_current_and_temperature_overrides_agree_with_an_edited_file(tmp_path):
     base = tmp_path / "mtj.toml"
-    base.write_text(MTJ.format(J="0"))
+    base.write_text(mtj(tmp_path, 0.0).read_text())
     edited = tmp_path / "edited.toml"
-    edited.write_text(MTJ.format(J="2e10").replace('"300 K"', '"350 K"'))
+    edited.write_text(mtj(tmp_path, 2e10).read_text().replace('"300 K"', '"350 K"'))
     code, out, err = escape(base, "--current", "2e6 A/cm^2", "--temperature", "350 K", "--json")
     assert code == 0, err
     overridden = strict(out)
@@ -131,7 +131,7 @@ def twice(tmp_path: Path, damping: str) -> Path:
     diffusive torque for the same fixed layer (the spin torque counted twice)."""
     shutil.copy(EXAMPLES / "valve.toml", tmp_path / "valve.toml")
     path = tmp_path / "twice.toml"
-    text = MTJ.format(J="1e11").replace('thickness = "1.3 nm"', 'thickness = "1.5 nm"')
+    text = mtj(tmp_path, 1e11).read_text().replace('thickness = "1.3 nm"', 'thickness = "1.5 nm"')
     path.write_text(text.replace("damping = 0.01", f"damping = {damping}")
                     + '\n[[torque]]\ntype = "diffusive"\nstack = "valve.toml"\nfree_layer = "F2"\n')
     return path
