@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from spintorque.cli import app
 from spintorque.thermal import REGIMES
-from tests.thermal.test_escape import MTJ, mtj
+from tests.thermal.test_escape import mtj
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples" / "macrospin"
