@@ -8,6 +8,7 @@ ferromagnet's line (m − (m·m)m ≈ 1e-16) must never be taken for a second di
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import spintorque as st
 from spintorque.analogy import hodograph
@@ -119,6 +120,7 @@ def _gram(h: Hodograph) -> np.ndarray:
     return points @ points.T
 
 
+@pytest.mark.slow
 def test_random_valves_fold_by_rotations_preserving_lengths_and_ring_angles():
     rng = np.random.default_rng(20261201)
     for case in range(CASES):

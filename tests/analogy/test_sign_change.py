@@ -38,6 +38,7 @@ def test_symmetric_valve_has_no_sign_change(co, cu):
     assert analysis.g1_negative_below_p2_over_p1 < 1 < analysis.g2_negative_above_p2_over_p1
 
 
+@pytest.mark.slow
 def test_thresholds_with_leads_agree_with_the_solvers_sign_of_g(co, cu):
     # Leads and an outer layer: no closed form. Vary p2 (rho* fixed) across each threshold.
     def stack(p2):

@@ -117,6 +117,7 @@ def test_explain_json_has_the_contract_keys():
     assert doc["p2_over_p1"] > doc["g2_negative_above_p2_over_p1"]
 
 
+@pytest.mark.slow
 def test_hodograph_and_signmap_write_figures(tmp_path):
     figure = tmp_path / "h.svg"
     proc = run("hodograph", str(EXAMPLE), "-o", str(figure))
@@ -166,6 +167,7 @@ def test_escape_rejects_bad_parameters(args, word):
 MACROSPIN = ROOT / "examples" / "macrospin" / "thermal.toml"
 
 
+@pytest.mark.slow
 def test_dynamics_writes_an_ensemble_and_switching_reports_statistics(tmp_path):
     import xarray as xr
 
@@ -276,6 +278,7 @@ def test_fit_activation_reports_the_supported_law_and_draws_the_fit(tmp_path):
     assert bad.returncode == 2 and "--law" in bad.stderr
 
 
+@pytest.mark.slow
 def test_precession_command_reports_frequency_and_amplitude_per_current():
     wavy = ROOT / "examples" / "macrospin" / "wavy_valve.toml"
     proc = run("precession", str(wavy), "--currents", "0:1.5e11:2", "--duration", "2ns", "--json")

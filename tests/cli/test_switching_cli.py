@@ -70,6 +70,7 @@ def test_switching_statistics_of_a_thermal_cell_and_a_coarse_step_warning():
     assert bad.returncode == 2 and "--threshold" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_precession_over_100_ns_finds_the_kittel_frequency_above_20_ghz(tmp_path):
     # in-plane film, easy axis x, field along x, no damping: f = gamma0 sqrt(H1 (H1 + Ms))/2π,
     # H1 = H + H_K; 20.8 GHz, which 4001 samples over 100 ns alias to 19.2 GHz

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import spintorque as st
 from spintorque.analogy import explain
@@ -18,6 +19,7 @@ from spintorque.magnet.torque import DiffusiveTorque, Torques
 WAVY = Path(__file__).parents[2] / "examples" / "macrospin" / "wavy_valve.toml"
 
 
+@pytest.mark.slow
 def test_asymmetric_valve_precesses_steadily_at_zero_field_and_symmetric_valve_does_not():
     run = load_macrospin(WAVY)
     stack = run.model.torques["diffusive"].stack
