@@ -3,6 +3,7 @@
 #   make test   - same bootstrap, then lint, type-check and run the whole test suite
 # Both install exactly the versions in requirements/lock.txt, the set CI tests. Maintenance:
 #   make test-fast    - lint, type-check and the tests not marked slow (under 2 minutes)
+#   make test-long    - the whole suite with the long hypothesis profile of the property tests
 #   make lock         - regenerate requirements/lock.txt and requirements/lowest.txt with uv
 #   make test-latest  - the whole suite with the newest releases pyproject.toml allows (.venv-latest)
 #   make test-lowest  - the whole suite at the lower bounds of pyproject.toml (.venv-lowest)
@@ -19,7 +20,7 @@ UV := $(TOOLS)/bin/uv
 COMPILE := $(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --universal --upgrade \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: demo test test-fast test-latest test-lowest lock lint bench clean
+.PHONY: demo test test-fast test-long test-latest test-lowest lock lint bench clean
 
 # A venv holding exactly the pins of a lock file plus this package (editable, no other deps);
 # `pip check` then fails if pyproject.toml needs something the lock lacks (run `make lock`).
@@ -68,6 +69,10 @@ test: $(STAMP) lint
 
 test-fast: $(STAMP) lint
 	$(call suite-with,$(BIN),-m "not slow")
+
+# Not in CI: the property tests with their long hypothesis profile (thousands of draws).
+test-long: $(STAMP) lint
+	SPINTORQUE_TEST_PROFILE=long $(call suite-with,$(BIN))
 
 # Not in CI: the newest releases pyproject.toml allows, to see breakage before it reaches the lock.
 test-latest:
