@@ -298,6 +298,19 @@ def test_an_invalid_solver_value_becomes_null_with_a_reason(monkeypatch):
     assert "1/λ1" in result.null_reasons["integral_relaxation_time"]
 
 
+def test_an_energy_lambda1_the_solver_cannot_give_is_null_and_not_converged(monkeypatch):
+    from spintorque.thermal.energy import diffusion as ed
+
+    def refuse(*args, **kwargs):
+        raise InputError("sigma", "effective barriers above 650 k_BT overflow")
+    monkeypatch.setattr(ed, "smallest_eigenvalue", refuse)
+    result = escape(ReducedProblem(10.0, 0.0, 0.3), "energy")
+    assert result.lambda1_tau_N is None and result.integral_relaxation_time_over_tau_N is None
+    assert not result.converged and result.mfpt_over_tau_N is not None
+    assert "every well on the sphere" in result.null_reasons["lambda1"]
+    assert any(message.startswith("lambda1") for message in result.messages)
+
+
 # --- the result ---------------------------------------------------------------------------------
 def test_the_result_converts_to_a_dataset_with_units_and_round_trips(tmp_path):
     import xarray as xr

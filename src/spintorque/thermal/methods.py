@@ -150,7 +150,10 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         errors["lambda1"] = abs(lam - ed.smallest_eigenvalue(problem, ed.EIGEN_CELLS // 2)) / lam
     except InputError as exc:
         values["lambda1"] = values["integral_relaxation_time"] = errors["lambda1"] = None
-        reasons["lambda1"] = reasons["integral_relaxation_time"] = exc.message
+        # λ1 and τ_int involve every branch of the sphere (also wells deeper than the start
+        # well), so they can fail where the start well's MFPT does not
+        reasons["lambda1"] = reasons["integral_relaxation_time"] = (
+            f"the energy-diffusion λ1 and τ_int involve every well on the sphere: {exc.message}")
     errors["integral_relaxation_time"] = None
     values["mfpt"] = solver_call("energy", lambda: ed.mean_first_passage_time(problem))
     errors["mfpt"] = None
@@ -159,6 +162,9 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
                            "(1e-13); no separate estimate")
     messages: list[str] = []
     ok = checked(values, reasons, messages, "energy")
+    if "lambda1" in reasons:
+        messages.append(f"lambda1, integral_relaxation_time: {reasons['lambda1']}")
+        ok = False
     loss = None if alpha is None else problem.energy_loss_per_orbit(alpha)
     if loss is not None and loss > LOW_DAMPING_LOSS_KT:
         messages.append(f"the damping removes {loss:.3g} k_BT per turn on the separatrix; the "
