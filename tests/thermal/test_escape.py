@@ -276,11 +276,15 @@ def test_a_time_beyond_the_floating_point_range_is_null_with_its_exponent():
     deep = escape(ReducedProblem(400.0, 0.0, 0.5))  # barrier 100 k_BT: representable
     assert deep.converged and deep.mfpt_over_tau_N is not None and deep.mfpt_over_tau_N > 1e40
     result = escape(ReducedProblem(1500.0, 0.0, -1.0))  # MFPT ~ e^4484 tau_N
-    assert result.mfpt_over_tau_N is None and not result.converged
+    assert result.mfpt_over_tau_N is None and result.converged  # known, in log space
     assert "beyond the floating-point range" in result.null_reasons["mfpt"]
     assert "10^1947" in result.null_reasons["mfpt"]
     assert result.lambda1_tau_N is not None and result.lambda1_tau_N > 0
-    assert json.loads(result.to_json())["mfpt_over_tau_N"] is None
+    doc = json.loads(result.to_json())
+    assert doc["mfpt_over_tau_N"] is None
+    exact = fp.log_mean_first_passage_time(AxialModel(1500.0, 0.0, -1.0))
+    assert doc["ln_mfpt_over_tau_N"] == pytest.approx(exact.log, rel=1e-14) and exact.log > 4483
+    assert doc["ln_lambda1_tau_N"] == pytest.approx(math.log(result.lambda1_tau_N), rel=1e-12)
 
 
 # --- the guard on every reported number ---------------------------------------------------------

@@ -77,14 +77,18 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
     reasons: dict[str, str] = {}
     messages: list[str] = []
     ok = True
+    names = {"lambda1": "ln_lambda1_tau_N",
+             "integral_relaxation_time": "ln_integral_relaxation_time_over_tau_N",
+             "mfpt": "ln_mfpt_over_tau_N"}
+    # the natural logarithms always exist, also where the value itself is beyond double range
+    details: dict[str, Any] = {names[key]: result.log for key, result in results.items()}
     for key, result in results.items():
         try:
             values[key] = result.value(key)
         except InputError as error:
             values[key] = None
-            reasons[key] = str(error)
-            messages.append(f"{key}: {error}")
-            ok = False
+            reasons[key] = f"{error.message}; its natural logarithm is {names[key]}"
+            messages.append(str(error))
         errors[key] = result.error
         if not result.converged:
             ok = False
@@ -100,7 +104,7 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
         messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
         values["integral_relaxation_time"] = None
         ok = False
-    return Solution("axial", values, errors, ok, landscape, {}, reasons, messages)
+    return Solution("axial", values, errors, ok, landscape, details, reasons, messages)
 
 
 def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
