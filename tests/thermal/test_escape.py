@@ -285,6 +285,10 @@ def test_a_time_beyond_the_floating_point_range_is_null_with_its_exponent():
     exact = fp.log_mean_first_passage_time(AxialModel(1500.0, 0.0, -1.0))
     assert doc["ln_mfpt_over_tau_N"] == pytest.approx(exact.log, rel=1e-14) and exact.log > 4483
     assert doc["ln_lambda1_tau_N"] == pytest.approx(math.log(result.lambda1_tau_N), rel=1e-12)
+    underflow = escape(ReducedProblem(900.0))  # Brown's rate ~ e^-900: null, never 0.0
+    assert underflow.closed_forms["brown_lambda1_tau_N"].value is None
+    assert "underflows" in underflow.closed_forms["brown_lambda1_tau_N"].reason
+    assert json.loads(underflow.to_json())["ln_lambda1_tau_N"] < -880
 
 
 # --- the guard on every reported number ---------------------------------------------------------

@@ -245,10 +245,15 @@ def closed_forms(model: axial.AxialModel | None, landscape: Landscape,
             ClosedForm(float(effective_barrier(model.sigma, model.i, model.h, model.nu)), "k_B T",
                        BARRIER) if barrier else
             ClosedForm(None, "k_B T", BARRIER, f"outside its domain: {landscape.reason}"))
-        forms["brown_lambda1_tau_N"] = (
-            ClosedForm(float(brown_high_barrier_rate(model.sigma, model.h, model.i, model.nu)),
-                       "1/tau_N", BROWN) if landscape.regime == "thermally activated" else
-            ClosedForm(None, "1/tau_N", BROWN, f"outside its domain: {landscape.reason}"))
+        if landscape.regime != "thermally activated":
+            forms["brown_lambda1_tau_N"] = ClosedForm(None, "1/tau_N", BROWN,
+                                                      f"outside its domain: {landscape.reason}")
+        else:
+            rate = float(brown_high_barrier_rate(model.sigma, model.h, model.i, model.nu))
+            forms["brown_lambda1_tau_N"] = (
+                ClosedForm(rate, "1/tau_N", BROWN) if rate > 0.0 and math.isfinite(rate) else
+                ClosedForm(None, "1/tau_N", BROWN, f"the rate underflows double precision "
+                           f"(barrier {landscape.effective_barrier_kT:.6g} k_BT); see ln_lambda1_tau_N"))
     if reduction is not None or model is None:
         jc = reduction.critical_current_density if reduction is not None else None
         if reduction is None:
