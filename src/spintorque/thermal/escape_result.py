@@ -187,7 +187,8 @@ class EscapeResult:
         attrs = {"method": self.method, "regime": self.regime, "regime_reason": self.regime_reason,
                  "converged": int(self.converged), "spintorque_version": __version__,
                  "problem": json.dumps(self.problem.describe(), allow_nan=False, default=str),
-                 "null_reasons": json.dumps(self.null_reasons), "warnings": json.dumps(self.messages)}
+                 "null_reasons": json.dumps(self.null_reasons, allow_nan=False),
+                 "warnings": json.dumps(self.messages, allow_nan=False)}
         if self.tau_N is not None:
             attrs["tau_N_s"] = self.tau_N
         return xr.Dataset(data, attrs=attrs)
