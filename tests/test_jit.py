@@ -43,7 +43,7 @@ else:
         result["plain"] = kernels.plain(20.0)
     except Exception as exc:
         result["plain"] = type(exc).__name__
-print(json.dumps(result))
+print(json.dumps(result, allow_nan=False))
 '''
 
 
@@ -189,7 +189,7 @@ for (name, i), (mu, delta) in interpreted.items():
     same &= np.array_equal(mu, cmu) and np.array_equal(delta, cdelta)
     ranks |= set(int(k) for k in cases[i][0].ravel())
 print(json.dumps({"same": bool(same), "count": len(interpreted), "ranks": sorted(ranks),
-                  "kinds": sorted({name for name, _ in interpreted})}))
+                  "kinds": sorted({name for name, _ in interpreted})}, allow_nan=False))
 '''
 
 

@@ -169,7 +169,8 @@ def test_kill_9_during_the_write_leaves_the_previous_file(tmp_path):
 
 
 HEAVY = ("numpy", "scipy", "xarray", "pandas", "matplotlib", "numba", "pint")
-LOADED = "import sys; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(%r))))"
+LOADED = ("import sys; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(%r)), "
+          "allow_nan=False))")
 
 
 def _loaded_after(code: str) -> list[str]:

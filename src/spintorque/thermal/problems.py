@@ -16,8 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
 from spintorque.thermal.axial.fokker_planck import AxialModel
@@ -82,15 +80,8 @@ class ReducedProblem:
         return self.hard_ratio == 0.0 and self.polarizer_angle == 0.0
 
     def axial_model(self) -> AxialModel:
-        """The 1D problem (raises InputError in the problem's terms if the 1D solver cannot)."""
-        try:
-            return AxialModel(self.sigma, self.h, self.i, self.nu)
-        except InputError as exc:
-            if exc.field != "sigma":
-                raise
-            raise InputError("sigma", f"sigma = {self.sigma:g}, h = {self.h:g}, i = {self.i:g} "
-                             f"give an energy landscape spanning {landscape_span(self):.4g} k_BT, "
-                             "too deep for the 1D solver: its exponentials would overflow") from None
+        """The 1D problem (AxialModel's own errors name sigma, h, i, nu and their ranges)."""
+        return AxialModel(self.sigma, self.h, self.i, self.nu)
 
     def sphere_model(self, alpha: float | None = None) -> SphereModel:
         """The 2D problem with damping ``alpha`` (default: the problem's, else 1)."""
@@ -106,14 +97,6 @@ class ReducedProblem:
         return {"sigma": self.sigma, "reduced_field": self.h, "current_ratio": self.i,
                 "nu": self.nu, "alpha": self.alpha, "hard_ratio": self.hard_ratio,
                 "polarizer_angle_deg": math.degrees(self.polarizer_angle)}
-
-
-def landscape_span(problem: ReducedProblem) -> float:
-    """max U − min U [k_BT] of the axial landscape U = −sigma z² − 2 sigma h_eff z on [−1, 1]."""
-    s, h_eff = problem.sigma, problem.h - problem.i * (1.0 + problem.h)
-    z = np.array([-1.0, 1.0, min(1.0, max(-1.0, -h_eff))])
-    U = -s * z * z - 2.0 * s * h_eff * z
-    return float(U.max() - U.min())
 
 
 @dataclass(frozen=True)
