@@ -164,7 +164,9 @@ def test_a_solver_failure_on_such_a_file_is_one_line_in_physical_units(tmp_path,
 def test_the_text_output_names_method_regime_and_units():
     code, out, err = escape(EXAMPLES / "thermal.toml")
     assert code == 0, err
-    assert "method axial" in out and "regime: critical" in out and "1/s" in out
+    text = " ".join(out.split())  # rich wraps at the terminal width, wherever the path ends
+    assert "method axial" in text and "regime: critical" in text and "1/s" in text
     code, out, err = escape("--sigma", "40", "--current-ratio", "1.2")
     assert code == 0, err
-    assert "no barrier" in out and "effective barrier: none" in out
+    text = " ".join(out.split())
+    assert "no barrier" in text and "effective barrier: none" in text
