@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from spintorque.cli import app
 from tests.cli.test_transport_edges import strict
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "co_cu_py.toml"
-
 
 def invoke(*args: str):
     return CliRunner().invoke(app, list(args))
-
-
-@pytest.fixture
-def wavy(tmp_path: Path) -> Path:
-    text = EXAMPLE.read_text().replace(
-        'magnetization = { theta = "30 deg", phi = "0 deg" }', "magnetization = [0, 0, 1]"
-    )
-    path = tmp_path / "wavy.toml"
-    path.write_text(text)
-    return path
 
 
 def test_json_has_the_contract_keys_in_si_units(wavy):
