@@ -40,3 +40,10 @@ def test_startup_benchmark_runs_in_quick_mode():
                           capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "spintorque --help" in proc.stdout and "(all imports)" in proc.stdout
+
+
+def test_magnetoresistance_benchmark_runs_in_quick_mode():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "magnetoresistance.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "batched" in proc.stdout and "ratio" in proc.stdout
