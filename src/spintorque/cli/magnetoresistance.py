@@ -17,11 +17,14 @@ from spintorque.cli.app import (
     check_output_path,
     console,
     friendly,
-    parse_angles,
+    parse_range,
     savefig,
     use_agg,
 )
 from spintorque.errors import InputError
+
+MAX_ANGLES = 1_000_000
+"""Most angles one sweep takes (each costs five solves: RA and its derivative)."""
 
 
 @app.command()
@@ -53,7 +56,7 @@ def magnetoresistance(
             f"{rotate!r} is not a ferromagnetic layer of {stack_file}; "
             f"choose one of: {', '.join(ferro) or '(none)'}",
         )
-    degrees = parse_angles(angles)
+    degrees = parse_range(angles, "--angles", "degrees", max_count=MAX_ANGLES)
     result = sweep(stack, rotate, np.radians(degrees))
     if output is not None:
         write_dataset(result.to_dataset(), output)

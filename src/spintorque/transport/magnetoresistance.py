@@ -36,7 +36,7 @@ from scipy.optimize import brentq
 from spintorque.errors import InputError
 from spintorque.geometry import cross
 from spintorque.stack import Stack
-from spintorque.transport.efficiency import efficiency_of, rotated_magnetizations
+from spintorque.transport.efficiency import BLOCK, efficiency_of, rotated_magnetizations
 from spintorque.transport.solver import solve
 
 if TYPE_CHECKING:
@@ -198,9 +198,17 @@ def _ferromagnet_pair(stack: Stack, rotate: str) -> tuple[list[str], int]:
 
 
 def resistance_area_at(stack: Stack, rotate: str, theta: ArrayLike) -> FloatArray:
-    """Spin-coupled RA [Ω·m²] with layer ``rotate`` at polar angles θ [rad], one batched solve."""
-    mags = rotated_magnetizations(stack, rotate, theta)
-    return np.asarray(solve(stack, mags).spin_resistance_area, dtype=float)
+    """Spin-coupled RA [Ω·m²] with layer ``rotate`` at polar angles θ [rad], batched solves.
+
+    Solved in blocks of :data:`spintorque.transport.efficiency.BLOCK` angles (bounded memory).
+    """
+    theta = np.atleast_1d(np.asarray(theta, dtype=float))
+    out = np.empty(theta.size)
+    for start in range(0, theta.size, BLOCK):
+        block = slice(start, start + BLOCK)
+        mags = rotated_magnetizations(stack, rotate, theta[block])
+        out[block] = solve(stack, mags).spin_resistance_area
+    return out
 
 
 def resistance_slope(stack: Stack, rotate: str, theta: ArrayLike, h: float = DERIVATIVE_STEP) -> FloatArray:
@@ -306,18 +314,17 @@ def magnetoresistance(stack: Stack, rotate: str, theta: ArrayLike) -> Magnetores
     """
     ferro, moving = _ferromagnet_pair(stack, rotate)
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
-    mags = rotated_magnetizations(stack, rotate, theta)
-    result = solve(stack, mags)
-    spin = np.asarray(result.spin_resistance_area, dtype=float)
-    bulk = float(np.asarray(result.resistance_area).ravel()[0] - spin[0])
-    m1, m2 = mags[:, 0], mags[:, 1]
-    between = np.arctan2(np.linalg.norm(cross(m1, m2), axis=-1), np.sum(m1 * m2, axis=-1))
+    spin = resistance_area_at(stack, rotate, theta)
     other = np.asarray(stack.ferromagnets[1 - moving].magnetization)
     pair = np.empty((2, 2, 3))
     pair[:, 1 - moving] = other
     pair[0, moving], pair[1, moving] = other, -other
     collinear = solve(stack, pair)
     ra_p, ra_ap = (float(v) for v in np.asarray(collinear.resistance_area))
+    bulk = ra_p - float(collinear.spin_resistance_area[0])  # Σ rho d, the solver's own
+    m = rotated_magnetizations(stack, rotate, theta)[:, moving]
+    c = np.clip(m @ other, -1.0, 1.0)
+    between = np.arctan2(np.linalg.norm(cross(m, np.broadcast_to(other, m.shape)), axis=-1), c)
     extrema, kinds = _extrema(stack, rotate, theta)
     zeros = _torque_zeros(stack, rotate, theta, ferro, moving)
     return Magnetoresistance(
