@@ -93,3 +93,16 @@ def test_refusals_name_the_problem(co, cu):
     three = st.Stack((*stack.layers, st.Layer("N2", cu, 5e-9), st.Layer("F3", co, 5e-9, (1, 0, 0))))
     with pytest.raises(InputError, match="exactly two"):
         fit_slonczewski(three, "F2")
+
+
+def test_an_unpolarized_ferromagnet_still_torques_and_the_export_says_it_fails(co, cu):
+    # p1 = 0: F1 still absorbs the transverse spin of F2's own accumulation, so
+    # g2 = −B² p2 cosθ/Det changes sign at exactly 90° (cos θ* = A2 p1/(B p2) = 0)
+    plain = st.Ferromagnet("Plain", 7.5e-8, 0.0, 59e-9)
+    stack = valve_stack(plain, co, cu, 6e-9, 10e-9, 6e-9)
+    fit = fit_slonczewski(stack, "F2")
+    assert fit.sign_change_angle == pytest.approx(np.pi / 2, abs=np.pi / 721)
+    assert not fit.exact and fit.residual_max > 0.5
+    assert "WARNING" in export_lines(stack, fit, "mumax3")[2]
+    sym = fit_slonczewski(valve_stack(co, co, cu, 6e-9, 10e-9, 6e-9), "F2")
+    assert sym.sign_change_angle is None and len(export_lines(stack, sym, "mumax3")[2]) > 0

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 import spintorque as st
 from spintorque.analytic.magnetoresistance import (
@@ -194,3 +196,40 @@ def test_refuses_a_normal_layer_and_a_stack_without_two_ferromagnets(co, cu):
     three = st.Stack((*stack.layers, st.Layer("N2", cu, 5e-9), st.Layer("F3", co, 5e-9, (1, 0, 0))))
     with pytest.raises(InputError, match="exactly two ferromagnetic layers"):
         magnetoresistance(three, "F2", THETA)
+
+
+valve_parameters = hs.tuples(
+    hs.floats(5e-8, 3e-7),
+    hs.floats(0.05, 0.95),
+    hs.floats(3e-9, 80e-9),  # F1: rho*, beta, l
+    hs.floats(5e-8, 3e-7),
+    hs.floats(0.05, 0.95),
+    hs.floats(3e-9, 80e-9),  # F2
+    hs.floats(5e-9, 5e-8),
+    hs.floats(50e-9, 1e-6),  # N: rho, l
+    hs.floats(1e-9, 20e-9),
+    hs.floats(1e-9, 20e-9),
+    hs.floats(1e-9, 20e-9),  # d1, dN, d2
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(valve_parameters)
+def test_every_interior_extremum_is_a_torque_zero(params):
+    r1, b1, l1, r2, b2, l2, rn, ln, d1, dn, d2 = params
+    stack = valve_stack(
+        st.Ferromagnet("A", r1, b1, l1),
+        st.Ferromagnet("B", r2, b2, l2),
+        st.NormalMetal("N", rn, ln),
+        d1,
+        dn,
+        d2,
+    )
+    mr = magnetoresistance(stack, "F2", np.radians(np.linspace(0.0, 180.0, 91)))
+    zeros = np.sort(np.concatenate(list(mr.torque_zero_angles.values())))
+    want = [z for z in closed_form(stack).zero_torque_angle().values() if z is not None]
+    np.testing.assert_allclose(zeros, np.sort(want), rtol=0, atol=1e-9)
+    # a zero closer to the ends than a grid step may leave no sign change of RA' on the grid
+    inner = zeros[(zeros > np.radians(2.0)) & (zeros < np.radians(178.0))]
+    assert mr.extremum_angles.size == inner.size
+    np.testing.assert_allclose(np.sort(mr.extremum_angles), inner, rtol=0, atol=1e-8)

@@ -43,11 +43,18 @@ def rounded_up(x: float) -> str:
 
 def _header(fit: SlonczewskiFit, comment: str) -> list[str]:
     quality = "exact map (residual at rounding level)" if fit.exact else "least-squares fit"
+    warning = []
+    if fit.sign_change_angle is not None:
+        warning = [
+            f"{comment} WARNING: the diffusive torque changes sign near "
+            f"{np.degrees(fit.sign_change_angle):.3g} deg; this one-term form cannot"
+        ]
     return [
         f"{comment} spintorque export-torque: Slonczewski STT on {fit.layer} from polarizer "
         f"{fit.polarizer_layer}, {quality}",
         f"{comment} torque residual: max {rounded_up(fit.residual_max)}, "
         f"rms {rounded_up(fit.residual_rms)} of the peak torque (docs/export.md)",
+        *warning,
     ]
 
 

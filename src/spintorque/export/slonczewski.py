@@ -78,6 +78,9 @@ class SlonczewskiFit:
         max over θ of |Δj_s/J| on ``layer`` (dimensionless).
     Lambda_min : float
         The lower bound Λ was fitted with (OOMMF requires Λ ≥ 1; 0 means unbounded).
+    sign_change_angle : float or None
+        Angle [rad] where the solver's damping-like torque changes sign (a wavy torque, which
+        the one-term form, of fixed sign, cannot follow), or None.
     """
 
     layer: str
@@ -93,6 +96,7 @@ class SlonczewskiFit:
     residual_rms: float
     peak_torque_per_current: float
     Lambda_min: float
+    sign_change_angle: float | None = None
 
     @property
     def exact(self) -> bool:
@@ -243,6 +247,8 @@ def fit_slonczewski(stack: Stack, layer: str, *, Lambda_min: float = 0.0) -> Slo
     peak = float(np.max(np.sin(check) * np.hypot(e_check, ep_check)))
     rel = miss / peak if peak > 0 else miss
     _, p = _configurations(stack, i, j, theta[:1])
+    flips = np.nonzero(np.sign(e_check[:-1]) * np.sign(e_check[1:]) < 0)[0]
+    sign_change = float(0.5 * (check[flips[0]] + check[flips[0] + 1])) if flips.size else None
     return SlonczewskiFit(
         layer=layer,
         polarizer_layer=stack.layers[j].name,
@@ -257,4 +263,5 @@ def fit_slonczewski(stack: Stack, layer: str, *, Lambda_min: float = 0.0) -> Slo
         residual_rms=max(float(np.sqrt(np.mean(rel**2))), RESIDUAL_FLOOR),
         peak_torque_per_current=2.0 * peak,
         Lambda_min=Lambda_min,
+        sign_change_angle=sign_change,
     )
