@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/magnetoresistance.py [--quick]
 
-RA of the example Co/Cu/Py valve at N angles from one batched solve
+RA of the example Co/Cu/Py valve at N angles from batched solves
 (``spintorque.transport.magnetoresistance.resistance_area_at``) against a Python loop of N single
 solves; and the full ``magnetoresistance`` analysis (extrema, torque zeros) at 181 angles.
 Times are the best of a few repeats after a warm-up call that compiles (or loads) the kernels.

@@ -32,11 +32,8 @@ def plot_magnetoresistance(result: Any, ax: Any = None) -> Any:
     if result.extremum_angles.size:
         from spintorque.transport.magnetoresistance import resistance_area_at
 
-        spin = resistance_area_at(result.stack, result.rotate, result.extremum_angles)
-        bulk = float(result.resistance_area[0] - result.spin_resistance_area[0])
-        ax.plot(
-            np.degrees(result.extremum_angles), (bulk + spin) / MOHM_UM2, "o", color="k", label="RA extremum"
-        )
+        values = resistance_area_at(result.stack, result.rotate, result.extremum_angles)
+        ax.plot(np.degrees(result.extremum_angles), values / MOHM_UM2, "o", color="k", label="RA extremum")
     for k, (name, zeros) in enumerate(result.torque_zero_angles.items()):
         for j, z in enumerate(zeros):
             ax.axvline(

@@ -36,7 +36,7 @@ from scipy.optimize import brentq
 from spintorque.errors import InputError
 from spintorque.geometry import cross
 from spintorque.stack import Stack
-from spintorque.transport.efficiency import BLOCK, efficiency_of, rotated_magnetizations
+from spintorque.transport.efficiency import efficiency_of, rotated_magnetizations
 from spintorque.transport.solver import solve
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ FloatArray = NDArray[np.float64]
 
 DERIVATIVE_STEP = 1e-3
 """Step h [rad] of the fourth-order central difference used for dRA/dθ."""
+BLOCK = 1 << 16
+"""Configurations per solve call: bounds memory for long sweeps."""
 FLAT = 1e-9
 """|dRA/dθ| below FLAT × its largest value on the grid counts as zero (rounding)."""
 
@@ -197,18 +199,25 @@ def _ferromagnet_pair(stack: Stack, rotate: str) -> tuple[list[str], int]:
     return ferro, ferro.index(rotate)
 
 
-def resistance_area_at(stack: Stack, rotate: str, theta: ArrayLike) -> FloatArray:
-    """Spin-coupled RA [Ω·m²] with layer ``rotate`` at polar angles θ [rad], batched solves.
+def resistance_areas(stack: Stack, rotate: str, theta: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Total and spin-coupled RA [Ω·m²] with layer ``rotate`` at polar angles θ [rad].
 
-    Solved in blocks of :data:`spintorque.transport.efficiency.BLOCK` angles (bounded memory).
+    Batched solves in blocks of :data:`BLOCK` angles (bounded memory). The total is the solver's
+    own ``resistance_area``, so whatever it includes (interface terms too) is swept.
     """
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
-    out = np.empty(theta.size)
+    total, spin = np.empty(theta.size), np.empty(theta.size)
     for start in range(0, theta.size, BLOCK):
         block = slice(start, start + BLOCK)
-        mags = rotated_magnetizations(stack, rotate, theta[block])
-        out[block] = solve(stack, mags).spin_resistance_area
-    return out
+        result = solve(stack, rotated_magnetizations(stack, rotate, theta[block]))
+        total[block] = result.resistance_area
+        spin[block] = result.spin_resistance_area
+    return total, spin
+
+
+def resistance_area_at(stack: Stack, rotate: str, theta: ArrayLike) -> FloatArray:
+    """Total RA [Ω·m²] with layer ``rotate`` at polar angles θ [rad] (:func:`resistance_areas`)."""
+    return resistance_areas(stack, rotate, theta)[0]
 
 
 def resistance_slope(stack: Stack, rotate: str, theta: ArrayLike, h: float = DERIVATIVE_STEP) -> FloatArray:
@@ -314,14 +323,12 @@ def magnetoresistance(stack: Stack, rotate: str, theta: ArrayLike) -> Magnetores
     """
     ferro, moving = _ferromagnet_pair(stack, rotate)
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
-    spin = resistance_area_at(stack, rotate, theta)
+    total, spin = resistance_areas(stack, rotate, theta)
     other = np.asarray(stack.ferromagnets[1 - moving].magnetization)
     pair = np.empty((2, 2, 3))
     pair[:, 1 - moving] = other
     pair[0, moving], pair[1, moving] = other, -other
-    collinear = solve(stack, pair)
-    ra_p, ra_ap = (float(v) for v in np.asarray(collinear.resistance_area))
-    bulk = ra_p - float(collinear.spin_resistance_area[0])  # Σ rho d, the solver's own
+    ra_p, ra_ap = (float(v) for v in np.asarray(solve(stack, pair).resistance_area))
     m = rotated_magnetizations(stack, rotate, theta)[:, moving]
     c = np.clip(m @ other, -1.0, 1.0)
     between = np.arctan2(np.linalg.norm(cross(m, np.broadcast_to(other, m.shape)), axis=-1), c)
@@ -332,7 +339,7 @@ def magnetoresistance(stack: Stack, rotate: str, theta: ArrayLike) -> Magnetores
         rotate=rotate,
         theta=theta,
         angle_between=between,
-        resistance_area=bulk + spin,
+        resistance_area=total,
         spin_resistance_area=spin,
         resistance_area_parallel=ra_p,
         resistance_area_antiparallel=ra_ap,
