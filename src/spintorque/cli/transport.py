@@ -121,8 +121,8 @@ def efficiency(
         doc: dict[str, Any] = {
             "angles_deg": degrees.tolist(), "rotated": rotate,
             "angle_between_deg": np.degrees(ds["angle_between"].values).tolist(),
-            "efficiency": {names[0]: g1, names[1]: g2}, "g1": g1, "g2": g2,
-            "ferromagnets": list(names)}
+            # g1 belongs to ferromagnets[0], g2 to ferromagnets[1]; each list is written once
+            "efficiency": {names[0]: g1, names[1]: g2}, "ferromagnets": list(names)}
         undefined = {key: ds.attrs[f"{key}_undefined"] for key in ("g1", "g2")
                      if f"{key}_undefined" in ds.attrs}
         if undefined:
