@@ -100,3 +100,25 @@ def test_figure_metadata_uses_keys_the_format_allows(suffix, keys):
     meta = provenance.figure_metadata(f"figure{suffix}")
     assert set(meta) == keys
     assert all(v.startswith("spintorque ") or '"input_files"' in v for v in meta.values())
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_every_figure_format_is_written_with_the_record(tmp_path, suffix):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from spintorque.io import write_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    path = tmp_path / f"f{suffix}"
+    with recording(["spintorque", "test"]):
+        provenance.record_input("stack.toml", "[current]  # marker-7431 θ → µΩ\n")
+        write_figure(fig, path, metadata=provenance.figure_metadata(path))
+    plt.close(fig)
+    data = path.read_bytes()
+    assert b"spintorque" in data
+    if suffix != ".pdf":  # PDF strings may be compressed or escaped; PNG and SVG hold plain text
+        assert "marker-7431 θ → µΩ".encode() in data
