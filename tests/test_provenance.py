@@ -80,12 +80,12 @@ def test_editing_the_referenced_stack_file_changes_the_provenance(tmp_path):
 
 
 def test_nested_recordings_share_one_record_and_the_last_read_wins(tmp_path):
-    with recording(["spintorque", "x"]) as outer:
+    with recording({"name": "spintorque x"}) as outer:
         provenance.record_input("a.toml", "1")
         with recording() as inner:
             provenance.record_input("a.toml", "2")
         assert inner is outer
-    assert [f.text for f in outer.files.values()] == ["2"] and outer.command == ("spintorque", "x")
+    assert [f.text for f in outer.files.values()] == ["2"] and outer.command == {"name": "spintorque x"}
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_every_figure_format_is_written_with_the_record(tmp_path, suffix):
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
     path = tmp_path / f"f{suffix}"
-    with recording(["spintorque", "test"]):
+    with recording({"name": "spintorque test"}):
         provenance.record_input("stack.toml", "[current]  # marker-7431 θ → µΩ\n")
         write_figure(fig, path, metadata=provenance.figure_metadata(path))
     plt.close(fig)

@@ -16,7 +16,8 @@ its JSON, the attributes of its NetCDF datasets and the metadata of its figures.
           ds = st.solve(st.load_stack("valve.toml")).to_dataset()
 
   Outside a recording ``input_files`` is empty and ``input_files_note`` says why.
-* ``command``: the command line, when run from it; ``created``: UTC time of the record.
+* ``command``: the command run and its arguments as parsed (``{"name", "arguments"}``), when
+  run from the command line; ``created``: UTC time of the record.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sys
-from collections.abc import Iterator, Mapping, Sequence
+import math
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,9 +58,9 @@ class InputFile:
 
 @dataclass
 class Recording:
-    """The input files read (in reading order, each path once) and the command line."""
+    """The input files read (in reading order, each path once) and the command run."""
 
-    command: tuple[str, ...] | None = None
+    command: dict[str, Any] | None = None
     files: dict[str, InputFile] = field(default_factory=dict)
 
 
@@ -67,15 +68,18 @@ _ACTIVE: ContextVar[Recording | None] = ContextVar("spintorque_provenance", defa
 
 
 @contextlib.contextmanager
-def recording(command: Sequence[str] | None = None) -> Iterator[Recording]:
-    """Record every input file read inside the block (a nested call shares the outer record)."""
+def recording(command: Mapping[str, Any] | None = None) -> Iterator[Recording]:
+    """Record every input file read inside the block (a nested call shares the outer record).
+
+    ``command``: a JSON-ready description of the command, e.g. :func:`command_record`.
+    """
     outer = _ACTIVE.get()
     if outer is not None:
         if command is not None and outer.command is None:
-            outer.command = tuple(command)
+            outer.command = dict(command)
         yield outer
         return
-    token = _ACTIVE.set(Recording(None if command is None else tuple(command)))
+    token = _ACTIVE.set(Recording(None if command is None else dict(command)))
     try:
         active = _ACTIVE.get()
         assert active is not None
@@ -121,23 +125,23 @@ def package_version() -> str:
 def record() -> dict[str, Any]:
     """The provenance object of a JSON output (strict-JSON ready).
 
-    Keys: ``spintorque_version``, ``created`` (UTC, ISO 8601), ``command`` (list or null),
+    Keys: ``spintorque_version``, ``created`` (UTC, ISO 8601), ``command`` (object or null),
     ``input_files`` (list of ``{path, sha256, text}``) and, outside a recording,
     ``input_files_note``.
 
     Examples
     --------
-    >>> with recording(["spintorque", "solve", "x.toml"]):
+    >>> with recording(command_record("solve", {"stack_file": "x.toml"})):
     ...     record_input("x.toml", "[current]\\n")
     ...     doc = record()
-    >>> doc["input_files"][0]["text"], doc["command"][1]
-    ('[current]\\n', 'solve')
+    >>> doc["input_files"][0]["text"], doc["command"]["name"]
+    ('[current]\\n', 'spintorque solve')
     """
     active = _ACTIVE.get()
     doc: dict[str, Any] = {
         "spintorque_version": package_version(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": None if active is None or active.command is None else list(active.command),
+        "command": None if active is None else active.command,
         "input_files": [] if active is None else [f.describe() for f in active.files.values()],
     }
     if active is None:
@@ -207,6 +211,15 @@ def figure_metadata(path: str | Path) -> dict[str, str]:
     return {}
 
 
-def command_line() -> list[str]:
-    """The running program's command line, with the program named ``spintorque``."""
-    return ["spintorque", *sys.argv[1:]]
+def command_record(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"name": "spintorque NAME", "arguments": {...}}``: the arguments as the command parsed
+    them (paths and other objects as strings, so the record is JSON-ready)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # strict JSON has no inf or nan
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        return str(value)
+
+    return {"name": f"spintorque {name}", "arguments": {k: plain(v) for k, v in arguments.items()}}

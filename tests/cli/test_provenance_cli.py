@@ -32,7 +32,14 @@ def test_json_output_records_version_command_and_stack_text():
     assert proc.returncode == 0, proc.stderr
     prov = json.loads(proc.stdout)["provenance"]
     assert prov["spintorque_version"] == importlib.metadata.version("spintorque")
-    assert prov["command"][:3] == ["spintorque", "efficiency", str(EXAMPLE)]
+    assert prov["command"]["name"] == "spintorque efficiency"
+    assert prov["command"]["arguments"] == {
+        "stack_file": str(EXAMPLE),
+        "rotate": "F2",
+        "angles": "0:90:3",
+        "json_output": True,
+        "plot": None,
+    }
     assert _texts(prov["input_files"]) == {EXAMPLE.name: EXAMPLE.read_text("utf-8")}
 
 
@@ -55,7 +62,7 @@ def test_a_dynamics_dataset_holds_the_referenced_stack_file_text(tmp_path):
     assert proc.returncode == 0, proc.stderr
     with xr.open_dataset(out) as ds:
         files = json.loads(ds.attrs["input_files"])
-        assert json.loads(ds.attrs["command"])[1] == "dynamics"
+        assert json.loads(ds.attrs["command"])["name"] == "spintorque dynamics"
     assert _texts(files) == {
         "magnet.toml": MACROSPIN.read_text("utf-8"),
         STACK.name: STACK.read_text("utf-8"),

@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from spintorque.errors import InputError
 from spintorque.io import DATASET, FIGURE, JSON, check_output_path, write_figure
-from spintorque.provenance import command_line, figure_metadata, record, recording
+from spintorque.provenance import command_record, figure_metadata, record, recording
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,13 +87,22 @@ def _main(
     """Spin-transfer physics in magnetic multilayers (SI units; see docs/conventions.md)."""
 
 
+def _command_name(func: Callable[..., Any]) -> str:
+    """The name a command is invoked by (``write-error-rate`` for ``write_error_rate_command``)."""
+    for info in app.registered_commands:
+        if getattr(info.callback, "__wrapped__", None) is func:
+            return info.name or func.__name__.replace("_", "-")
+    return func.__name__.replace("_", "-")
+
+
 def friendly(func: F) -> F:
     """Turn InputError into one line on stderr and exit status 2; record the input files read
-    (and the command line) for the provenance of every output (:mod:`spintorque.provenance`)."""
+    and the command with its parsed arguments for the provenance of every output
+    (:mod:`spintorque.provenance`)."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with recording(command_line()):
+            with recording(command_record(_command_name(func), kwargs)):
                 return func(*args, **kwargs)
         except InputError as error:
             print(f"error: {error}", file=sys.stderr)
