@@ -141,11 +141,14 @@ def write_dataset(dataset: Any, path: Path | str) -> None:
         dataset.to_netcdf(tmp)
 
 
-def write_figure(figure: Any, path: Path | str, dpi: int = 150) -> None:
-    """Save a matplotlib figure at ``path`` (format from its extension), atomically."""
+def write_figure(figure: Any, path: Path | str, dpi: int = 150,
+                 metadata: dict[str, str] | None = None) -> None:
+    """Save a matplotlib figure at ``path`` (format from its extension), atomically, with
+    ``metadata`` (keys the format allows, see :func:`spintorque.provenance.figure_metadata`)."""
     final = Path(path)
     with atomic_path(final) as tmp:
-        figure.savefig(tmp, dpi=dpi, format=final.suffix.lstrip(".").lower() or None)
+        extra = {} if metadata is None else {"metadata": metadata}
+        figure.savefig(tmp, dpi=dpi, format=final.suffix.lstrip(".").lower() or None, **extra)
 
 
 def write_text(text: str, path: Path | str) -> None:

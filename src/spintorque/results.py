@@ -1,25 +1,16 @@
-"""Provenance attached to every labelled result."""
+"""Provenance attached to every labelled transport result (:mod:`spintorque.provenance`)."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Any
 
+from spintorque.provenance import dataset_attrs
 from spintorque.stack import Stack
+
+TRANSPORT_CONVENTIONS = "SI units; J > 0: electrons flow towards +x; see docs/conventions.md"
 
 
 def provenance(stack: Stack, solver: str, **options: Any) -> dict[str, Any]:
-    """NetCDF-safe attributes: package version, the full input description (JSON), solver, time."""
-    from spintorque import __version__
-
-    attrs: dict[str, Any] = {
-        "spintorque_version": __version__,
-        "input_stack": json.dumps(stack.describe()),
-        "solver": solver,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "conventions": "SI units; J > 0: electrons flow towards +x; see docs/conventions.md",
-    }
-    for key, value in options.items():
-        attrs[f"option_{key}"] = json.dumps(value)
-    return attrs
+    """NetCDF-safe attributes: package version, the input files' texts, the stack as described
+    (``input_stack``, JSON), solver, options (``option_<key>``) and time."""
+    return dataset_attrs({"input_stack": stack.describe()}, solver, options, TRANSPORT_CONVENTIONS)

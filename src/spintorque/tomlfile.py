@@ -1,4 +1,7 @@
-"""Reading TOML input files; every failure is a one-line :class:`InputError` naming the file."""
+"""Reading TOML input files; every failure is a one-line :class:`InputError` naming the file.
+
+Every file read here is recorded for provenance (:mod:`spintorque.provenance`).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from spintorque.errors import InputError
+from spintorque.provenance import read_input_text
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     """The parsed contents of a TOML file (missing, unreadable or malformed: InputError)."""
     path = Path(path)
+    text = read_input_text(path)
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputError("file", "not found", str(path)) from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError("file", f"malformed TOML: {exc}", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("file", f"cannot read: {exc}", str(path)) from None

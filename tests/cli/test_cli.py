@@ -64,7 +64,7 @@ def test_profile_and_materials_commands(tmp_path):
     assert plot.stat().st_size > 0
     proc = run("materials", "--json")
     assert proc.returncode == 0
-    assert {"Co", "Cu", "Py", "Pt"} <= set(json.loads(proc.stdout))
+    assert {"Co", "Cu", "Py", "Pt"} <= set(json.loads(proc.stdout)["materials"])
     table = run("materials")
     assert table.returncode == 0 and "Co" in table.stdout
 

@@ -80,7 +80,8 @@ def test_touching_parallel_ferromagnets_print_undefined_with_a_reason(tmp_path):
     assert "touch" in doc["efficiency_undefined"]["g1"]
     sweep = strict(stdout_of("efficiency", str(path), "--rotate", "F2", "--angles", "0:90:3",
                              "--json"))
-    assert sweep["g2"][0] is None and sweep["g2"][1] is not None and "g2" in sweep["undefined"]
+    g2 = sweep["efficiency"][sweep["ferromagnets"][1]]
+    assert g2[0] is None and g2[1] is not None and "g2" in sweep["undefined"]
 
 
 def test_signmap_json_is_strict_when_p1_is_zero(tmp_path):

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike
 from spintorque.analogy.signchange import relative_configurations
 from spintorque.errors import InputError
 from spintorque.materials import Ferromagnet, Material
+from spintorque.results import provenance
 from spintorque.stack import Stack
 from spintorque.transport.efficiency import efficiency_with_reasons
 
@@ -91,5 +92,6 @@ def sign_map(stack: Stack, layer: str, parameter: str, values: ArrayLike,
         coords={"value": ("value", values, {"units": unit,
                                              "long_name": f"{layer}.{parameter}"}),
                 "theta": ("theta", theta, {"units": "rad", "long_name": "angle between m1, m2"})},
-        attrs={"layer": layer, "parameter": parameter, **undefined},
+        attrs={"layer": layer, "parameter": parameter, **undefined,
+               **provenance(stack, solver="exact layer elements, sign map")},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +15,7 @@ from spintorque.cli.app import (
     console,
     friendly,
     parse_angles,
+    print_json,
     savefig,
     use_agg,
 )
@@ -65,7 +65,7 @@ def explain(
 
     analysis = analyse(load_stack(stack_file))
     if json_output:
-        print(json.dumps(analysis.to_json_dict()))
+        print_json(analysis.to_json_dict())
         return
     doc = analysis.to_json_dict()
     console.print(f"[bold]{stack_file}[/bold]: ferromagnets {', '.join(doc['ferromagnets'])}")
@@ -150,7 +150,7 @@ def signmap(
                      if f"{key}_undefined" in ds.attrs}
         if undefined:
             doc["undefined"] = undefined  # why some entries are null
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
     elif output is None:
         negative = (ds[key].values < 0).mean()
         console.print(f"{key} < 0 on {100 * negative:.3g}% of the map; use -o FILE to draw it")

@@ -6,6 +6,7 @@ commands that need them, so that ``spintorque --help`` starts in a fraction of a
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -19,13 +20,15 @@ from rich.markup import escape
 
 from spintorque.errors import InputError
 from spintorque.io import DATASET, FIGURE, JSON, check_output_path, write_figure
+from spintorque.provenance import command_record, figure_metadata, record, recording
 
 if TYPE_CHECKING:
     import numpy as np
     from rich.text import Text
 
 __all__ = ["DATASET", "FIGURE", "JSON", "StackFile", "app", "check_output_path", "check_seed",
-           "console", "friendly", "parse_angles", "parse_range", "savefig", "use_agg"]
+           "console", "friendly", "parse_angles", "parse_range", "print_json", "savefig",
+           "use_agg"]
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -84,12 +87,23 @@ def _main(
     """Spin-transfer physics in magnetic multilayers (SI units; see docs/conventions.md)."""
 
 
+def _command_name(func: Callable[..., Any]) -> str:
+    """The name a command is invoked by (``write-error-rate`` for ``write_error_rate_command``)."""
+    for info in app.registered_commands:
+        if getattr(info.callback, "__wrapped__", None) is func:
+            return info.name or func.__name__.replace("_", "-")
+    return func.__name__.replace("_", "-")
+
+
 def friendly(func: F) -> F:
-    """Turn InputError into one line on stderr and exit status 2."""
+    """Turn InputError into one line on stderr and exit status 2; record the input files read
+    and the command with its parsed arguments for the provenance of every output
+    (:mod:`spintorque.provenance`)."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with recording(command_record(_command_name(func), kwargs)):
+                return func(*args, **kwargs)
         except InputError as error:
             print(f"error: {error}", file=sys.stderr)
             raise typer.Exit(2) from None
@@ -126,8 +140,14 @@ def parse_angles(spec: str) -> np.ndarray:
 
 
 def savefig(fig: Any, path: Path) -> None:
-    """Save a figure atomically: the previous file survives a failed or interrupted write."""
-    write_figure(fig, path, dpi=150)
+    """Save a figure atomically (the previous file survives a failed or interrupted write), with
+    the provenance record in its metadata (:func:`spintorque.provenance.figure_metadata`)."""
+    write_figure(fig, path, dpi=150, metadata=figure_metadata(path))
+
+
+def print_json(doc: dict[str, Any], indent: int | None = None) -> None:
+    """Print a command's strict-JSON document with its ``provenance`` object added."""
+    print(json.dumps({**doc, "provenance": record()}, indent=indent, allow_nan=False))
 
 
 def use_agg() -> None:

@@ -20,6 +20,7 @@ from spintorque.cli.app import (
     console,
     friendly,
     parse_range,
+    print_json,
     savefig,
     use_agg,
 )
@@ -175,7 +176,7 @@ def switching(
 
         savefig(plot_switching(result).figure, plot)
     if json_output:
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
         return
     mean = doc["mean_switching_time"]
     median = doc["switching_time_quantiles"]["0.5"]
@@ -217,7 +218,7 @@ def precession(
            "units": {"current_density": "A/m^2", "frequency": "Hz", "sample_step": "s"}}
     _warn(doc["warnings"])
     if json_output:
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
         return
     for J, f, a in zip(doc["current_density"], doc["frequency"], doc["amplitude"], strict=True):
         console.print(f"J = {J:.4g} A/m²: f = {f / 1e9:.4g} GHz, amplitude {a:.3g}")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from spintorque.cli.app import FIGURE, app, check_output_path, console, friendly, savefig, use_agg
+from spintorque.cli.app import (
+    FIGURE,
+    app,
+    check_output_path,
+    console,
+    friendly,
+    print_json,
+    savefig,
+    use_agg,
+)
 from spintorque.errors import InputError
 
 
@@ -46,7 +54,7 @@ def fit_activation(
         ax = plot_activation(data, [fit(data, name, tau0) for name in laws])
         savefig(ax.figure, output)
     if json_output:
-        print(json.dumps(report, allow_nan=False))
+        print_json(report)
         return
     for name, values in report["fits"].items():
         flags = ("" if values["converged"] else ", NOT CONVERGED") + (

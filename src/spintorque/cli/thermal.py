@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spintorque.cli.app import app, console, friendly
+from spintorque.cli.app import app, console, friendly, print_json
 from spintorque.errors import InputError
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def escape(
     for message in result.messages:
         print(f"warning: {message}", file=sys.stderr)
     if json_output:
-        print(result.to_json())
+        print_json(result.to_json_dict())
         return
     _print_escape(result, magnet_file)
 

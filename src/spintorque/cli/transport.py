@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from spintorque.cli.app import (
@@ -18,6 +18,7 @@ from spintorque.cli.app import (
     console,
     friendly,
     parse_angles,
+    print_json,
     savefig,
     use_agg,
 )
@@ -43,7 +44,7 @@ def solve(
     if output is not None:
         write_dataset(result.to_dataset(), output)
     if json_output:
-        print(result.to_json())
+        print_json(result.to_json_dict(), indent=2)
         return
     _print_summary(stack_file, result)
 
@@ -121,13 +122,13 @@ def efficiency(
         doc: dict[str, Any] = {
             "angles_deg": degrees.tolist(), "rotated": rotate,
             "angle_between_deg": np.degrees(ds["angle_between"].values).tolist(),
-            "efficiency": {names[0]: g1, names[1]: g2}, "g1": g1, "g2": g2,
-            "ferromagnets": list(names)}
+            # g1 belongs to ferromagnets[0], g2 to ferromagnets[1]; each list is written once
+            "efficiency": {names[0]: g1, names[1]: g2}, "ferromagnets": list(names)}
         undefined = {key: ds.attrs[f"{key}_undefined"] for key in ("g1", "g2")
                      if f"{key}_undefined" in ds.attrs}
         if undefined:
             doc["undefined"] = undefined  # why some entries are null
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
         return
     table = Table(title=f"efficiency, rotating {rotate}")
     for col in ("θ [deg]", f"g1 ({names[0]})", f"g2 ({names[1]})"):
@@ -171,42 +172,69 @@ def profile(
     if json_output or plot is None:
         x = np.linspace(0.0, stack.interfaces[-1], points)
         ds = result.profile(x)
-        print(json.dumps({"x": x.tolist(),
-                          "spin_accumulation": ds.spin_accumulation.values.tolist(),
-                          "spin_current": ds.spin_current.values.tolist(),
-                          "units": {"x": "m", "spin_accumulation": "V",
-                                    "spin_current": "A/m^2"}}, allow_nan=False))
+        print_json({"x": x.tolist(), "spin_accumulation": ds.spin_accumulation.values.tolist(),
+                    "spin_current": ds.spin_current.values.tolist(),
+                    "units": {"x": "m", "spin_accumulation": "V", "spin_current": "A/m^2"}})
 
 
 @app.command()
 @friendly
 def materials(
-    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="print everything as JSON (SI units)")]
+    = False,
+    sources: Annotated[bool, typer.Option("--sources", help="also print every number's source")]
+    = False,
 ) -> None:
-    """The shipped materials database with sources."""
+    """The shipped materials database: values, which were checked, and (--sources) citations."""
     from spintorque.materials import load_database
-    from spintorque.materials.database import metadata
+    from spintorque.materials.database import describe
 
-    db = load_database()
+    entries = {name: describe(name) for name in load_database()}
     if json_output:
-        out = {}
-        for name, m in db.items():
-            out[name] = {"type": "ferromagnet" if m.is_ferromagnet else "normal",
-                         "resistivity_ohm_m": m.resistivity,
-                         "spin_resistivity_ohm_m": m.spin_resistivity,
-                         "spin_asymmetry": m.spin_asymmetry,
-                         "spin_diffusion_length_m": m.spin_diffusion_length,
-                         **{k: v for k, v in metadata(name).items() if isinstance(v, str)}}
-        print(json.dumps(out, indent=2))
+        print_json({"materials": entries})
         return
-    table = Table(title="materials (Valet–Fert parameters; rho in µΩ·cm, l_sf in nm)")
-    for col in ("name", "type", "rho", "rho*", "beta", "l_sf", "T", "status", "source"):
-        table.add_column(col, overflow="fold")
-    for name, m in db.items():
-        meta = metadata(name)
-        table.add_row(name, "F" if m.is_ferromagnet else "N", f"{m.resistivity * 1e8:.3g}",
-                      f"{m.spin_resistivity * 1e8:.3g}",
-                      f"{m.spin_asymmetry:.3g}" if m.is_ferromagnet else "-",
-                      f"{m.spin_diffusion_length * 1e9:.3g}", str(meta.get("temperature", "")),
-                      str(meta.get("status", "")), str(meta.get("source", "")))
+    table = Table(title="materials (Valet–Fert parameters)", box=box.SIMPLE_HEAD,
+                  caption="✓ read in the cited source; the rest illustrative"
+                          + ("" if sources else " (see --sources)"))
+    for col in ("name", "type", "rho [µΩ·cm]", "beta", "l_sf [nm]", "T [K]", "status"):
+        table.add_column(col)
+    for name, entry in entries.items():
+        p = entry["parameters"]
+        table.add_row(name, "F" if entry["type"] == "ferromagnet" else "N",
+                      _cell(p["resistivity"], 1e8), _cell(p.get("spin_asymmetry"), 1.0),
+                      _cell(p["spin_diffusion_length"], 1e9), _cell(p["temperature"], 1.0),
+                      entry["status"])
     console.print(table)
+    if sources:
+        for name, entry in entries.items():
+            _print_sources(name, entry)
+
+
+_SHOWN = {"resistivity": ("rho", 1e8, "µΩ·cm"), "rho_star": ("rho*", 1e8, "µΩ·cm"),
+          "spin_asymmetry": ("beta", 1.0, ""), "spin_diffusion_length": ("l_sf", 1e9, "nm"),
+          "temperature": ("T", 1.0, "K")}
+
+
+def _cell(parameter: dict[str, Any] | None, scale: float) -> str:
+    """``value[±uncertainty]`` in display units, ``✓`` if checked, ``-`` if absent."""
+    if parameter is None:
+        return "-"
+    text = f"{parameter['value'] * scale:.3g}"
+    if parameter["uncertainty"] is not None:
+        text += f"±{parameter['uncertainty'] * scale:.2g}"
+    return text + (" ✓" if parameter["status"] == "checked" else "")
+
+
+def _print_sources(name: str, entry: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    console.print(Text(f"{name}: {entry['description']} ({entry['status']})", style="bold"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, parameter in entry["parameters"].items():
+        label, scale, unit = _SHOWN[key]
+        value = _cell({**parameter, "status": ""}, scale) + (f" {unit}" if unit else "")
+        grid.add_row(Text(f"  {label}"), Text(f"{value}, {parameter['status']}: "
+                                               f"{parameter['source']}"))
+    console.print(grid)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from spintorque.cli.app import (
     console,
     friendly,
     parse_range,
+    print_json,
     savefig,
     use_agg,
 )
@@ -190,7 +190,7 @@ def write_error_rate_command(
               f"{doc['max_relative_error']}); see docs/wer.md 'Limits' (try --max-cells 1024)",
               file=sys.stderr)
     if json_output:
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
         return
     _print(doc, read)
 

@@ -18,7 +18,6 @@ vectorised over the ensemble).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -265,19 +264,15 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
 def provenance_attrs(description: dict[str, Any], conditions: Conditions, options: dict[str, Any],
                      conventions: str = "SI units; J > 0 pulls m towards the polarizer; see "
                                         "docs/dynamics.md") -> dict[str, Any]:
-    """Dataset attrs of a dynamics run: package version, the inputs as JSON, the solver options.
+    """Dataset attrs of a dynamics run (:func:`spintorque.provenance.dataset_attrs`): package
+    version, the input files' texts, the model and conditions as JSON, the solver options.
 
     Options become ``option_<key>``; anything but a plain int, float or str is stored as JSON.
     """
-    from spintorque import __version__
+    from spintorque.provenance import dataset_attrs
 
-    attrs: dict[str, Any] = {"spintorque_version": __version__, "input_model": json.dumps(description),
-                             "input_conditions": json.dumps(conditions.describe()),
-                             "conventions": conventions}
-    for key, value in options.items():
-        plain = isinstance(value, int | float | str) and not isinstance(value, bool)
-        attrs[f"option_{key}"] = value if plain else json.dumps(value)
-    return attrs
+    return dataset_attrs({"input_model": description, "input_conditions": conditions.describe()},
+                         options=options, conventions=conventions)
 
 
 def _dataset(model: MacrospinModel, conditions: Conditions, times: FloatArray, m: FloatArray,

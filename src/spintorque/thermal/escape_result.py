@@ -172,7 +172,7 @@ class EscapeResult:
         missing values are absent, with their reasons in the attributes)."""
         import xarray as xr
 
-        from spintorque import __version__
+        from spintorque.provenance import dataset_attrs
 
         data: dict[str, Any] = {}
         unit = {"lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s"} if self.physical \
@@ -185,7 +185,7 @@ class EscapeResult:
             data["effective_barrier"] = ((), self.effective_barrier_kT,
                                          {"units": "k_B T", "long_name": "effective barrier"})
         attrs = {"method": self.method, "regime": self.regime, "regime_reason": self.regime_reason,
-                 "converged": int(self.converged), "spintorque_version": __version__,
+                 "converged": int(self.converged), **dataset_attrs(),
                  "problem": json.dumps(self.problem.describe(), allow_nan=False, default=str),
                  "null_reasons": json.dumps(self.null_reasons, allow_nan=False),
                  "warnings": json.dumps(self.messages, allow_nan=False)}

@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
 from spintorque.errors import InputError
+from spintorque.provenance import read_input_text
 
 FloatArray = NDArray[np.float64]
 
@@ -140,11 +141,8 @@ def read_activation_csv(path: str | Path) -> ActivationData:
     ``dwell_time_error``) or ``switching_probability`` with ``pulse_duration`` [s] (optional
     ``trials``). Lines starting with ``#`` are comments."""
     path = Path(path)
-    try:
-        lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()
-                 and not ln.lstrip().startswith("#")]
-    except OSError as exc:
-        raise InputError("file", f"cannot read: {exc}", str(path)) from None
+    lines = [ln for ln in read_input_text(path).splitlines() if ln.strip()
+             and not ln.lstrip().startswith("#")]
     rows = list(csv.DictReader(lines))
     if not rows:
         raise InputError("file", "no data rows", str(path))

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.geometry import cross
+from spintorque.results import provenance
 from spintorque.stack import COLLINEAR_TOLERANCE, Lead, Stack
 from spintorque.transport.solver import solve
 
@@ -272,5 +273,6 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
                 "angle_between": ("theta", between, {"units": "rad",
                                                      "long_name": "angle between m1 and m2"})},
         attrs={"rotated_layer": rotate, "ferromagnets": ferro,
-               **{f"{key}_undefined": text for key, text in reasons.items()}},
+               **{f"{key}_undefined": text for key, text in reasons.items()},
+               **provenance(stack, solver="exact layer elements, efficiency sweep")},
     )

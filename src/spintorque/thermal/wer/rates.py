@@ -130,6 +130,8 @@ class WERResult:
         """xarray Dataset with dims (current, pulse) and units attributes."""
         import xarray as xr
 
+        from spintorque.provenance import dataset_attrs
+
         coords: dict[str, Any] = {
             "current_ratio": ("current", self.current_ratio, {"units": "1", "long_name": "I / I_c0"}),
             "pulse_over_tau_N": ("pulse", self.pulse, {"units": "tau_N", "long_name": "pulse length"}),
@@ -155,7 +157,8 @@ class WERResult:
         m = self.problem.model
         attrs = {"method": self.method, "quantity": self.quantity, "cells": list(self.cells),
                  "rtol": self.rtol, "sigma": m.sigma, "reduced_field": m.h, "nu": m.nu,
-                 "tau_N_s": self.problem.tau_N if self.problem.tau_N is not None else "reduced units"}
+                 "tau_N_s": self.problem.tau_N if self.problem.tau_N is not None else "reduced units",
+                 **dataset_attrs()}
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
