@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from spintorque.cli.app import StackFile, app, friendly
+from spintorque.cli.app import StackFile, app, friendly, print_json
 from spintorque.errors import InputError
 
 
@@ -52,6 +51,6 @@ def export_torque(
             from spintorque.export.formats import cmtj_beta
 
             doc["cmtj_beta"] = cmtj_beta(stack, fit)
-        print(json.dumps(doc, allow_nan=False))
+        print_json(doc)
         return
     print("\n".join(lines))  # script text, pasted as is: no rich rendering

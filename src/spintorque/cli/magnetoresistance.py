@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from spintorque.cli.app import (
     console,
     friendly,
     parse_range,
+    print_json,
     savefig,
     use_agg,
 )
@@ -67,7 +67,7 @@ def magnetoresistance(
         ax = plot_magnetoresistance(result)
         savefig(ax.figure, plot)
     if json_output:
-        print(json.dumps(result.to_json_dict(), allow_nan=False))
+        print_json(result.to_json_dict())
         return
     _print_summary(result)
 
