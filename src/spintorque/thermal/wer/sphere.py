@@ -1,0 +1,192 @@
+r"""Write-error rate of any macrospin from the 2D Fokker–Planck evolution on the sphere (THERMAL.md §6).
+
+WER(t) = the probability on the start side m·u > 0 at the end of a pulse of length t, starting
+from the Boltzmann distribution of the zero-current energy restricted to m·u > 0 and evolving
+under the pulse's current by Brown's equation on the sphere
+(:mod:`~spintorque.thermal.sphere.model`). The switching axis u is the one of
+:func:`spintorque.dynamics.switching.switching_axis` (the easy axis, oriented to the start
+direction), so the separatrix m·u = 0 is the surface on which the ensemble criterion's
+threshold −c is centred, and for an axial magnet it is the 1D code's z = 0.
+
+Numerics: the exponentially fitted finite-volume chain (:mod:`~spintorque.thermal.sphere.chain`)
+on a grid whose cell edges contain m·u = 0 (so the start-side mass is a sum over whole cells):
+
+* **axisymmetric** (U and the torque symmetric about u): N rings uniform in θ about u, one
+  azimuthal cell (the 1D problem on the sphere's grid);
+* **planar** (a strong easy plane: hard-axis energy above the barrier, the in-plane films):
+  polar axis along the hard axis, N rings crowded towards the film plane, 4N azimuthal cells
+  with edges at φ = 0, ±π/2, π from u;
+* **axial-like** otherwise: N rings uniform in θ about u (N even: θ = π/2 an edge) × N cells.
+
+Each grid is evolved by :func:`~spintorque.thermal.sphere.evolution.region_masses`
+(shift-and-invert Krylov for masses ≥ 1e-7, the exact two-state tail beyond), and log WER is
+extrapolated to zero step over four grids (powers h², h⁴, h⁶); the error estimate is the change
+of the limit when the coarsest grid is left out, replaced by the spread of the two finest grids
+where the values are not in the 1/N² regime (upwinded precession at low damping).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from spintorque.errors import InputError
+from spintorque.magnet.io import MacrospinInput
+from spintorque.thermal.sphere import escape2d
+from spintorque.thermal.sphere.chain import build_chain
+from spintorque.thermal.sphere.evolution import region_masses
+from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
+from spintorque.thermal.sphere.model import SphereModel
+from spintorque.thermal.sphere.solvers import extrapolate
+
+FloatArray = NDArray[np.float64]
+SIZES = {"axisymmetric": (320, 448, 640, 896), "planar": (41, 49, 57, 65), "axial-like": (40, 48, 56, 64)}
+"""Grid sizes N of each family (rings; planar: 4N azimuthal cells, axial-like: N)."""
+
+
+@dataclass(frozen=True)
+class SphereWERProblem:
+    """A write problem on the sphere: one model per current, the zero-current model, the axis.
+
+    Attributes
+    ----------
+    models : tuple of SphereModel
+        The 2D problem at each current (times in tau_N).
+    start_model : SphereModel
+        The zero-current problem whose Boltzmann state, restricted to m·u > 0, is the start.
+    axis : ndarray
+        Switching axis u (unit, towards the start well).
+    current_ratio : ndarray
+        I/I_c0 per current where defined (NaN for a non-axial file: no closed-form I_c0).
+    tau_N : float or None
+        Free-diffusion time [s] (None: reduced units).
+    current_density : ndarray or None
+        Current densities [A/m²].
+    describe : dict
+        JSON-ready description of the magnet (reported with the result).
+    """
+
+    models: tuple[SphereModel, ...]
+    start_model: SphereModel
+    axis: FloatArray
+    current_ratio: FloatArray
+    tau_N: float | None = None
+    current_density: FloatArray | None = None
+    critical_current_density: float | None = None
+    describe: dict[str, object] | None = None
+
+
+def wer_grid_family(
+    model: SphereModel, start: SphereModel, u: FloatArray
+) -> tuple[str, Callable[[int], SphereGrid]]:
+    """The grid family for the WER of ``model`` from ``start`` and n → grid (edges on m·u = 0)."""
+    reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    if escape2d.axially_symmetric(model, u) and escape2d.axially_symmetric(start, u):
+        return "axisymmetric", lambda n: SphereGrid.uniform(2 * (n // 2), 1, axis=u, reference=reference)
+    family, make = escape2d.grid_family(start, u)
+    if family == "planar":
+        hard = make(5).axis
+        return "planar", lambda n: SphereGrid.equator_refined(
+            n, 4 * n, escape2d.PLANAR_STRETCH, axis=hard, reference=u
+        )
+    return "axial-like", lambda n: SphereGrid.uniform(2 * (n // 2), 2 * (n // 2), axis=u, reference=reference)
+
+
+@dataclass(frozen=True)
+class SphereRow:
+    """WER of one current: values, relative errors, λ1, family, sizes, whether in the 1/N² regime."""
+
+    wer: FloatArray
+    error: FloatArray
+    lambda1: float
+    family: str
+    sizes: tuple[int, ...]
+    asymptotic: bool
+
+
+def _second_order(sizes: tuple[int, ...], values: FloatArray) -> NDArray[np.bool_]:
+    """Per time: successive differences of the last three grids shrink like 1/N² (within 30 %)."""
+    n = np.asarray(sizes[-3:], dtype=float)
+    v = values[-3:]
+    d = np.diff(v, axis=0)
+    expected = (1 / n[1] ** 2 - 1 / n[0] ** 2) / (1 / n[2] ** 2 - 1 / n[1] ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = d[0] / d[1]
+    small = np.abs(d).max(axis=0) <= 1e-12 * np.maximum(np.abs(v[-1]), 1.0)
+    return np.asarray(small | (np.abs(ratio / expected - 1.0) < 0.3))
+
+
+def sphere_row(
+    model: SphereModel,
+    start: SphereModel,
+    u: FloatArray,
+    times: FloatArray,
+    sizes: tuple[int, ...] | None = None,
+) -> SphereRow:
+    """WER at ``times`` [tau_N] for one current, extrapolated over the grids of its family."""
+    family, make = wer_grid_family(model, start, u)
+    used = sizes if sizes is not None else SIZES[family]
+    if len(used) < 3 or list(used) != sorted(set(used)) or min(used) < 8:
+        raise InputError("sizes", "need at least three ascending grid sizes >= 8")
+    logs, extra, rates = [], np.zeros(times.size), []
+    for n in used:
+        grid = make(n)
+        chain = build_chain(model, grid)
+        side = grid.centres @ u > 0.0
+        p0 = np.where(side, build_chain(start, grid).equilibrium(), 0.0)
+        found = region_masses(chain, p0, side, times)
+        with np.errstate(divide="ignore"):
+            logs.append(np.log(found.mass))
+        extra = np.maximum(extra, found.error)
+        rates.append(found.lambda1)
+    stack = np.array(logs)
+    positive = np.all(np.isfinite(stack), axis=0)
+    safe = np.where(positive, stack, 0.0)
+    best, err = np.empty(times.size), np.empty(times.size)
+    for j in range(times.size):
+        best[j], err[j] = extrapolate(used, safe[:, j])
+    ok = _second_order(tuple(used), safe)
+    err = np.where(ok, err, np.maximum(err, np.abs(safe[-1] - safe[-2])))
+    wer = np.where(positive, np.minimum(np.exp(best), 1.0), 0.0)
+    error = np.where(positive, np.expm1(err) + extra, np.inf)
+    lam, _ = extrapolate(used, rates) if all(math.isfinite(r) for r in rates) else (rates[-1], 0.0)
+    return SphereRow(wer, error, float(lam), family, tuple(used), bool(ok.all()))
+
+
+def problem_from_sphere_file(
+    run: MacrospinInput, path: str, current_densities: FloatArray, temperature: float | None
+) -> SphereWERProblem:
+    """A :class:`SphereWERProblem` from a loaded macrospin run (any geometry) and J values [A/m²]."""
+    from dataclasses import replace
+
+    from spintorque.dynamics.switching import switching_axis
+    from spintorque.thermal.sphere.model import sphere_reduction
+
+    model, conditions = run.model, run.conditions
+    if temperature is not None:
+        conditions = replace(conditions, temperature=temperature)
+    if not len(model.torques):
+        raise InputError("torque", "the file has no spin torque: no write current", path)
+    try:
+        u, _ = switching_axis(model)
+        start = sphere_reduction(model, replace(conditions, current_density=0.0))
+        models = tuple(
+            sphere_reduction(model, replace(conditions, current_density=float(J))).model
+            for J in current_densities
+        )
+    except InputError as error:
+        raise error.in_file(path) from None
+    return SphereWERProblem(
+        models,
+        start.model,
+        unit_vector(u, "axis"),
+        np.full(len(models), math.nan),
+        start.tau_N,
+        np.asarray(current_densities, dtype=float),
+        None,
+        model.describe(),
+    )
