@@ -503,7 +503,7 @@ def _spectral_row(
 
 
 def read_disturb(
-    model_or_problem: AxialModel | WERProblem,
+    model_or_problem: AxialModel | WERProblem | SphereWERProblem,
     currents: ArrayLike | None,
     times: ArrayLike,
     *,
@@ -519,6 +519,12 @@ def read_disturb(
     Refuses i ≥ 1 (no start well: that is a write, not a read).
     """
     problem = _as_problem(model_or_problem, currents)
+    if isinstance(problem, SphereWERProblem):
+        raise InputError(
+            "read disturb",
+            "the read-disturb probability is computed for axially "
+            "symmetric magnets only (the 2D path gives the write-error rate)",
+        )
     if np.any(problem.current_ratio >= 1.0):
         raise InputError(
             "read current",

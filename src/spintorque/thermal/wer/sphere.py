@@ -150,10 +150,15 @@ def sphere_row(
     for j in range(times.size):
         best[j], err[j] = extrapolate(used, safe[:, j])
     ok = _second_order(tuple(used), safe)
+    # outside the 1/N² regime the extrapolation means nothing: the finest grid and the spread
+    best = np.where(ok, best, safe[-1])
     err = np.where(ok, err, np.maximum(err, np.abs(safe[-1] - safe[-2])))
-    wer = np.where(positive, np.minimum(np.exp(best), 1.0), 0.0)
-    error = np.where(positive, np.expm1(err) + extra, np.inf)
-    lam, _ = extrapolate(used, rates) if all(math.isfinite(r) for r in rates) else (rates[-1], 0.0)
+    with np.errstate(over="ignore"):
+        wer = np.where(positive, np.minimum(np.exp(best), 1.0), 0.0)
+        error = np.where(positive, np.expm1(np.minimum(err, 700.0)) + extra, np.inf)
+    lam = rates[-1]
+    if ok.all() and all(math.isfinite(r) for r in rates):
+        lam = extrapolate(used, rates)[0]
     return SphereRow(wer, error, float(lam), family, tuple(used), bool(ok.all()))
 
 
