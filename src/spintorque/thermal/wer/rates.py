@@ -131,7 +131,11 @@ class WERResult:
             if self.solver == "2d"
             else {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
         )
-        used = "; ".join(f"i = {i:g}: {m}" for i, m in zip(self.current_ratio, self.methods, strict=True))
+        density = self.problem.current_density
+        labels = [f"i = {i:g}" for i in self.current_ratio]
+        if density is not None and not np.all(np.isfinite(self.current_ratio)):
+            labels = [f"J = {j:.4g} A/m^2" for j in density]
+        used = "; ".join(f"{label}: {m}" for label, m in zip(labels, self.methods, strict=True))
         return used + " | " + "; ".join(f"{k}: {v}" for k, v in names.items())
 
     @property
