@@ -234,8 +234,7 @@ def write_error_rate_command(
             savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
     if not doc["converged"]:
         hint = (
-            "the four 2D grids do not reach it; at low damping the precession is upwinded on "
-            "the grid scale"
+            "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
             if result.solver == "2d"
             else "try --max-cells 1024"
         )

@@ -29,10 +29,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from spintorque.thermal.wer.rates import WERProblem, WERResult
 
 from spintorque.errors import InputError
 from spintorque.magnet.io import MacrospinInput
@@ -40,7 +44,7 @@ from spintorque.thermal.sphere import escape2d
 from spintorque.thermal.sphere.chain import build_chain
 from spintorque.thermal.sphere.evolution import region_masses
 from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
-from spintorque.thermal.sphere.model import SphereModel
+from spintorque.thermal.sphere.model import SphereModel, uniaxial_model
 from spintorque.thermal.sphere.solvers import extrapolate
 
 FloatArray = NDArray[np.float64]
@@ -202,4 +206,73 @@ def problem_from_sphere_file(
         np.asarray(current_densities, dtype=float),
         None,
         model.describe(),
+    )
+
+
+def sphere_write_error_rate(
+    problem: WERProblem | SphereWERProblem, times: FloatArray, rtol: float
+) -> WERResult:
+    """The 2D path for every current, as a :class:`~spintorque.thermal.wer.rates.WERResult`."""
+    from spintorque.thermal.wer.rates import WERResult
+
+    if times.size == 0 or not (np.all(np.isfinite(times)) and np.all(times >= 0)):
+        raise InputError("pulse", "pulse lengths must be finite and >= 0")
+    if not 0 < rtol < 1:
+        raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
+    sphere_problem = problem if isinstance(problem, SphereWERProblem) else axial_on_sphere(problem)
+    rows = [
+        sphere_row(model, sphere_problem.start_model, sphere_problem.axis, times)
+        for model in sphere_problem.models
+    ]
+    wer = np.array([r.wer for r in rows])
+    err = np.array([r.error for r in rows])
+    at_zero = times == 0.0
+    wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
+    switched = np.clip(1.0 - wer, 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sw_err = np.where(switched > 0, err * wer / switched, np.where(at_zero, 0.0, np.inf))
+    methods = tuple(f"sphere[{r.family} {'/'.join(map(str, r.sizes))}]" for r in rows)
+    return WERResult(
+        sphere_problem.current_ratio,
+        times,
+        wer,
+        switched,
+        err,
+        sw_err,
+        rows[0].sizes,
+        rtol,
+        np.array([r.lambda1 for r in rows]),
+        sphere_problem,
+        methods,
+        "write_error_rate",
+        "2d",
+    )
+
+
+def axial_on_sphere(problem: WERProblem) -> SphereWERProblem:
+    """The axial problem as a 2D one (alpha = 1; the WER does not depend on alpha there)."""
+    m = problem.model
+    eta = m.efficiency
+    shape = None
+    if eta is not None:
+        pole = float(np.asarray(eta(np.array([1.0])))[0])
+
+        def shape(z: FloatArray) -> FloatArray:
+            return np.asarray(np.asarray(eta(z)) / pole)
+
+    def make(i: float) -> SphereModel:
+        return uniaxial_model(
+            m.sigma, alpha=1.0, field=(0.0, 0.0, m.h), current_ratio=i, nu=m.nu, efficiency=shape
+        )
+
+    for i in problem.current_ratio:
+        replace(m, i=float(i))  # the axial model's range checks
+    return SphereWERProblem(
+        tuple(make(float(i)) for i in problem.current_ratio),
+        make(0.0),
+        np.array([0.0, 0.0, 1.0]),
+        problem.current_ratio,
+        problem.tau_N,
+        problem.current_density,
+        problem.critical_current_density,
     )
