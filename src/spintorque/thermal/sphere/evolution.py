@@ -100,11 +100,15 @@ class _Basis:
             j = self.size - 1
             w = self.lu.solve(self.V[j])
             basis = self.V[: j + 1]
-            for _ in range(2):  # classical Gram–Schmidt, twice
+            before = float(np.linalg.norm(w))
+            for _ in range(2):  # classical Gram–Schmidt; again only where it cancelled (Kahan)
                 c = basis @ w
                 w = w - c @ basis
                 self.H[: j + 1, j] += c
-            norm = float(np.linalg.norm(w))
+                norm = float(np.linalg.norm(w))
+                if norm > 0.5 * before:
+                    break
+                before = norm
             self.H[j + 1, j] = norm
             if not norm > 1e-14 * float(np.abs(self.H[: j + 1, j]).max()):
                 self.breakdown = j + 1
