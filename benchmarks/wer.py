@@ -13,7 +13,11 @@ the same process:
      (``spintorque.dynamics.run_stochastic``, Heun, dt = 1 ps): thermalised 5 ns at zero current,
      then the pulse; the fraction with m_z > 0 at the end of the pulse against the WER, within the
      binomial error.
-``--quick`` runs smaller versions (used to check the script still runs).
+  6. the 2D path (Fokker–Planck on the sphere, non-axial files): the in-plane example file,
+     5 currents × 50 pulses (1–50 ns; target < 60 s), with its accuracy; an in-plane cell that the
+     grids resolve (alpha = 0.5, sigma ≈ 8.7), 5 × 50, and against 2000 LLG trajectories started
+     from the restricted Boltzmann state; an axial problem on the 2D path against the 1D path.
+``--quick`` runs smaller versions (used to check the script still runs); ``--only-2d`` section 6.
 """
 
 from __future__ import annotations
@@ -154,16 +158,121 @@ def ensemble(quick: bool) -> None:
               f"({abs(frac - wer) / err:.1f} standard errors)")
 
 
+SMALL_IN_PLANE = """
+[magnet]
+saturation_magnetization = "1.0e6 A/m"
+thickness = "1.5 nm"
+area = "300 nm^2"
+damping = 0.5
+initial = [1, 0, 0]
+[[energy]]
+type = "uniaxial"
+K = "8e4 J/m^3"
+axis = [1, 0, 0]
+[[energy]]
+type = "demag"
+factors = [0, 0, 0.25]
+[[torque]]
+type = "slonczewski"
+polarization = 0.6
+polarizer = [1, 0, 0]
+[conditions]
+temperature = "300 K"
+current_density = "0 A/m^2"
+"""
+
+
+def _table_2d(path: Path, currents: list[float], pulses: np.ndarray, label: str):
+    from spintorque.thermal.wer import problem_from_file
+
+    problem = problem_from_file(path, currents)
+    assert problem.tau_N is not None
+    elapsed, cpu, r = cpu_timed(lambda: write_error_rate(problem, None, pulses / problem.tau_N))
+    err = r.write_error_rate_error
+    finite = err[np.isfinite(err)]
+    print(f"   {label}: {len(currents)} currents × {pulses.size} pulses in {elapsed:.1f} s wall, "
+          f"{cpu:.1f} s CPU (target < 60 s); {r.methods[0]}; WER {r.write_error_rate.min():.3g} … "
+          f"{r.write_error_rate.max():.3g}; relative error estimate median "
+          f"{np.median(finite):.2g}, largest {finite.max():.2g}; converged: {bool(r.converged.all())}")
+    return problem, r
+
+
+def sphere_2d(quick: bool) -> None:
+    import tempfile
+
+    from spintorque.constants import k_B
+    from spintorque.dynamics import run_stochastic
+    from spintorque.dynamics.switching import switching_axis
+    from spintorque.magnet.io import load_macrospin
+
+    print("6. the 2D path (Fokker–Planck on the sphere):")
+    pulses = np.linspace(1e-9, 50e-9, 10 if quick else 50)
+    js = [-0.8e12, -1e12, -1.2e12, -1.5e12, -2e12]
+    _table_2d(MTJ.parent / "in_plane.toml", js[:2] if quick else js, pulses,
+              "examples/macrospin/in_plane.toml (alpha = 0.1)")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cell.toml"
+        path.write_text(SMALL_IN_PLANE)
+        small = [-0.6e12, -0.8e12, -1e12, -1.2e12, -1.5e12]
+        _table_2d(path, small[:2] if quick else small, np.linspace(0.1e-9, 5e-9, 10 if quick else 50),
+                  "in-plane cell alpha = 0.5, sigma ≈ 8.7")
+        J, n = -1e12, 200 if quick else 2000
+        ens = np.array([0.25e-9, 0.5e-9, 0.75e-9, 1e-9, 1.25e-9, 1.5e-9])
+        _, r = _table_2d(path, [J], ens, "same cell at the ensemble's pulses")
+        run = load_macrospin(path)
+    u, _ = switching_axis(run.model)
+    rng = np.random.default_rng(11)
+    scale = run.model.magnet.volume / (k_B * run.conditions.temperature)
+    floor = float(run.model.energy.energy_density(u[None, :], run.model.magnet)[0]) * scale
+    chosen: list[np.ndarray] = []
+    while sum(len(c) for c in chosen) < n:
+        m = rng.normal(size=(100_000, 3))
+        m /= np.linalg.norm(m, axis=1)[:, None]
+        m = m[m @ u > 0]
+        U = run.model.energy.energy_density(m, run.model.magnet) * scale - floor
+        chosen.append(m[rng.random(len(m)) < np.exp(-U)])
+    start = np.concatenate(chosen)[:n]
+    seen: dict[int, float] = {}
+
+    def record(t: float, m: np.ndarray) -> bool:
+        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
+        return False
+    from dataclasses import replace
+
+    elapsed, _ = timed(lambda: run_stochastic(
+        run.model, replace(run.conditions, current_density=J), duration=float(ens[-1]), dt=1e-12,
+        trajectories=n, seed=2026, save_every=250, initial=start, callback=record, keep=False))
+    print(f"   against {n} LLG trajectories (Heun, dt = 1 ps, J = {J:.3g} A/m², {elapsed:.0f} s), "
+          "fraction with m·u > 0 at the pulse end:")
+    for tp, wer, e in zip(ens, r.write_error_rate[0], r.write_error_rate_error[0], strict=True):
+        frac = seen[round(tp * 1e12)]
+        se = math.sqrt(max(frac * (1 - frac), 1.0 / n) / n)
+        print(f"   pulse {tp * 1e9:.2f} ns: WER {wer:.5f} (± {e:.1e} rel.), ensemble {frac:.4f} ± {se:.4f} "
+              f"({abs(frac - wer) / se:.1f} standard errors)")
+    times = np.array([0.05, 0.2, 0.5, 1.0, 2.0, 4.0])
+    one = write_error_rate(AxialModel(15.0), [1.5], times)
+    el, two = timed(lambda: write_error_rate(AxialModel(15.0), [1.5], times, method="sphere"))
+    gap = np.abs(two.write_error_rate[0] / one.write_error_rate[0] - 1)
+    print(f"   axial sigma = 15, i = 1.5 on the 2D path ({two.methods[0]}, {el:.1f} s): WER "
+          f"{one.write_error_rate[0].max():.3g} … {one.write_error_rate[0].min():.3g}, largest gap to "
+          f"the 1D path {gap.max():.1e} (2D estimate {two.write_error_rate_error.max():.1e})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only-2d", action="store_true", help="only section 6 (the 2D path)")
     parser.add_argument("--cells", type=int, default=1024, help="finest chain for the cross-check")
     args = parser.parse_args()
+    if args.only_2d:
+        sphere_2d(args.quick)
+        return
     wer_table(args.quick, 256 if args.quick else args.cells)
     read_table(args.quick)
     free_diffusion()
     target(args.quick)
     ensemble(args.quick)
+    sphere_2d(args.quick)
 
 
 if __name__ == "__main__":

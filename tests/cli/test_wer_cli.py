@@ -88,7 +88,9 @@ def test_a_macrospin_file_is_in_seconds(tmp_path):
     (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "0:1:3", "--read-disturb"], "read current"),
     (["--current-ratio", "1.5", "--pulse", "0:1:3"], "--sigma"),
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "1e11 A/m^2", "--pulse",
-      "1ns:2ns:2"], "axially symmetric"),
+      "1ns:2ns:2", "--read-disturb"], "axially symmetric"),
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "1e11 A/m^2", "--pulse",
+      "1ns:2ns:2", "--method", "chain"], "solved in 2D"),
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current-ratio", "1.5", "--pulse",
       "1ns:2ns:2"], "reduced-unit flags"),
     (["--sigma", "5000", "--current-ratio", "5", "--pulse", "0:1:3"], "sigma"),
@@ -98,3 +100,22 @@ def test_bad_input_is_one_line(args, word):
     assert code == 2
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and word in lines[0], stderr
+
+
+@pytest.mark.slow
+def test_in_plane_file_is_solved_in_2d_with_the_same_keys(tmp_path):
+    from tests.thermal.test_wer_sphere import SMALL_IN_PLANE
+
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE)
+    code, stdout, stderr = invoke("write-error-rate", str(path), "--current", "-1e12 A/m^2",
+                                  "--pulse", "0.25ns:0.5ns:2", "--json")
+    assert code == 0, stderr
+    doc = json.loads(stdout)
+    assert doc["solver"] == "2d" and doc["method_per_current"][0].startswith("sphere[planar")
+    for key in ("current_density", "pulse_s", "write_error_rate", "write_error_rate_relative_error",
+                "converged", "max_relative_error", "switching_axis"):
+        assert key in doc
+    assert doc["current_ratio"] == [None] and doc["switching_axis"] == [1.0, 0.0, 0.0]
+    wer = np.array(doc["write_error_rate"][0])
+    assert np.all((wer > 0) & (wer < 1)) and wer[1] < wer[0]

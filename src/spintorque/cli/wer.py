@@ -45,8 +45,9 @@ def _current_densities(spec: str) -> list[float]:
 
     numbers, _, unit = spec.strip().partition(" ")
     if not unit.strip():
-        raise InputError("--current", f"give the unit once after the list, e.g. '1e11,2e11 A/m^2', "
-                         f"got {spec!r}")
+        raise InputError(
+            "--current", f"give the unit once after the list, e.g. '1e11,2e11 A/m^2', got {spec!r}"
+        )
     return [to_si(f"{v} {unit}", "current_density", "--current") for v in _numbers(numbers, "--current")]
 
 
@@ -56,8 +57,9 @@ def _pulses_seconds(spec: str) -> np.ndarray:
 
     parts = spec.split(":")
     if len(parts) != 3:
-        raise InputError("--pulse", f"expected START:STOP:COUNT with time units, e.g. '1ns:50ns:50', "
-                         f"got {spec!r}")
+        raise InputError(
+            "--pulse", f"expected START:STOP:COUNT with time units, e.g. '1ns:50ns:50', got {spec!r}"
+        )
     start, stop = (to_si(p, "time", "--pulse") for p in parts[:2])
     try:
         count = int(parts[2])
@@ -83,29 +85,52 @@ def _table(values: np.ndarray) -> list[list[Any]]:
 @app.command("write-error-rate")
 @friendly
 def write_error_rate_command(
-    magnet_file: Annotated[Path | None, typer.Argument(
-        help="axially symmetric macrospin TOML (physical units; else give --sigma)",
-        show_default=False)] = None,
+    magnet_file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="macrospin TOML (physical units; axially symmetric: 1D solver, any other "
+            "geometry: 2D on the sphere; else give --sigma)",
+            show_default=False,
+        ),
+    ] = None,
     sigma: Annotated[float | None, typer.Option("--sigma", help="barrier parameter K V / k_B T")] = None,
-    current_ratio: Annotated[str | None, typer.Option(
-        "--current-ratio", help="reduced currents I/I_c0, comma separated (e.g. 1.2,1.5,2)")] = None,
-    current: Annotated[str | None, typer.Option(
-        "--current", help="with a file: current densities, e.g. '1e11,2e11 A/m^2'")] = None,
-    pulse: Annotated[str, typer.Option(
-        "--pulse", help="START:STOP:COUNT pulse lengths (in tau_N; with a file in time units, "
-        "e.g. '1ns:50ns:50')")] = "",
+    current_ratio: Annotated[
+        str | None,
+        typer.Option("--current-ratio", help="reduced currents I/I_c0, comma separated (e.g. 1.2,1.5,2)"),
+    ] = None,
+    current: Annotated[
+        str | None, typer.Option("--current", help="with a file: current densities, e.g. '1e11,2e11 A/m^2'")
+    ] = None,
+    pulse: Annotated[
+        str,
+        typer.Option(
+            "--pulse",
+            help="START:STOP:COUNT pulse lengths (in tau_N; with a file in time units, e.g. '1ns:50ns:50')",
+        ),
+    ] = "",
     reduced_field: Annotated[float, typer.Option("--reduced-field", help="h = H / H_K")] = 0.0,
     nu: Annotated[float, typer.Option("--nu", help="spin-injection diffusion D_T(1 + nu i)")] = 0.0,
-    temperature: Annotated[str | None, typer.Option(
-        "--temperature", help="with a file: override T, e.g. '300 K'")] = None,
-    read: Annotated[bool, typer.Option(
-        "--read-disturb", help="report the read-disturb probability P(switched) (needs i < 1)")] = False,
-    target: Annotated[float | None, typer.Option(
-        "--target", help="also the current needed for this WER (e.g. 1e-9) at each pulse")] = None,
+    temperature: Annotated[
+        str | None, typer.Option("--temperature", help="with a file: override T, e.g. '300 K'")
+    ] = None,
+    read: Annotated[
+        bool,
+        typer.Option("--read-disturb", help="report the read-disturb probability P(switched) (needs i < 1)"),
+    ] = False,
+    target: Annotated[
+        float | None,
+        typer.Option("--target", help="also the current needed for this WER (e.g. 1e-9) at each pulse"),
+    ] = None,
     rtol: Annotated[float, typer.Option("--rtol", help="target relative accuracy")] = 1e-6,
-    method: Annotated[str, typer.Option(
-        "--method", help="auto (spectral without a start well, else the finite-volume chain), "
-        "chain or spectral (docs/wer.md)")] = "auto",
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="auto (by geometry: 1D for axial magnets, spectral without a start "
+            "well, else the finite-volume chain; 2D for the rest), axial, chain, spectral or sphere "
+            "(the 2D path, also for axial magnets; docs/wer.md)",
+        ),
+    ] = "auto",
     max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 512,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure file: log10 WER vs pulse")] = None,
@@ -127,8 +152,8 @@ def write_error_rate_command(
     from spintorque.thermal import AxialModel
     from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
 
-    if method not in ("auto", "chain", "spectral"):
-        raise InputError("--method", f"must be auto, chain or spectral, got {method!r}")
+    if method not in ("auto", "axial", "chain", "spectral", "sphere"):
+        raise InputError("--method", f"must be auto, axial, chain, spectral or sphere, got {method!r}")
 
     if not pulse:
         raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
@@ -136,8 +161,10 @@ def write_error_rate_command(
         raise InputError("write-error-rate", "give either a macrospin file or --sigma (reduced units)")
     if magnet_file is not None:
         if current_ratio is not None or reduced_field != 0.0:
-            raise InputError("--current-ratio/--reduced-field", "reduced-unit flags do not go with "
-                             "a file: use --current 'J1,J2 A/m^2'")
+            raise InputError(
+                "--current-ratio/--reduced-field",
+                "reduced-unit flags do not go with a file: use --current 'J1,J2 A/m^2'",
+            )
         if current is None:
             raise InputError("--current", "give the current densities, e.g. '1e11,2e11 A/m^2'")
         from spintorque.units import to_si
@@ -149,18 +176,36 @@ def write_error_rate_command(
         pulses = seconds / problem.tau_N
     else:
         if current is not None or temperature is not None:
-            raise InputError("--current/--temperature", "physical flags need a macrospin file; "
-                             "in reduced units use --current-ratio")
+            raise InputError(
+                "--current/--temperature",
+                "physical flags need a macrospin file; in reduced units use --current-ratio",
+            )
         if current_ratio is None:
             raise InputError("--current-ratio", "give the reduced currents, e.g. 1.2,1.5,2")
         assert sigma is not None
         from spintorque.thermal.wer import WERProblem
 
-        problem = WERProblem(AxialModel(sigma, reduced_field, 0.0, nu),
-                             np.array(_numbers(current_ratio, "--current-ratio")))
+        problem = WERProblem(
+            AxialModel(sigma, reduced_field, 0.0, nu), np.array(_numbers(current_ratio, "--current-ratio"))
+        )
         pulses = parse_range(pulse, "--pulse", "tau_N", MAX_PULSES)
         if np.any(pulses < 0):
             raise InputError("--pulse", f"pulse lengths must be >= 0, got {pulse!r}")
+    from spintorque.thermal.wer import SphereWERProblem
+
+    two_d = isinstance(problem, SphereWERProblem)
+    if two_d and method not in ("auto", "sphere"):
+        raise InputError(
+            "--method",
+            f"{magnet_file} is not axially symmetric: it is solved in 2D "
+            f"(--method auto or sphere), got {method!r}",
+        )
+    if (two_d or method == "sphere") and (read or target is not None):
+        raise InputError(
+            "--read-disturb/--target",
+            "read disturb and the target current are "
+            "computed by the 1D solver, for axially symmetric magnets only",
+        )
     if read:
         if method not in ("auto", "chain"):
             raise InputError("--method", "read disturb is computed with the chain (auto or chain)")
@@ -170,8 +215,10 @@ def write_error_rate_command(
     doc = _document(result, read)
     found = None
     if target is not None:
+        from spintorque.thermal.wer import WERProblem as WERProblemType
         from spintorque.thermal.wer import current_for_target
 
+        assert isinstance(problem, WERProblemType)
         found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
         doc["target"] = _target_doc(problem, found)
     if output is not None:
@@ -186,9 +233,16 @@ def write_error_rate_command(
             ax2 = plot_target_current(found, problem.tau_N)
             savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
     if not doc["converged"]:
-        print(f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "
-              f"{doc['max_relative_error']}); see docs/wer.md 'Limits' (try --max-cells 1024)",
-              file=sys.stderr)
+        hint = (
+            "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
+            if result.solver == "2d"
+            else "try --max-cells 1024"
+        )
+        print(
+            f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "
+            f"{doc['max_relative_error']}); see docs/wer.md 'Limits' ({hint})",
+            file=sys.stderr,
+        )
     if json_output:
         print_json(doc)
         return
@@ -203,9 +257,16 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
         doc["critical_current_density"] = problem.critical_current_density
         doc["tau_N"] = problem.tau_N
         doc["pulse_s"] = [float(v) for v in result.pulse_s]
-    doc["current_ratio"] = [float(v) for v in result.current_ratio]
+    doc["current_ratio"] = _finite_or_none(result.current_ratio)
     doc["pulse_over_tau_N"] = [float(v) for v in result.pulse]
-    doc["sigma"], doc["reduced_field"], doc["nu"] = problem.model.sigma, problem.model.h, problem.model.nu
+    if result.solver == "1d":
+        doc["sigma"], doc["reduced_field"], doc["nu"] = problem.model.sigma, problem.model.h, problem.model.nu
+    else:
+        doc["switching_axis"] = [float(v) for v in problem.axis]
+        if problem.describe is not None:
+            doc["magnet"] = problem.describe
+        if problem.current_density is not None:
+            doc["current_ratio_note"] = "null: I/I_c0 has no closed form for this non-axial magnet"
     doc["write_error_rate"] = _table(result.write_error_rate)
     doc["write_error_rate_relative_error"] = _table(result.write_error_rate_error)
     if read:
@@ -213,24 +274,36 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
         doc["read_disturb_probability_relative_error"] = _table(result.switching_probability_error)
     errors = result.switching_probability_error if read else result.write_error_rate_error
     worst = float(errors.max())
-    doc.update(lambda1_tau_N=[float(v) for v in result.lambda1], solver="1d",
-               method_per_current=list(result.methods), method=result.method,
-               cells=list(result.cells), rtol=result.rtol,
-               max_relative_error=worst if math.isfinite(worst) else None,
-               converged=bool(result.converged.all()),
-               units={"pulse_over_tau_N": "tau_N", "pulse_s": "s", "current_density": "A/m^2",
-                      "tau_N": "s", "write_error_rate": "probability"})
+    doc.update(
+        lambda1_tau_N=[float(v) for v in result.lambda1],
+        solver=result.solver,
+        method_per_current=list(result.methods),
+        method=result.method,
+        cells=list(result.cells),
+        rtol=result.rtol,
+        max_relative_error=worst if math.isfinite(worst) else None,
+        converged=bool(result.converged.all()),
+        units={
+            "pulse_over_tau_N": "tau_N",
+            "pulse_s": "s",
+            "current_density": "A/m^2",
+            "tau_N": "s",
+            "write_error_rate": "probability",
+        },
+    )
     if not math.isfinite(worst):
         doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
     return doc
 
 
 def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = {"write_error_rate": found.target,
-                           "current_ratio": [float(v) for v in found.current_ratio],
-                           "current_ratio_error": [float(v) for v in found.error],
-                           "outside_bracket": [bool(v) for v in found.outside],
-                           "bracket_current_ratio": [float(v) for v in found.bracket]}
+    doc: dict[str, Any] = {
+        "write_error_rate": found.target,
+        "current_ratio": [float(v) for v in found.current_ratio],
+        "current_ratio_error": [float(v) for v in found.error],
+        "outside_bracket": [bool(v) for v in found.outside],
+        "bracket_current_ratio": [float(v) for v in found.bracket],
+    }
     if problem.critical_current_density is not None:
         doc["current_density"] = [float(v * problem.critical_current_density) for v in found.current_ratio]
     return doc
@@ -241,9 +314,20 @@ def _print(doc: dict[str, Any], read: bool) -> None:
     physical = "pulse_s" in doc
     times = doc["pulse_s"] if physical else doc["pulse_over_tau_N"]
     unit = "s" if physical else "tau_N"
-    console.print(f"sigma = {doc['sigma']:.6g}, h = {doc['reduced_field']:.4g}; {key.replace('_', ' ')}"
-                  f" (largest relative error estimate {doc['max_relative_error']})")
-    for row, i in enumerate(doc["current_ratio"]):
-        console.print(f"i = {i:.6g}:")
+    head = (
+        f"sigma = {doc['sigma']:.6g}, h = {doc['reduced_field']:.4g}"
+        if "sigma" in doc
+        else f"2D solver, switching axis {doc['switching_axis']}"
+    )
+    console.print(
+        f"{head}; {key.replace('_', ' ')} (largest relative error estimate {doc['max_relative_error']})"
+    )
+    labels = (
+        [f"J = {j:.6g} A/m^2" for j in doc["current_density"]]
+        if "current_density" in doc
+        else [f"i = {i:.6g}" for i in doc["current_ratio"]]
+    )
+    for row, label in enumerate(labels):
+        console.print(f"{label}:")
         for t, value in zip(times, doc[key][row], strict=True):
             console.print(f"  t = {t:.6g} {unit}: {value:.10g}")

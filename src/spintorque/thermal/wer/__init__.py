@@ -4,13 +4,16 @@
 :mod:`~spintorque.thermal.wer.propagator` evolves it without cancellation,
 :mod:`~spintorque.thermal.wer.rates` extrapolates over grids (:func:`write_error_rate`,
 :func:`read_disturb`), :mod:`~spintorque.thermal.wer.target` finds the current for a target WER and
-reads macrospin files.
+reads macrospin files; :mod:`~spintorque.thermal.wer.sphere` is the 2D path for any geometry
+(:mod:`spintorque.thermal.sphere.evolution`).
 """
 
 from spintorque.thermal.wer.rates import WERProblem, WERResult, read_disturb, write_error_rate
+from spintorque.thermal.wer.sphere import SphereWERProblem
 from spintorque.thermal.wer.target import TargetCurrent, current_for_target, problem_from_file
 
 __all__ = [
+    "SphereWERProblem",
     "TargetCurrent",
     "WERProblem",
     "WERResult",

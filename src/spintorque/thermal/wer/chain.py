@@ -102,8 +102,9 @@ def build_chain(model: AxialModel, cells: int) -> Chain:
     edges = theta_edges(cells)
     centres = 0.5 * (edges[1:] + edges[:-1])
     log_mass = _log_integrals(edges[:-1], edges[1:], lambda t: -model.potential(t))
-    log_resistance = _log_integrals(centres[:-1], centres[1:],
-                                    lambda t: model.potential(t) + math.log(2.0) - np.log1p(-t * t))
+    log_resistance = _log_integrals(
+        centres[:-1], centres[1:], lambda t: model.potential(t) + math.log(2.0) - np.log1p(-t * t)
+    )
     coupling = np.exp(-log_resistance - 0.5 * (log_mass[:-1] + log_mass[1:]))
     outflow = np.zeros(cells)
     outflow[:-1] += np.exp(-log_resistance - log_mass[:-1])

@@ -126,8 +126,10 @@ def side_masses(chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: f
         after = masses(v)
         kept = math.exp(-rate * T)
         predicted = [s * -math.expm1(-rate * T) + m * kept for s, m in zip(stationary, before, strict=True)]
-        residual = max(float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
-                       for p, a in zip(predicted, after, strict=True))
+        residual = max(
+            float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
+            for p, a in zip(predicted, after, strict=True)
+        )
         # the ladder's own rounding drift (~ eps·Λ·t) is the floor this check can reach
         if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0))):
             handover = T
@@ -165,8 +167,9 @@ def _rate(chain: Chain, Lam: float) -> float:
     accuracy (~eps·Λ) is at most 1e-9 relative, else (a barrier: λ1 exponentially small) from the
     positive-sum Green iteration :func:`chain_rate`."""
     n = chain.cells
-    values = eigh_tridiagonal(-chain.outflow, chain.coupling, eigvals_only=True,
-                              select="i", select_range=(n - 2, n - 1))
+    values = eigh_tridiagonal(
+        -chain.outflow, chain.coupling, eigvals_only=True, select="i", select_range=(n - 2, n - 1)
+    )
     lam = -float(np.min(values))
     if lam > 1e9 * EPS * Lam:
         return lam
@@ -174,8 +177,14 @@ def _rate(chain: Chain, Lam: float) -> float:
     return green if math.isfinite(green) and green > 0 else max(lam, 0.0)
 
 
-def _propagate(ladder: list[FloatArray], diag: FloatArray, off: FloatArray, g0: FloatArray,
-               steps: FloatArray, masses: Masses) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _propagate(
+    ladder: list[FloatArray],
+    diag: FloatArray,
+    off: FloatArray,
+    g0: FloatArray,
+    steps: FloatArray,
+    masses: Masses,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Side masses after ``steps`` (in units of τ0, < 2^len(ladder)) from g0."""
     whole = np.floor(steps)
     fraction = steps - whole

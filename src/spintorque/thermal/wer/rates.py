@@ -34,14 +34,18 @@ from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.chain import build_chain, initial_state
 from spintorque.thermal.wer.propagator import side_masses
 from spintorque.thermal.wer.spectral import spectral_start_mass
+from spintorque.thermal.wer.sphere import SphereWERProblem, sphere_write_error_rate
 
 FloatArray = NDArray[np.float64]
 BASE_CELLS = 64
 METHODS = {
     "auto": "spectral without a start well (chain where it misses rtol), chain with one",
     "chain": "exponentially fitted finite-volume chain (exact detailed balance), nonnegative "
-             "propagator (uniformisation + squaring), Romberg over grids",
+    "propagator (uniformisation + squaring), Romberg over grids",
     "spectral": "Legendre-Galerkin: expm where WER >= 1e-6, slowest modes beyond",
+    "axial": "the 1D (axial) solvers, chosen as by auto",
+    "sphere": "2D Fokker-Planck on the sphere: finite-volume chain, shift-and-invert Krylov "
+    "evolution with the two-state tail, extrapolated over four grids",
 }
 
 
@@ -102,22 +106,35 @@ class WERResult:
     cells: tuple[int, ...]
     rtol: float
     lambda1: FloatArray
-    problem: WERProblem = field(repr=False)
+    problem: WERProblem | SphereWERProblem = field(repr=False)
     methods: tuple[str, ...] = ()
     quantity: str = "write_error_rate"
+    solver: str = "1d"
+    """"1d" (axial solvers) or "2d" (Fokker–Planck on the sphere)."""
 
     @property
     def converged(self) -> NDArray[np.bool_]:
         """Where the estimated relative error of ``quantity`` is within ``rtol``."""
-        error = (self.switching_probability_error if self.quantity == "switching_probability"
-                 else self.write_error_rate_error)
+        error = (
+            self.switching_probability_error
+            if self.quantity == "switching_probability"
+            else self.write_error_rate_error
+        )
         return np.asarray(error <= self.rtol)
 
     @property
     def method(self) -> str:
         """The methods used, per current."""
-        names = {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
-        used = "; ".join(f"i = {i:g}: {m}" for i, m in zip(self.current_ratio, self.methods, strict=True))
+        names = (
+            {"sphere": METHODS["sphere"]}
+            if self.solver == "2d"
+            else {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
+        )
+        density = self.problem.current_density
+        labels = [f"i = {i:g}" for i in self.current_ratio]
+        if density is not None and not np.all(np.isfinite(self.current_ratio)):
+            labels = [f"J = {j:.4g} A/m^2" for j in density]
+        used = "; ".join(f"{label}: {m}" for label, m in zip(labels, self.methods, strict=True))
         return used + " | " + "; ".join(f"{k}: {v}" for k, v in names.items())
 
     @property
@@ -137,33 +154,53 @@ class WERResult:
             "pulse_over_tau_N": ("pulse", self.pulse, {"units": "tau_N", "long_name": "pulse length"}),
         }
         if self.problem.tau_N is not None:
-            coords["pulse_s"] = ("pulse", self.pulse * self.problem.tau_N,
-                                 {"units": "s", "long_name": "pulse length"})
+            coords["pulse_s"] = (
+                "pulse",
+                self.pulse * self.problem.tau_N,
+                {"units": "s", "long_name": "pulse length"},
+            )
         if self.problem.current_density is not None:
-            coords["current_density"] = ("current", self.problem.current_density,
-                                         {"units": "A/m^2", "long_name": "current density"})
+            coords["current_density"] = (
+                "current",
+                self.problem.current_density,
+                {"units": "A/m^2", "long_name": "current density"},
+            )
         dims = ("current", "pulse")
         data = {
-            "write_error_rate": (dims, self.write_error_rate,
-                                 {"units": "1", "long_name": "write-error rate P(z > 0)"}),
-            "switching_probability": (dims, self.switching_probability,
-                                      {"units": "1", "long_name": "switching probability P(z < 0)"}),
+            "write_error_rate": (
+                dims,
+                self.write_error_rate,
+                {"units": "1", "long_name": "write-error rate P(z > 0)"},
+            ),
+            "switching_probability": (
+                dims,
+                self.switching_probability,
+                {"units": "1", "long_name": "switching probability P(z < 0)"},
+            ),
             "write_error_rate_relative_error": (dims, self.write_error_rate_error, {"units": "1"}),
-            "switching_probability_relative_error": (dims, self.switching_probability_error,
-                                                     {"units": "1"}),
+            "switching_probability_relative_error": (dims, self.switching_probability_error, {"units": "1"}),
             "converged": (dims, self.converged),
             "lambda1_tau_N": (("current",), self.lambda1, {"units": "1/tau_N"}),
         }
-        m = self.problem.model
-        attrs = {"method": self.method, "quantity": self.quantity, "cells": list(self.cells),
-                 "rtol": self.rtol, "sigma": m.sigma, "reduced_field": m.h, "nu": m.nu,
-                 "tau_N_s": self.problem.tau_N if self.problem.tau_N is not None else "reduced units",
-                 **dataset_attrs()}
+        attrs: dict[str, Any] = {
+            "method": self.method,
+            "quantity": self.quantity,
+            "cells": list(self.cells),
+            "rtol": self.rtol,
+            "solver": self.solver,
+            "tau_N_s": self.problem.tau_N if self.problem.tau_N is not None else "reduced units",
+            **dataset_attrs(),
+        }
+        if isinstance(self.problem, WERProblem):
+            m = self.problem.model
+            attrs.update(sigma=m.sigma, reduced_field=m.h, nu=m.nu)
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
-def _as_problem(model_or_problem: AxialModel | WERProblem, currents: ArrayLike | None) -> WERProblem:
-    if isinstance(model_or_problem, WERProblem):
+def _as_problem(
+    model_or_problem: AxialModel | WERProblem | SphereWERProblem, currents: ArrayLike | None
+) -> WERProblem | SphereWERProblem:
+    if isinstance(model_or_problem, WERProblem | SphereWERProblem):
         if currents is not None:
             raise InputError("currents", "a WERProblem carries its currents; pass currents=None")
         return model_or_problem
@@ -189,8 +226,11 @@ def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cell
         try:
             replace(m, i=float(i))  # validates the potential's range and 1 + nu i > 0
         except InputError as error:
-            raise InputError("current ratio", f"i = {i:g} (sigma = {m.sigma:g}, h = {m.h:g}, nu = {m.nu:g}) "
-                             f"is outside the solvable range: {error.message}") from None
+            raise InputError(
+                "current ratio",
+                f"i = {i:g} (sigma = {m.sigma:g}, h = {m.h:g}, nu = {m.nu:g}) "
+                f"is outside the solvable range: {error.message}",
+            ) from None
 
 
 def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
@@ -212,8 +252,9 @@ def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
     return best, error
 
 
-def _one_current(model: AxialModel, start: AxialModel, pulses: FloatArray, cells: tuple[int, ...]
-                 ) -> tuple[list[FloatArray], list[FloatArray], FloatArray, float]:
+def _one_current(
+    model: AxialModel, start: AxialModel, pulses: FloatArray, cells: tuple[int, ...]
+) -> tuple[list[FloatArray], list[FloatArray], FloatArray, float]:
     """Side masses per grid, and the extra (rounding + hand-over) relative error."""
     evolve, D = model.equivalent()  # nu: potential U/D, time D·t
     starts, switches = [], []
@@ -243,15 +284,24 @@ def _extrapolate(values: list[FloatArray], extra: FloatArray) -> tuple[FloatArra
     return np.minimum(value, 1.0), error
 
 
-def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayLike | None,
-                     pulses: ArrayLike, *, rtol: float = 1e-6, max_cells: int = 512,
-                     method: str = "auto", quantity: str = "write_error_rate") -> WERResult:
+def write_error_rate(
+    model_or_problem: AxialModel | WERProblem | SphereWERProblem,
+    currents: ArrayLike | None,
+    pulses: ArrayLike,
+    *,
+    rtol: float = 1e-6,
+    max_cells: int = 512,
+    method: str = "auto",
+    quantity: str = "write_error_rate",
+) -> WERResult:
     r"""Write-error rate and switching probability for each (current, pulse length).
 
     Parameters
     ----------
-    model_or_problem : AxialModel or WERProblem
-        sigma, h, nu (and torque shape); with an AxialModel, its ``i`` is ignored.
+    model_or_problem : AxialModel, WERProblem or SphereWERProblem
+        sigma, h, nu (and torque shape); with an AxialModel, its ``i`` is ignored. A
+        :class:`~spintorque.thermal.wer.sphere.SphereWERProblem` (any geometry, e.g. an
+        in-plane file from :func:`~spintorque.thermal.wer.problem_from_file`) is solved in 2D.
     currents : array_like or None
         Reduced currents i = I/I_c0 (None with a WERProblem, which carries them).
     pulses : array_like
@@ -261,8 +311,12 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
         ``max_cells`` cells) until the Romberg error estimate meets it.
     max_cells : int
         Largest grid (the cost grows like cells³ × log(pulse·cells²)).
-    method : {"auto", "chain", "spectral"}
-        "chain": the finite-volume chain (any current; the only one for read disturb);
+    method : {"auto", "axial", "chain", "spectral", "sphere"}
+        The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
+        and the 2D one for a SphereWERProblem; "sphere" forces the 2D Fokker–Planck evolution
+        (:mod:`~spintorque.thermal.wer.sphere`; for an axial problem a check of the 2D path,
+        rtol is then its Krylov target, the grid error is what four grids reach).
+        Within 1D: "chain": the finite-volume chain (any current; the only one for read disturb);
         "spectral": Legendre–Galerkin (:mod:`~spintorque.thermal.wer.spectral`; no start well);
         "auto": where the start well is gone (i ≥ 1 for h > −1) spectral, and the chain too, point
         by point, wherever the spectral estimate misses rtol; with a start well the chain (there
@@ -284,11 +338,22 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
     """
     problem = _as_problem(model_or_problem, currents)
     times = np.atleast_1d(np.asarray(pulses, dtype=float))
-    _check_inputs(problem, times, rtol, max_cells)
     if method not in METHODS:
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     if quantity not in ("write_error_rate", "switching_probability"):
         raise InputError("quantity", f"must be write_error_rate or switching_probability, got {quantity!r}")
+    if isinstance(problem, SphereWERProblem) or method == "sphere":
+        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere"):
+            raise InputError("method", f"a non-axial magnet is solved in 2D (auto or sphere), got {method!r}")
+        if quantity != "write_error_rate":
+            raise InputError(
+                "read disturb",
+                "the read-disturb probability is computed for axially "
+                "symmetric magnets only (the 2D path gives the write-error rate)",
+            )
+        return sphere_write_error_rate(problem, times, rtol)
+    _check_inputs(problem, times, rtol, max_cells)
+    method = "auto" if method == "axial" else method
     start = replace(problem.model, i=0.0)
     n_i = problem.current_ratio.size
     wer = np.empty((n_i, times.size))
@@ -301,8 +366,11 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
         goal = sw_err if quantity == "switching_probability" else wer_err
         no_well = (1.0 + model.h) * (1.0 - float(i)) <= 0.0
         if method == "spectral" and not no_well:
-            raise InputError("method", f"spectral needs a current without a start well (i >= 1 for "
-                             f"h > -1), got i = {i:g}: use the chain")
+            raise InputError(
+                "method",
+                f"spectral needs a current without a start well (i >= 1 for "
+                f"h > -1), got i = {i:g}: use the chain",
+            )
         first = "spectral" if no_well and method != "chain" else "chain"
         runs = {"spectral": _spectral_row, "chain": _chain_row}
         out = runs[first](model, start, times, rtol, max_cells)
@@ -313,8 +381,10 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
             # the other method, kept point by point where its error estimate is smaller
             other = "chain" if first == "spectral" else "spectral"
             alt = runs[other](model, start, times, rtol, max_cells)
-            for mine, theirs, err_mine, err_theirs in ((wer, alt[0], wer_err, alt[2]),
-                                                       (switched, alt[1], sw_err, alt[3])):
+            for mine, theirs, err_mine, err_theirs in (
+                (wer, alt[0], wer_err, alt[2]),
+                (switched, alt[1], sw_err, alt[3]),
+            ):
                 better = err_theirs < err_mine[row]
                 mine[row] = np.where(better, theirs, mine[row])
                 err_mine[row] = np.where(better, err_theirs, err_mine[row])
@@ -324,15 +394,26 @@ def write_error_rate(model_or_problem: AxialModel | WERProblem, currents: ArrayL
         used = cells if len(cells) > len(used) else used
     at_zero = times == 0.0  # the definition: nothing has moved yet
     wer[:, at_zero], switched[:, at_zero], wer_err[:, at_zero], sw_err[:, at_zero] = 1.0, 0.0, 0.0, 0.0
-    return WERResult(problem.current_ratio, times, wer, switched, wer_err, sw_err, used, rtol,
-                     rates, problem, tuple(methods), quantity)
+    return WERResult(
+        problem.current_ratio,
+        times,
+        wer,
+        switched,
+        wer_err,
+        sw_err,
+        used,
+        rtol,
+        rates,
+        problem,
+        tuple(methods),
+        quantity,
+    )
 
 
 Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, tuple[int, ...]]
 
 
-def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float,
-               max_cells: int) -> Row:
+def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int) -> Row:
     """Chain on 64, 128, 256, ... cells, Romberg, refined until both sides meet rtol."""
     cells = tuple(BASE_CELLS << k for k in range(3))
     starts, switches, extra, rate = _one_current(model, start, times, cells)
@@ -350,8 +431,9 @@ def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: fl
         cells = (*cells, finer)
 
 
-def _spectral_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float,
-                  max_cells: int) -> Row:
+def _spectral_row(
+    model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int
+) -> Row:
     """Legendre–Galerkin WER; the switching probability 1 − WER with its absolute error."""
     evolve, D = model.equivalent()
     found = spectral_start_mass(evolve, start, times * D, rtol)
@@ -361,8 +443,14 @@ def _spectral_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol:
     return found.start, switched, found.error, sw_err, found.rate * D, found.sizes
 
 
-def read_disturb(model_or_problem: AxialModel | WERProblem, currents: ArrayLike | None,
-                 times: ArrayLike, *, rtol: float = 1e-6, max_cells: int = 512) -> WERResult:
+def read_disturb(
+    model_or_problem: AxialModel | WERProblem | SphereWERProblem,
+    currents: ArrayLike | None,
+    times: ArrayLike,
+    *,
+    rtol: float = 1e-6,
+    max_cells: int = 512,
+) -> WERResult:
     """Read disturb: the probability that a read current i < 1 switches the cell within t [tau_N].
 
     The same evolution as :func:`write_error_rate` (from the zero-current Boltzmann state of the
@@ -372,8 +460,18 @@ def read_disturb(model_or_problem: AxialModel | WERProblem, currents: ArrayLike 
     Refuses i ≥ 1 (no start well: that is a write, not a read).
     """
     problem = _as_problem(model_or_problem, currents)
+    if isinstance(problem, SphereWERProblem):
+        raise InputError(
+            "read disturb",
+            "the read-disturb probability is computed for axially "
+            "symmetric magnets only (the 2D path gives the write-error rate)",
+        )
     if np.any(problem.current_ratio >= 1.0):
-        raise InputError("read current", "a read current needs i = I/I_c0 < 1 (at i >= 1 the start "
-                         f"well is gone), got {float(problem.current_ratio.max())!r}")
-    return write_error_rate(problem, None, times, rtol=rtol, max_cells=max_cells, method="chain",
-                            quantity="switching_probability")
+        raise InputError(
+            "read current",
+            "a read current needs i = I/I_c0 < 1 (at i >= 1 the start "
+            f"well is gone), got {float(problem.current_ratio.max())!r}",
+        )
+    return write_error_rate(
+        problem, None, times, rtol=rtol, max_cells=max_cells, method="chain", quantity="switching_probability"
+    )

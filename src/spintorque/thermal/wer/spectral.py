@@ -91,8 +91,9 @@ def _start_coefficients(start: AxialModel, size: int) -> tuple[FloatArray, Float
     return np.asarray(a0), np.asarray(w)
 
 
-def _one_size(model: AxialModel, start: AxialModel, times: FloatArray, size: int,
-              stationary: float) -> tuple[FloatArray, FloatArray, float]:
+def _one_size(
+    model: AxialModel, start: AxialModel, times: FloatArray, size: int, stationary: float
+) -> tuple[FloatArray, FloatArray, float]:
     """Start-side mass, its absolute-floor relative error, and λ1 from the size-``size`` matrix."""
     M = galerkin(model, size)
     a0, w = _start_coefficients(start, size)
@@ -122,13 +123,14 @@ def _one_size(model: AxialModel, start: AxialModel, times: FloatArray, size: int
         W_m = float(w @ (expm(M * (t_m / 2.0)) @ a0))
         late = times[~direct]
         slow = W_m - stationary - c2 * math.exp(-lam2 * t_m)
-        out[~direct] = (stationary + slow * np.exp(-lam1 * (late - t_m)) + c2 * np.exp(-lam2 * late))
+        out[~direct] = stationary + slow * np.exp(-lam1 * (late - t_m)) + c2 * np.exp(-lam2 * late)
         floor[~direct] = ABSOLUTE_FLOOR / abs(W_m)
     return out, floor, lam1
 
 
-def spectral_start_mass(model: AxialModel, start: AxialModel, times: FloatArray,
-                        rtol: float = 1e-6) -> SpectralMasses:
+def spectral_start_mass(
+    model: AxialModel, start: AxialModel, times: FloatArray, rtol: float = 1e-6
+) -> SpectralMasses:
     """WER(t) = P(z > 0) for ``model`` (nu = 0; i ≥ 1) from ``start``'s restricted Boltzmann state.
 
     Sizes 96, 144, 216, 324 in turn until two consecutive agree to ``rtol`` (else the last pair

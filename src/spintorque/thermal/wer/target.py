@@ -20,6 +20,7 @@ from scipy.optimize import brentq
 from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.rates import WERProblem, write_error_rate
+from spintorque.thermal.wer.sphere import SphereWERProblem
 
 FloatArray = NDArray[np.float64]
 
@@ -63,14 +64,22 @@ def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatAr
             continue
         spline = PchipInterpolator(nodes, f)
         k = int(np.argmax(f <= 0))
-        out[j] = nodes[k] if f[k] == 0 else brentq(lambda x, s=spline: float(s(x)), nodes[k - 1],
-                                                   nodes[k], xtol=1e-12)
+        out[j] = (
+            nodes[k]
+            if f[k] == 0
+            else brentq(lambda x, s=spline: float(s(x)), nodes[k - 1], nodes[k], xtol=1e-12)
+        )
     return out, outside
 
 
-def current_for_target(model: AxialModel, target: float, pulses: ArrayLike,
-                       bracket: tuple[float, float] = (0.0, 4.0), nodes: int = 17,
-                       max_cells: int = 256) -> TargetCurrent:
+def current_for_target(
+    model: AxialModel,
+    target: float,
+    pulses: ArrayLike,
+    bracket: tuple[float, float] = (0.0, 4.0),
+    nodes: int = 17,
+    max_cells: int = 256,
+) -> TargetCurrent:
     """Reduced current i* needed for WER(i*, t) = target at each pulse length t [tau_N].
 
     WER decreases with i (> 0), so i* is unique in the bracket when it exists there.
@@ -84,8 +93,11 @@ def current_for_target(model: AxialModel, target: float, pulses: ArrayLike,
         raise InputError("nodes", f"need an odd number >= 5, got {nodes}")
     hi = min(hi, largest_current(model))
     if hi <= lo:
-        raise InputError("bracket", f"the solvable currents end at i = {hi:.4g} for sigma = "
-                         f"{model.sigma:g}, below the bracket's low end {lo:g}")
+        raise InputError(
+            "bracket",
+            f"the solvable currents end at i = {hi:.4g} for sigma = "
+            f"{model.sigma:g}, below the bracket's low end {lo:g}",
+        )
     times = np.atleast_1d(np.asarray(pulses, dtype=float))
     x = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * np.arange(nodes) / (nodes - 1)))
     result = write_error_rate(model, x, times, max_cells=max_cells, rtol=1e-5)
@@ -96,14 +108,17 @@ def current_for_target(model: AxialModel, target: float, pulses: ArrayLike,
     coarse, _ = _roots(x[::2], log_wer[::2], goal)
     found, error = guess.copy(), np.abs(guess - coarse)
     for j in np.flatnonzero(~outside):
-        found[j], error[j] = _secant(model, float(times[j]), goal, float(guess[j]), float(coarse[j]),
-                                     (lo, hi), max_cells)
+        found[j], error[j] = _secant(
+            model, float(times[j]), goal, float(guess[j]), float(coarse[j]), (lo, hi), max_cells
+        )
     return TargetCurrent(target, times, found, error, outside, (lo, hi))
 
 
-def _secant(model: AxialModel, t: float, goal: float, a: float, b: float,
-            bracket: tuple[float, float], max_cells: int) -> tuple[float, float]:
+def _secant(
+    model: AxialModel, t: float, goal: float, a: float, b: float, bracket: tuple[float, float], max_cells: int
+) -> tuple[float, float]:
     """Refine the interpolated root on the computed log WER itself (secant, from two guesses)."""
+
     def f(i: float) -> float:
         r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=1e-6)
         return math.log(max(float(r.write_error_rate[0, 0]), 1e-300)) - goal
@@ -133,27 +148,37 @@ def largest_current(model: AxialModel) -> float:
     return (h + 0.5 * (325.0 / s - 1.0)) / (1.0 + h) if h > -1.0 else 0.0
 
 
-def problem_from_file(path: str | Path, current_densities: ArrayLike, nu: float = 0.0,
-                      temperature: float | None = None) -> WERProblem:
-    """A :class:`WERProblem` from an axially symmetric macrospin file and current densities [A/m²].
+def problem_from_file(
+    path: str | Path, current_densities: ArrayLike, nu: float = 0.0, temperature: float | None = None
+) -> WERProblem | SphereWERProblem:
+    """The write problem of a macrospin file at current densities [A/m²], chosen by geometry.
+
+    An axially symmetric file gives a :class:`WERProblem` (solved in 1D).
 
     Each J is mapped with :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0
     with the sign that destabilises the start well, tau_N [s]); temperature [K] overrides the
-    file's. Non-axial files are refused (the 2D write-error rate is not implemented).
+    file's. Any other file gives a :class:`~spintorque.thermal.wer.sphere.SphereWERProblem`
+    (solved on the sphere in 2D; no I_c0, so its current ratios are NaN; nu must be 0).
     """
     from spintorque.magnet.io import load_macrospin
     from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
 
     run = load_macrospin(path)
-    conditions = run.conditions if temperature is None else replace(run.conditions,
-                                                                    temperature=temperature)
+    conditions = run.conditions if temperature is None else replace(run.conditions, temperature=temperature)
     values = np.atleast_1d(np.asarray(current_densities, dtype=float))
     try:
         reduction = axial_reduction(run.model, replace(conditions, current_density=0.0), nu)
-    except NotAxialError as error:
-        raise InputError(error.field, "the write-error rate is computed for axially symmetric "
-                         "magnets only (easy axis, field and polariser along z); this file is not",
-                         str(path)) from None
+    except NotAxialError:
+        if nu != 0.0:
+            raise InputError(
+                "--nu",
+                "the spin-injection diffusion needs i = I/I_c0, defined for "
+                "axially symmetric magnets only; this file is not",
+                str(path),
+            ) from None
+        from spintorque.thermal.wer.sphere import problem_from_sphere_file
+
+        return problem_from_sphere_file(run, str(path), values, temperature)
     except InputError as error:
         raise error.in_file(str(path)) from None
     Jc = reduction.critical_current_density
@@ -162,10 +187,20 @@ def problem_from_file(path: str | Path, current_densities: ArrayLike, nu: float 
     ratios = []
     for J in values:
         try:
-            ratios.append(axial_reduction(run.model, replace(conditions, current_density=float(J)),
-                                          nu).model.i)
+            ratios.append(
+                axial_reduction(run.model, replace(conditions, current_density=float(J)), nu).model.i
+            )
         except InputError as error:
-            raise InputError("--current", f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
-                             f"sigma = {reduction.model.sigma:.4g}): {error.message}", str(path)) from None
-    return WERProblem(replace(reduction.model, i=0.0), np.array(ratios), reduction.tau_N, values,
-                      reduction.critical_current_density)
+            raise InputError(
+                "--current",
+                f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
+                f"sigma = {reduction.model.sigma:.4g}): {error.message}",
+                str(path),
+            ) from None
+    return WERProblem(
+        replace(reduction.model, i=0.0),
+        np.array(ratios),
+        reduction.tau_N,
+        values,
+        reduction.critical_current_density,
+    )

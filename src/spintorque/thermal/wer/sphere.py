@@ -1,0 +1,278 @@
+r"""Write-error rate of any macrospin from the 2D Fokker–Planck evolution on the sphere (THERMAL.md §6).
+
+WER(t) = the probability on the start side m·u > 0 at the end of a pulse of length t, starting
+from the Boltzmann distribution of the zero-current energy restricted to m·u > 0 and evolving
+under the pulse's current by Brown's equation on the sphere
+(:mod:`~spintorque.thermal.sphere.model`). The switching axis u is the one of
+:func:`spintorque.dynamics.switching.switching_axis` (the easy axis, oriented to the start
+direction), so the separatrix m·u = 0 is the surface on which the ensemble criterion's
+threshold −c is centred, and for an axial magnet it is the 1D code's z = 0.
+
+Numerics: the exponentially fitted finite-volume chain (:mod:`~spintorque.thermal.sphere.chain`)
+on a grid whose cell edges contain m·u = 0 (so the start-side mass is a sum over whole cells):
+
+* **axisymmetric** (U and the torque symmetric about u): N rings uniform in θ about u, one
+  azimuthal cell (the 1D problem on the sphere's grid);
+* **planar** (a strong easy plane: hard-axis energy above the barrier, the in-plane films):
+  polar axis along the hard axis, N rings crowded towards the film plane, 4N azimuthal cells
+  with edges at φ = 0, ±π/2, π from u;
+* **axial-like** otherwise: N rings uniform in θ about u (N even: θ = π/2 an edge) × N cells.
+
+Each grid is evolved by :func:`~spintorque.thermal.sphere.evolution.region_masses`
+(shift-and-invert Krylov for masses ≥ 1e-5, the exact two-state tail beyond), and log WER is
+extrapolated to zero step over four grids (powers h², h⁴, h⁶); the error estimate is the change
+of the limit when the coarsest grid is left out, replaced by the finest grid's value and the spread of all
+grids where the values are not in the 1/N² regime (upwinded precession at low damping).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from spintorque.thermal.wer.rates import WERProblem, WERResult
+
+from spintorque.errors import InputError
+from spintorque.magnet.io import MacrospinInput
+from spintorque.thermal.sphere import escape2d
+from spintorque.thermal.sphere.chain import build_chain
+from spintorque.thermal.sphere.evolution import region_masses
+from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
+from spintorque.thermal.sphere.model import SphereModel, uniaxial_model
+from spintorque.thermal.sphere.solvers import extrapolate
+
+FloatArray = NDArray[np.float64]
+SIZES = {"axisymmetric": (320, 448, 640, 896), "planar": (41, 49, 57, 65), "axial-like": (40, 48, 56, 64)}
+"""Grid sizes N of each family (rings; planar: 4N azimuthal cells, axial-like: N)."""
+
+
+@dataclass(frozen=True)
+class SphereWERProblem:
+    """A write problem on the sphere: one model per current, the zero-current model, the axis.
+
+    Attributes
+    ----------
+    models : tuple of SphereModel
+        The 2D problem at each current (times in tau_N).
+    start_model : SphereModel
+        The zero-current problem whose Boltzmann state, restricted to m·u > 0, is the start.
+    axis : ndarray
+        Switching axis u (unit, towards the start well).
+    current_ratio : ndarray
+        I/I_c0 per current where defined (NaN for a non-axial file: no closed-form I_c0).
+    tau_N : float or None
+        Free-diffusion time [s] (None: reduced units).
+    current_density : ndarray or None
+        Current densities [A/m²].
+    describe : dict
+        JSON-ready description of the magnet (reported with the result).
+    """
+
+    models: tuple[SphereModel, ...]
+    start_model: SphereModel
+    axis: FloatArray
+    current_ratio: FloatArray
+    tau_N: float | None = None
+    current_density: FloatArray | None = None
+    critical_current_density: float | None = None
+    describe: dict[str, object] | None = None
+
+
+def wer_grid_family(
+    model: SphereModel, start: SphereModel, u: FloatArray, force: str | None = None
+) -> tuple[str, Callable[[int], SphereGrid]]:
+    """The grid family for the WER of ``model`` from ``start`` and n → grid (edges on m·u = 0).
+
+    ``force="axial-like"`` keeps the azimuthal cells on a symmetric problem (a check of the 2D
+    machinery against the 1D solvers).
+    """
+    reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    if force not in (None, "axial-like"):
+        raise InputError("family", f"only 'axial-like' can be forced, got {force!r}")
+    if force is None and escape2d.axially_symmetric(model, u) and escape2d.axially_symmetric(start, u):
+        return "axisymmetric", lambda n: SphereGrid.uniform(2 * (n // 2), 1, axis=u, reference=reference)
+    family, make = escape2d.grid_family(start, u)
+    if family == "planar" and force is None:
+        hard = make(5).axis
+        return "planar", lambda n: SphereGrid.equator_refined(
+            n, 4 * n, escape2d.PLANAR_STRETCH, axis=hard, reference=u
+        )
+    return "axial-like", lambda n: SphereGrid.uniform(2 * (n // 2), 2 * (n // 2), axis=u, reference=reference)
+
+
+@dataclass(frozen=True)
+class SphereRow:
+    """WER of one current: values, relative errors, λ1, family, sizes, whether in the 1/N² regime."""
+
+    wer: FloatArray
+    error: FloatArray
+    lambda1: float
+    family: str
+    sizes: tuple[int, ...]
+    asymptotic: bool
+
+
+def _second_order(sizes: tuple[int, ...], values: FloatArray) -> NDArray[np.bool_]:
+    """Per time: successive differences of the last three grids shrink like 1/N² (within 30 %)."""
+    n = np.asarray(sizes[-3:], dtype=float)
+    v = values[-3:]
+    d = np.diff(v, axis=0)
+    expected = (1 / n[1] ** 2 - 1 / n[0] ** 2) / (1 / n[2] ** 2 - 1 / n[1] ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = d[0] / d[1]
+    small = np.abs(d).max(axis=0) <= 1e-12 * np.maximum(np.abs(v[-1]), 1.0)
+    return np.asarray(small | (np.abs(ratio / expected - 1.0) < 0.3))
+
+
+def sphere_row(
+    model: SphereModel,
+    start: SphereModel,
+    u: FloatArray,
+    times: FloatArray,
+    sizes: tuple[int, ...] | None = None,
+    family: str | None = None,
+) -> SphereRow:
+    """WER at ``times`` [tau_N] for one current, extrapolated over the grids of its family
+    (``sizes``: the grid sizes N, default :data:`SIZES`; ``family``: see :func:`wer_grid_family`)."""
+    family, make = wer_grid_family(model, start, u, family)
+    used = sizes if sizes is not None else SIZES[family]
+    if len(used) < 3 or list(used) != sorted(set(used)) or min(used) < 8:
+        raise InputError("sizes", "need at least three ascending grid sizes >= 8")
+    logs, extra, rates = [], np.zeros(times.size), []
+    for n in used:
+        grid = make(n)
+        chain = build_chain(model, grid)
+        side = grid.centres @ u > 0.0
+        p0 = np.where(side, build_chain(start, grid).equilibrium(), 0.0)
+        found = region_masses(chain, p0, side, times)
+        with np.errstate(divide="ignore"):
+            logs.append(np.log(found.mass))
+        extra = np.maximum(extra, found.error)
+        rates.append(found.lambda1)
+    stack = np.array(logs)
+    positive = np.all(np.isfinite(stack), axis=0)
+    safe = np.where(positive, stack, 0.0)
+    best, err = np.empty(times.size), np.empty(times.size)
+    for j in range(times.size):
+        best[j], err[j] = extrapolate(used, safe[:, j])
+    ok = _second_order(tuple(used), safe)
+    # outside the 1/N² regime the extrapolation means nothing: the finest grid and the spread
+    best = np.where(ok, best, safe[-1])
+    err = np.where(ok, err, np.maximum(err, np.abs(safe[-1] - safe[0])))
+    with np.errstate(over="ignore"):
+        wer = np.where(positive, np.minimum(np.exp(best), 1.0), 0.0)
+        error = np.where(positive, np.expm1(np.minimum(err, 700.0)) + extra, np.inf)
+    lam = rates[-1]
+    if ok.all() and all(math.isfinite(r) for r in rates):
+        lam = extrapolate(used, rates)[0]
+    return SphereRow(wer, error, float(lam), family, tuple(used), bool(ok.all()))
+
+
+def problem_from_sphere_file(
+    run: MacrospinInput, path: str, current_densities: FloatArray, temperature: float | None
+) -> SphereWERProblem:
+    """A :class:`SphereWERProblem` from a loaded macrospin run (any geometry) and J values [A/m²]."""
+    from dataclasses import replace
+
+    from spintorque.dynamics.switching import switching_axis
+    from spintorque.thermal.sphere.model import sphere_reduction
+
+    model, conditions = run.model, run.conditions
+    if temperature is not None:
+        conditions = replace(conditions, temperature=temperature)
+    if not len(model.torques):
+        raise InputError("torque", "the file has no spin torque: no write current", path)
+    try:
+        u, _ = switching_axis(model)
+        start = sphere_reduction(model, replace(conditions, current_density=0.0))
+        models = tuple(
+            sphere_reduction(model, replace(conditions, current_density=float(J))).model
+            for J in current_densities
+        )
+    except InputError as error:
+        raise error.in_file(path) from None
+    return SphereWERProblem(
+        models,
+        start.model,
+        unit_vector(u, "axis"),
+        np.full(len(models), math.nan),
+        start.tau_N,
+        np.asarray(current_densities, dtype=float),
+        None,
+        model.describe(),
+    )
+
+
+def sphere_write_error_rate(
+    problem: WERProblem | SphereWERProblem, times: FloatArray, rtol: float
+) -> WERResult:
+    """The 2D path for every current, as a :class:`~spintorque.thermal.wer.rates.WERResult`."""
+    from spintorque.thermal.wer.rates import WERResult
+
+    if times.size == 0 or not (np.all(np.isfinite(times)) and np.all(times >= 0)):
+        raise InputError("pulse", "pulse lengths must be finite and >= 0")
+    if not 0 < rtol < 1:
+        raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
+    sphere_problem = problem if isinstance(problem, SphereWERProblem) else axial_on_sphere(problem)
+    rows = [
+        sphere_row(model, sphere_problem.start_model, sphere_problem.axis, times)
+        for model in sphere_problem.models
+    ]
+    wer = np.array([r.wer for r in rows])
+    err = np.array([r.error for r in rows])
+    at_zero = times == 0.0
+    wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
+    switched = np.clip(1.0 - wer, 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sw_err = np.where(switched > 0, err * wer / switched, np.where(at_zero, 0.0, np.inf))
+    methods = tuple(f"sphere[{r.family} {'/'.join(map(str, r.sizes))}]" for r in rows)
+    return WERResult(
+        sphere_problem.current_ratio,
+        times,
+        wer,
+        switched,
+        err,
+        sw_err,
+        rows[0].sizes,
+        rtol,
+        np.array([r.lambda1 for r in rows]),
+        sphere_problem,
+        methods,
+        "write_error_rate",
+        "2d",
+    )
+
+
+def axial_on_sphere(problem: WERProblem) -> SphereWERProblem:
+    """The axial problem as a 2D one (alpha = 1; the WER does not depend on alpha there)."""
+    m = problem.model
+    eta = m.efficiency
+    shape = None
+    if eta is not None:
+        pole = float(np.asarray(eta(np.array([1.0])))[0])
+
+        def shape(z: FloatArray) -> FloatArray:
+            return np.asarray(np.asarray(eta(z)) / pole)
+
+    def make(i: float) -> SphereModel:
+        return uniaxial_model(
+            m.sigma, alpha=1.0, field=(0.0, 0.0, m.h), current_ratio=i, nu=m.nu, efficiency=shape
+        )
+
+    for i in problem.current_ratio:
+        replace(m, i=float(i))  # the axial model's range checks
+    return SphereWERProblem(
+        tuple(make(float(i)) for i in problem.current_ratio),
+        make(0.0),
+        np.array([0.0, 0.0, 1.0]),
+        problem.current_ratio,
+        problem.tau_N,
+        problem.current_density,
+        problem.critical_current_density,
+    )

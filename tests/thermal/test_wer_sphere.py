@@ -1,0 +1,201 @@
+"""The 2D write-error rate (Fokker–Planck on the sphere) against the 1D path, an LLG ensemble and
+its invariants (THERMAL.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spintorque.errors import InputError
+from spintorque.thermal import AxialModel
+from spintorque.thermal.sphere.model import uniaxial_model
+from spintorque.thermal.wer import SphereWERProblem, problem_from_file, read_disturb, write_error_rate
+from spintorque.thermal.wer.sphere import sphere_row
+
+SMALL_IN_PLANE = """
+[magnet]
+saturation_magnetization = "1.0e6 A/m"
+thickness = "1.5 nm"
+area = "300 nm^2"
+damping = 0.5
+initial = [1, 0, 0]
+
+[[energy]]
+type = "uniaxial"
+K = "8e4 J/m^3"
+axis = [1, 0, 0]
+
+[[energy]]
+type = "demag"
+factors = [0, 0, 0.25]
+
+[[torque]]
+type = "slonczewski"
+polarization = 0.6
+polarizer = [1, 0, 0]
+
+[conditions]
+temperature = "300 K"
+current_density = "0 A/m^2"
+"""
+"""An in-plane cell: sigma ≈ 8.7, easy plane ≈ 2× the barrier, tau_N = 0.77 ns, alpha 0.5."""
+
+
+@pytest.mark.parametrize(("sigma", "h", "i"), [(10.0, 0.0, 2.0), (15.0, 0.0, 1.5), (10.0, 0.1, 1.2)])
+def test_sphere_path_matches_the_axial_path(sigma, h, i):
+    times = np.array([0.05, 0.2, 0.5, 1.0, 2.0, 4.0])
+    one = write_error_rate(AxialModel(sigma, h), [i], times)
+    two = write_error_rate(AxialModel(sigma, h), [i], times, method="sphere")
+    assert two.solver == "2d" and two.methods[0].startswith("sphere[axisymmetric")
+    a, b = one.write_error_rate[0], two.write_error_rate[0]
+    gap = np.abs(b / a - 1)
+    big = a >= 1e-10
+    assert np.all(gap[big] <= 1e-4), gap
+    # down to 1e-26 the gap stays within the two error estimates (or below 1e-8, under both
+    # solvers' rtol, where the estimates themselves are rounding-level numbers)
+    bound = np.maximum(two.write_error_rate_error[0] + one.write_error_rate_error[0], 1e-8)
+    assert np.all(gap <= bound), gap
+    assert a.min() < 1e-12
+
+
+def test_full_2d_grid_matches_the_axial_path():
+    """Azimuthal cells kept (the in-plane machinery) on a symmetric problem: agreement 2e-5."""
+    times = np.array([0.05, 0.2, 0.5, 1.0, 2.0])
+    one = write_error_rate(AxialModel(10.0), [2.0], times).write_error_rate[0]
+    row = sphere_row(
+        uniaxial_model(10.0, current_ratio=2.0),
+        uniaxial_model(10.0),
+        np.array([0.0, 0.0, 1.0]),
+        times,
+        family="axial-like",
+    )
+    assert row.family == "axial-like" and row.asymptotic
+    gap = np.abs(row.wer / one - 1)
+    assert np.all(gap <= 1e-4) and np.all(gap <= row.error + 1e-6), (gap, row.error)
+
+
+def in_plane(sigma: float = 8.0, i: float = 0.0):
+    return uniaxial_model(
+        sigma,
+        alpha=0.5,
+        easy_axis=(1, 0, 0),
+        hard_axis=(0, 0, 1),
+        hard_ratio=2.0,
+        current_ratio=i,
+        polarizer=(1, 0, 0),
+    )
+
+
+def test_invariants_bounded_and_monotone_in_pulse_and_current():
+    times = np.linspace(0.0, 3.0, 13)
+    u = np.array([1.0, 0.0, 0.0])
+    rows = [sphere_row(in_plane(i=i), in_plane(), u, times, sizes=(17, 21, 25)) for i in (1.5, 2.5, 4.0)]
+    assert all(r.family == "planar" for r in rows)
+    wer = np.array([r.wer for r in rows])
+    error = np.array([r.error for r in rows])
+    assert np.all((wer >= 0) & (wer <= 1))
+    # above the stationary floor M_∞ (~1e-22 here, where the curves flatten and these coarse
+    # grids resolve it only to a factor ~100)
+    live = wer[:, 1:] > 1e-15
+    assert np.all((np.diff(wer, axis=1) <= 1e-12 * wer[:, :-1])[live])  # longer pulse, fewer errors
+    assert np.all((np.diff(wer, axis=0) <= 1e-12 * wer[:-1])[wer[1:] > 1e-15])  # more current
+    assert np.all(error >= 0)
+    assert wer[0, 0] > 0.99 and wer[-1, -1] < 1e-3
+
+
+def test_non_axial_file_is_solved_in_2d_and_refuses_what_it_cannot(tmp_path):
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE)
+    problem = problem_from_file(path, [-1e12])
+    assert isinstance(problem, SphereWERProblem)
+    assert np.allclose(problem.axis, [1, 0, 0]) and np.isnan(problem.current_ratio).all()
+    with pytest.raises(InputError, match="axially symmetric"):
+        read_disturb(problem, None, [1.0])
+    with pytest.raises(InputError, match="2D"):
+        write_error_rate(problem, None, [1.0], method="chain")
+    with pytest.raises(InputError, match="nu"):
+        problem_from_file(path, [-1e12], nu=0.5)
+
+
+def boltzmann_start(model, u: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n directions from exp(−E V/k_BT) restricted to m·u > 0 (rejection, exact)."""
+    from spintorque.constants import k_B
+
+    scale = model.magnet.volume / (k_B * 300.0)
+    floor = float(model.energy.energy_density(u[None, :], model.magnet)[0]) * scale
+    out: list[np.ndarray] = []
+    while sum(len(o) for o in out) < n:
+        m = rng.normal(size=(100_000, 3))
+        m /= np.linalg.norm(m, axis=1)[:, None]
+        m = m[m @ u > 0]
+        U = model.energy.energy_density(m, model.magnet) * scale - floor
+        assert U.min() >= -1e-9
+        out.append(m[rng.random(len(m)) < np.exp(-U)])
+    return np.concatenate(out)[:n]
+
+
+@pytest.mark.slow
+def test_in_plane_wer_matches_a_stochastic_llg_ensemble(tmp_path):
+    """N = 600 trajectories (Heun, dt = 1 ps) from the restricted Boltzmann state, the fraction
+    with m·u > 0 at each pulse end, within 3 binomial standard errors of the 2D WER."""
+    from spintorque.dynamics import run_stochastic
+    from spintorque.dynamics.switching import switching_axis
+    from spintorque.magnet.io import load_macrospin
+
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE)
+    J, n = -1e12, 600
+    pulses = np.array([0.25e-9, 0.5e-9, 0.75e-9, 1.0e-9])
+    problem = problem_from_file(path, [J])
+    assert problem.tau_N is not None
+    result = write_error_rate(problem, None, pulses / problem.tau_N)
+    wer = result.write_error_rate[0]
+    assert np.all(result.write_error_rate_error[0] < 0.1) and wer.min() >= 1e-3
+
+    run = load_macrospin(path)
+    u, _ = switching_axis(run.model)
+    start = boltzmann_start(run.model, u, n, np.random.default_rng(11))
+    seen: dict[float, float] = {}
+
+    def record(t: float, m: np.ndarray) -> bool:
+        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
+        return False
+
+    run_stochastic(
+        run.model,
+        replace(run.conditions, current_density=J),
+        duration=1e-9,
+        dt=1e-12,
+        trajectories=n,
+        seed=2026,
+        save_every=250,
+        initial=start,
+        callback=record,
+        keep=False,
+    )
+    fractions = np.array([seen[round(t * 1e12)] for t in pulses])
+    sigma = np.sqrt(wer * (1 - wer) / n)
+    assert np.all(np.abs(fractions - wer) <= 3 * sigma + wer * result.write_error_rate_error[0]), (
+        fractions,
+        wer,
+        sigma,
+    )
+
+
+def test_example_in_plane_file_reports_2d_and_not_converged():
+    """The shipped in-plane file (alpha = 0.1): grids disagree, and the result says so."""
+    path = Path(__file__).parents[2] / "examples" / "macrospin" / "in_plane.toml"
+    problem = problem_from_file(path, [-1e12])
+    assert isinstance(problem, SphereWERProblem)
+    row = sphere_row(
+        problem.models[0],
+        problem.start_model,
+        problem.axis,
+        np.array([1e-9, 5e-9]) / problem.tau_N,
+        sizes=(17, 21, 25),
+    )
+    assert row.family == "planar"
+    assert np.all(np.isfinite(row.wer)) and np.all((row.wer >= 0) & (row.wer <= 1))
