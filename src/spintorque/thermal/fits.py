@@ -144,8 +144,16 @@ def read_activation_csv(path: str | Path) -> ActivationData:
         lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()
                  and not ln.lstrip().startswith("#")]
     except OSError as exc:
-        raise InputError("file", f"cannot read: {exc}", str(path)) from None
-    rows = list(csv.DictReader(lines))
+        raise InputError("file", f"cannot read: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError("file", f"not a UTF-8 text (CSV) file: undecodable byte at offset "
+                         f"{exc.start}", str(path)) from None
+    if any("\0" in ln for ln in lines):
+        raise InputError("file", "not a text (CSV) file: it contains NUL bytes", str(path))
+    try:
+        rows = list(csv.DictReader(lines))
+    except csv.Error as exc:
+        raise InputError("file", f"not a readable CSV file: {exc}", str(path)) from None
     if not rows:
         raise InputError("file", "no data rows", str(path))
     columns = set(rows[0])
