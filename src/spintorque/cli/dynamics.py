@@ -247,6 +247,9 @@ def precession(
     sample_step: Annotated[str | None, typer.Option("--sample-step", help="sampling step (default: "
                                                     "20 samples per period of the fastest "
                                                     "precession the fields allow)")] = None,
+    exact_torque: Annotated[bool, typer.Option("--exact-torque", help="solve the transport of "
+                                               "a diffusive torque at every step instead of "
+                                               "tabulating it (error <= 1e-10)")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Zero-temperature precession frequency [Hz] and amplitude versus current density."""
@@ -258,12 +261,17 @@ def precession(
     run = load_macrospin(magnet_file)
     T = to_si(duration, "time", "--duration")
     step = None if sample_step is None else to_si(sample_step, "time", "--sample-step")
-    ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step)
+    from spintorque.progress import progress_bar
+
+    with progress_bar(float(values.size), "precession") as advance:
+        ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step,
+                              torque="exact" if exact_torque else "tabulated", progress=advance)
     doc = {"current_density": ds.current_density.values.tolist(),
            "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
            "mz_range": ds.mz_range.values.tolist(), "steady": ds.steady.values.tolist(),
            "sample_step": ds.attrs["sample_step_s"],
            "samples": ds.attrs["samples"], "warnings": json.loads(ds.attrs["warnings"]),
+           "torque": json.loads(ds.attrs["torque_tables"]),
            "units": {"current_density": "A/m^2", "frequency": "Hz", "sample_step": "s"}}
     _warn(doc["warnings"])
     if json_output:
