@@ -9,6 +9,9 @@ knows nothing of terminals. The command line builds that callback with :func:`pr
 * it appears only after ``delay`` seconds (default 2 s), so a short run prints nothing;
 * it is removed when the block ends, finished or not (an exception or Ctrl-C included).
 
+A computation with no natural measure of its progress (one linear solve) gets :func:`activity`
+instead: a spinner with the elapsed time, under the same rules, and no callback at all.
+
 Examples
 --------
 >>> with progress_bar(10.0, "integrating") as advance:
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -61,7 +65,7 @@ class _Bar:
                 BarColumn(),
                 TaskProgressColumn(),
                 TimeRemainingColumn(),
-                console=Console(stderr=True),
+                console=Console(stderr=True, force_terminal=True),
                 transient=True,
             )
             self.task = self.progress.add_task(self.description, total=self.total)
@@ -103,3 +107,37 @@ def progress_bar(
         yield bar
     finally:
         bar.close()
+
+
+@contextlib.contextmanager
+def activity(
+    description: str, *, enabled: bool | None = None, delay: float = DEFAULT_DELAY
+) -> Iterator[None]:
+    """A spinner with elapsed time on stderr while the block runs, once it has run ``delay`` s
+    (only on a terminal unless ``enabled``); for work that reports no progress of its own."""
+    if not (is_terminal() if enabled is None else enabled):
+        yield
+        return
+    from rich.console import Console
+
+    status = Console(stderr=True, force_terminal=True).status(description)
+    lock = threading.Lock()
+    state = {"started": False, "closed": False}
+
+    def show() -> None:
+        with lock:
+            if not state["closed"]:
+                status.start()
+                state["started"] = True
+
+    timer = threading.Timer(delay, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["closed"] = True
+            if state["started"]:
+                status.stop()
