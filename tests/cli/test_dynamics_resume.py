@@ -141,3 +141,14 @@ def test_save_every_off_the_time_step_grid_is_refused_naming_both_flags(save_eve
     expected = "use 1e-10s or 2e-10s" if save_every == "150ps" else "use 1e-12s"
     assert expected in proc.stderr, (proc.stderr, suggested)
     assert not (tmp_path / "x.nc.partial").exists()
+
+
+def test_a_drawn_seed_is_printed_and_replays_the_run_with_seed(tmp_path):
+    short = ("dynamics", str(THERMAL), "--duration", "20ps", "--dt", "1ps", "--trajectories", "2")
+    drawn = run(*short, "-o", str(tmp_path / "a.nc"))
+    assert drawn.returncode == 0, drawn.stderr
+    seed = drawn.stdout.replace("\n", " ").split("seed ")[1].split()[0]
+    assert 0 <= int(seed) < 2**52
+    again = run(*short, "--seed", seed, "-o", str(tmp_path / "b.nc"))
+    assert again.returncode == 0, again.stderr
+    assert np.array_equal(load(tmp_path / "a.nc")["m"].values, load(tmp_path / "b.nc")["m"].values)

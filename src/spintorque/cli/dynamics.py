@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import secrets
 import sys
 import time
 from dataclasses import replace
@@ -145,8 +146,8 @@ def dynamics(
     if resume:
         checkpoint.resume(adopt=("--seed",))
     else:
-        if seed is None:  # drawn now and recorded, so that a resumed run draws the same noise
-            checkpoint.inputs["--seed"] = str(np.random.SeedSequence().entropy)
+        if seed is None:  # drawn now (52 bits, as switching; --seed takes it) and recorded
+            checkpoint.inputs["--seed"] = str(secrets.randbits(52))
         checkpoint.start()
     entropy = int(checkpoint.inputs["--seed"])
     warning = time_step_warning(run.model, conditions, step, T)
