@@ -157,8 +157,8 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
     to the fixed layer, accurate to 1e-10 of its largest value
     (:func:`spintorque.dynamics.tabulated.tabulate_torques`; where a stack cannot be tabulated
     the exact term stays), ``"exact"`` solves the transport at every step;
-    ``attrs["torque_tables"]`` (JSON list) says what was done. ``progress(k)`` is called after
-    the k-th current.
+    ``attrs["torque_tables"]`` (JSON list) says what was done. ``progress(x)`` reports x in
+    [0, number of currents]: currents done plus the fraction of the current one.
     """
     import json
     from dataclasses import replace
@@ -200,8 +200,12 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
     freq, amp, span = (np.empty(currents.size) for _ in range(3))
     steady = np.empty(currents.size, dtype=bool)
     for k, J in enumerate(currents):
+        def tick(t: float, k: int = k) -> None:
+            if progress is not None:
+                progress(k + t / duration)
         ds = integrate(model, replace(conditions, current_density=float(J), temperature=0.0),
-                       duration=duration, samples=samples, rtol=1e-8, atol=1e-10)
+                       duration=duration, samples=samples, rtol=1e-8, atol=1e-10,
+                       progress=None if progress is None else tick)
         result = precession(ds, skip=skip)
         t = ds["time"].values
         mz = ds["m"].isel(trajectory=0).sel(component="z").values[t >= skip * t[-1]]
