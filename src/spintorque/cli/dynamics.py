@@ -51,8 +51,9 @@ def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float
 
     T = to_si(duration, "time", "--duration")
     step = to_si(dt, "time", "--dt")
-    if not (step > 0 and T > 0):
-        raise InputError("--dt", f"--duration and --dt must be > 0 s, got {duration!r} and {dt!r}")
+    for flag, value, text in (("--duration", T, duration), ("--dt", step, dt)):
+        if not (math.isfinite(value) and value > 0):
+            raise InputError(flag, f"must be a finite time > 0 s, got {text!r}")
     steps = round(T / step)
     if steps < 1 or abs(steps * step - T) > 1e-9 * T:
         low, high = max(1, math.floor(T / step)), max(1, math.ceil(T / step))
@@ -61,8 +62,10 @@ def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float
     if save_every is None:
         return T, step, 1
     wanted = to_si(save_every, "time", "--save-every")
+    if not (math.isfinite(wanted) and wanted > 0):
+        raise InputError("--save-every", f"must be a finite time > 0 s, got {save_every!r}")
     every = round(wanted / step)
-    if not wanted > 0 or every < 1 or abs(every * step - wanted) > 1e-9 * wanted:
+    if every < 1 or abs(every * step - wanted) > 1e-9 * wanted:
         low, high = max(1, math.floor(wanted / step)), max(1, math.ceil(wanted / step))
         options = sorted({low * step, high * step})
         raise InputError("--save-every", f"{save_every!r} is not a whole multiple of --dt {dt!r}; "
