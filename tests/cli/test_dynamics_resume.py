@@ -114,11 +114,11 @@ def test_an_output_larger_than_memory_is_refused_before_work_naming_a_save_every
     )
     assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1
     assert "error: --save-every:" in proc.stderr and "use --save-every" in proc.stderr
-    suggestion = proc.stderr.split("use --save-every ")[1].split("s (")[0]
-    from spintorque.dynamics.ensemble import check_memory
+    suggestion = proc.stderr.split("use --save-every ")[1].split(" (")[0]
+    steps = int(proc.stderr.split(" (")[-1].split(" steps)")[0])
+    from spintorque.cli.dynamics import _steps
 
-    every = round(float(suggestion) / 1e-12)
-    check_memory(1000, 10**12, every, 1e-12)  # the suggested one passes the same check
+    assert _steps("1s", "1ps", suggestion) == (1.0, 1e-12, steps)  # a multiple of --dt, as said
     assert not Path("never.nc").exists()
 
 

@@ -81,5 +81,7 @@ def test_memory_check_counts_every_stored_sample_and_suggests_a_save_every_that_
         check_memory(5, 10, 3, 1e-12, budget=599)
     every = int(str(info.value).split("(")[-1].split(" steps")[0])
     assert output_bytes(5, 10, every) <= 599
+    with pytest.raises(InputError, match=r"--save-every 2\.1e-06s \(2100000 steps\)"):
+        check_memory(1, 10**12, 1, 1e-12, budget=24 * (10**12 // 2023178 + 2))  # 2023178 rounded up
     with pytest.raises(InputError, match="--trajectories"):
         check_memory(10**9, 10, 1, 1e-12, budget=1000)

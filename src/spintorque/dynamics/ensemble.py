@@ -96,15 +96,23 @@ def check_memory(trajectories: int, steps: int, save_every: int, dt: float, budg
             f"storing only the start and the end; {_size(budget)} available "
             "(half the free memory): run fewer",
         )
-    every = max(save_every + 1, math.ceil(steps / fits))  # the smallest that fits
+    every = _round_up(max(save_every + 1, math.ceil(steps / fits)))  # fits, and reads well
     raise InputError(
         "--save-every",
         f"the output ({trajectories} trajectories × "
         f"{stored_samples(steps, save_every)} samples × 3 × 8 bytes = {_size(need)}) "
         f"exceeds the {_size(budget)} available (half the free memory); use "
-        f"--save-every {every * dt:.6g}s ({every} steps) or longer, or fewer "
+        f"--save-every {every * dt:.12g}s ({every} steps) or longer, or fewer "
         "--trajectories",
     )
+
+
+def _round_up(n: int) -> int:
+    """The smallest integer >= n with at most two significant digits (2023178 -> 2100000)."""
+    if n < 100:
+        return n
+    scale = 10 ** (len(str(n)) - 2)
+    return -(-n // scale) * scale
 
 
 def default_chunk(trajectories: int, samples: int) -> int:
