@@ -106,8 +106,11 @@ def read_input_text(path: str | Path) -> str:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise InputError("file", "not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("file", f"cannot read: {exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError("file", f"not a UTF-8 text file: undecodable byte at offset {exc.start}",
+                         str(path)) from None
+    except OSError as exc:
+        raise InputError("file", f"cannot read: {exc.strerror or exc}", str(path)) from None
     record_input(path, text)
     return text
 

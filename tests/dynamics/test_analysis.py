@@ -125,3 +125,15 @@ def test_thermal_switching_probability_grows_with_pulse_amplitude():
                            dt=2e-13, settle=0.05e-9, seed=3, threshold=0.3)
     low, high = result.switching_probability.values[:, 0]
     assert 0 < low < 0.5 and high > 0.9  # thermal flips only vs a strong destabilising pulse
+
+
+def test_precession_sweep_reports_progress_through_each_current_and_ends_at_their_count():
+    from spintorque.dynamics.analysis import precession_sweep
+    from spintorque.magnet import Conditions, Macrospin, MacrospinModel, Zeeman
+
+    model = MacrospinModel(Macrospin(1e6, 1e-9, 1e-16, 0.01, initial=(1, 0, 0.1)), Zeeman((0, 0, 1e5)))
+    seen: list[float] = []
+    ds = precession_sweep(model, Conditions(), [0.0, 0.0, 0.0], 2e-9, progress=seen.append)
+    assert seen[-1] == 3.0 and 0.0 < seen[0] < 1.0 and len(seen) > 3
+    assert np.all(np.diff(seen) >= 0.0)
+    assert ds.attrs["torque_tables"] == "[]"   # no diffusive term: nothing tabulated

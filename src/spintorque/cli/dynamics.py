@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import secrets
 import sys
 import time
 from dataclasses import replace
@@ -43,32 +46,32 @@ def _conditions(run: Any, temperature: str | None, current: str | None) -> Any:
 
 
 def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float, int]:
+    """(T [s], dt [s], steps between stored samples); refused unless T and --save-every are
+    whole numbers of steps (the nearest ones are suggested)."""
     from spintorque.units import to_si
 
     T = to_si(duration, "time", "--duration")
     step = to_si(dt, "time", "--dt")
-    if step <= 0 or T <= 0:
-        raise InputError("--dt", "duration and dt must be > 0")
-    every = 1 if save_every is None else max(1, round(to_si(save_every, "time", "--save-every")
-                                                      / step))
+    for flag, value, text in (("--duration", T, duration), ("--dt", step, dt)):
+        if not (math.isfinite(value) and value > 0):
+            raise InputError(flag, f"must be a finite time > 0 s, got {text!r}")
+    steps = round(T / step)
+    if steps < 1 or abs(steps * step - T) > 1e-9 * T:
+        low, high = max(1, math.floor(T / step)), max(1, math.ceil(T / step))
+        raise InputError("--duration", f"{duration!r} is not a whole number of --dt {dt!r} steps; "
+                         f"use {low * step:.6g}s or {high * step:.6g}s")
+    if save_every is None:
+        return T, step, 1
+    wanted = to_si(save_every, "time", "--save-every")
+    if not (math.isfinite(wanted) and wanted > 0):
+        raise InputError("--save-every", f"must be a finite time > 0 s, got {save_every!r}")
+    every = round(wanted / step)
+    if every < 1 or abs(every * step - wanted) > 1e-9 * wanted:
+        low, high = max(1, math.floor(wanted / step)), max(1, math.ceil(wanted / step))
+        options = sorted({low * step, high * step})
+        raise InputError("--save-every", f"{save_every!r} is not a whole multiple of --dt {dt!r}; "
+                         f"use {' or '.join(f'{x:.6g}s' for x in options)}")
     return T, step, every
-
-
-def _progress(total: float) -> Any:
-    """A progress callback t ↦ None on a terminal, None otherwise."""
-    if not sys.stdout.isatty():
-        return None
-    from rich.progress import Progress
-
-    progress = Progress(transient=True)
-    task = progress.add_task("integrating", total=total)
-    progress.start()
-
-    def update(t: float) -> None:
-        progress.update(task, completed=t)
-        if t >= total * (1 - 1e-12):
-            progress.stop()
-    return update
 
 
 def _warn(lines: Any) -> None:
@@ -76,26 +79,21 @@ def _warn(lines: Any) -> None:
         print(f"warning: {line}", file=sys.stderr)
 
 
-def _run(path: Path, duration: str, dt: str, trajectories: int, seed: int | None,
-         temperature: str | None, current: str | None, save_every: str | None) -> Any:
-    from spintorque.dynamics.stochastic import run_stochastic
-    from spintorque.dynamics.timestep import time_step_warning
-    from spintorque.magnet.io import load_macrospin
+def _inputs(path: Path, run: Any, conditions: Any, T: float, step: float, every: int,
+            trajectories: int, seed: int | None, chunk: int) -> dict[str, Any]:
+    """What determines the numbers of a dynamics run, keyed by flag (the checkpoint's key)."""
+    from spintorque import __version__
+    from spintorque.magnet.torque import DiffusiveTorque
 
-    if trajectories < 1:
-        raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
-    run = load_macrospin(path)
-    T, step, every = _steps(duration, dt, save_every)
-    conditions = _conditions(run, temperature, current)
-    warning = time_step_warning(run.model, conditions, step, T)
-    _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
-    progress = _progress(T)
-    callback = None if progress is None else (lambda t, m: bool(progress(t)))
-    start = time.perf_counter()
-    ds = run_stochastic(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
-                        seed=seed, save_every=every, callback=callback)
-    elapsed = time.perf_counter() - start
-    return ds, trajectories * round(T / step) / elapsed
+    stacks = [repr(term.stack) for term in run.model.torques.of_type(DiffusiveTorque)]
+    return {"spintorque version": __version__,
+            f"{path} (sha256)": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "model": json.dumps(run.model.describe()), "stacks": stacks,
+            "--duration": T, "--dt": step, "--save-every": every * step,
+            "--trajectories": trajectories, "--temperature": conditions.temperature,
+            "--current": conditions.current_density if conditions.constant_current else
+            repr(conditions.current_density),
+            "--seed": None if seed is None else str(seed), "--chunk": chunk}
 
 
 @app.command()
@@ -109,18 +107,71 @@ def dynamics(
     seed: Annotated[int | None, typer.Option("--seed", help="random seed")] = None,
     temperature: Annotated[str | None, typer.Option("--temperature", help="e.g. 300K")] = None,
     current: Annotated[str | None, typer.Option("--current", help="e.g. '1e11 A/m^2'")] = None,
-    save_every: Annotated[str | None, typer.Option("--save-every", help="e.g. 100ps")] = None,
+    save_every: Annotated[str | None, typer.Option("--save-every", help="a multiple of --dt, "
+                                                   "e.g. 100ps")] = None,
+    chunk: Annotated[int | None, typer.Option("--chunk", help="trajectories per checkpointed "
+                                              "chunk (default about a twentieth)")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="continue a killed run from its "
+                                         "checkpoint OUTPUT.partial")] = False,
 ) -> None:
-    """Integrate the stochastic LLG equation (Heun) and write m(trajectory, time, component)."""
+    """Integrate the stochastic LLG equation (Heun) and write m(trajectory, time, component).
+
+    Finished chunks of trajectories are kept in OUTPUT.partial/ until the output is written;
+    --resume continues a killed run there with the same numbers as an uninterrupted one."""
     check_output_path(output, "--output", DATASET)
     check_seed(seed)
-    from spintorque.io import write_dataset
+    import numpy as np
 
-    ds, rate = _run(magnet_file, duration, dt, trajectories, seed, temperature, current,
-                    save_every)
+    from spintorque.dynamics.checkpoint import Checkpoint
+    from spintorque.dynamics.ensemble import (
+        check_memory,
+        checkpoint_path,
+        default_chunk,
+        run_ensemble,
+        stored_samples,
+    )
+    from spintorque.dynamics.timestep import time_step_warning
+    from spintorque.io import write_dataset
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.progress import progress_bar
+
+    if trajectories < 1:
+        raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
+    if chunk is not None and chunk < 1:
+        raise InputError("--chunk", f"must be >= 1 trajectory, got {chunk}")
+    run = load_macrospin(magnet_file)
+    T, step, every = _steps(duration, dt, save_every)
+    steps = round(T / step)
+    check_memory(trajectories, steps, every, step)
+    conditions = _conditions(run, temperature, current)
+    size = default_chunk(trajectories, stored_samples(steps, every)) if chunk is None else chunk
+    checkpoint = Checkpoint(checkpoint_path(output), _inputs(magnet_file, run, conditions, T, step,
+                                                             every, trajectories, seed, size))
+    if resume:
+        checkpoint.resume(adopt=("--seed",))
+    else:
+        if seed is None:  # drawn now (52 bits, as switching; --seed takes it) and recorded
+            checkpoint.inputs["--seed"] = str(secrets.randbits(52))
+        checkpoint.start()
+    entropy = int(checkpoint.inputs["--seed"])
+    warning = time_step_warning(run.model, conditions, step, T)
+    _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
+    start = time.perf_counter()
+    with progress_bar(trajectories * T, "integrating") as advance:
+        ds, computed = run_ensemble(run.model, conditions, duration=T, dt=step,
+                                    trajectories=trajectories, seed=np.random.SeedSequence(entropy),
+                                    save_every=every, chunk=size, checkpoint=checkpoint,
+                                    progress=advance)
+    elapsed = max(time.perf_counter() - start, 1e-12)
     write_dataset(ds, output)
+    checkpoint.remove()
+    total = -(-trajectories // size)
+    done = total - computed
+    rate = min(trajectories, computed * size) * steps / elapsed
     console.print(f"wrote {output}: {ds.sizes['trajectory']} trajectories × {ds.sizes['time']} "
-                  f"samples ({rate:.3g} macrospin-steps/s)")
+                  f"samples, seed {entropy}"
+                  + (f"; {done} of {total} chunks from the checkpoint" if done else "")
+                  + (f" ({rate:.3g} macrospin-steps/s)" if computed else ""))
 
 
 @app.command()
@@ -165,9 +216,12 @@ def switching(
         raise InputError("--dt", f"must be > 0 s or auto, got {dt!r}")
     window = None if settle is None else to_si(settle, "time", "--settle")
     sample = None if sample_every is None else to_si(sample_every, "time", "--sample-every")
-    result = run_switching(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
-                           seed=seed, threshold=threshold, settle=window, sample_interval=sample,
-                           progress=_progress(T))
+    from spintorque.progress import progress_bar
+
+    with progress_bar(T, "switching ensemble") as advance:
+        result = run_switching(run.model, conditions, duration=T, dt=step,
+                               trajectories=trajectories, seed=seed, threshold=threshold,
+                               settle=window, sample_interval=sample, progress=advance)
     doc = result.to_json_dict()
     _warn(doc["warnings"])
     if plot is not None:
@@ -198,6 +252,9 @@ def precession(
     sample_step: Annotated[str | None, typer.Option("--sample-step", help="sampling step (default: "
                                                     "20 samples per period of the fastest "
                                                     "precession the fields allow)")] = None,
+    exact_torque: Annotated[bool, typer.Option("--exact-torque", help="solve the transport of "
+                                               "a diffusive torque at every step instead of "
+                                               "tabulating it (error <= 1e-10)")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Zero-temperature precession frequency [Hz] and amplitude versus current density."""
@@ -209,12 +266,17 @@ def precession(
     run = load_macrospin(magnet_file)
     T = to_si(duration, "time", "--duration")
     step = None if sample_step is None else to_si(sample_step, "time", "--sample-step")
-    ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step)
+    from spintorque.progress import progress_bar
+
+    with progress_bar(float(values.size), "precession") as advance:
+        ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step,
+                              torque="exact" if exact_torque else "tabulated", progress=advance)
     doc = {"current_density": ds.current_density.values.tolist(),
            "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
            "mz_range": ds.mz_range.values.tolist(), "steady": ds.steady.values.tolist(),
            "sample_step": ds.attrs["sample_step_s"],
            "samples": ds.attrs["samples"], "warnings": json.loads(ds.attrs["warnings"]),
+           "torque": json.loads(ds.attrs["torque_tables"]),
            "units": {"current_density": "A/m^2", "frequency": "Hz", "sample_step": "s"}}
     _warn(doc["warnings"])
     if json_output:

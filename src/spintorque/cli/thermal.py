@@ -69,6 +69,7 @@ def escape(
     "no barrier"), the effective barrier where it exists, and closed forms inside their domain.
     See docs/thermal.md, "One escape API".
     """
+    from spintorque.progress import activity
     from spintorque.thermal import PhysicalProblem, ReducedProblem
     from spintorque.thermal import escape as solve_escape
     from spintorque.units import to_si
@@ -88,7 +89,8 @@ def escape(
                      "conditions.temperature": "--temperature" if T is not None else None}
         with _flags(overrides):
             problem: Any = PhysicalProblem.from_file(magnet_file, J, T, nu)
-            result = solve_escape(problem, SOLVERS[solver])
+            with activity(f"escape ({solver})"):
+                result = solve_escape(problem, SOLVERS[solver])
     else:
         if sigma is None:
             raise InputError("escape", "give either a macrospin file or --sigma (reduced units)")
@@ -99,7 +101,8 @@ def escape(
         with _flags(REDUCED_FLAGS):
             problem = ReducedProblem(sigma, reduced_field or 0.0, current_ratio or 0.0, nu, alpha,
                                      hard_ratio or 0.0, math.radians(polarizer_angle or 0.0))
-            result = solve_escape(problem, SOLVERS[solver])
+            with activity(f"escape ({solver})"):
+                result = solve_escape(problem, SOLVERS[solver])
     for message in result.messages:
         print(f"warning: {message}", file=sys.stderr)
     if json_output:

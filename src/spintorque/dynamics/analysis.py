@@ -4,6 +4,7 @@ precession frequency and amplitude, steady-state angle. Inputs are the Datasets 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +137,8 @@ def steady_state_angle(ds: xr.Dataset, axis: ArrayLike = (0.0, 0.0, 1.0),
 
 def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: ArrayLike,
                      duration: float, sample_step: float | None = None,
-                     skip: float = 0.5) -> xr.Dataset:
+                     skip: float = 0.5, torque: str = "tabulated",
+                     progress: Callable[[float], None] | None = None) -> xr.Dataset:
     """Steady precession (zero temperature) versus current density.
 
     For each J [A/m²] the deterministic LLG is integrated for ``duration`` [s] from the magnet's
@@ -150,6 +152,13 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
     ``attrs["warnings"]`` (JSON list) flags those, a step with fewer than 10 samples per period
     2π/ω_max and a measured frequency above 0.4 of the sampling rate (near Nyquist, where the
     FFT peak may be an alias).
+
+    ``torque="tabulated"`` (default) replaces each diffusive torque by its table versus the angle
+    to the fixed layer, accurate to 1e-10 of its largest value
+    (:func:`spintorque.dynamics.tabulated.tabulate_torques`; where a stack cannot be tabulated
+    the exact term stays), ``"exact"`` solves the transport at every step;
+    ``attrs["torque_tables"]`` (JSON list) says what was done. ``progress(x)`` reports x in
+    [0, number of currents]: currents done plus the fraction of the current one.
     """
     import json
     from dataclasses import replace
@@ -162,6 +171,8 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
     )
 
     currents = np.atleast_1d(np.asarray(currents, dtype=float))
+    if torque not in ("tabulated", "exact"):
+        raise InputError("torque", f"must be 'tabulated' or 'exact', got {torque!r}")
     if not (np.isfinite(duration) and duration > 0):
         raise InputError("--duration", f"must be a time > 0 s, got {duration!r}")
     J_max = float(np.max(np.abs(currents))) if currents.size else 0.0
@@ -181,11 +192,20 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
         warnings.append(f"sample step {step:.3g} s gives {per_period:.3g} samples per period of the "
                         f"fastest possible precession (< {MIN_SAMPLES_PER_PERIOD}); use <= "
                         f"{2 * auto:.3g} s")
+    tables: list[str] = []
+    if torque == "tabulated":
+        from spintorque.dynamics.tabulated import tabulate_torques
+
+        model, tables = tabulate_torques(model)
     freq, amp, span = (np.empty(currents.size) for _ in range(3))
     steady = np.empty(currents.size, dtype=bool)
     for k, J in enumerate(currents):
+        def tick(t: float, k: int = k) -> None:
+            if progress is not None:
+                progress(k + t / duration)
         ds = integrate(model, replace(conditions, current_density=float(J), temperature=0.0),
-                       duration=duration, samples=samples, rtol=1e-8, atol=1e-10)
+                       duration=duration, samples=samples, rtol=1e-8, atol=1e-10,
+                       progress=None if progress is None else tick)
         result = precession(ds, skip=skip)
         t = ds["time"].values
         mz = ds["m"].isel(trajectory=0).sel(component="z").values[t >= skip * t[-1]]
@@ -203,6 +223,8 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
         if freq[k] > 0.4 / step:
             warnings.append(f"J = {J:.4g} A/m^2: f = {freq[k]:.4g} Hz is near the Nyquist frequency "
                             f"{0.5 / step:.4g} Hz of the sampling; it may be an alias")
+        if progress is not None:
+            progress(float(k + 1))
     return xr.Dataset(
         {"frequency": ("current_density", freq, {"units": "Hz", "long_name": "precession frequency"}),
          "amplitude": ("current_density", amp, {"units": "1", "long_name": "in-plane amplitude"}),
@@ -212,7 +234,8 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
                                   "halves of the analysed window"})},
         coords={"current_density": ("current_density", currents, {"units": "A/m^2"})},
         attrs={"duration_s": duration, "skip": skip, "sample_step_s": step,
-               "samples": samples, "warnings": json.dumps(warnings, allow_nan=False)})
+               "samples": samples, "warnings": json.dumps(warnings, allow_nan=False),
+               "torque_tables": json.dumps(tables)})
 
 
 def switching_map(model: MacrospinModel, conditions: Conditions, amplitudes: ArrayLike,

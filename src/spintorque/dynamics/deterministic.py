@@ -27,7 +27,8 @@ FloatArray = NDArray[np.float64]
 
 def integrate(model: MacrospinModel, conditions: Conditions, *, duration: float, samples: int = 201,
               initial: ArrayLike | None = None, method: str = "DOP853", rtol: float = 1e-10,
-              atol: float = 1e-12, stop_at_switch: bool = False) -> xr.Dataset:
+              atol: float = 1e-12, stop_at_switch: bool = False,
+              progress: Callable[[float], None] | None = None) -> xr.Dataset:
     r"""Integrate dm/dt = f(m, t) at zero temperature from one or several starting directions.
 
     Parameters
@@ -48,6 +49,10 @@ def integrate(model: MacrospinModel, conditions: Conditions, *, duration: float,
         Tolerances passed to ``solve_ivp``.
     stop_at_switch : bool
         Stop each trajectory at its first switching event (later samples are NaN).
+    progress : callable, optional
+        ``progress(t)`` [s] now and then (every 256 right-hand-side evaluations) while a
+        trajectory is integrated: the latest time reached, never decreasing (it may run a step
+        ahead of the accepted solution).
 
     Returns
     -------
@@ -77,7 +82,8 @@ def integrate(model: MacrospinModel, conditions: Conditions, *, duration: float,
     switch = np.full(m0.shape[0], np.nan)
     stats: list[dict[str, Any]] = []
     for b, start in enumerate(m0):
-        solution = _one(model, conditions, start, times, method, rtol, atol, stop_at_switch)
+        solution = _one(model, conditions, start, times, method, rtol, atol, stop_at_switch,
+                        progress)
         n = solution.y.shape[1]
         out[b, :n] = (solution.y / np.linalg.norm(solution.y, axis=0)).T
         if solution.t_events[0].size:
@@ -91,7 +97,8 @@ def integrate(model: MacrospinModel, conditions: Conditions, *, duration: float,
 
 
 def _one(model: MacrospinModel, conditions: Conditions, start: FloatArray, times: FloatArray,
-         method: str, rtol: float, atol: float, stop: bool) -> Any:
+         method: str, rtol: float, atol: float, stop: bool,
+         progress: Callable[[float], None] | None = None) -> Any:
     sign0 = 1.0 if start[2] >= 0.0 else -1.0
     field = _field_rate(model)
     torques = model.torques if len(model.torques) else None
@@ -107,7 +114,17 @@ def _one(model: MacrospinModel, conditions: Conditions, start: FloatArray, times
                 rate = rate + torques.rate(y / norm, J, magnet)
         return rate
 
-    return solve_ivp(rhs, (0.0, float(times[-1])), start, method=method, t_eval=times, rtol=rtol,
+    f = rhs
+    if progress is not None:
+        calls, latest = [0], [0.0]
+
+        def f(t: float, y: FloatArray) -> FloatArray:
+            calls[0] += 1
+            latest[0] = max(latest[0], min(t, float(times[-1])))   # never backwards (rejected steps)
+            if calls[0] % 256 == 0:
+                progress(latest[0])
+            return rhs(t, y)
+    return solve_ivp(f, (0.0, float(times[-1])), start, method=method, t_eval=times, rtol=rtol,
                      atol=atol, events=_Crossing(sign0, stop))
 
 

@@ -167,7 +167,7 @@ class _NumpyStepper:
 def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: float, dt: float,
                    trajectories: int = 1, seed: Seed = None, save_every: int = 1,
                    initial: ArrayLike | None = None, callback: Callback | None = None,
-                   backend: str = "auto", keep: bool = True) -> xr.Dataset:
+                   backend: str = "auto", keep: bool = True, first: int = 0) -> xr.Dataset:
     r"""Integrate the stochastic LLG(S) equation for an ensemble with the Heun scheme.
 
     Parameters
@@ -195,6 +195,10 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
         Keep every stored sample (default); False keeps only the first and the last (the callback
         still sees every sample: a tracker such as
         :class:`spintorque.dynamics.switching.SwitchingTracker` then needs O(B) memory).
+    first : int
+        Index of the first trajectory in the ensemble: these B trajectories are numbers first …
+        first + B − 1, with those trajectories' streams, so an ensemble run in chunks
+        (:func:`spintorque.dynamics.ensemble.run_ensemble`) gives the numbers of one run.
 
     Returns
     -------
@@ -213,6 +217,8 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
     (4, 3, 3)
     """
     n_steps = _check_run(duration, dt, trajectories, save_every)
+    if not (isinstance(first, int | np.integer) and first >= 0):
+        raise InputError("first", f"must be an integer >= 0, got {first!r}")
     if backend == "auto":
         backend = "numba" if is_compiled(model) else "numpy"
     if backend not in ("numba", "numpy"):
@@ -222,7 +228,7 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
                          "FieldLike terms only; use backend='numpy'")
     seq = seed_sequence(seed)
     m = initial_directions(model, initial, trajectories).copy()
-    state = seed_states(seq, trajectories)
+    state = seed_states(seq, trajectories, int(first))
     switch = np.full(trajectories, np.nan)
     sign0 = np.where(m[:, 2] >= 0.0, 1.0, -1.0)
     sigma = thermal_sigma(model, conditions.temperature, dt)
@@ -258,7 +264,7 @@ def run_stochastic(model: MacrospinModel, conditions: Conditions, *, duration: f
                     {"method": "heun", "calculus": "stratonovich", "backend": backend, "dt_s": dt,
                      "duration_s": duration, "save_every_steps": int(save_every), "keep": keep,
                      "trajectories": int(trajectories), "seed_entropy": str(seq.entropy),
-                     "thermal_sigma_A_per_m": sigma})
+                     "thermal_sigma_A_per_m": sigma}, int(first))
 
 
 def provenance_attrs(description: dict[str, Any], conditions: Conditions, options: dict[str, Any],
@@ -276,13 +282,13 @@ def provenance_attrs(description: dict[str, Any], conditions: Conditions, option
 
 
 def _dataset(model: MacrospinModel, conditions: Conditions, times: FloatArray, m: FloatArray,
-             switch: FloatArray, options: dict[str, Any]) -> xr.Dataset:
+             switch: FloatArray, options: dict[str, Any], first: int = 0) -> xr.Dataset:
     ds = xr.Dataset(
         {"m": (("trajectory", "time", "component"), m, {"units": "1", "long_name": "unit magnetization"}),
          "switching_time": ("trajectory", switch,
                             {"units": "s", "long_name": "first sign change of m_z, a first passage "
                              "(NaN: none); not the switching criterion"})},
-        coords={"trajectory": np.arange(m.shape[0]),
+        coords={"trajectory": first + np.arange(m.shape[0]),
                 "time": ("time", times, {"units": "s", "long_name": "time"}),
                 "component": list(COMPONENTS)})
     ds.attrs.update(provenance_attrs(model.describe(), conditions, options))

@@ -141,9 +141,14 @@ def read_activation_csv(path: str | Path) -> ActivationData:
     ``dwell_time_error``) or ``switching_probability`` with ``pulse_duration`` [s] (optional
     ``trials``). Lines starting with ``#`` are comments."""
     path = Path(path)
-    lines = [ln for ln in read_input_text(path).splitlines() if ln.strip()
-             and not ln.lstrip().startswith("#")]
-    rows = list(csv.DictReader(lines))
+    text = read_input_text(path)
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if any("\0" in ln for ln in lines):
+        raise InputError("file", "not a text (CSV) file: it contains NUL bytes", str(path))
+    try:
+        rows = list(csv.DictReader(lines))
+    except csv.Error as exc:
+        raise InputError("file", f"not a readable CSV file: {exc}", str(path)) from None
     if not rows:
         raise InputError("file", "no data rows", str(path))
     columns = set(rows[0])
