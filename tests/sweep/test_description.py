@@ -132,3 +132,33 @@ def test_efficiency_needs_two_ferromagnets(sweep_file: Callable[..., Path], tmp_
                 '"current.density" = { values = ["1 A/m^2"] }'
             )
         )
+
+
+def test_the_stack_shortcut_equals_parsing_each_point(sweep_file: Callable[..., Path]) -> None:
+    import copy
+
+    from spintorque.stack import stack_from_dict
+
+    text = sweep_file().read_text().replace('"current.density"', '"layers.F1.thickness"')
+    text = text.replace('["1e10 A/m^2", "-2e11 A/m^2"]', '["2 nm", "7.3 nm"]')
+    for grid in (sweep_file(), sweep_file(text, name="other.toml")):
+        sweep = load_sweep(grid)
+        base = stack_from_dict(copy.deepcopy(sweep.base_data))
+        paths = [axis.steps for axis in sweep.axes]
+        for index in np.ndindex(*sweep.shape):
+            data = sweep.point_data(index)
+            assert sweep.command.vary(base, data, paths) == stack_from_dict(data)
+
+
+def test_the_shortcut_declines_other_fields(sweep_file: Callable[..., Path]) -> None:
+    from spintorque.stack import stack_from_dict
+
+    sweep = load_sweep(
+        sweep_file(
+            ONE_AXIS.replace("current.density", "materials.MyCo.spin_asymmetry").replace(
+                '["1 A/m^2"]', "[0.2]"
+            )
+        )
+    )
+    base = stack_from_dict(sweep.base_data)
+    assert sweep.command.vary(base, sweep.point_data((0,)), [sweep.axes[0].steps]) is None

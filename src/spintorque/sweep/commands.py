@@ -14,8 +14,8 @@ configuration without a limit, an escape time beyond double range) is NaN in the
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,10 @@ class Command:
         :class:`numpy.random.SeedSequence` for a stochastic command, else None.
     stochastic : bool
         Whether ``compute`` uses its seed.
+    vary : callable, optional
+        ``vary(base_input, data, paths)``: the input at a point whose file data is ``data``, derived
+        from the base file's input when only the fields at ``paths`` changed; None where it
+        cannot (then ``load`` parses ``data``). It must give an input equal to ``load``'s.
     """
 
     name: str
@@ -64,6 +68,7 @@ class Command:
     compute: Callable[[Any, np.random.SeedSequence | None], Mapping[str, Any]]
     stochastic: bool = False
     base_kind: str = field(default="stack file")
+    vary: Callable[[Any, dict[str, Any], Sequence[tuple[Any, ...]]], Any] | None = None
 
 
 # --- transport: solve, efficiency ---------------------------------------------------------------
@@ -71,6 +76,42 @@ def _load_stack(data: dict[str, Any], base: Path) -> Any:
     from spintorque.stack import stack_from_dict
 
     return stack_from_dict(data)
+
+
+def _vary_stack(stack: Any, data: dict[str, Any], paths: Sequence[tuple[Any, ...]]) -> Any:
+    """The stack at a point where only thicknesses, angles and the current density changed.
+
+    Each changed value is converted as ``stack_from_dict`` converts it and given to the same
+    constructors (``Layer``, ``Stack`` through :func:`dataclasses.replace`), so the stack is
+    equal to the parsed one, bit for bit; it skips parsing the rest of the file at every point.
+    """
+    from spintorque.stack import spherical
+    from spintorque.units import to_si
+
+    layers = list(stack.layers)
+    density = stack.current_density
+    for path in paths:
+        if path == ("current", "density"):
+            density = to_si(data["current"]["density"], "current_density", "current.density")
+        elif len(path) == 3 and path[0] == "layers" and path[2] == "thickness":
+            i = path[1]
+            layers[i] = replace(
+                layers[i], thickness=to_si(data["layers"][i]["thickness"], "length", f"layers[{i}].thickness")
+            )
+        elif (
+            len(path) == 4
+            and path[0] == "layers"
+            and path[2:] in (("magnetization", "theta"), ("magnetization", "phi"))
+        ):
+            i = path[1]
+            angles = data["layers"][i]["magnetization"]
+            where = f"layers[{i}].magnetization"
+            theta = to_si(angles["theta"], "angle", f"{where}.theta")
+            phi = to_si(angles.get("phi", "0 deg"), "angle", f"{where}.phi")
+            layers[i] = replace(layers[i], magnetization=spherical(theta, phi))
+        else:
+            return None
+    return replace(stack, layers=tuple(layers), current_density=density)
 
 
 def _solve_layout(stack: Any) -> Layout:
@@ -158,8 +199,8 @@ def _escape(run: Any, seed: np.random.SeedSequence | None) -> dict[str, Any]:
     }
 
 
-SOLVE = Command("solve", _load_stack, _solve_layout, _solve)
-EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency)
+SOLVE = Command("solve", _load_stack, _solve_layout, _solve, vary=_vary_stack)
+EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency, vary=_vary_stack)
 ESCAPE = Command("escape", _load_macrospin, _escape_layout, _escape, base_kind="macrospin file")
 
 COMMANDS: dict[str, Command] = {command.name: command for command in (SOLVE, EFFICIENCY, ESCAPE)}

@@ -84,9 +84,15 @@ def compute_block(sweep: Sweep, block: Block, entropy: int, layout: Layout) -> d
     }
     data = copy.deepcopy(sweep.base_data)
     command = sweep.command
+    paths = [axis.steps for axis in sweep.axes]
+    base = command.load(copy.deepcopy(sweep.base_data), sweep.base_path)
+    vary = command.vary
+    if vary is not None and vary(base, sweep.point_data(tuple(s.start for s in block), data), paths) is None:
+        vary = None  # an axis the shortcut does not know: parse every point's file data
     for local in np.ndindex(*shape):
         index = tuple(s.start + i for s, i in zip(block, local, strict=True))
-        description = command.load(sweep.point_data(index, data), sweep.base_path)
+        point = sweep.point_data(index, data)
+        description = command.load(point, sweep.base_path) if vary is None else vary(base, point, paths)
         seed = (
             point_seed(entropy, int(np.ravel_multi_index(index, sweep.shape))) if command.stochastic else None
         )
