@@ -100,13 +100,13 @@ def main() -> None:
     from spintorque.sweep import load_sweep
     from spintorque.sweep.runner import SINGLE_THREAD
 
-    n_d, n_t, repeats = (4, 50, 1) if args.quick else (20, 100, 3)
+    n_d, n_t, repeats = (4, 50, 1) if args.quick else (20, 100, 5)
     folder = Path(tempfile.mkdtemp())
     shutil.copy(ROOT / "examples" / "co_cu_py.toml", folder)
     points = n_d * n_t
     (folder / "grid.toml").write_text(SWEEP.format(n_d=n_d, n_t=n_t, chunk=100))
     with_methods, from_file_data = direct_loops(load_sweep(folder / "grid.toml"))
-    with_methods()  # warm-up: numba kernels
+    with_methods()  # warm-up: numba kernels (compiled after ~256 interpreted solves)
     t_with = best(with_methods, repeats) / points
     t_file = best(from_file_data, repeats) / points
     print(f"solve, {points} points of the Co/Cu/Py valve (thickness x angle of F2)")
@@ -121,8 +121,10 @@ def main() -> None:
             silence_logs=logging.ERROR,
             env=SINGLE_THREAD,
         ) as cluster:
-            warm = SWEEP.format(n_d=2, n_t=workers * 4, chunk=4)
-            timed_sweep(folder, warm, cluster.scheduler_address, 1)  # imports, numba on each worker
+            # imports and numba on each worker: the transport kernels run in Python for their
+            # first ~256 single solves in a process, then compiled (spintorque._jit)
+            warm = SWEEP.format(n_d=4, n_t=workers * 100, chunk=20)
+            timed_sweep(folder, warm, cluster.scheduler_address, 1)
             for chunk in (100, 400) if workers == 1 else (100,):
                 text = SWEEP.format(n_d=n_d, n_t=n_t, chunk=chunk)
                 per_point = timed_sweep(folder, text, cluster.scheduler_address, repeats) / points
