@@ -122,3 +122,56 @@ def test_escape_sweep_over_a_macrospin_file(sweep_file: Callable[..., Path], tmp
         assert ds.mfpt.values[k] == result.mfpt
         assert bool(ds.converged.values[k]) == result.converged
     assert ds.lambda1.attrs["units"] == "1/s"
+
+
+SWITCHING = """base = "mtj.toml"
+command = "switching"
+[axes]
+"conditions.current_density" = { values = ["1e11 A/m^2", "3e11 A/m^2"] }
+[options]
+duration = "3 ns"
+trajectories = 8
+[run]
+seed = 7
+chunk = 1
+"""
+
+
+@pytest.mark.slow
+def test_a_stochastic_sweep_uses_the_spawned_seed_of_each_point(
+    sweep_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from spintorque.dynamics.switching import run_switching
+    from spintorque.dynamics.timestep import suggested_time_step
+    from spintorque.magnet.io import load_macrospin
+
+    _run(sweep_file(SWITCHING), tmp_path / "out.zarr")
+    ds = xr.open_zarr(tmp_path / "out.zarr").load()
+    magnet = load_macrospin(tmp_path / "mtj.toml")
+    children = np.random.SeedSequence(7).spawn(2)
+    for k, J in enumerate((1e11, 3e11)):
+        conditions = replace(magnet.conditions, current_density=J)
+        dt = suggested_time_step(magnet.model, conditions, 3e-9)
+        result = run_switching(
+            magnet.model, conditions, duration=3e-9, dt=dt, trajectories=8, seed=children[k]
+        )
+        assert ds.probability.values[k] == result.probability
+        assert ds.median_switching_time.values[k] == result.quantiles((0.5,))[0.5][0]
+    assert ds.probability.attrs["units"] == "1" and ds.attrs["seed"] == "7"
+
+
+def test_switching_options_are_checked_before_any_work(sweep_file: Callable[..., Path]) -> None:
+    with pytest.raises(InputError, match=r"options\.duration: missing"):
+        load_sweep(sweep_file(SWITCHING.replace('duration = "3 ns"\n', "")))
+    with pytest.raises(InputError, match=r"options\.trajectories"):
+        load_sweep(sweep_file(SWITCHING.replace("trajectories = 8", "trajectories = 0")))
+    with pytest.raises(InputError, match=r"options\.duration: 'solve' takes no options"):
+        load_sweep(
+            sweep_file(
+                SWITCHING.replace("mtj.toml", "co_cu_py.toml")
+                .replace("switching", "solve")
+                .replace("conditions.current_density", "current.density")
+            )
+        )

@@ -52,10 +52,14 @@ class Command:
     layout : callable
         ``layout(input)``: the :data:`Layout` of the results for that input.
     compute : callable
-        ``compute(input, seed)``: ``{name: value}`` for one point; ``seed`` is the point's
-        :class:`numpy.random.SeedSequence` for a stochastic command, else None.
+        ``compute(input, seed, options)``: ``{name: value}`` for one point; ``seed`` is the
+        point's :class:`numpy.random.SeedSequence` for a stochastic command, else None;
+        ``options`` what ``options`` made of the sweep file's ``[options]`` table.
     stochastic : bool
         Whether ``compute`` uses its seed.
+    options : callable, optional
+        ``options(table)``: the command's run options from the ``[options]`` table (SI values;
+        bad input an InputError naming ``options.KEY``); None: the command takes none.
     vary : callable, optional
         ``vary(base_input, data, paths)``: the input at a point whose file data is ``data``, derived
         from the base file's input when only the fields at ``paths`` changed; None where it
@@ -65,9 +69,10 @@ class Command:
     name: str
     load: Callable[[dict[str, Any], Path], Any]
     layout: Callable[[Any], Layout]
-    compute: Callable[[Any, np.random.SeedSequence | None], Mapping[str, Any]]
+    compute: Callable[[Any, np.random.SeedSequence | None, Mapping[str, Any]], Mapping[str, Any]]
     stochastic: bool = False
     base_kind: str = field(default="stack file")
+    options: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     vary: Callable[[Any, dict[str, Any], Sequence[tuple[Any, ...]]], Any] | None = None
 
 
@@ -126,7 +131,7 @@ def _solve_layout(stack: Any) -> Layout:
     return outputs, {"layer": list(stack.names), "component": list(COMPONENTS)}
 
 
-def _solve(stack: Any, seed: np.random.SeedSequence | None) -> dict[str, Any]:
+def _solve(stack: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
     from spintorque.transport import solve
 
     result = solve(stack)
@@ -156,7 +161,9 @@ def _efficiency_layout(stack: Any) -> Layout:
     }, {}
 
 
-def _efficiency(stack: Any, seed: np.random.SeedSequence | None) -> dict[str, Any]:
+def _efficiency(
+    stack: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]
+) -> dict[str, Any]:
     from spintorque.transport import solve
 
     result = solve(stack)
@@ -182,7 +189,7 @@ def _escape_layout(run: Any) -> Layout:
     }, {}
 
 
-def _escape(run: Any, seed: np.random.SeedSequence | None) -> dict[str, Any]:
+def _escape(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
     from spintorque.thermal import escape
 
     result = escape(run)
@@ -199,9 +206,85 @@ def _escape(run: Any, seed: np.random.SeedSequence | None) -> dict[str, Any]:
     }
 
 
+# --- dynamics: switching (stochastic) ------------------------------------------------------------
+_SWITCHING_OPTIONS = {"duration", "dt", "trajectories", "threshold", "settle"}
+
+
+def _switching_options(table: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.errors import InputError
+    from spintorque.units import to_float, to_si
+
+    unknown = sorted(set(table) - _SWITCHING_OPTIONS)
+    if unknown:
+        raise InputError(
+            f"options.{unknown[0]}", f"unknown option; allowed: {', '.join(sorted(_SWITCHING_OPTIONS))}"
+        )
+    if "duration" not in table:
+        raise InputError("options.duration", "missing: the run length, e.g. duration = '10 ns'")
+    duration = to_si(table["duration"], "time", "options.duration")
+    dt = table.get("dt", "auto")
+    dt = None if dt == "auto" else to_si(dt, "time", "options.dt")
+    if not duration > 0 or (dt is not None and not dt > 0):
+        raise InputError("options.duration" if not duration > 0 else "options.dt", "must be > 0 s")
+    trajectories = table.get("trajectories", 100)
+    if isinstance(trajectories, bool) or not isinstance(trajectories, int) or not 1 <= trajectories <= 10**7:
+        raise InputError("options.trajectories", f"must be an integer from 1 to 1e7, got {trajectories!r}")
+    threshold = to_float(table.get("threshold", 0.5), "options.threshold")
+    settle = to_si(table["settle"], "time", "options.settle") if "settle" in table else None
+    return {
+        "duration": duration,
+        "dt": dt,
+        "trajectories": trajectories,
+        "threshold": threshold,
+        "settle": settle,
+    }
+
+
+def _switching_layout(run: Any) -> Layout:
+    return {
+        "probability": Output((), "1", "switched fraction of the ensemble"),
+        "standard_error": Output((), "1", "binomial standard error of the probability"),
+        "median_switching_time": Output((), "s", "median switching time (NaN where undefined)"),
+    }, {}
+
+
+def _switching(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.dynamics.switching import run_switching
+    from spintorque.dynamics.timestep import suggested_time_step
+
+    duration = options["duration"]
+    dt = options["dt"] or suggested_time_step(run.model, run.conditions, duration)
+    result = run_switching(
+        run.model,
+        run.conditions,
+        duration=duration,
+        dt=dt,
+        trajectories=options["trajectories"],
+        seed=seed,
+        threshold=options["threshold"],
+        settle=options["settle"],
+    )
+    median, _ = result.quantiles((0.5,))[0.5]
+    return {
+        "probability": result.probability,
+        "standard_error": result.standard_error,
+        "median_switching_time": math.nan if median is None else median,
+    }
+
+
 SOLVE = Command("solve", _load_stack, _solve_layout, _solve, vary=_vary_stack)
 EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency, vary=_vary_stack)
 ESCAPE = Command("escape", _load_macrospin, _escape_layout, _escape, base_kind="macrospin file")
 
-COMMANDS: dict[str, Command] = {command.name: command for command in (SOLVE, EFFICIENCY, ESCAPE)}
+SWITCHING = Command(
+    "switching",
+    _load_macrospin,
+    _switching_layout,
+    _switching,
+    stochastic=True,
+    base_kind="macrospin file",
+    options=_switching_options,
+)
+
+COMMANDS: dict[str, Command] = {command.name: command for command in (SOLVE, EFFICIENCY, ESCAPE, SWITCHING)}
 """Sweepable commands by name; adding a command is one entry here."""

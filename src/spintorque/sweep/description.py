@@ -9,6 +9,7 @@ command = "solve"
 [run]
 chunk = 100                      # points per task
 seed = 1                         # stochastic commands
+[options]                        # the command's run options, if it has any (switching)
 ```
 
 Axis values carry units like the base file's value they replace (a plain number where the base
@@ -51,7 +52,7 @@ KINDS = {
 """Quantity kinds of :func:`spintorque.units.to_si` a swept value may have, and their SI unit."""
 MAX_POINTS = 100_000_000
 MAX_CHUNK = 1_000_000
-_TOP_KEYS = {"base", "command", "axes", "run"}
+_TOP_KEYS = {"base", "command", "axes", "run", "options"}
 _RUN_KEYS = {"chunk", "seed"}
 
 
@@ -102,6 +103,7 @@ class Sweep:
     axes: tuple[Axis, ...]
     chunk: int
     seed: int | None
+    options: dict[str, Any]
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -231,6 +233,18 @@ def _run_settings(run: Any) -> tuple[int, int | None]:
     return chunk, seed
 
 
+def _options(command: Command, table: Any) -> dict[str, Any]:
+    if table is None:
+        table = {}
+    if not isinstance(table, dict):
+        raise InputError("options", "must be a table: [options]")
+    if command.options is None:
+        if table:
+            raise InputError(f"options.{next(iter(table))}", f"'{command.name}' takes no options")
+        return {}
+    return command.options(table)
+
+
 def _command(name: Any) -> Command:
     if name not in COMMANDS:
         raise InputError("command", f"{name!r} is not a sweep command; allowed: {', '.join(COMMANDS)}")
@@ -286,10 +300,11 @@ def sweep_from_dict(data: dict[str, Any], path: Path, text: str) -> Sweep:
             raise InputError(f"axes.{json.dumps(axis.key)}", f"the same field as {seen[axis.steps]!r}")
         seen[axis.steps] = axis.key
     chunk, seed = _run_settings(data.get("run", {}))
+    options = _options(command, data.get("options"))
     size = math.prod(axis.values.size for axis in axes)
     if size > MAX_POINTS:
         raise InputError("axes", f"{size} points; at most {MAX_POINTS} in one sweep")
-    sweep = Sweep(path, text, base_path, base_text, base_data, command, axes, chunk, seed)
+    sweep = Sweep(path, text, base_path, base_text, base_data, command, axes, chunk, seed, options)
     _check_points(sweep)
     return sweep
 

@@ -96,7 +96,7 @@ def compute_block(sweep: Sweep, block: Block, entropy: int, layout: Layout) -> d
         seed = (
             point_seed(entropy, int(np.ravel_multi_index(index, sweep.shape))) if command.stochastic else None
         )
-        values = command.compute(description, seed)
+        values = command.compute(description, seed, sweep.options)
         for name, array in arrays.items():
             array[local] = values[name]
     return arrays
