@@ -117,7 +117,7 @@ def main() -> None:
         with LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
             env=SINGLE_THREAD,
         ) as cluster:

@@ -120,12 +120,14 @@ def _client(scheduler: str | None, workers: int | None, processes: bool) -> Iter
         return
     n = workers or local_workers()
     extra: dict[str, Any] = {"env": SINGLE_THREAD} if processes else {}  # a Nanny option
+    # dashboard_address ":0": any free port (None still binds the HTTP server to 8787, and warns
+    # or fails where another cluster has it)
     with (
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
             **extra,
         ) as cluster,
