@@ -114,8 +114,14 @@ def local_workers() -> int:
 def _client(scheduler: str | None, workers: int | None, processes: bool) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
+    from spintorque.errors import InputError
+
     if scheduler is not None:
-        with Client(scheduler, timeout="20s") as client:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", f"cannot connect to {scheduler}: {exc}") from None
+        with client:
             yield client
         return
     n = workers or local_workers()
@@ -202,7 +208,9 @@ def _drain(
     """Submit the blocks (a bounded number in flight) and write each result as it arrives."""
     from distributed import as_completed
 
-    shared = client.scatter(sweep, broadcast=True, hash=False)
+    # the sweep goes with every task (a few kB), not scattered once: scattered data dies with
+    # the workers holding it, and a cluster that replaces all its workers (SLURM jobs ending)
+    # could then not run the remaining tasks
     window = max(8, 4 * sum(client.nthreads().values()))
     pending = iter(todo)
     which: dict[str, Block] = {}
@@ -212,7 +220,7 @@ def _drain(
         block = next(pending, None)
         if block is None:
             return None
-        future = client.submit(compute_block, shared, block, entropy, layout, pure=False, retries=RETRIES)
+        future = client.submit(compute_block, sweep, block, entropy, layout, pure=False, retries=RETRIES)
         which[future.key] = block
         live[future.key] = future
         return future

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import secrets
 import shutil
 from collections.abc import Iterator, Mapping
@@ -154,10 +155,16 @@ def prepare(path: Path, sweep: Sweep, layout: Layout, force: bool = False) -> tu
     # Zarr format 2: read by zarr 2 and 3 alike, and its string labels (layer names) have a
     # stable specification (zarr 3 warns that format 3 has none yet)
     options = {"zarr_format": 2} if int(zarr.__version__.split(".")[0]) >= 3 else {}
+    # made beside the destination and renamed into place: a kill while it is made leaves no
+    # half-made store that a rerun would take for this sweep's
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
     try:
-        dataset.to_zarr(str(path), mode="w", compute=False, encoding=encoding, **options)
+        dataset.to_zarr(str(partial), mode="w", compute=False, encoding=encoding, **options)
+        os.replace(partial, path)
     except OSError as exc:
         raise InputError("--output", f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return np.zeros(sweep.shape, dtype=bool), entropy
 
 
