@@ -162,3 +162,35 @@ def test_the_shortcut_declines_other_fields(sweep_file: Callable[..., Path]) -> 
     )
     base = stack_from_dict(sweep.base_data)
     assert sweep.command.vary(base, sweep.point_data((0,)), [sweep.axes[0].steps]) is None
+
+
+def test_the_shortcut_equals_parsing_in_any_axis_order(
+    sweep_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    import copy
+
+    from spintorque.stack import stack_from_dict
+    from spintorque.sweep.runner import _deriver
+    from spintorque.sweep.store import blocks
+
+    base = (
+        (tmp_path / "co_cu_py.toml")
+        .read_text()
+        .replace("magnetization = [0, 0, 1]", "magnetization = [1, 2, 3]")
+    )
+    (tmp_path / "tilted.toml").write_text(base)
+    text = """base = "tilted.toml"
+command = "solve"
+[axes]
+"layers.F2.magnetization.theta" = { start = "0.1 deg", stop = "179 deg", num = 7 }
+"layers.F2.thickness" = { start = "1.3 nm", stop = "9.7 nm", num = 3 }
+"layers.F1.thickness" = { values = ["2.2 nm", "5.1 nm"] }
+"layers.F2.magnetization.phi" = { values = ["10 deg", "-77 deg"] }
+"""
+    sweep = load_sweep(sweep_file(text))
+    block = next(blocks(sweep.shape, sweep.size))
+    data = copy.deepcopy(sweep.base_data)
+    derive = _deriver(sweep, block, data)
+    for index in np.ndindex(*sweep.shape):
+        point = sweep.point_data(index, data)
+        assert derive(index, point) == stack_from_dict(copy.deepcopy(point))

@@ -86,11 +86,12 @@ def _load_stack(data: dict[str, Any], base: Path) -> Any:
 def _vary_stack(stack: Any, data: dict[str, Any], paths: Sequence[tuple[Any, ...]]) -> Any:
     """The stack at a point where only thicknesses, angles and the current density changed.
 
-    Each changed value is converted as ``stack_from_dict`` converts it and given to the same
-    constructors (``Layer``, ``Stack`` through :func:`dataclasses.replace`), so the stack is
-    equal to the parsed one, bit for bit; it skips parsing the rest of the file at every point.
+    A layer touched by an axis is rebuilt from the point's file data with the values converted
+    as ``stack_from_dict`` converts them (thickness, and the magnetization from ``{theta, phi}``
+    or a vector) and given to the same constructors (``Layer``, ``Stack``, through
+    :func:`dataclasses.replace`), so the stack is equal to the parsed one bit for bit, whatever
+    the order of the axes; it only skips parsing the rest of the file at every point.
     """
-    from spintorque.stack import spherical
     from spintorque.units import to_si
 
     layers = list(stack.layers)
@@ -98,25 +99,31 @@ def _vary_stack(stack: Any, data: dict[str, Any], paths: Sequence[tuple[Any, ...
     for path in paths:
         if path == ("current", "density"):
             density = to_si(data["current"]["density"], "current_density", "current.density")
-        elif len(path) == 3 and path[0] == "layers" and path[2] == "thickness":
-            i = path[1]
-            layers[i] = replace(
-                layers[i], thickness=to_si(data["layers"][i]["thickness"], "length", f"layers[{i}].thickness")
-            )
-        elif (
-            len(path) == 4
-            and path[0] == "layers"
-            and path[2:] in (("magnetization", "theta"), ("magnetization", "phi"))
+        elif path[0] == "layers" and path[2:] in (
+            ("thickness",),
+            ("magnetization", "theta"),
+            ("magnetization", "phi"),
         ):
             i = path[1]
-            angles = data["layers"][i]["magnetization"]
-            where = f"layers[{i}].magnetization"
-            theta = to_si(angles["theta"], "angle", f"{where}.theta")
-            phi = to_si(angles.get("phi", "0 deg"), "angle", f"{where}.phi")
-            layers[i] = replace(layers[i], magnetization=spherical(theta, phi))
+            entry = data["layers"][i]
+            thickness = to_si(entry["thickness"], "length", f"layers[{i}].thickness")
+            raw = entry.get("magnetization")
+            vector = None if raw is None else _raw_magnetization(raw, f"layers[{i}].magnetization")
+            layers[i] = replace(layers[i], thickness=thickness, magnetization=vector)
         else:
             return None
     return replace(stack, layers=tuple(layers), current_density=density)
+
+
+def _raw_magnetization(value: Any, field: str) -> Any:
+    """The vector the stack reader passes to ``Layer`` for a magnetization entry."""
+    from spintorque.stack import spherical, unit_vector
+    from spintorque.units import to_si
+
+    if isinstance(value, Mapping):
+        theta = to_si(value["theta"], "angle", f"{field}.theta")
+        return spherical(theta, to_si(value.get("phi", "0 deg"), "angle", f"{field}.phi"))
+    return unit_vector(value, field)
 
 
 def _solve_layout(stack: Any) -> Layout:

@@ -84,15 +84,10 @@ def compute_block(sweep: Sweep, block: Block, entropy: int, layout: Layout) -> d
     }
     data = copy.deepcopy(sweep.base_data)
     command = sweep.command
-    paths = [axis.steps for axis in sweep.axes]
-    base = command.load(copy.deepcopy(sweep.base_data), sweep.base_path)
-    vary = command.vary
-    if vary is not None and vary(base, sweep.point_data(tuple(s.start for s in block), data), paths) is None:
-        vary = None  # an axis the shortcut does not know: parse every point's file data
+    derive = _deriver(sweep, block, data)
     for local in np.ndindex(*shape):
         index = tuple(s.start + i for s, i in zip(block, local, strict=True))
-        point = sweep.point_data(index, data)
-        description = command.load(point, sweep.base_path) if vary is None else vary(base, point, paths)
+        description = derive(index, sweep.point_data(index, data))
         seed = (
             point_seed(entropy, int(np.ravel_multi_index(index, sweep.shape))) if command.stochastic else None
         )
@@ -100,6 +95,37 @@ def compute_block(sweep: Sweep, block: Block, entropy: int, layout: Layout) -> d
         for name, array in arrays.items():
             array[local] = values[name]
     return arrays
+
+
+def _deriver(sweep: Sweep, block: Block, data: dict[str, Any]) -> Callable[[tuple[int, ...], Any], Any]:
+    """``derive(index, point_data)``: the command's input at a grid point.
+
+    With the command's ``vary`` shortcut, the axes are applied one at a time onto the base input
+    and the input after the first k axes is kept while their indices stay the same (the last
+    axis changes fastest), so a point costs one ``vary`` of one field; otherwise ``load`` parses
+    the point's file data.
+    """
+    command = sweep.command
+    base = command.load(copy.deepcopy(sweep.base_data), sweep.base_path)
+    paths = [axis.steps for axis in sweep.axes]
+    first = sweep.point_data(tuple(s.start for s in block), data)
+    if command.vary is None or command.vary(base, first, paths) is None:
+        return lambda index, point: command.load(point, sweep.base_path)
+    vary = command.vary
+    prefix: list[tuple[tuple[int, ...], Any]] = []  # (index[:k+1], input with axes 0..k applied)
+
+    def derive(index: tuple[int, ...], point: Any) -> Any:
+        keep = 0
+        while keep < len(prefix) and prefix[keep][0] == index[: keep + 1]:
+            keep += 1
+        del prefix[keep:]
+        current = prefix[-1][1] if prefix else base
+        for k in range(keep, len(paths)):
+            current = vary(current, point, [paths[k]])
+            prefix.append((index[: k + 1], current))
+        return current
+
+    return derive
 
 
 def local_workers() -> int:
