@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,18 +21,19 @@ _ADDRESS = re.compile(r"(tcp|tls)://[^\s:/]+:\d{1,5}")
 
 def _check_store(path: Path) -> None:
     """Refuse a store path that cannot be one, before any work."""
-    from spintorque.io import _nearest_existing, _probe_writable
-
     if path.suffix.lower() != ".zarr":
         raise InputError("--output", f"{str(path)!r}: the store must be a directory ending in .zarr")
     if path.exists() and not path.is_dir():
         raise InputError("--output", f"{str(path)!r} exists and is not a directory")
-    existing = _nearest_existing(path if path.exists() else path.parent)
+    existing = next(p for p in (path.parent, *path.parent.parents, Path(".")) if p.exists())
     if not existing.is_dir():
         raise InputError("--output", f"cannot create {str(path)!r}: {str(existing)!r} is not a directory")
-    reason = _probe_writable(existing)
-    if reason is not None:
-        raise InputError("--output", f"cannot write {str(path)!r} ({str(existing)!r}: {reason})")
+    try:  # permission bits do not tell (root, read-only mounts): try it
+        tempfile.TemporaryDirectory(dir=existing).cleanup()
+    except OSError as exc:
+        raise InputError(
+            "--output", f"cannot write {str(path)!r} ({str(existing)!r}: {exc.strerror or exc})"
+        ) from None
 
 
 def _check_cluster(workers: int | None, scheduler: str | None) -> None:
@@ -41,6 +43,15 @@ def _check_cluster(workers: int | None, scheduler: str | None) -> None:
         raise InputError("--workers", f"must be from 1 to 4096, got {workers}")
     if scheduler is not None and not _ADDRESS.fullmatch(scheduler):
         raise InputError("--scheduler", f"expected tcp://HOST:PORT, got {scheduler!r}")
+
+
+def _check_extra() -> None:
+    """The sweep extra's packages are importable, or one line saying how to install them."""
+    import importlib.util
+
+    missing = [name for name in ("dask", "distributed", "zarr") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise InputError("sweep", f"needs {', '.join(missing)}: pip install 'spintorque[sweep]'")
 
 
 @contextmanager
@@ -91,6 +102,7 @@ def sweep(
     """Run a command over a grid of parameters into a resumable Zarr store (docs/sweep.md)."""
     _check_store(output)
     _check_cluster(workers, scheduler)
+    _check_extra()
     from spintorque.sweep import load_sweep, run
 
     plan = load_sweep(sweep_file)
