@@ -59,13 +59,17 @@ def test_a_bad_axis_fails_in_one_line_before_any_work(
     ],
 )
 def test_bad_flags_fail_in_one_line(
-    sweep_file: Callable[..., Path], tmp_path: Path, flags: list[str], words: str
+    sweep_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    words: str,
 ) -> None:
     from typer.testing import CliRunner
 
     from spintorque.cli import app
 
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["sweep", str(sweep_file()), *flags])
     assert result.exit_code == 2
     assert words in result.output and result.output.count("\n") == 1
