@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine (needs only python3 with venv and pip):
-#   make demo   - create .venv if missing, install the locked versions, run the main job on the example stack
+#   make demo   - create .venv if missing, install the locked versions (with the sweep extra),
+#                 run the main job on the example stack
 #   make test   - same bootstrap, then lint, type-check and run the whole test suite
 # Both install exactly the versions in requirements/lock.txt, the set CI tests. Maintenance:
 #   make test-fast    - lint, type-check and the tests not marked slow (under 2 minutes)
@@ -17,7 +18,7 @@ LOWEST := requirements/lowest.txt
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
-COMPILE := $(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --universal --upgrade \
+COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --python-version 3.11 --universal --upgrade \
 	--custom-compile-command "make lock" --quiet
 
 .PHONY: demo test test-fast test-long test-latest test-lowest lock lint bench clean
@@ -48,7 +49,8 @@ demo: $(STAMP)
 	$(BIN)/spintorque hodograph examples/co_cu_py.toml -o out/hodograph.png
 	$(BIN)/spintorque explain examples/co_cu_py.toml
 	$(BIN)/spintorque explain examples/co_cu_py.toml --json > out/explain.json
-	@echo "wrote out/: co_cu_py.json, co_cu_py.nc, efficiency.json/.png, profiles.png, hodograph.png, explain.json"
+	$(BIN)/spintorque sweep examples/sweep/co_cu_py.toml -o out/sweep.zarr --json > out/sweep.json
+	@echo "wrote out/: co_cu_py.json, co_cu_py.nc, efficiency.json/.png, profiles.png, hodograph.png, explain.json, sweep.zarr, sweep.json"
 
 # $(1): a venv's bin directory; each venv keeps its own mypy cache (the cache is per version)
 define lint-with
@@ -77,7 +79,7 @@ test-long: $(STAMP) lint
 # Not in CI: the newest releases pyproject.toml allows, to see breakage before it reaches the lock.
 test-latest:
 	test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep]"
 	$(call lint-with,.venv-latest/bin)
 	$(call suite-with,.venv-latest/bin)
 
@@ -102,6 +104,7 @@ lock: $(UV)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/transport.py
+	$(BIN)/python benchmarks/sweep.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,15 +1,25 @@
 """Command line: ``spintorque solve | efficiency | profile | hodograph | explain | signmap |
 escape | dynamics | switching | materials | magnetoresistance |
-export-torque``.
+export-torque | sweep``.
 
 The CLI only parses arguments, calls the public API and writes files. Bad input prints one line
 naming the file, field and allowed range and exits with status 2 (no traceback).
 """
 
-from spintorque.cli import analogy, dynamics, export, fits, magnetoresistance, thermal, transport, wer
+from spintorque.cli import (
+    analogy,
+    dynamics,
+    export,
+    fits,
+    magnetoresistance,
+    sweep,
+    thermal,
+    transport,
+    wer,
+)
 from spintorque.cli.app import app
 
-COMMAND_MODULES = (transport, magnetoresistance, export, analogy, thermal, fits, dynamics, wer)
+COMMAND_MODULES = (transport, magnetoresistance, export, analogy, thermal, fits, dynamics, wer, sweep)
 """Importing these registers their commands on :data:`app`."""
 
 

@@ -1,0 +1,297 @@
+"""The commands a sweep can run at each point, registered in :data:`COMMANDS`.
+
+A :class:`Command` reads its input from the base file's parsed data (``load``), says which
+result variables it produces for that input (``layout``: extra dimensions, units) and computes
+them for one point (``compute``). Adding a command to sweeps is one :class:`Command` and one
+entry in :data:`COMMANDS`; every other part of the sweep (store, runner, CLI) is generic.
+
+Each ``compute`` calls only the public API of its package and returns plain numbers or arrays
+in SI units. A value that does not exist at a point (an efficiency at a collinear
+configuration without a limit, an escape time beyond double range) is NaN in the store, as in
+``TransportResult.to_dataset``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+COMPONENTS = ("x", "y", "z")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One result variable: its dimensions beyond the sweep axes, unit and description."""
+
+    dims: tuple[str, ...] = ()
+    units: str = "1"
+    long_name: str = ""
+    dtype: str = "float64"
+
+
+Layout = tuple[dict[str, Output], dict[str, list[str]]]
+"""Result variables by name, and the labels of their extra dimensions (e.g. ``layer``)."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A sweepable command (see the module docstring).
+
+    Attributes
+    ----------
+    name : str
+        As in the sweep file's ``command`` and on the command line.
+    load : callable
+        ``load(data, base_path)``: the command's input from the parsed base file; bad input is
+        an :class:`~spintorque.errors.InputError`.
+    layout : callable
+        ``layout(input)``: the :data:`Layout` of the results for that input.
+    compute : callable
+        ``compute(input, seed, options)``: ``{name: value}`` for one point; ``seed`` is the
+        point's :class:`numpy.random.SeedSequence` for a stochastic command, else None;
+        ``options`` what ``options`` made of the sweep file's ``[options]`` table.
+    stochastic : bool
+        Whether ``compute`` uses its seed.
+    options : callable, optional
+        ``options(table)``: the command's run options from the ``[options]`` table (SI values;
+        bad input an InputError naming ``options.KEY``); None: the command takes none.
+    vary : callable, optional
+        ``vary(base_input, data, paths)``: the input at a point whose file data is ``data``, derived
+        from the base file's input when only the fields at ``paths`` changed; None where it
+        cannot (then ``load`` parses ``data``). It must give an input equal to ``load``'s.
+    """
+
+    name: str
+    load: Callable[[dict[str, Any], Path], Any]
+    layout: Callable[[Any], Layout]
+    compute: Callable[[Any, np.random.SeedSequence | None, Mapping[str, Any]], Mapping[str, Any]]
+    stochastic: bool = False
+    base_kind: str = field(default="stack file")
+    options: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    vary: Callable[[Any, dict[str, Any], Sequence[tuple[Any, ...]]], Any] | None = None
+
+
+# --- transport: solve, efficiency ---------------------------------------------------------------
+def _load_stack(data: dict[str, Any], base: Path) -> Any:
+    from spintorque.stack import stack_from_dict
+
+    return stack_from_dict(data)
+
+
+def _vary_stack(stack: Any, data: dict[str, Any], paths: Sequence[tuple[Any, ...]]) -> Any:
+    """The stack at a point where only thicknesses, angles and the current density changed.
+
+    A layer touched by an axis is rebuilt from the point's file data with the values converted
+    as ``stack_from_dict`` converts them (thickness, and the magnetization from ``{theta, phi}``
+    or a vector) and given to the same constructors (``Layer``, ``Stack``, through
+    :func:`dataclasses.replace`), so the stack is equal to the parsed one bit for bit, whatever
+    the order of the axes; it only skips parsing the rest of the file at every point.
+    """
+    from spintorque.units import to_si
+
+    layers = list(stack.layers)
+    density = stack.current_density
+    for path in paths:
+        if path == ("current", "density"):
+            density = to_si(data["current"]["density"], "current_density", "current.density")
+        elif path[0] == "layers" and path[2:] in (
+            ("thickness",),
+            ("magnetization", "theta"),
+            ("magnetization", "phi"),
+        ):
+            i = path[1]
+            entry = data["layers"][i]
+            thickness = to_si(entry["thickness"], "length", f"layers[{i}].thickness")
+            raw = entry.get("magnetization")
+            vector = None if raw is None else _raw_magnetization(raw, f"layers[{i}].magnetization")
+            layers[i] = replace(layers[i], thickness=thickness, magnetization=vector)
+        else:
+            return None
+    return replace(stack, layers=tuple(layers), current_density=density)
+
+
+def _raw_magnetization(value: Any, field: str) -> Any:
+    """The vector the stack reader passes to ``Layer`` for a magnetization entry."""
+    from spintorque.stack import spherical, unit_vector
+    from spintorque.units import to_si
+
+    if isinstance(value, Mapping):
+        theta = to_si(value["theta"], "angle", f"{field}.theta")
+        return spherical(theta, to_si(value.get("phi", "0 deg"), "angle", f"{field}.phi"))
+    return unit_vector(value, field)
+
+
+def _solve_layout(stack: Any) -> Layout:
+    outputs = {
+        "resistance_area": Output((), "ohm*m^2", "resistance-area product"),
+        "spin_resistance_area": Output((), "ohm*m^2", "spin-coupled resistance-area product"),
+        "torque": Output(("layer", "component"), "J/m^2", "spin-transfer torque"),
+    }
+    if len(stack.ferromagnets) == 2:
+        outputs["g1"] = Output((), "1", "efficiency g1 (NaN where it does not exist)")
+        outputs["g2"] = Output((), "1", "efficiency g2 (NaN where it does not exist)")
+    return outputs, {"layer": list(stack.names), "component": list(COMPONENTS)}
+
+
+def _solve(stack: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.transport import solve
+
+    result = solve(stack)
+    out: dict[str, Any] = {
+        "resistance_area": float(result.resistance_area),
+        "spin_resistance_area": float(result.spin_resistance_area),
+        "torque": result.torques,
+    }
+    if len(stack.ferromagnets) == 2:
+        out.update({key: float(value) for key, value in result.efficiency.items()})
+    return out
+
+
+def _efficiency_layout(stack: Any) -> Layout:
+    from spintorque.errors import InputError
+
+    if len(stack.ferromagnets) != 2:
+        raise InputError(
+            "command",
+            f"'efficiency' needs exactly two ferromagnetic layers, the "
+            f"base stack has {len(stack.ferromagnets)}",
+        )
+    return {
+        "g1": Output((), "1", "efficiency g1 (NaN where it does not exist)"),
+        "g2": Output((), "1", "efficiency g2 (NaN where it does not exist)"),
+        "angle_between": Output((), "rad", "angle between m1 and m2"),
+    }, {}
+
+
+def _efficiency(
+    stack: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    from spintorque.transport import solve
+
+    result = solve(stack)
+    m1, m2 = (np.asarray(layer.magnetization) for layer in stack.ferromagnets)
+    angle = math.atan2(float(np.linalg.norm(np.cross(m1, m2))), float(np.dot(m1, m2)))
+    return {**{key: float(value) for key, value in result.efficiency.items()}, "angle_between": angle}
+
+
+# --- thermal: escape -----------------------------------------------------------------------------
+def _load_macrospin(data: dict[str, Any], base: Path) -> Any:
+    from spintorque.magnet.io import macrospin_from_dict
+
+    return macrospin_from_dict(data, base.parent)
+
+
+def _escape_layout(run: Any) -> Layout:
+    return {
+        "lambda1": Output((), "1/s", "escape rate λ1 (NaN where it has no value)"),
+        "integral_relaxation_time": Output((), "s", "integral relaxation time"),
+        "mfpt": Output((), "s", "mean first-passage time to the barrier"),
+        "effective_barrier": Output((), "k_B T", "effective barrier ΔE_eff / k_B T"),
+        "converged": Output((), "1", "every error estimate below the target", "bool"),
+    }, {}
+
+
+def _escape(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.thermal import escape
+
+    result = escape(run)
+
+    def number(value: float | None) -> float:
+        return math.nan if value is None else float(value)
+
+    return {
+        "lambda1": number(result.lambda1),
+        "integral_relaxation_time": number(result.integral_relaxation_time),
+        "mfpt": number(result.mfpt),
+        "effective_barrier": number(result.effective_barrier_kT),
+        "converged": bool(result.converged),
+    }
+
+
+# --- dynamics: switching (stochastic) ------------------------------------------------------------
+_SWITCHING_OPTIONS = {"duration", "dt", "trajectories", "threshold", "settle"}
+
+
+def _switching_options(table: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.errors import InputError
+    from spintorque.units import to_float, to_si
+
+    unknown = sorted(set(table) - _SWITCHING_OPTIONS)
+    if unknown:
+        raise InputError(
+            f"options.{unknown[0]}", f"unknown option; allowed: {', '.join(sorted(_SWITCHING_OPTIONS))}"
+        )
+    if "duration" not in table:
+        raise InputError("options.duration", "missing: the run length, e.g. duration = '10 ns'")
+    duration = to_si(table["duration"], "time", "options.duration")
+    dt = table.get("dt", "auto")
+    dt = None if dt == "auto" else to_si(dt, "time", "options.dt")
+    if not duration > 0 or (dt is not None and not dt > 0):
+        raise InputError("options.duration" if not duration > 0 else "options.dt", "must be > 0 s")
+    trajectories = table.get("trajectories", 100)
+    if isinstance(trajectories, bool) or not isinstance(trajectories, int) or not 1 <= trajectories <= 10**7:
+        raise InputError("options.trajectories", f"must be an integer from 1 to 1e7, got {trajectories!r}")
+    threshold = to_float(table.get("threshold", 0.5), "options.threshold")
+    settle = to_si(table["settle"], "time", "options.settle") if "settle" in table else None
+    return {
+        "duration": duration,
+        "dt": dt,
+        "trajectories": trajectories,
+        "threshold": threshold,
+        "settle": settle,
+    }
+
+
+def _switching_layout(run: Any) -> Layout:
+    return {
+        "probability": Output((), "1", "switched fraction of the ensemble"),
+        "standard_error": Output((), "1", "binomial standard error of the probability"),
+        "median_switching_time": Output((), "s", "median switching time (NaN where undefined)"),
+    }, {}
+
+
+def _switching(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.dynamics.switching import run_switching
+    from spintorque.dynamics.timestep import suggested_time_step
+
+    duration = options["duration"]
+    dt = options["dt"] or suggested_time_step(run.model, run.conditions, duration)
+    result = run_switching(
+        run.model,
+        run.conditions,
+        duration=duration,
+        dt=dt,
+        trajectories=options["trajectories"],
+        seed=seed,
+        threshold=options["threshold"],
+        settle=options["settle"],
+    )
+    median, _ = result.quantiles((0.5,))[0.5]
+    return {
+        "probability": result.probability,
+        "standard_error": result.standard_error,
+        "median_switching_time": math.nan if median is None else median,
+    }
+
+
+SOLVE = Command("solve", _load_stack, _solve_layout, _solve, vary=_vary_stack)
+EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency, vary=_vary_stack)
+ESCAPE = Command("escape", _load_macrospin, _escape_layout, _escape, base_kind="macrospin file")
+
+SWITCHING = Command(
+    "switching",
+    _load_macrospin,
+    _switching_layout,
+    _switching,
+    stochastic=True,
+    base_kind="macrospin file",
+    options=_switching_options,
+)
+
+COMMANDS: dict[str, Command] = {command.name: command for command in (SOLVE, EFFICIENCY, ESCAPE, SWITCHING)}
+"""Sweepable commands by name; adding a command is one entry here."""
