@@ -116,13 +116,10 @@ def read_input_text(path: str | Path) -> str:
 
 
 def package_version() -> str:
-    """The installed version of spintorque, from its distribution metadata."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed version of spintorque, from its distribution metadata (read each time)."""
+    from spintorque import _installed_version
 
-    try:
-        return version("spintorque")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
+    return _installed_version()
 
 
 def record() -> dict[str, Any]:

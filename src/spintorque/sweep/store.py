@@ -86,11 +86,11 @@ def _template(sweep: Sweep, layout: Layout, attrs: dict[str, Any]) -> Any:
 
 def provenance(sweep: Sweep, entropy: int) -> dict[str, Any]:
     """The store's attributes (strings and numbers only)."""
-    from spintorque import __version__
+    from spintorque.provenance import package_version
 
     return {
         MARKER: 1,
-        "spintorque_version": __version__,
+        "spintorque_version": package_version(),
         "command": sweep.command.name,
         "sweep_file": str(sweep.path),
         "sweep_file_text": sweep.sweep_text,
