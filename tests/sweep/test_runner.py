@@ -175,3 +175,31 @@ def test_switching_options_are_checked_before_any_work(sweep_file: Callable[...,
                 .replace("conditions.current_density", "current.density")
             )
         )
+
+
+def test_magnetoresistance_sweep_equals_the_api_point_by_point(
+    sweep_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    from spintorque.transport.magnetoresistance import magnetoresistance
+
+    _run(sweep_file(command="magnetoresistance"), tmp_path / "mr.zarr")
+    ds = xr.open_zarr(tmp_path / "mr.zarr").load()
+    assert bool(ds.done.all()) and ds.gmr_ratio.attrs["units"] == "1"
+    base = load_stack(tmp_path / "co_cu_py.toml")
+    d_axis, t_axis = "layers.F2.thickness", "layers.F2.magnetization.theta"
+    for i, j in itertools.product(range(4), range(5)):
+        d, theta = ds[d_axis].values[i], ds[t_axis].values[j]
+        stack = base.with_thickness("F2", d).with_magnetization("F2", spherical(theta, 0.0))
+        mr = magnetoresistance(stack, "F2", np.array([theta]))
+        point = ds.isel({d_axis: i, t_axis: j, "current.density": 0})
+        assert point.resistance_area_parallel.item() == mr.resistance_area_parallel
+        assert point.resistance_area_antiparallel.item() == mr.resistance_area_antiparallel
+        assert point.gmr_ratio.item() == mr.gmr_ratio
+        # RA at the file's angle is the same solve as the command's RA(θ) at that angle
+        assert point.resistance_area.item() == pytest.approx(mr.resistance_area[0], rel=1e-14)
+    # the collinear states bound RA(θ) of this valve, and AΔR does not depend on the current
+    assert bool((ds.resistance_area_antiparallel >= ds.resistance_area).all())
+    np.testing.assert_array_equal(
+        ds.delta_resistance_area.isel({"current.density": 0}).values,
+        ds.delta_resistance_area.isel({"current.density": 1}).values,
+    )

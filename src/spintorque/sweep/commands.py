@@ -179,6 +179,35 @@ def _efficiency(
     return {**{key: float(value) for key, value in result.efficiency.items()}, "angle_between": angle}
 
 
+def _magnetoresistance_layout(stack: Any) -> Layout:
+    from spintorque.transport.magnetoresistance import ferro_name
+
+    ferro_name(stack, 1)  # two ferromagnets, or the command's own refusal before any work
+    return {
+        "resistance_area": Output((), "ohm*m^2", "resistance-area product at the file's angles"),
+        "resistance_area_parallel": Output((), "ohm*m^2", "RA with the ferromagnets parallel"),
+        "resistance_area_antiparallel": Output((), "ohm*m^2", "RA with the ferromagnets antiparallel"),
+        "delta_resistance_area": Output((), "ohm*m^2", "AΔR = RA_AP − RA_P"),
+        "gmr_ratio": Output((), "1", "AΔR / RA_P (NaN where RA_P ≤ 0)"),
+    }, {}
+
+
+def _magnetoresistance(
+    stack: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    from spintorque.transport import solve
+    from spintorque.transport.magnetoresistance import collinear_resistance_areas
+
+    ra_p, ra_ap = collinear_resistance_areas(stack)
+    return {
+        "resistance_area": float(solve(stack).resistance_area),
+        "resistance_area_parallel": ra_p,
+        "resistance_area_antiparallel": ra_ap,
+        "delta_resistance_area": ra_ap - ra_p,
+        "gmr_ratio": (ra_ap - ra_p) / ra_p if ra_p > 0 else math.nan,
+    }
+
+
 # --- thermal: escape -----------------------------------------------------------------------------
 def _load_macrospin(data: dict[str, Any], base: Path) -> Any:
     from spintorque.magnet.io import macrospin_from_dict
@@ -281,6 +310,9 @@ def _switching(run: Any, seed: np.random.SeedSequence | None, options: Mapping[s
 
 SOLVE = Command("solve", _load_stack, _solve_layout, _solve, vary=_vary_stack)
 EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency, vary=_vary_stack)
+MAGNETORESISTANCE = Command(
+    "magnetoresistance", _load_stack, _magnetoresistance_layout, _magnetoresistance, vary=_vary_stack
+)
 ESCAPE = Command("escape", _load_macrospin, _escape_layout, _escape, base_kind="macrospin file")
 
 SWITCHING = Command(
@@ -293,5 +325,7 @@ SWITCHING = Command(
     options=_switching_options,
 )
 
-COMMANDS: dict[str, Command] = {command.name: command for command in (SOLVE, EFFICIENCY, ESCAPE, SWITCHING)}
+COMMANDS: dict[str, Command] = {
+    command.name: command for command in (SOLVE, EFFICIENCY, MAGNETORESISTANCE, ESCAPE, SWITCHING)
+}
 """Sweepable commands by name; adding a command is one entry here."""

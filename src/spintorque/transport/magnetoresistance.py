@@ -294,6 +294,26 @@ def _torque_zeros(
     return out
 
 
+def collinear_resistance_areas(stack: Stack, rotate: str | None = None) -> tuple[float, float]:
+    """RA_P and RA_AP [Ω·m²]: layer ``rotate`` (default the second ferromagnet) set parallel,
+    then antiparallel, to the other ferromagnet, whose direction is kept."""
+    _, moving = _ferromagnet_pair(stack, ferro_name(stack, 1) if rotate is None else rotate)
+    other = np.asarray(stack.ferromagnets[1 - moving].magnetization)
+    pair = np.empty((2, 2, 3))
+    pair[:, 1 - moving] = other
+    pair[0, moving], pair[1, moving] = other, -other
+    ra_p, ra_ap = (float(v) for v in np.asarray(solve(stack, pair).resistance_area))
+    return ra_p, ra_ap
+
+
+def ferro_name(stack: Stack, k: int) -> str:
+    """The name of ferromagnet k of the stack (its own refusal if there are not two)."""
+    ferro = [f.name for f in stack.ferromagnets]
+    if len(ferro) != 2:
+        _ferromagnet_pair(stack, "")
+    return ferro[k]
+
+
 def magnetoresistance(stack: Stack, rotate: str, theta: ArrayLike) -> Magnetoresistance:
     """RA(θ), RA_P, RA_AP, AΔR, the GMR ratio, RA extrema and torque zeros as ``rotate`` turns.
 
@@ -325,10 +345,7 @@ def magnetoresistance(stack: Stack, rotate: str, theta: ArrayLike) -> Magnetores
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
     total, spin = resistance_areas(stack, rotate, theta)
     other = np.asarray(stack.ferromagnets[1 - moving].magnetization)
-    pair = np.empty((2, 2, 3))
-    pair[:, 1 - moving] = other
-    pair[0, moving], pair[1, moving] = other, -other
-    ra_p, ra_ap = (float(v) for v in np.asarray(solve(stack, pair).resistance_area))
+    ra_p, ra_ap = collinear_resistance_areas(stack, rotate)
     m = rotated_magnetizations(stack, rotate, theta)[:, moving]
     c = np.clip(m @ other, -1.0, 1.0)
     between = np.arctan2(np.linalg.norm(cross(m, np.broadcast_to(other, m.shape)), axis=-1), c)
