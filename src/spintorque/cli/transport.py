@@ -31,6 +31,8 @@ def solve(
     json_output: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="write an xarray Dataset (NetCDF)")] = None,
+    transparent: Annotated[bool, typer.Option(
+        "--transparent", help="treat every interface as transparent (the seed's model)")] = False,
 ) -> None:
     """Spin accumulation, spin currents, torques and resistance of a stack."""
     check_output_path(output, "--output", DATASET)
@@ -39,6 +41,8 @@ def solve(
     from spintorque.transport import solve as solve_stack
 
     stack = load_stack(stack_file)
+    if transparent:
+        stack = stack.transparent()
     result = solve_stack(stack)
     if output is not None:
         write_dataset(result.to_dataset(), output)
@@ -98,6 +102,8 @@ def efficiency(
     angles: Annotated[str, typer.Option("--angles", help="START:STOP:COUNT in degrees from +z")],
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="save a figure (png, svg, pdf)")] = None,
+    transparent: Annotated[bool, typer.Option(
+        "--transparent", help="treat every interface as transparent (the seed's model)")] = False,
 ) -> None:
     """g1(θ), g2(θ) of a two-ferromagnet stack as one layer's polar angle turns."""
     check_output_path(plot, "--plot", FIGURE)
@@ -107,6 +113,8 @@ def efficiency(
     from spintorque.transport import efficiency as sweep
 
     stack = load_stack(stack_file)
+    if transparent:
+        stack = stack.transparent()
     degrees = parse_angles(angles)
     ds = sweep(stack, rotate, np.radians(degrees))
     if plot is not None:
@@ -150,6 +158,8 @@ def profile(
     points: Annotated[int, typer.Option(help="sample points across the stack")] = 400,
     plot: Annotated[Path | None, typer.Option("--plot", help="save a figure")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    transparent: Annotated[bool, typer.Option(
+        "--transparent", help="treat every interface as transparent (the seed's model)")] = False,
 ) -> None:
     """mu_s(x) and j_s(x) through the stack, evaluated exactly."""
     check_output_path(plot, "--plot", FIGURE)
@@ -161,6 +171,8 @@ def profile(
     if points < 2 or points > 10_000_000:
         raise InputError("--points", f"must be between 2 and 1e7, got {points}")
     stack = load_stack(stack_file)
+    if transparent:
+        stack = stack.transparent()
     result = solve_stack(stack)
     if plot is not None:
         use_agg()

@@ -15,6 +15,9 @@ from typing import Any
 from spintorque.errors import InputError
 from spintorque.materials.material import Material, material_from_table
 
+INTERFACES = "interfaces"
+"""The database section of interface pairs, ``[interfaces."A/B"]`` (not a material)."""
+
 
 @cache
 def _raw() -> dict[str, Any]:
@@ -27,7 +30,8 @@ def load_database() -> MappingProxyType[str, Material]:
     """All shipped materials by name (read-only mapping, parsed once)."""
     raw = _raw()
     return MappingProxyType(
-        {name: material_from_table(name, table, f"database.{name}") for name, table in raw.items()}
+        {name: material_from_table(name, table, f"database.{name}") for name, table in raw.items()
+         if name != INTERFACES}
     )
 
 
@@ -45,3 +49,20 @@ def lookup(name: str, field: str = "material") -> Material:
         choices = ", ".join(sorted(database))
         raise InputError(field, f"unknown material {name!r}; known: {choices}")
     return database[name]
+
+
+def interface_tables() -> dict[str, dict[str, Any]]:
+    """The shipped ``[interfaces."A/B"]`` tables by key ``"A/B"`` (raw, units as strings)."""
+    return dict(_raw().get(INTERFACES, {}))
+
+
+def interface_entry(a: str, b: str) -> tuple[str, dict[str, Any]] | None:
+    """The database interface between materials ``a`` and ``b`` (either order), or None.
+
+    Returns the key as written in the database (``"Co/Cu"``) and its raw table.
+    """
+    tables = interface_tables()
+    for key in (f"{a}/{b}", f"{b}/{a}"):
+        if key in tables:
+            return key, tables[key]
+    return None

@@ -7,9 +7,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.stack import Stack
-from spintorque.transport.elements import lead_terms, series_shunt
+from spintorque.transport.elements import lead_terms
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
-from spintorque.transport.nodes import node_spaces
+from spintorque.transport.ladder import build_ladder
+from spintorque.transport.nodes import FERRO, NORMAL, spaces_from_sides
 from spintorque.transport.result import TransportResult
 
 FloatArray = NDArray[np.float64]
@@ -87,13 +88,12 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     """
     m_layers = layer_magnetizations(stack, magnetizations)
     batched = magnetizations is not None and np.ndim(magnetizations) == 3
-    spaces = node_spaces(stack, m_layers)
-    G = np.array([layer.material.spin_conductance for layer in stack.layers])
-    ratio = np.array([layer.thickness / layer.material.spin_diffusion_length
-                      for layer in stack.layers])
-    Gs, Gt = series_shunt(G, ratio)
-    p = np.array([layer.material.polarization for layer in stack.layers])
-    sources = p[None, :, None] * m_layers
+    ladder = build_ladder(stack)
+    m_elements = ladder.element_magnetizations(m_layers)
+    kinds = np.where(ladder.owner >= 0, FERRO, NORMAL)
+    spaces = spaces_from_sides(stack.left, stack.right, kinds, m_elements)
+    Gs, Gt = ladder.series, ladder.shunt
+    sources = ladder.polarization[None, :, None] * m_elements
     GL, sL = lead_terms(stack.left)
     GR, sR = lead_terms(stack.right)
     if kernel not in ("auto", "general", "lines"):
@@ -109,11 +109,11 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
         run = sweep if parallel else sweep_serial
     mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
     if not batched:
-        mu, delta, m_layers = mu[0], delta[0], m_layers[0]
+        mu, delta, m_layers, m_elements = mu[0], delta[0], m_layers[0], m_elements[0]
         rank = spaces.kind[0]
     else:
         rank = spaces.kind
     return TransportResult(
         stack=stack, magnetization=m_layers, mu_unit=mu, delta_unit=delta, rank=rank,
-        series=Gs, shunt=Gt,
+        series=Gs, shunt=Gt, ladder=ladder, element_magnetization=m_elements,
     )

@@ -1,0 +1,195 @@
+r"""The stack as a chain of two-node elements: its layers and its finite interfaces.
+
+Without finite interfaces the chain is the stack's layers and its nodes are the L+1 stack
+interfaces. A finite interface (:class:`spintorque.interfaces.Interface`) at stack node k is one
+more element there, of zero thickness, so the stack node splits into two ladder nodes (the two
+sides of the interface, where mu_s may differ).
+
+**The interface element** (TRANSPORT.md §4, §7). For each spin channel the interface is a
+resistor ``AR_σ = 2AR*(1 ∓ γ)`` (majority along the adjacent ferromagnet's m); with
+``j_σ = Δμ_σ/AR_σ`` and ``J = j↑ + j↓``, ``j_s = j↑ − j↓``, eliminating the charge drop gives
+
+.. math:: j_s = γ J m + \frac{1}{2AR^*}(\mu_L − \mu_R)\cdot m\,m,
+
+a layer element of series conductance ``1/(2AR*)``, no shunt and source ``γ J m``: an F/N
+interface behaves as a thin ferromagnetic layer magnetized along m with ``rho* d = AR*`` and
+``p = γ``. Spin-memory loss is the Bass–Pratt fictitious layer with ``rho* t = AR*`` and
+``t/l_sf = δ`` (G = δ/(2AR*), d/l = δ), so that
+
+.. math:: G_s = \frac{1}{2AR^*}\frac{δ}{\sinh δ}, \qquad G_t = \frac{1}{2AR^*}\,δ\tanh(δ/2),
+
+exactly as a layer of d/l = δ; δ → 0 gives the lossless element continuously. Transverse to m
+the element is transparent (the F-side node is the interface's line, so the N-side node keeps
+mu_s ∥ m: G↑↓ → ∞) unless a mixing conductance is given. An N/N interface is the same element
+with γ = 0 acting on all three components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from spintorque.errors import InputError
+from spintorque.interfaces import Interface
+from spintorque.stack import Stack
+from spintorque.transport.elements import series_shunt
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+NO_OWNER = -1
+
+
+def interface_series_shunt(resistance_area: float, delta: float) -> tuple[float, float]:
+    """Series and shunt conductances [S/m²] of an interface element (module docstring).
+
+    Examples
+    --------
+    >>> Gs, Gt = interface_series_shunt(0.5e-15, 0.0)
+    >>> Gs == 1e15, Gt
+    (True, 0.0)
+    """
+    G = 1.0 / (2.0 * resistance_area)
+    if delta == 0.0:
+        return G, 0.0
+    Gs, Gt = series_shunt(G * delta, delta)
+    return float(Gs), float(Gt)
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Elements of a stack in order along +x (layers and finite interfaces).
+
+    Attributes
+    ----------
+    stack : Stack
+    series, shunt : ndarray (E,)
+        Gs, Gt of each element [S/m²].
+    polarization : ndarray (E,)
+        p of each element: beta of a ferromagnetic layer, gamma of an F/N interface, else 0.
+    owner : ndarray (E,) int
+        Member (0: left lead, 1…L: layers, L+1: right lead) whose magnetization the element
+        carries (a ferromagnetic layer itself; the ferromagnet of an F/N interface), or −1.
+    charge_resistance_area : ndarray (E,)
+        rho_F d of a layer, AR*(1 − γ²) of an interface [Ω·m²].
+    element_of_layer : ndarray (L,) int
+    element_of_interface : ndarray (n_I,) int
+    names : tuple of str
+        Layer names; ``"A|B"`` for the interface between A and B.
+    """
+
+    stack: Stack
+    series: FloatArray
+    shunt: FloatArray
+    polarization: FloatArray
+    owner: IntArray
+    charge_resistance_area: FloatArray
+    element_of_layer: IntArray
+    element_of_interface: IntArray
+    names: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of elements E (ladder nodes: E + 1)."""
+        return len(self.names)
+
+    @property
+    def has_interfaces(self) -> bool:
+        return len(self.element_of_interface) > 0
+
+    def interface(self, element: int) -> Interface | None:
+        """The Interface an element stands for, or None for a layer."""
+        hits = np.flatnonzero(self.element_of_interface == element)
+        return self.stack.interface_elements[int(hits[0])] if hits.size else None
+
+    @property
+    def node_positions(self) -> FloatArray:
+        """x of the E + 1 ladder nodes [m] (both sides of an interface at its position)."""
+        edges = self.stack.interfaces
+        out = np.empty(self.size + 1)
+        out[self.element_of_layer] = edges[:-1]
+        out[self.element_of_layer + 1] = edges[1:]
+        for k, e in zip(self.stack.interface_nodes, self.element_of_interface, strict=True):
+            out[e], out[e + 1] = edges[k], edges[k]
+        return out
+
+    def member_magnetizations(self, m_layers: FloatArray) -> FloatArray:
+        """(B, L+2, 3): left lead, layers, right lead (zero where not ferromagnetic)."""
+        B = m_layers.shape[0]
+        out = np.zeros((B, m_layers.shape[1] + 2, 3))
+        out[:, 1:-1] = m_layers
+        for k, lead in ((0, self.stack.left), (-1, self.stack.right)):
+            if lead.magnetization is not None:
+                out[:, k] = lead.magnetization
+        return out
+
+    def element_magnetizations(self, m_layers: FloatArray) -> FloatArray:
+        """(B, E, 3): the magnetization each element carries (zero for normal elements)."""
+        if not self.has_interfaces:
+            return m_layers
+        members = self.member_magnetizations(m_layers)
+        out = members[:, np.maximum(self.owner, 0)]
+        out[:, self.owner == NO_OWNER] = 0.0
+        return out
+
+
+def build_ladder(stack: Stack) -> Ladder:
+    """The element chain of ``stack`` (module docstring)."""
+    L = len(stack.layers)
+    at_node = dict(zip(stack.interface_nodes, stack.interface_elements, strict=True))
+    magnetic = [
+        stack.left.magnetization is not None,
+        *(ly.is_ferromagnet for ly in stack.layers),
+        stack.right.magnetization is not None,
+    ]
+    Gs: list[float] = []
+    Gt: list[float] = []
+    p: list[float] = []
+    ra: list[float] = []
+    owner: list[int] = []
+    names: list[str] = []
+    of_layer: list[int] = []
+    of_interface: list[int] = []
+    G = np.array([layer.material.spin_conductance for layer in stack.layers])
+    ratio = np.array([layer.thickness / layer.material.spin_diffusion_length for layer in stack.layers])
+    layer_Gs, layer_Gt = series_shunt(G, ratio)
+    for k in range(L + 1):
+        interface = at_node.get(k)
+        if interface is not None:
+            if interface.mixing_conductance is not None:
+                raise InputError(
+                    f"{interface.field}.mixing_conductance",
+                    "a finite mixing conductance is not solved yet; omit it "
+                    "(transparent to the transverse spin current)",
+                )
+            gs, gt = interface_series_shunt(interface.resistance_area, interface.spin_memory_loss)
+            side = k if magnetic[k] else k + 1 if magnetic[k + 1] else NO_OWNER
+            of_interface.append(len(names))
+            Gs.append(gs)
+            Gt.append(gt)
+            p.append(interface.spin_asymmetry)
+            owner.append(side)
+            ra.append(interface.charge_resistance_area)
+            names.append(interface.name)
+        if k < L:
+            layer = stack.layers[k]
+            of_layer.append(len(names))
+            Gs.append(float(layer_Gs[k]))
+            Gt.append(float(layer_Gt[k]))
+            p.append(layer.material.polarization)
+            owner.append(k + 1 if layer.is_ferromagnet else NO_OWNER)
+            ra.append(layer.material.resistivity * layer.thickness)
+            names.append(layer.name)
+    return Ladder(
+        stack,
+        np.array(Gs),
+        np.array(Gt),
+        np.array(p, dtype=float),
+        np.array(owner, dtype=np.int64),
+        np.array(ra),
+        np.array(of_layer, dtype=np.int64),
+        np.array(of_interface, dtype=np.int64),
+        tuple(names),
+    )
