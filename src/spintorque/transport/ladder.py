@@ -31,7 +31,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from spintorque.errors import InputError
 from spintorque.interfaces import Interface
 from spintorque.stack import Stack
 from spintorque.transport.elements import series_shunt
@@ -78,6 +77,9 @@ class Ladder:
     element_of_interface : ndarray (n_I,) int
     names : tuple of str
         Layer names; ``"A|B"`` for the interface between A and B.
+    mixing : dict
+        Element → (G↑↓ [S/m²], its N-side node) for interfaces with a finite mixing conductance
+        (those elements act along m only; :mod:`spintorque.transport.mixing`).
     """
 
     stack: Stack
@@ -89,11 +91,19 @@ class Ladder:
     element_of_layer: IntArray
     element_of_interface: IntArray
     names: tuple[str, ...]
+    mixing: dict[int, tuple[complex, int]]
 
     @property
     def size(self) -> int:
         """Number of elements E (ladder nodes: E + 1)."""
         return len(self.names)
+
+    @property
+    def line_elements(self) -> NDArray[np.bool_]:
+        """(E,) whether each element acts along its m only (interfaces with finite G↑↓)."""
+        out = np.zeros(self.size, dtype=bool)
+        out[list(self.mixing)] = True
+        return out
 
     @property
     def has_interfaces(self) -> bool:
@@ -152,20 +162,20 @@ def build_ladder(stack: Stack) -> Ladder:
     names: list[str] = []
     of_layer: list[int] = []
     of_interface: list[int] = []
+    mixing: dict[int, tuple[complex, int]] = {}
     G = np.array([layer.material.spin_conductance for layer in stack.layers])
     ratio = np.array([layer.thickness / layer.material.spin_diffusion_length for layer in stack.layers])
     layer_Gs, layer_Gt = series_shunt(G, ratio)
     for k in range(L + 1):
         interface = at_node.get(k)
         if interface is not None:
-            if interface.mixing_conductance is not None:
-                raise InputError(
-                    f"{interface.field}.mixing_conductance",
-                    "a finite mixing conductance is not solved yet; omit it "
-                    "(transparent to the transverse spin current)",
-                )
             gs, gt = interface_series_shunt(interface.resistance_area, interface.spin_memory_loss)
             side = k if magnetic[k] else k + 1 if magnetic[k + 1] else NO_OWNER
+            g = interface.mixing_conductance
+            if g is not None:
+                # the node on the N side of the interface element (F on its left: its right node)
+                e = len(names)
+                mixing[e] = (g, e + 1 if side == k else e)
             of_interface.append(len(names))
             Gs.append(gs)
             Gt.append(gt)
@@ -192,4 +202,5 @@ def build_ladder(stack: Stack) -> Ladder:
         np.array(of_layer, dtype=np.int64),
         np.array(of_interface, dtype=np.int64),
         tuple(names),
+        mixing,
     )

@@ -111,8 +111,21 @@ class TransportResult:
         """Spin current at the left or right face of element i per unit J, shape ([B,] 3)."""
         flow = self.series[i] * self.delta_unit[..., i, :] + self._sources[..., i, :]
         if face == "left":
-            return flow + self.shunt[i] * self.mu_unit[..., i, :]
-        return flow - self.shunt[i] * self.mu_unit[..., i + 1, :]
+            flow = flow + self.shunt[i] * self.mu_unit[..., i, :]
+        else:
+            flow = flow - self.shunt[i] * self.mu_unit[..., i + 1, :]
+        if i in self._ladder.mixing:  # an interface with finite G↑↓ carries j_s along m only
+            m = self._m_elements[..., i, :]
+            flow = dot(flow, m)[..., None] * m
+        return flow
+
+    def mixing_torque_per_current(self, e: int) -> FloatArray:
+        """Transverse spin current/J into the ferromagnet at interface element e with finite
+        G↑↓: ``(Re G↑↓ mu⊥ + Im G↑↓ mu × m)/J`` at its N-side node, shape ([B,] 3)."""
+        g, node = self._ladder.mixing[e]
+        m = self._m_elements[..., e, :]
+        mu = self.mu_unit[..., node, :]
+        return g.real * transverse(mu, m) + g.imag * cross(mu, m)
 
     def _side(self, node: int, side: str) -> FloatArray:
         """Spin current just left or right of a node per unit J, shape ([B,] 3).
@@ -193,6 +206,9 @@ class TransportResult:
     def _element_torque(self, e: int) -> FloatArray:
         """Δj_s/J of ferromagnetic element e (transverse in at its left node − out at its right)."""
         m = self._m_elements[..., e, :]
+        if e in self._ladder.mixing:
+            # the F-side node lies on m (nothing crosses there): all of it is G↑↓'s current
+            return self.mixing_torque_per_current(e)
         return self._transverse_across(e, "left", m) - self._transverse_across(e + 1, "right", m)
 
     def _owned_torque(self, member: int) -> FloatArray:
@@ -310,15 +326,30 @@ class TransportResult:
 
         ``S = Σ ∫ [|mu'|²/(4 rho) + |mu|²/(4 rho l²) − p J m·mu'] dx`` over layers and leads,
         evaluated exactly from the element energies ``½Gs|Δ|² + ½Gt(|mu_L|² + |mu_R|²)``.
+        An interface with finite G↑↓ contributes its longitudinal element energy and
+        ``½ Re G↑↓ |mu⊥|²`` at its N-side node (the Im part does no work: mu·(mu × m) = 0; it
+        makes the node system non-symmetric, so S is then not stationary at the solution).
         """
         mu, delta = self.mu_unit, self.delta_unit
         GL, sL, GR, sR = self._lead_terms
+        left, right = mu[..., :-1, :], mu[..., 1:, :]
+        if self._ladder.mixing:
+            line = self._ladder.line_elements[:, None]
+            m = self._m_elements
+
+            def along(v: FloatArray) -> FloatArray:
+                return np.where(line, dot(v, m)[..., None] * m, v)
+
+            delta, left, right = along(delta), along(left), along(right)
         elastic = 0.5 * self.series * dot(delta, delta) + 0.5 * self.shunt * (
-            dot(mu[..., :-1, :], mu[..., :-1, :]) + dot(mu[..., 1:, :], mu[..., 1:, :]))
+            dot(left, left) + dot(right, right))
         work = dot(self._sources, mu[..., 1:, :] - mu[..., :-1, :])
         per_j2 = np.sum(elastic - work, axis=-1)
         per_j2 = per_j2 + 0.5 * GL * dot(mu[..., 0, :], mu[..., 0, :]) - dot(sL, mu[..., 0, :])
         per_j2 = per_j2 + 0.5 * GR * dot(mu[..., -1, :], mu[..., -1, :]) + dot(sR, mu[..., -1, :])
+        for e, (g, node) in self._ladder.mixing.items():
+            perp = transverse(mu[..., node, :], self._m_elements[..., e, :])
+            per_j2 = per_j2 + 0.5 * g.real * dot(perp, perp)
         return np.asarray(self.current_density**2 * per_j2)
 
     def _ferromagnet_pair(self) -> tuple[int, int]:
@@ -344,6 +375,40 @@ class TransportResult:
         g2 = np.where(n2 == 0, np.nan, dot(self.torque_per_current_of(i2), u2)
                       / np.where(n2 == 0, 1.0, n2))
         return {"g1": np.asarray(g1), "g2": np.asarray(g2)}
+
+    def field_like_efficiency(self) -> dict[str, FloatArray]:
+        r"""f1, f2 of the field-like torques ``T1 = (ħ/2e) J f1 m1×m2``, ``T2 = (ħ/2e) J f2 m2×m1``.
+
+        The torque out of the plane of m1, m2 (zero in the transparent model and for real G↑↓;
+        Im G↑↓ gives it). NaN where m1 × m2 = 0 exactly (the direction does not exist).
+        """
+        i1, i2 = self._ferromagnet_pair()
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        n = cross(m1, m2)
+        nn = dot(n, n)
+        safe = np.where(nn == 0, 1.0, nn)
+        f1 = np.where(nn == 0, np.nan, dot(self.torque_per_current_of(i1), n) / safe)
+        f2 = np.where(nn == 0, np.nan, -dot(self.torque_per_current_of(i2), n) / safe)
+        return {"g1": np.asarray(f1), "g2": np.asarray(f2)}
+
+    def torque_parts(self) -> tuple[FloatArray, FloatArray]:
+        """Damping-like and field-like torques [J/m²] of the two ferromagnets, ([B,] 2, 3) each.
+
+        Damping-like: the part of T_i in the plane of m1, m2 (along m_i×(m_j×m_i)); field-like:
+        the part along m1 × m2. Their sum is the torque; both are 0 where m1 ∥ m2.
+        """
+        i1, i2 = self._ferromagnet_pair()
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        n = cross(m1, m2)
+        nn = dot(n, n)
+        unit = n / np.sqrt(np.where(nn == 0, 1.0, nn))[..., None]
+        damping, field = [], []
+        for i in (i1, i2):
+            t = self.torques[..., i, :]
+            fl = dot(t, unit)[..., None] * unit
+            field.append(fl)
+            damping.append(t - fl)
+        return np.stack(damping, axis=-2), np.stack(field, axis=-2)
 
     @cached_property
     def _efficiency(self) -> tuple[dict[str, FloatArray], dict[str, str]]:
@@ -539,6 +604,16 @@ class TransportResult:
             "functional_S": float(self.functional),
         }
         if len(self.stack.ferromagnets) == 2:
+            damping, field = self.torque_parts()
+            ferro = [e for e in layers if e["ferromagnet"]]
+            for k, entry in enumerate(ferro):
+                entry["torque_damping_like"] = damping[k].tolist()
+                entry["torque_field_like"] = field[k].tolist()
+            f = self.field_like_efficiency()
+            out["efficiency_field_like"] = {k: _json_float(v) for k, v in f.items()}
+            if not all(np.isfinite(v) for v in f.values()):
+                out["efficiency_field_like_undefined"] = (
+                    "m1 and m2 are collinear: the field-like direction m1 x m2 does not exist")
             out["efficiency"] = {k: _json_float(v) for k, v in self.efficiency.items()}
             if self.efficiency_undefined:
                 out["efficiency_undefined"] = self.efficiency_undefined

@@ -9,8 +9,9 @@ from spintorque.errors import InputError
 from spintorque.stack import Stack
 from spintorque.transport.elements import lead_terms
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
-from spintorque.transport.ladder import build_ladder
-from spintorque.transport.nodes import FERRO, NORMAL, spaces_from_sides
+from spintorque.transport.ladder import Ladder, build_ladder
+from spintorque.transport.mixing import sweep_mixing
+from spintorque.transport.nodes import FERRO, NORMAL, NodeSpaces, spaces_from_sides
 from spintorque.transport.result import TransportResult
 
 FloatArray = NDArray[np.float64]
@@ -103,17 +104,38 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
         raise InputError("kernel", "'lines' needs every node of rank <= 1 (no N/N interface)")
     # Below a few hundred configurations waking the thread pool costs more than it saves.
     parallel = spaces.kind.shape[0] >= PARALLEL_THRESHOLD
-    if lines and kernel != "general":
-        run = sweep_lines if parallel else sweep_lines_serial
+    if ladder.mixing:
+        mu, delta, rank = _solve_mixing(ladder, spaces, m_elements, sources, GL, GR, sL, sR)
     else:
-        run = sweep if parallel else sweep_serial
-    mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
+        if lines and kernel != "general":
+            run = sweep_lines if parallel else sweep_lines_serial
+        else:
+            run = sweep if parallel else sweep_serial
+        mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
+        rank = spaces.kind
     if not batched:
         mu, delta, m_layers, m_elements = mu[0], delta[0], m_layers[0], m_elements[0]
-        rank = spaces.kind[0]
-    else:
-        rank = spaces.kind
+        rank = rank[0]
     return TransportResult(
         stack=stack, magnetization=m_layers, mu_unit=mu, delta_unit=delta, rank=rank,
         series=Gs, shunt=Gt, ladder=ladder, element_magnetization=m_elements,
     )
+
+
+def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
+                  sources: FloatArray, GL: float, GR: float, sL: FloatArray,
+                  sR: FloatArray) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """The block solve of :mod:`spintorque.transport.mixing`: the N-side node of an interface
+    with a finite mixing conductance is freed (rank 3, unless a sink pins it) and carries Y."""
+    kind = spaces.kind.copy()
+    B, N = kind.shape
+    yr, yi = np.zeros(N), np.zeros(N)
+    ym = np.zeros((B, N, 3))
+    for e, (g, node) in ladder.mixing.items():
+        kind[:, node] = np.where(kind[:, node] == 0, 0, 3)
+        yr[node], yi[node] = g.real, g.imag
+        ym[:, node] = m_elements[:, e]
+    mu, delta = sweep_mixing(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
+                             np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
+                             yr, yi, ym, GL, GR, sL, sR)
+    return mu, delta, kind
