@@ -27,6 +27,7 @@ with γ = 0 acting on all three components.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -98,6 +99,19 @@ class Ladder:
         """Number of elements E (ladder nodes: E + 1)."""
         return len(self.names)
 
+    @cached_property
+    def ferromagnetic_layers(self) -> IntArray:
+        """Indices of the ferromagnetic layers, in stack order."""
+        return np.flatnonzero(self.owner[self.element_of_layer] != NO_OWNER)
+
+    @cached_property
+    def stack_magnetizations(self) -> FloatArray:
+        """(1, L, 3): the layers' own magnetizations (zero in normal metals)."""
+        m = np.zeros((1, len(self.stack.layers), 3))
+        for i in self.ferromagnetic_layers.tolist():
+            m[0, i] = self.stack.layers[i].magnetization
+        return m
+
     @property
     def line_elements(self) -> NDArray[np.bool_]:
         """(E,) whether each element acts along its m only (interfaces with finite G↑↓)."""
@@ -145,62 +159,75 @@ class Ladder:
         return out
 
 
+_CACHE = "_spintorque_ladder"
+
+
 def build_ladder(stack: Stack) -> Ladder:
-    """The element chain of ``stack`` (module docstring)."""
+    """The element chain of ``stack`` (module docstring), built once per stack.
+
+    A :class:`Stack` is immutable (derived stacks are new objects), so its ladder is kept on it.
+    """
+    cached = stack.__dict__.get(_CACHE)
+    if cached is None:
+        cached = _build(stack)
+        object.__setattr__(stack, _CACHE, cached)
+    assert isinstance(cached, Ladder)
+    return cached
+
+
+def _build(stack: Stack) -> Ladder:
     L = len(stack.layers)
-    at_node = dict(zip(stack.interface_nodes, stack.interface_elements, strict=True))
-    magnetic = [
-        stack.left.magnetization is not None,
-        *(ly.is_ferromagnet for ly in stack.layers),
-        stack.right.magnetization is not None,
-    ]
-    Gs: list[float] = []
-    Gt: list[float] = []
-    p: list[float] = []
-    ra: list[float] = []
-    owner: list[int] = []
-    names: list[str] = []
-    of_layer: list[int] = []
-    of_interface: list[int] = []
-    mixing: dict[int, tuple[complex, int]] = {}
-    G = np.array([layer.material.spin_conductance for layer in stack.layers])
-    ratio = np.array([layer.thickness / layer.material.spin_diffusion_length for layer in stack.layers])
+    layers = stack.layers
+    G = np.array([layer.material.spin_conductance for layer in layers])
+    ratio = np.array([layer.thickness / layer.material.spin_diffusion_length for layer in layers])
     layer_Gs, layer_Gt = series_shunt(G, ratio)
-    for k in range(L + 1):
-        interface = at_node.get(k)
-        if interface is not None:
-            gs, gt = interface_series_shunt(interface.resistance_area, interface.spin_memory_loss)
-            side = k if magnetic[k] else k + 1 if magnetic[k + 1] else NO_OWNER
+    ferro = np.array([layer.is_ferromagnet for layer in layers], dtype=bool)
+    layer_p = np.array([layer.material.polarization for layer in layers])
+    layer_ra = np.array([layer.material.resistivity * layer.thickness for layer in layers])
+    nodes = np.asarray(stack.interface_nodes, dtype=np.int64)
+    n_i = len(nodes)
+    # element index of each layer: layer k follows the interfaces at nodes <= k
+    of_layer = np.arange(L) + np.searchsorted(nodes, np.arange(L), side="right")
+    of_interface = nodes + np.arange(n_i)
+    E = L + n_i
+    Gs, Gt, p, ra = np.empty(E), np.empty(E), np.empty(E), np.empty(E)
+    owner = np.full(E, NO_OWNER, dtype=np.int64)
+    Gs[of_layer], Gt[of_layer], p[of_layer], ra[of_layer] = layer_Gs, layer_Gt, layer_p, layer_ra
+    owner[of_layer[ferro]] = np.flatnonzero(ferro) + 1
+    names = [""] * E
+    for k, e in enumerate(of_layer.tolist()):
+        names[e] = layers[k].name
+    mixing: dict[int, tuple[complex, int]] = {}
+    if n_i:
+        magnetic = np.concatenate(
+            [[stack.left.magnetization is not None], ferro, [stack.right.magnetization is not None]]
+        )
+        ar = np.array([i.resistance_area for i in stack.interface_elements])
+        delta = np.array([i.spin_memory_loss for i in stack.interface_elements])
+        # Gs = δ/(2AR* sinh δ), Gt = δ tanh(δ/2)/(2AR*): the layer element with G = δ/(2AR*)
+        lossy = delta > 0.0
+        g_s, g_t = series_shunt(np.where(lossy, delta, 1.0) / (2.0 * ar), np.where(lossy, delta, 1.0))
+        Gs[of_interface] = np.where(lossy, g_s, 1.0 / (2.0 * ar))
+        Gt[of_interface] = np.where(lossy, g_t, 0.0)
+        p[of_interface] = [i.spin_asymmetry for i in stack.interface_elements]
+        ra[of_interface] = [i.charge_resistance_area for i in stack.interface_elements]
+        side = np.where(magnetic[nodes], nodes, np.where(magnetic[nodes + 1], nodes + 1, NO_OWNER))
+        owner[of_interface] = side
+        for k, (e, interface) in enumerate(zip(of_interface.tolist(), stack.interface_elements, strict=True)):
+            names[e] = interface.name
             g = interface.mixing_conductance
             if g is not None:
-                # the node on the N side of the interface element (F on its left: its right node)
-                e = len(names)
-                mixing[e] = (g, e + 1 if side == k else e)
-            of_interface.append(len(names))
-            Gs.append(gs)
-            Gt.append(gt)
-            p.append(interface.spin_asymmetry)
-            owner.append(side)
-            ra.append(interface.charge_resistance_area)
-            names.append(interface.name)
-        if k < L:
-            layer = stack.layers[k]
-            of_layer.append(len(names))
-            Gs.append(float(layer_Gs[k]))
-            Gt.append(float(layer_Gt[k]))
-            p.append(layer.material.polarization)
-            owner.append(k + 1 if layer.is_ferromagnet else NO_OWNER)
-            ra.append(layer.material.resistivity * layer.thickness)
-            names.append(layer.name)
+                # the node on the N side of the element (F on its left: its right node)
+                mixing[e] = (g, e + 1 if side[k] == nodes[k] else e)
     return Ladder(
         stack,
-        np.array(Gs),
-        np.array(Gt),
-        np.array(p, dtype=float),
-        np.array(owner, dtype=np.int64),
-        np.array(ra),
-        np.array(of_layer, dtype=np.int64),
-        np.array(of_interface, dtype=np.int64),
+        Gs,
+        Gt,
+        p,
+        owner,
+        ra,
+        of_layer.astype(np.int64),
+        of_interface.astype(np.int64),
         tuple(names),
         mixing,
     )

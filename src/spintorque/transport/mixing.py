@@ -233,3 +233,42 @@ def sweep_mixing(kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, sR):  # 
                 work,
             )
     return mu, delta
+
+
+@njit(cache=True)
+def sweep_mixing_serial(kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, sR):  # compiled
+    """:func:`sweep_mixing` on one thread: no thread wake-up cost for small batches."""
+    B, N = kind.shape
+    E = N - 1
+    mu = np.zeros((B, N, 3))
+    delta = np.zeros((B, E, 3))
+    P = np.zeros((N, 3, 3))
+    Chat = np.zeros((N, 3, 3))
+    g = np.zeros((N, 3))
+    Up = np.zeros((N, 3, 3))
+    work = np.zeros((3, 3, 3))
+    for b in range(B):
+        _solve_one(
+            kind[b],
+            vec[b],
+            Gs,
+            Gt,
+            line,
+            m[b],
+            s[b],
+            yr,
+            yi,
+            ym[b],
+            GL,
+            GR,
+            sL,
+            sR,
+            mu[b],
+            delta[b],
+            P,
+            Chat,
+            g,
+            Up,
+            work,
+        )
+    return mu, delta

@@ -10,7 +10,7 @@ from spintorque.stack import Stack
 from spintorque.transport.elements import lead_terms
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
 from spintorque.transport.ladder import Ladder, build_ladder
-from spintorque.transport.mixing import sweep_mixing
+from spintorque.transport.mixing import sweep_mixing, sweep_mixing_serial
 from spintorque.transport.nodes import FERRO, NORMAL, NodeSpaces, spaces_from_sides
 from spintorque.transport.result import TransportResult
 
@@ -27,13 +27,11 @@ def layer_magnetizations(stack: Stack, magnetizations: ArrayLike | None = None) 
     shape (n_F, 3) or (B, n_F, 3) for a batch. Each vector is normalised; zero vectors are an
     :class:`InputError`.
     """
-    ferro = [i for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
+    ladder = build_ladder(stack)
+    ferro = ladder.ferromagnetic_layers
     L = len(stack.layers)
     if magnetizations is None:
-        m = np.zeros((1, L, 3))
-        for i in ferro:
-            m[0, i] = stack.layers[i].magnetization
-        return m
+        return ladder.stack_magnetizations.copy()
     given = np.asarray(magnetizations, dtype=float)
     if given.ndim == 2:
         given = given[None]
@@ -131,11 +129,14 @@ def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
     B, N = kind.shape
     yr, yi = np.zeros(N), np.zeros(N)
     ym = np.zeros((B, N, 3))
-    for e, (g, node) in ladder.mixing.items():
-        kind[:, node] = np.where(kind[:, node] == 0, 0, 3)
-        yr[node], yi[node] = g.real, g.imag
-        ym[:, node] = m_elements[:, e]
-    mu, delta = sweep_mixing(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
+    elements = np.array(list(ladder.mixing), dtype=np.int64)
+    nodes = np.array([node for _, node in ladder.mixing.values()], dtype=np.int64)
+    g = np.array([g for g, _ in ladder.mixing.values()], dtype=complex)
+    kind[:, nodes] = np.where(kind[:, nodes] == 0, 0, 3)
+    yr[nodes], yi[nodes] = g.real, g.imag
+    ym[:, nodes] = m_elements[:, elements]
+    run = sweep_mixing if B >= PARALLEL_THRESHOLD else sweep_mixing_serial
+    mu, delta = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
                              np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
                              yr, yi, ym, GL, GR, sL, sR)
     return mu, delta, kind
