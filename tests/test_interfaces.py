@@ -203,3 +203,21 @@ def test_an_interface_between_two_ferromagnets_is_refused():
     layers = (st.Layer("A", co, 5e-9, (0, 0, 1)), st.Layer("B", co, 5e-9, (0, 0, 1)))
     with pytest.raises(InputError, match="both ferromagnets"):
         st.Stack(layers, interface_elements=(Interface(("A", "B"), 1e-15),))
+
+
+def test_solve_summary_lists_the_interfaces(tmp_path):
+    out = cli("solve", str(write(tmp_path, top="database_interfaces = true")))
+    assert "F1|N" in out and "interface N/F2: AR* = 5.1e-16" in out
+
+
+def test_the_analogy_refuses_finite_interfaces_and_its_commands_use_the_transparent_model(tmp_path):
+    from spintorque.analogy import hodograph, ring_forces
+
+    path = write(tmp_path, top="database_interfaces = true")
+    result = st.solve(st.load_stack(path))
+    for draw in (hodograph, ring_forces):
+        with pytest.raises(InputError, match="transparent"):
+            draw(result)
+    doc = json.loads(cli("explain", str(path), "--json"))
+    plain = json.loads(cli("explain", str(write(tmp_path)), "--json"))
+    assert doc == plain

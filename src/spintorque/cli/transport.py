@@ -70,8 +70,9 @@ def _print_summary(path: Path, result: Any) -> None:
     table = Table(title="interfaces")
     for col in ("left", "right", "x [nm]", "mu_s [µV]", "j_s left [A/m²]", "j_s right [A/m²]"):
         table.add_column(col)
+    positions = result.ladder.node_positions  # both sides of a finite interface
     for i, (left, right) in enumerate(result.node_names()):
-        table.add_row(left, right, f"{stack.interfaces[i] * 1e9:.3g}",
+        table.add_row(left, right, f"{positions[i] * 1e9:.3g}",
                       _vec(result.spin_accumulation[i], 1e6), _vec(result.spin_current_left[i]),
                       _vec(result.spin_current_right[i]))
     console.print(table)
@@ -85,6 +86,11 @@ def _print_summary(path: Path, result: Any) -> None:
     console.print(layers)
     console.print(f"resistance-area RA = {float(result.resistance_area):.6g} Ω·m² "
                   f"(spin-coupled part {float(result.spin_resistance_area):.6g} Ω·m²)")
+    for entry in result.interface_report():
+        console.print(f"interface {'/'.join(entry['between'])}: AR* = "
+                      f"{entry['resistance_area_ohm_m2']:.4g} Ω·m², gamma = "
+                      f"{entry['spin_asymmetry']:.3g}, delta = {entry['spin_memory_loss']:.3g}; "
+                      f"its part of RA {entry['resistance_area']:.4g} Ω·m²", markup=False)
     if len(stack.ferromagnets) == 2:
         g, undefined = result.efficiency, result.efficiency_undefined
         console.print("efficiency " + ", ".join(
