@@ -154,3 +154,22 @@ def test_fem_with_interface_terms_agrees_with_the_solver(mixing):
     # and the unextrapolated error is the mesh's O(h²), not agreement by construction
     e = [np.max(np.abs(f.boundary_mu - exact_mu)) for f in (coarse, fine)]
     assert 3.5 < e[0] / e[1] < 4.5, e
+
+
+def test_huge_mixing_conductance_keeps_full_accuracy_off_the_axes():
+    # G↑↓ up to 1e24 S/m², 1e10 times the normal metal's G, with m2 off every axis: the shunt
+    # must not leak into the soft longitudinal direction (nor mu⊥ ~ 1/G↑↓ into the torque)
+    exact = st.solve(valve(None))
+    errors = []
+    for g in (1e22, 1e23, 1e24):
+        r = st.solve(valve(complex(g, -0.4 * g)))
+        errors.append(
+            max(
+                np.max(np.abs(r.spin_accumulation - exact.spin_accumulation))
+                / np.max(np.abs(exact.spin_accumulation)),
+                np.max(np.abs(r.torque_per_current - exact.torque_per_current))
+                / np.max(np.abs(exact.torque_per_current)),
+            )
+        )
+    rates = np.array(errors[:-1]) / np.array(errors[1:])
+    assert np.all((rates > 9) & (rates < 11)), errors  # still the 1/G↑↓ of the physics

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from spintorque._jit import njit, prange
+from spintorque.transport.kernel import _basis as _frame
 
 
 @njit(cache=True)
@@ -56,16 +57,10 @@ def _solve_small(A, k, b):  # compiled
 
 
 @njit(cache=True)
-def _basis(kind, vec, P):  # compiled
-    for r in range(3):
-        for c in range(3):
-            P[r, c] = 0.0
-    if kind == 1:
-        for r in range(3):
-            P[r, 0] = vec[r]
-    elif kind == 3:
-        for r in range(3):
-            P[r, r] = 1.0
+def _basis(kind, vec, P, C):  # compiled
+    """Node basis P as in ``kernel.py``: a rank-3 node's frame has first axis vec (for the N-side
+    node of an interface with finite G↑↓, its ferromagnet's m), the identity if vec = 0."""
+    _frame(kind, vec, P, C)
 
 
 @njit(cache=True)
@@ -90,7 +85,28 @@ def _project(P, ki, M, Q, kj, out):  # compiled
 
 @njit(cache=True)
 def _solve_one(
-    kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, sR, mu, delta, P, Chat, g, Up, work
+    kind,
+    vec,
+    Gs,
+    Gt,
+    line,
+    m,
+    s,
+    yr,
+    yi,
+    ym,
+    GL,
+    GR,
+    sL,
+    sR,
+    mu,
+    delta,
+    jperp,
+    P,
+    Chat,
+    g,
+    Up,
+    work,
 ):  # compiled
     E = Gs.shape[0]
     N = E + 1
@@ -99,7 +115,7 @@ def _solve_one(
     A = work[2]
     x = np.zeros(3)
     for i in range(N):
-        _basis(kind[i], vec[i], P[i])
+        _basis(kind[i], vec[i], P[i], T)
     for i in range(N):
         k = kind[i]
         # diagonal block: D_{i-1} + A_i + Y_i (leads at the ends)
@@ -114,20 +130,15 @@ def _solve_one(
                     val += (Gs[i] + Gt[i]) * _pi(line[i], m[i], a, b)
                 else:
                     val += GR if a == b else 0.0
-                if yr[i] != 0.0 or yi[i] != 0.0:
-                    n = ym[i]
-                    val += yr[i] * ((1.0 if a == b else 0.0) - n[a] * n[b])
                 M[a, b] = val
-        if yi[i] != 0.0:
-            n = ym[i]
-            # v ↦ v × m: rows (0, m_z, −m_y), (−m_z, 0, m_x), (m_y, −m_x, 0)
-            M[0, 1] += yi[i] * n[2]
-            M[0, 2] -= yi[i] * n[1]
-            M[1, 0] -= yi[i] * n[2]
-            M[1, 2] += yi[i] * n[0]
-            M[2, 0] += yi[i] * n[1]
-            M[2, 1] -= yi[i] * n[0]
         _project(P[i], k, M, P[i], k, Chat[i])
+        if k == 3 and (yr[i] != 0.0 or yi[i] != 0.0):
+            # Y in the node's frame (m, u, w = m × u): exactly Re G on the transverse diagonal
+            # and ±Im G off it (u × m = −w, w × m = u), never rounded into the soft m axis
+            Chat[i, 1, 1] += yr[i]
+            Chat[i, 2, 2] += yr[i]
+            Chat[i, 1, 2] += yi[i]
+            Chat[i, 2, 1] -= yi[i]
         # right-hand side Pᵀ (s_{i−1} − s_i)
         for r in range(3):
             left = sL[r] if i == 0 else s[i - 1, r]
@@ -140,8 +151,7 @@ def _solve_one(
             for a in range(3):
                 for b in range(3):
                     T[a, b] = -Gs[i] * _pi(line[i], m[i], a, b)
-            _basis(kind[i + 1], vec[i + 1], A)
-            _project(P[i], k, T, A, kind[i + 1], Up[i])
+            _project(P[i], k, T, P[i + 1], kind[i + 1], Up[i])
         # eliminate q_{i−1}: Ĉ_i −= Lo C_{i−1}^{-1} Up_{i−1}, g_i −= Lo C_{i−1}^{-1} g_{i−1};
         # the lower block is the transpose of Up_{i−1} (Π symmetric)
         if i > 0:
@@ -186,6 +196,13 @@ def _solve_one(
             for a in range(k):
                 acc += P[i, r, a] * x[a]
             mu[i, r] = acc
+        if k == 3 and (yr[i] != 0.0 or yi[i] != 0.0):
+            # the transverse current into the ferromagnet, from the node's own coordinates
+            # (mu⊥ ~ 1/G↑↓ is not formed from the rounded global mu)
+            cu = yr[i] * x[1] + yi[i] * x[2]
+            cw = yr[i] * x[2] - yi[i] * x[1]
+            for r in range(3):
+                jperp[i, r] = cu * P[i, r, 1] + cw * P[i, r, 2]
         for a in range(3):
             q[a] = x[a] if a < k else 0.0
     for e in range(E):
@@ -196,11 +213,13 @@ def _solve_one(
 @njit(cache=True, parallel=True)
 def sweep_mixing(kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, sR):  # compiled
     """Solve a batch (module docstring). Shapes: kind (B, N), vec (B, N, 3), Gs, Gt, line (E,),
-    m, s (B, E, 3), yr, yi (N,), ym (B, N, 3); returns mu (B, N, 3), delta (B, E, 3)."""
+    m, s (B, E, 3), yr, yi (N,), ym (B, N, 3); returns mu (B, N, 3), delta (B, E, 3) and the
+    transverse spin current into the ferromagnet at each node with a mixing shunt (B, N, 3)."""
     B, N = kind.shape
     E = N - 1
     mu = np.zeros((B, N, 3))
     delta = np.zeros((B, E, 3))
+    jperp = np.zeros((B, N, 3))
     chunks = min(B, 64)
     for c in prange(chunks):
         P = np.zeros((N, 3, 3))
@@ -226,13 +245,14 @@ def sweep_mixing(kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, sR):  # 
                 sR,
                 mu[b],
                 delta[b],
+                jperp[b],
                 P,
                 Chat,
                 g,
                 Up,
                 work,
             )
-    return mu, delta
+    return mu, delta, jperp
 
 
 @njit(cache=True)
@@ -242,6 +262,7 @@ def sweep_mixing_serial(kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, s
     E = N - 1
     mu = np.zeros((B, N, 3))
     delta = np.zeros((B, E, 3))
+    jperp = np.zeros((B, N, 3))
     P = np.zeros((N, 3, 3))
     Chat = np.zeros((N, 3, 3))
     g = np.zeros((N, 3))
@@ -265,10 +286,11 @@ def sweep_mixing_serial(kind, vec, Gs, Gt, line, m, s, yr, yi, ym, GL, GR, sL, s
             sR,
             mu[b],
             delta[b],
+            jperp[b],
             P,
             Chat,
             g,
             Up,
             work,
         )
-    return mu, delta
+    return mu, delta, jperp

@@ -59,6 +59,9 @@ class TransportResult:
         The element chain (built from ``stack`` if not given).
     element_magnetization : ndarray, shape ([B,] E, 3), optional
         The magnetization each element carries (``magnetization`` if not given).
+    mixing_current_unit : ndarray, shape ([B,] E+1, 3), optional
+        Per unit J, the transverse spin current into the ferromagnet at each N-side node of an
+        interface with finite G↑↓ (from the node's own coordinates; 0 elsewhere).
     """
 
     stack: Stack
@@ -70,6 +73,7 @@ class TransportResult:
     shunt: FloatArray
     ladder: Ladder | None = None
     element_magnetization: FloatArray | None = None
+    mixing_current_unit: FloatArray | None = None
 
     def __post_init__(self) -> None:
         if self.ladder is None:
@@ -123,6 +127,8 @@ class TransportResult:
         """Transverse spin current/J into the ferromagnet at interface element e with finite
         G↑↓: ``(Re G↑↓ mu⊥ + Im G↑↓ mu × m)/J`` at its N-side node, shape ([B,] 3)."""
         g, node = self._ladder.mixing[e]
+        if self.mixing_current_unit is not None:
+            return self.mixing_current_unit[..., node, :]
         m = self._m_elements[..., e, :]
         mu = self.mu_unit[..., node, :]
         return g.real * transverse(mu, m) + g.imag * cross(mu, m)

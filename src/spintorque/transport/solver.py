@@ -102,8 +102,10 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
         raise InputError("kernel", "'lines' needs every node of rank <= 1 (no N/N interface)")
     # Below a few hundred configurations waking the thread pool costs more than it saves.
     parallel = spaces.kind.shape[0] >= PARALLEL_THRESHOLD
+    jperp = None
     if ladder.mixing:
-        mu, delta, rank = _solve_mixing(ladder, spaces, m_elements, sources, GL, GR, sL, sR)
+        mu, delta, jperp, rank = _solve_mixing(ladder, spaces, m_elements, sources, GL, GR, sL,
+                                               sR)
     else:
         if lines and kernel != "general":
             run = sweep_lines if parallel else sweep_lines_serial
@@ -114,15 +116,17 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     if not batched:
         mu, delta, m_layers, m_elements = mu[0], delta[0], m_layers[0], m_elements[0]
         rank = rank[0]
+        jperp = None if jperp is None else jperp[0]
     return TransportResult(
         stack=stack, magnetization=m_layers, mu_unit=mu, delta_unit=delta, rank=rank,
         series=Gs, shunt=Gt, ladder=ladder, element_magnetization=m_elements,
+        mixing_current_unit=jperp,
     )
 
 
 def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
                   sources: FloatArray, GL: float, GR: float, sL: FloatArray,
-                  sR: FloatArray) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+                  sR: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
     """The block solve of :mod:`spintorque.transport.mixing`: the N-side node of an interface
     with a finite mixing conductance is freed (rank 3, unless a sink pins it) and carries Y."""
     kind = spaces.kind.copy()
@@ -136,7 +140,7 @@ def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
     yr[nodes], yi[nodes] = g.real, g.imag
     ym[:, nodes] = m_elements[:, elements]
     run = sweep_mixing if B >= PARALLEL_THRESHOLD else sweep_mixing_serial
-    mu, delta = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
+    mu, delta, jperp = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
                              np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
                              yr, yi, ym, GL, GR, sL, sR)
-    return mu, delta, kind
+    return mu, delta, jperp, kind
