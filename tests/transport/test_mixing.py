@@ -173,3 +173,12 @@ def test_huge_mixing_conductance_keeps_full_accuracy_off_the_axes():
         )
     rates = np.array(errors[:-1]) / np.array(errors[1:])
     assert np.all((rates > 9) & (rates < 11)), errors  # still the 1/G↑↓ of the physics
+
+
+def test_collinear_limit_with_mixing_matches_small_angles():
+    ds = st.efficiency(valve(complex(0.55e15, 0.1e15)), "F2", np.array([0.0, 1e-5, np.pi - 1e-5, np.pi]))
+    for key in ("g1", "g2"):
+        g = ds[key].values
+        assert np.all(np.isfinite(g))
+        np.testing.assert_allclose(g[0], g[1], rtol=1e-8)
+        np.testing.assert_allclose(g[3], g[2], rtol=1e-8)
