@@ -10,7 +10,9 @@ Run:  .venv/bin/python benchmarks/transport.py [--quick]
    at equal accuracy of the interface spin accumulation.
 4. Building a stack of 1e3 and 1e5 layers (``Stack``, ``stack_from_dict``) and solving it: the
    printed ratio of build time per layer must stay near 1 (it was ~100: a quadratic name scan).
-5. ``--reference N``: N random stacks (1–30 layers, d/l 1e-7…1e3, resistivities over four
+5. Finite interfaces (AR*, γ, δ; with and without a mixing conductance) on every F/N boundary of
+   the valve of 1. and of the 1000-layer stack of 2., against the transparent solver.
+6. ``--reference N``: N random stacks (1–30 layers, d/l 1e-7…1e3, resistivities over four
    decades, random leads and non-coplanar directions) against the 80-digit reference of
    ``tests/transport/reference.py``; prints the worst relative errors.
 
@@ -34,6 +36,7 @@ import numba
 import numpy as np
 
 import spintorque as st
+from spintorque.interfaces import Interface
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
@@ -205,6 +208,46 @@ def bench_layers(table: Table, quick: bool) -> None:
                   "off linear (1 thread): timing noise or fixed per-call cost")
 
 
+def with_interfaces(stack: st.Stack, mixing: complex | None) -> st.Stack:
+    """The stack with a Co/Cu-like interface on every F/N boundary (AR*, γ, δ; G↑↓ if given)."""
+    found = []
+    for a, b in zip(stack.layers[:-1], stack.layers[1:], strict=True):
+        if a.is_ferromagnet != b.is_ferromagnet:
+            found.append(Interface((a.name, b.name), 0.51e-15, 0.77, 0.33, mixing))
+    return stack.with_interfaces(found)
+
+
+def bench_interfaces(table: Table, quick: bool) -> None:
+    """Finite interfaces on every F/N boundary against the transparent solver (target 1.5x)."""
+    n_angles = 10**4 if quick else 10**6
+    theta = np.linspace(0.0, np.pi, n_angles)
+    repeat = 2 if quick else 3
+    label = f"{n_angles:.0e}".replace("+0", "")
+    table.section("5. interfaces on every F/N boundary vs transparent (target <= 1.5x)")
+    cases = (("AR*, gamma, delta", None), ("+ G_mix (0.55+0.02i)e15 S/m^2", complex(0.55e15, 2e13)))
+    base = valve()
+    st.efficiency(base, "F2", theta[:100])
+    t0 = best_of(lambda: st.efficiency(base, "F2", theta), repeat)
+    table.row(f"efficiency, {label} angles, transparent [s]", f"{t0:.3f}", "", "the baseline")
+    for what, g in cases:
+        stack = with_interfaces(base, g)
+        st.efficiency(stack, "F2", theta[:100])
+        t = best_of(lambda stack=stack: st.efficiency(stack, "F2", theta), repeat)
+        table.row(f"efficiency, {label} angles, {what} [s]", f"{t:.3f}", "<= 1.5x",
+                  f"{t / t0:.2f}x the transparent time: {verdict(t / t0, 1.5)}")
+    layers = multilayer(1000)
+    repeat = 5 if quick else 15
+    st.solve(layers)
+    t0 = best_of(lambda: st.solve(layers), repeat)
+    table.row("1000-layer stack, transparent [ms]", f"{t0 * 1e3:.2f}", "", "the baseline")
+    for what, g in cases:
+        stack = with_interfaces(layers, g)
+        st.solve(stack)
+        t = best_of(lambda stack=stack: st.solve(stack), repeat)
+        table.row(f"1000-layer stack, 999 interfaces, {what} [ms]", f"{t * 1e3:.2f}", "<= 1.5x",
+                  f"{t / t0:.2f}x the transparent time: {verdict(t / t0, 1.5)}")
+
+
 def bench_fem(table: Table, quick: bool) -> None:
     sys.path.insert(0, str(REPO / "tests" / "transport"))
     from fem import fem_solve  # a test helper, not part of the package
@@ -339,6 +382,7 @@ def main(argv: list[str] | None = None) -> None:
     bench_layers(table, args.quick)
     bench_fem(table, args.quick)
     bench_build(table, args.quick)
+    bench_interfaces(table, args.quick)
     if args.reference:
         bench_reference(table, args.reference)
     try:

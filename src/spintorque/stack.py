@@ -21,6 +21,13 @@ from typing import Any
 import numpy as np
 
 from spintorque.errors import InputError
+from spintorque.interfaces import (
+    LEFT_LEAD,
+    RIGHT_LEAD,
+    Interface,
+    interfaces_from_data,
+    place_interfaces,
+)
 from spintorque.materials import Ferromagnet, Material, NormalMetal, lookup, material_from_table
 from spintorque.tomlfile import read_toml
 from spintorque.units import to_si
@@ -139,13 +146,18 @@ class Stack:
     current_density : float
         Charge-equivalent electron particle flux [A/m²]; > 0 when electrons flow towards +x
         (from the first layer to the last); |J| <= :data:`MAX_CURRENT_DENSITY` = 1e20 A/m².
+    interface_elements : tuple of Interface
+        Finite interfaces (:mod:`spintorque.interfaces`), at most one per pair of adjacent
+        members; stored in stack order, sorted by node. Every other interface is transparent.
     """
 
     layers: tuple[Layer, ...]
     left: Lead = field(default_factory=Lead)
     right: Lead = field(default_factory=Lead)
     current_density: float = 1e11
+    interface_elements: tuple[Interface, ...] = ()
     _positions: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+    _interface_nodes: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
@@ -163,6 +175,12 @@ class Stack:
             raise InputError("current.density",
                              f"must be a current density within ±{MAX_CURRENT_DENSITY:.0e} A/m² "
                              f"(metals melt far below), got {J!r} A/m²")
+        placed = place_interfaces(
+            tuple(self.interface_elements), [LEFT_LEAD, *positions, RIGHT_LEAD],
+            [self.left.magnetization is not None, *(ly.is_ferromagnet for ly in self.layers),
+             self.right.magnetization is not None])
+        object.__setattr__(self, "interface_elements", tuple(i for _, i in placed))
+        object.__setattr__(self, "_interface_nodes", tuple(node for node, _ in placed))
 
     # --- queries -------------------------------------------------------------------------------
     @property
@@ -190,7 +208,20 @@ class Stack:
         """x positions of the L+1 nodes: 0, the internal interfaces, and the total thickness [m]."""
         return np.concatenate([[0.0], np.cumsum([layer.thickness for layer in self.layers])])
 
+    @property
+    def interface_nodes(self) -> tuple[int, ...]:
+        """Node (0 … L) of each of :attr:`interface_elements`: node i lies left of layer i."""
+        return self._interface_nodes
+
     # --- derived stacks ------------------------------------------------------------------------
+    def transparent(self) -> Stack:
+        """A copy with every interface transparent (the seed paper's model)."""
+        return replace(self, interface_elements=())
+
+    def with_interfaces(self, interfaces: Sequence[Interface]) -> Stack:
+        """A copy with ``interfaces`` added (a pair described twice is an error)."""
+        return replace(self, interface_elements=(*self.interface_elements, *interfaces))
+
     def with_magnetization(self, name: str, magnetization: Sequence[float]) -> Stack:
         """A copy with layer ``name`` magnetized along ``magnetization`` (normalised)."""
         i = self.index(name)
@@ -223,7 +254,7 @@ class Stack:
             if isinstance(m, Ferromagnet):
                 out["spin_asymmetry"] = m.spin_asymmetry
             return out
-        return {
+        out: dict[str, Any] = {
             "current_density_A_per_m2": self.current_density,
             "leads": {
                 "left": material(self.left.material), "right": material(self.right.material),
@@ -234,10 +265,13 @@ class Stack:
                         "thickness_m": layer.thickness, "magnetization": layer.magnetization}
                        for layer in self.layers],
         }
+        if self.interface_elements:
+            out["interfaces"] = [i.describe() for i in self.interface_elements]
+        return out
 
 
 # --- stack files ---------------------------------------------------------------------------------
-_TOP_KEYS = {"current", "leads", "materials", "layers"}
+_TOP_KEYS = {"current", "leads", "materials", "layers", "interfaces", "database_interfaces"}
 _LAYER_KEYS = {"name", "material", "thickness", "magnetization"}
 
 
@@ -342,7 +376,13 @@ def _stack_from_dict(data: Mapping[str, Any]) -> Stack:
                              "required for a ferromagnet: [mx, my, mz] or {theta, phi}")
         vector = None if m is None else _magnetization(m, f"{field}.magnetization")
         layers.append(Layer(name, material, thickness, vector))
-    return Stack(tuple(layers), left, right, density)
+    members = [LEFT_LEAD, *(layer.name for layer in layers), RIGHT_LEAD]
+    kinds = [None if left.material is None else left.material.name,
+             *(layer.material.name for layer in layers),
+             None if right.material is None else right.material.name]
+    interfaces = interfaces_from_data(data.get("interfaces", []),
+                                      data.get("database_interfaces", False), members, kinds)
+    return Stack(tuple(layers), left, right, density, tuple(interfaces))
 
 
 def load_stack(path: str | Path) -> Stack:

@@ -34,6 +34,7 @@ _KINDS: dict[str, tuple[str, str]] = {
     "energy_density": ("J / m**3", "an energy density, e.g. '5e5 J/m^3'"),
     "area": ("m**2", "an area, e.g. '1200 nm^2'"),
     "time": ("s", "a time, e.g. '10 ns'"),
+    "conductance_area": ("S / m**2", "a conductance per area, e.g. '0.55e15 S/m^2'"),
 }
 
 # Dimension exponents over (m, kg, s, A, K, angle) of each kind's SI unit.
@@ -43,6 +44,7 @@ _KIND_DIMS: dict[str, tuple[int, ...]] = {
     "angle": (0, 0, 0, 0, 0, 1), "temperature": (0, 0, 0, 0, 1, 0),
     "field": (-1, 0, 0, 1, 0, 0), "magnetization": (-1, 0, 0, 1, 0, 0),
     "energy_density": (-1, 1, -2, 0, 0, 0), "area": (2, 0, 0, 0, 0, 0), "time": (0, 0, 1, 0, 0, 0),
+    "conductance_area": (-4, -1, 3, 2, 0, 0),
 }
 
 # Symbols the small parser knows: (power of ten, other factor, dimension exponents) to SI.
@@ -53,7 +55,7 @@ _SYMBOLS: dict[str, tuple[int, float, tuple[int, ...]]] = {
     "K": (0, 1.0, (0, 0, 0, 0, 1, 0)), "rad": (0, 1.0, (0, 0, 0, 0, 0, 1)),
     "deg": (0, math.pi / 180, (0, 0, 0, 0, 0, 1)), "J": (0, 1.0, (2, 1, -2, 0, 0, 0)),
     "V": (0, 1.0, (2, 1, -3, -1, 0, 0)), "T": (0, 1.0, (0, 1, -2, -1, 0, 0)),
-    "Ohm": _OHM, "ohm": _OHM, "Ω": _OHM,
+    "Ohm": _OHM, "ohm": _OHM, "Ω": _OHM, "S": (0, 1.0, (-2, -1, 3, 2, 0, 0)),
 }
 _PREFIXES = {"Y": 24, "Z": 21, "E": 18, "P": 15, "T": 12, "G": 9, "M": 6, "k": 3, "h": 2,
              "d": -1, "c": -2, "m": -3, "u": -6, "µ": -6, "μ": -6, "n": -9, "p": -12, "f": -15,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from spintorque.errors import InputError
 from spintorque.transport import TransportResult
 
 FloatArray = NDArray[np.float64]
@@ -58,6 +59,9 @@ class RingForces:
 
 def ring_forces(result: TransportResult) -> list[RingForces]:
     """The rings of an unbatched result (nodes of rank 1), left to right, with their forces."""
+    if result.stack.interface_elements:
+        raise InputError("stack", "the mechanical analogy is the seed's transparent model: "
+                         "solve stack.transparent() (finite interfaces are not drawn)")
     stack = result.stack
     J = result.current_density
     names = result.node_names()

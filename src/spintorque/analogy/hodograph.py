@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from spintorque.errors import InputError
 from spintorque.geometry import cross
 from spintorque.transport import TransportResult
 
@@ -147,6 +148,9 @@ def hodograph(result: TransportResult, points_per_layer: int = 60) -> Hodograph:
         Samples in each layer (ends included).
     """
     stack = result.stack
+    if stack.interface_elements:
+        raise InputError("stack", "the mechanical analogy is the seed's transparent model: "
+                         "solve stack.transparent() (finite interfaces are not drawn)")
     edges = stack.interfaces
     maps = fold_maps(result)
     xs, index = [], []

@@ -40,7 +40,7 @@ def hodograph(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise InputError("--output", f"must end in .png, .svg or .pdf, got {output.name!r}")
-    stack = load_stack(stack_file)
+    stack = load_stack(stack_file).transparent()  # the seed's (transparent) model
     result = solve_stack(stack)
     use_agg()
     from spintorque.plotting import plot_hodograph
@@ -63,7 +63,7 @@ def explain(
     from spintorque.analogy import explain as analyse
     from spintorque.stack import load_stack
 
-    analysis = analyse(load_stack(stack_file))
+    analysis = analyse(load_stack(stack_file).transparent())  # the seed's model
     if json_output:
         print_json(analysis.to_json_dict())
         return
@@ -128,7 +128,7 @@ def signmap(
 
     if key not in ("g1", "g2"):
         raise InputError("--efficiency", f"must be g1 or g2, got {key!r}")
-    stack = load_stack(stack_file)
+    stack = load_stack(stack_file).transparent()  # the seed's model
     layer, parameter, values = _vary_spec(vary)
     degrees = parse_angles(angles)
     ds = sign_map(stack, layer, parameter, values, np.radians(degrees))

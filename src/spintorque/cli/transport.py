@@ -32,6 +32,8 @@ def solve(
     json_output: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="write an xarray Dataset (NetCDF)")] = None,
+    transparent: Annotated[bool, typer.Option(
+        "--transparent", help="treat every interface as transparent (the seed's model)")] = False,
 ) -> None:
     """Spin accumulation, spin currents, torques and resistance of a stack."""
     check_output_path(output, "--output", DATASET)
@@ -40,6 +42,8 @@ def solve(
     from spintorque.transport import solve as solve_stack
 
     stack = load_stack(stack_file)
+    if transparent:
+        stack = stack.transparent()
     result = solve_stack(stack)
     if output is not None:
         write_dataset(result.to_dataset(), output)
@@ -67,8 +71,9 @@ def _print_summary(path: Path, result: Any) -> None:
     table = Table(title="interfaces")
     for col in ("left", "right", "x [nm]", "mu_s [µV]", "j_s left [A/m²]", "j_s right [A/m²]"):
         table.add_column(col)
+    positions = result.ladder.node_positions  # both sides of a finite interface
     for i, (left, right) in enumerate(result.node_names()):
-        table.add_row(left, right, f"{stack.interfaces[i] * 1e9:.3g}",
+        table.add_row(left, right, f"{positions[i] * 1e9:.3g}",
                       _vec(result.spin_accumulation[i], 1e6), _vec(result.spin_current_left[i]),
                       _vec(result.spin_current_right[i]))
     console.print(table)
@@ -82,6 +87,11 @@ def _print_summary(path: Path, result: Any) -> None:
     console.print(layers)
     console.print(f"resistance-area RA = {float(result.resistance_area):.6g} Ω·m² "
                   f"(spin-coupled part {float(result.spin_resistance_area):.6g} Ω·m²)")
+    for entry in result.interface_report():
+        console.print(f"interface {'/'.join(entry['between'])}: AR* = "
+                      f"{entry['resistance_area_ohm_m2']:.4g} Ω·m², gamma = "
+                      f"{entry['spin_asymmetry']:.3g}, delta = {entry['spin_memory_loss']:.3g}; "
+                      f"its part of RA {entry['resistance_area']:.4g} Ω·m²", markup=False)
     if len(stack.ferromagnets) == 2:
         g, undefined = result.efficiency, result.efficiency_undefined
         console.print("efficiency " + ", ".join(
@@ -99,6 +109,8 @@ def efficiency(
     angles: Annotated[str, typer.Option("--angles", help="START:STOP:COUNT in degrees from +z")],
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="save a figure (png, svg, pdf)")] = None,
+    transparent: Annotated[bool, typer.Option(
+        "--transparent", help="treat every interface as transparent (the seed's model)")] = False,
 ) -> None:
     """g1(θ), g2(θ) of a two-ferromagnet stack as one layer's polar angle turns."""
     check_output_path(plot, "--plot", FIGURE)
@@ -108,6 +120,8 @@ def efficiency(
     from spintorque.transport import efficiency as sweep
 
     stack = load_stack(stack_file)
+    if transparent:
+        stack = stack.transparent()
     degrees = parse_angles(angles)
     ds = sweep(stack, rotate, np.radians(degrees))
     if plot is not None:
@@ -151,6 +165,8 @@ def profile(
     points: Annotated[int, typer.Option(help="sample points across the stack")] = 400,
     plot: Annotated[Path | None, typer.Option("--plot", help="save a figure")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    transparent: Annotated[bool, typer.Option(
+        "--transparent", help="treat every interface as transparent (the seed's model)")] = False,
 ) -> None:
     """mu_s(x) and j_s(x) through the stack, evaluated exactly."""
     check_output_path(plot, "--plot", FIGURE)
@@ -162,6 +178,8 @@ def profile(
     if points < 2 or points > 10_000_000:
         raise InputError("--points", f"must be between 2 and 1e7, got {points}")
     stack = load_stack(stack_file)
+    if transparent:
+        stack = stack.transparent()
     result = solve_stack(stack)
     if plot is not None:
         use_agg()

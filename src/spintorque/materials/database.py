@@ -22,7 +22,10 @@ from spintorque.errors import InputError
 from spintorque.materials.material import Material, material_from_table
 from spintorque.units import to_float, to_si
 
-NOT_MATERIALS = frozenset({"interfaces"})
+INTERFACES = "interfaces"
+"""The database section of interface pairs, ``[interfaces."A/B"]`` (not a material)."""
+
+NOT_MATERIALS = frozenset({INTERFACES})
 """Top-level tables of ``database.toml`` that are not materials."""
 
 PARAMETER_STATUS = ("checked", "illustrative")
@@ -36,6 +39,7 @@ NUMBERS: dict[str, tuple[str | None, str]] = {
     "spin_diffusion_length": ("length", "m"),
     "temperature": ("temperature", "K"),
 }
+
 
 
 @cache
@@ -155,3 +159,20 @@ def lookup(name: str, field: str = "material") -> Material:
         choices = ", ".join(sorted(database))
         raise InputError(field, f"unknown material {name!r}; known: {choices}")
     return database[name]
+
+
+def interface_tables() -> dict[str, dict[str, Any]]:
+    """The shipped ``[interfaces."A/B"]`` tables by key ``"A/B"`` (raw, units as strings)."""
+    return dict(_raw().get(INTERFACES, {}))
+
+
+def interface_entry(a: str, b: str) -> tuple[str, dict[str, Any]] | None:
+    """The database interface between materials ``a`` and ``b`` (either order), or None.
+
+    Returns the key as written in the database (``"Co/Cu"``) and its raw table.
+    """
+    tables = interface_tables()
+    for key in (f"{a}/{b}", f"{b}/{a}"):
+        if key in tables:
+            return key, tables[key]
+    return None

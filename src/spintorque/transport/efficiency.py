@@ -190,7 +190,8 @@ def _with_lead_axes(stack: Stack, signs: tuple[float, ...], sinks: list[bool]) -
             lead = Lead(lead.material, (0.0, 0.0, float(sign)))
         leads.append(lead)
     return Stack(stack.layers, left=leads[0], right=leads[1],
-                 current_density=stack.current_density)
+                 current_density=stack.current_density,
+                 interface_elements=stack.interface_elements)
 
 
 def efficiency_of(stack: Stack, magnetizations: FloatArray,

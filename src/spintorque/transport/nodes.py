@@ -55,26 +55,41 @@ def _lead_side(lead: Lead) -> tuple[int, FloatArray]:
 
 
 def node_spaces(stack: Stack, m_layers: FloatArray) -> NodeSpaces:
-    """Build the node subspaces for a batch of magnetization configurations.
+    """Build the node subspaces of a stack's layers (no finite interfaces) for a batch.
 
     Parameters
     ----------
     stack : Stack
     m_layers : ndarray, shape (B, L, 3)
         Unit magnetization of each layer (ignored for normal metals).
+    """
+    kinds = np.array([FERRO if layer.is_ferromagnet else NORMAL for layer in stack.layers])
+    return spaces_from_sides(stack.left, stack.right, kinds, m_layers)
+
+
+def spaces_from_sides(left: Lead, right: Lead, element_kinds: NDArray[np.int64],
+                      m_elements: FloatArray) -> NodeSpaces:
+    """Node subspaces of a chain of elements (layers and interface elements) between two leads.
+
+    Parameters
+    ----------
+    left, right : Lead
+    element_kinds : ndarray, shape (E,)
+        FERRO for an element carrying a magnetization, NORMAL otherwise.
+    m_elements : ndarray, shape (B, E, 3)
+        The magnetization of each FERRO element.
 
     Notes
     -----
-    Vectorised over nodes: the L+2 "sides" (left lead, layers, right lead) are classified once,
+    Vectorised over nodes: the E+2 "sides" (left lead, elements, right lead) are classified once,
     and node i sees sides i and i+1. A normal/normal node takes its frame from the nearest
     ferromagnetic side on its left (a running maximum of their positions).
     """
-    B, L = m_layers.shape[0], len(stack.layers)
-    (left_kind, left_m), (right_kind, right_m) = _lead_side(stack.left), _lead_side(stack.right)
-    kinds = np.array([left_kind, *(FERRO if layer.is_ferromagnet else NORMAL
-                                   for layer in stack.layers), right_kind])
+    B, L = m_elements.shape[0], len(element_kinds)
+    (left_kind, left_m), (right_kind, right_m) = _lead_side(left), _lead_side(right)
+    kinds = np.array([left_kind, *element_kinds, right_kind])
     m = np.empty((B, L + 2, 3))
-    m[:, 0], m[:, 1:-1], m[:, -1] = left_m, m_layers, right_m
+    m[:, 0], m[:, 1:-1], m[:, -1] = left_m, m_elements, right_m
     a, b = kinds[:-1], kinds[1:]
     ma, mb = m[:, :-1], m[:, 1:]
     # the nearest ferromagnetic side at or left of side i (−1: none, identity frame)

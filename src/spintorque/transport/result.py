@@ -20,6 +20,7 @@ from spintorque.errors import InputError
 from spintorque.geometry import cross, dot
 from spintorque.stack import COLLINEAR_TOLERANCE, Stack
 from spintorque.transport.elements import layer_profile, lead_terms
+from spintorque.transport.ladder import NO_OWNER, Ladder, build_ladder
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -43,14 +44,24 @@ class TransportResult:
         The description that was solved (its magnetizations may be overridden per case).
     magnetization : ndarray, shape ([B,] L, 3)
         Unit magnetization of each layer (zero in normal metals).
-    mu_unit : ndarray, shape ([B,] L+1, 3)
-        Spin accumulation at each node per unit current density [V/(A/m²)].
-    delta_unit : ndarray, shape ([B,] L, 3)
-        mu_left − mu_right of each layer per unit current density [V/(A/m²)].
-    rank : ndarray, shape ([B,] L+1)
+    mu_unit : ndarray, shape ([B,] E+1, 3)
+        Spin accumulation at each node of the ladder per unit current density [V/(A/m²)].
+        The ladder's E elements are the L layers and the finite interfaces
+        (:mod:`spintorque.transport.ladder`); without finite interfaces E = L and the nodes are
+        the L+1 stack interfaces; a finite interface has a node on each of its sides.
+    delta_unit : ndarray, shape ([B,] E, 3)
+        mu_left − mu_right of each element per unit current density [V/(A/m²)].
+    rank : ndarray, shape ([B,] E+1)
         Dimension of each node's allowed subspace (0 = pinned).
-    series, shunt : ndarray, shape (L,)
+    series, shunt : ndarray, shape (E,)
         Element conductances Gs, Gt [S/m²].
+    ladder : Ladder, optional
+        The element chain (built from ``stack`` if not given).
+    element_magnetization : ndarray, shape ([B,] E, 3), optional
+        The magnetization each element carries (``magnetization`` if not given).
+    mixing_current_unit : ndarray, shape ([B,] E+1, 3), optional
+        Per unit J, the transverse spin current into the ferromagnet at each N-side node of an
+        interface with finite G↑↓ (from the node's own coordinates; 0 elsewhere).
     """
 
     stack: Stack
@@ -60,6 +71,25 @@ class TransportResult:
     rank: NDArray[np.int64]
     series: FloatArray
     shunt: FloatArray
+    ladder: Ladder | None = None
+    element_magnetization: FloatArray | None = None
+    mixing_current_unit: FloatArray | None = None
+
+    def __post_init__(self) -> None:
+        if self.ladder is None:
+            object.__setattr__(self, "ladder", build_ladder(self.stack))
+        if self.element_magnetization is None:
+            object.__setattr__(self, "element_magnetization", self.magnetization)
+
+    @property
+    def _ladder(self) -> Ladder:
+        assert self.ladder is not None
+        return self.ladder
+
+    @property
+    def _m_elements(self) -> FloatArray:
+        assert self.element_magnetization is not None
+        return self.element_magnetization
 
     # --- basic per-unit-current quantities -------------------------------------------------------
     @property
@@ -73,8 +103,7 @@ class TransportResult:
 
     @cached_property
     def _sources(self) -> FloatArray:
-        p = np.array([layer.material.polarization for layer in self.stack.layers])
-        return p[:, None] * self.magnetization
+        return self._ladder.polarization[:, None] * self._m_elements
 
     @cached_property
     def _lead_terms(self) -> tuple[float, FloatArray, float, FloatArray]:
@@ -83,18 +112,33 @@ class TransportResult:
         return GL, sL, GR, sR
 
     def _layer_current(self, i: int, face: str) -> FloatArray:
-        """Spin current at the left or right face of layer i per unit J, shape ([B,] 3)."""
+        """Spin current at the left or right face of element i per unit J, shape ([B,] 3)."""
         flow = self.series[i] * self.delta_unit[..., i, :] + self._sources[..., i, :]
         if face == "left":
-            return flow + self.shunt[i] * self.mu_unit[..., i, :]
-        return flow - self.shunt[i] * self.mu_unit[..., i + 1, :]
+            flow = flow + self.shunt[i] * self.mu_unit[..., i, :]
+        else:
+            flow = flow - self.shunt[i] * self.mu_unit[..., i + 1, :]
+        if i in self._ladder.mixing:  # an interface with finite G↑↓ carries j_s along m only
+            m = self._m_elements[..., i, :]
+            flow = dot(flow, m)[..., None] * m
+        return flow
+
+    def mixing_torque_per_current(self, e: int) -> FloatArray:
+        """Transverse spin current/J into the ferromagnet at interface element e with finite
+        G↑↓: ``(Re G↑↓ mu⊥ + Im G↑↓ mu × m)/J`` at its N-side node, shape ([B,] 3)."""
+        g, node = self._ladder.mixing[e]
+        if self.mixing_current_unit is not None:
+            return self.mixing_current_unit[..., node, :]
+        m = self._m_elements[..., e, :]
+        mu = self.mu_unit[..., node, :]
+        return g.real * transverse(mu, m) + g.imag * cross(mu, m)
 
     def _side(self, node: int, side: str) -> FloatArray:
         """Spin current just left or right of a node per unit J, shape ([B,] 3).
 
         Next to an ideal sink the sink carries on the current of its neighbour (no jump there).
         """
-        L = len(self.stack.layers)
+        L = self._ladder.size
         GL, sL, GR, sR = self._lead_terms
         if side == "left":
             if node > 0:
@@ -109,13 +153,13 @@ class TransportResult:
         return GR * self.mu_unit[..., L, :] + sR
 
     def _side_magnetization(self, node: int, side: str) -> FloatArray | None:
-        """Unit m of the ferromagnet (layer or lead) on one side of a node, or None."""
-        L = len(self.stack.layers)
+        """Unit m of the ferromagnetic element or lead on one side of a node, or None."""
+        L = self._ladder.size
         index = node - 1 if side == "left" else node
         if 0 <= index < L:
-            if not self.stack.layers[index].is_ferromagnet:
+            if self._ladder.owner[index] == NO_OWNER:
                 return None
-            return self.magnetization[..., index, :]
+            return self._m_elements[..., index, :]
         lead = self.stack.left if side == "left" else self.stack.right
         if lead.magnetization is None:
             return None
@@ -153,25 +197,49 @@ class TransportResult:
         spacer current of a pinned contact, or nothing across a collinear one), a normal lead (its
         current at the face is along mu_s, hence along m) or a sink (it absorbs without a jump).
         """
-        layers = self.stack.layers
         j = node - 1 if side == "left" else node
-        if 0 <= j < len(layers) and not layers[j].is_ferromagnet:
+        if 0 <= j < self._ladder.size and self._ladder.owner[j] == NO_OWNER:
             return self.series[j] * transverse(self.delta_unit[..., j, :], m)
         through = self._pinned_through(node)
         return np.zeros(m.shape) if through is None else transverse(through, m)
 
     @cached_property
     def _node_sides(self) -> tuple[FloatArray, FloatArray]:
-        nodes = range(len(self.stack.layers) + 1)
+        nodes = range(self._ladder.size + 1)
         return (np.stack([self._side(i, "left") for i in nodes], axis=-2),
                 np.stack([self._side(i, "right") for i in nodes], axis=-2))
 
+    def _element_torque(self, e: int) -> FloatArray:
+        """Δj_s/J of ferromagnetic element e (transverse in at its left node − out at its right)."""
+        m = self._m_elements[..., e, :]
+        if e in self._ladder.mixing:
+            # the F-side node lies on m (nothing crosses there): all of it is G↑↓'s current
+            return self.mixing_torque_per_current(e)
+        return self._transverse_across(e, "left", m) - self._transverse_across(e + 1, "right", m)
+
+    def _owned_torque(self, member: int) -> FloatArray:
+        """Sum of the element torques carried by member (0: left lead, 1…L: layers, L+1: right)."""
+        total = np.zeros(self.magnetization[..., 0, :].shape)
+        for e in self._owned.get(member, ()):
+            total = total + self._element_torque(e)
+        return total
+
+    @cached_property
+    def _owned(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for e, member in enumerate(self._ladder.owner.tolist()):
+            out.setdefault(member, []).append(e)
+        return out
+
     def torque_per_current_of(self, i: int) -> FloatArray:
-        """Δj_s/J of layer i, shape ([B,] 3); see :attr:`torque_per_current`."""
+        """Δj_s/J of layer i, shape ([B,] 3); see :attr:`torque_per_current`.
+
+        With finite interfaces at its faces, the torque deposited at those interfaces (which
+        carry the layer's m) is part of the layer's.
+        """
         if not self.stack.layers[i].is_ferromagnet:
             return np.zeros(self.magnetization[..., i, :].shape)
-        m = self.magnetization[..., i, :]
-        return self._transverse_across(i, "left", m) - self._transverse_across(i + 1, "right", m)
+        return self._owned_torque(i + 1)
 
     @cached_property
     def lead_torque_per_current(self) -> FloatArray:
@@ -181,32 +249,32 @@ class TransportResult:
         it takes in minus the one it gives out at its face (far inside a lead the current is along
         its m). Zero for normal leads and sinks, which have no magnetization to act on.
         """
-        L = len(self.stack.layers)
+        E, L = self._ladder.size, len(self.stack.layers)
         shape = self.magnetization[..., 0, :].shape
         out = []
-        for node, side, sign in ((0, "left", -1.0), (L, "right", 1.0)):
+        for node, side, sign, member in ((0, "left", -1.0, 0), (E, "right", 1.0, L + 1)):
             m = self._side_magnetization(node, side)
             if m is None:
                 out.append(np.zeros(shape))
                 continue
             other = "right" if side == "left" else "left"
-            out.append(sign * self._transverse_across(node, other, m))
+            out.append(sign * self._transverse_across(node, other, m) + self._owned_torque(member))
         return np.stack(out, axis=-2)
 
     # --- public quantities ---------------------------------------------------------------------
     @property
     def spin_accumulation(self) -> FloatArray:
-        """mu_s at each of the L+1 nodes [V], shape ([B,] L+1, 3)."""
+        """mu_s at each node [V], shape ([B,] E+1, 3) (E+1 = L+1 without finite interfaces)."""
         return self.current_density * self.mu_unit
 
     @property
     def spin_current_left(self) -> FloatArray:
-        """Spin current just left of each node [A/m²], shape ([B,] L+1, 3)."""
+        """Spin current just left of each node [A/m²], shape ([B,] E+1, 3)."""
         return self.current_density * self._node_sides[0]
 
     @property
     def spin_current_right(self) -> FloatArray:
-        """Spin current just right of each node [A/m²], shape ([B,] L+1, 3)."""
+        """Spin current just right of each node [A/m²], shape ([B,] E+1, 3)."""
         return self.current_density * self._node_sides[1]
 
     @cached_property
@@ -240,22 +308,22 @@ class TransportResult:
     def spin_resistance_area(self) -> FloatArray:
         """Spin-coupled resistance-area product [Ω·m²] (TRANSPORT.md §7).
 
-        ``Σ_F (p/2)(mu_R − mu_L)·m / J`` over the ferromagnetic layers and ferromagnetic leads;
-        always ≥ 0 (it equals fᵀK⁻¹f/2 of the node system).
+        ``Σ_F (p/2)(mu_R − mu_L)·m / J`` over the ferromagnetic layers, F/N interfaces (p = γ)
+        and ferromagnetic leads; always ≥ 0 (it equals fᵀK⁻¹f/2 of the node system).
         """
-        mu, m = self.mu_unit, self.magnetization
-        p = np.array([layer.material.polarization for layer in self.stack.layers])
+        mu, m = self.mu_unit, self._m_elements
+        p = self._ladder.polarization
         total = np.sum(0.5 * p * (dot(mu[..., 1:, :], m) - dot(mu[..., :-1, :], m)), axis=-1)
         _, sL, _, sR = self._lead_terms
         return np.asarray(total + 0.5 * dot(mu[..., 0, :], sL) - 0.5 * dot(mu[..., -1, :], sR))
 
     @property
     def resistance_area(self) -> FloatArray:
-        """Total resistance-area product of the layers [Ω·m²]: Σ rho·d + the spin-coupled part.
+        """Total resistance-area product [Ω·m²]: Σ rho·d + Σ AR*(1 − γ²) + the spin-coupled part.
 
         The bulk resistance of semi-infinite leads is not included (it is infinite).
         """
-        bulk = sum(layer.material.resistivity * layer.thickness for layer in self.stack.layers)
+        bulk = float(np.sum(self._ladder.charge_resistance_area))
         return bulk + self.spin_resistance_area
 
     @cached_property
@@ -264,15 +332,30 @@ class TransportResult:
 
         ``S = Σ ∫ [|mu'|²/(4 rho) + |mu|²/(4 rho l²) − p J m·mu'] dx`` over layers and leads,
         evaluated exactly from the element energies ``½Gs|Δ|² + ½Gt(|mu_L|² + |mu_R|²)``.
+        An interface with finite G↑↓ contributes its longitudinal element energy and
+        ``½ Re G↑↓ |mu⊥|²`` at its N-side node (the Im part does no work: mu·(mu × m) = 0; it
+        makes the node system non-symmetric, so S is then not stationary at the solution).
         """
         mu, delta = self.mu_unit, self.delta_unit
         GL, sL, GR, sR = self._lead_terms
+        left, right = mu[..., :-1, :], mu[..., 1:, :]
+        if self._ladder.mixing:
+            line = self._ladder.line_elements[:, None]
+            m = self._m_elements
+
+            def along(v: FloatArray) -> FloatArray:
+                return np.where(line, dot(v, m)[..., None] * m, v)
+
+            delta, left, right = along(delta), along(left), along(right)
         elastic = 0.5 * self.series * dot(delta, delta) + 0.5 * self.shunt * (
-            dot(mu[..., :-1, :], mu[..., :-1, :]) + dot(mu[..., 1:, :], mu[..., 1:, :]))
+            dot(left, left) + dot(right, right))
         work = dot(self._sources, mu[..., 1:, :] - mu[..., :-1, :])
         per_j2 = np.sum(elastic - work, axis=-1)
         per_j2 = per_j2 + 0.5 * GL * dot(mu[..., 0, :], mu[..., 0, :]) - dot(sL, mu[..., 0, :])
         per_j2 = per_j2 + 0.5 * GR * dot(mu[..., -1, :], mu[..., -1, :]) + dot(sR, mu[..., -1, :])
+        for e, (g, node) in self._ladder.mixing.items():
+            perp = transverse(mu[..., node, :], self._m_elements[..., e, :])
+            per_j2 = per_j2 + 0.5 * g.real * dot(perp, perp)
         return np.asarray(self.current_density**2 * per_j2)
 
     def _ferromagnet_pair(self) -> tuple[int, int]:
@@ -298,6 +381,40 @@ class TransportResult:
         g2 = np.where(n2 == 0, np.nan, dot(self.torque_per_current_of(i2), u2)
                       / np.where(n2 == 0, 1.0, n2))
         return {"g1": np.asarray(g1), "g2": np.asarray(g2)}
+
+    def field_like_efficiency(self) -> dict[str, FloatArray]:
+        r"""f1, f2 of the field-like torques ``T1 = (ħ/2e) J f1 m1×m2``, ``T2 = (ħ/2e) J f2 m2×m1``.
+
+        The torque out of the plane of m1, m2 (zero in the transparent model and for real G↑↓;
+        Im G↑↓ gives it). NaN where m1 × m2 = 0 exactly (the direction does not exist).
+        """
+        i1, i2 = self._ferromagnet_pair()
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        n = cross(m1, m2)
+        nn = dot(n, n)
+        safe = np.where(nn == 0, 1.0, nn)
+        f1 = np.where(nn == 0, np.nan, dot(self.torque_per_current_of(i1), n) / safe)
+        f2 = np.where(nn == 0, np.nan, -dot(self.torque_per_current_of(i2), n) / safe)
+        return {"g1": np.asarray(f1), "g2": np.asarray(f2)}
+
+    def torque_parts(self) -> tuple[FloatArray, FloatArray]:
+        """Damping-like and field-like torques [J/m²] of the two ferromagnets, ([B,] 2, 3) each.
+
+        Damping-like: the part of T_i in the plane of m1, m2 (along m_i×(m_j×m_i)); field-like:
+        the part along m1 × m2. Their sum is the torque; both are 0 where m1 ∥ m2.
+        """
+        i1, i2 = self._ferromagnet_pair()
+        m1, m2 = self.magnetization[..., i1, :], self.magnetization[..., i2, :]
+        n = cross(m1, m2)
+        nn = dot(n, n)
+        unit = n / np.sqrt(np.where(nn == 0, 1.0, nn))[..., None]
+        damping, field = [], []
+        for i in (i1, i2):
+            t = self.torques[..., i, :]
+            fl = dot(t, unit)[..., None] * unit
+            field.append(fl)
+            damping.append(t - fl)
+        return np.stack(damping, axis=-2), np.stack(field, axis=-2)
 
     @cached_property
     def _efficiency(self) -> tuple[dict[str, FloatArray], dict[str, str]]:
@@ -361,10 +478,11 @@ class TransportResult:
             sel = (which == i) & (x >= 0) & (x <= edges[-1])
             if not np.any(sel):
                 continue
+            e = int(self._ladder.element_of_layer[i])
             m_i, j_i = layer_profile(
                 x[sel] - edges[i], layer.thickness, layer.material.spin_diffusion_length,
-                layer.material.spin_conductance, self.mu_unit[..., i, :],
-                self.mu_unit[..., i + 1, :], self.delta_unit[..., i, :], self._sources[..., i, :])
+                layer.material.spin_conductance, self.mu_unit[..., e, :],
+                self.mu_unit[..., e + 1, :], self.delta_unit[..., e, :], self._sources[..., e, :])
             mu[..., sel, :], js[..., sel, :] = m_i, j_i
         self._lead_profiles(x, edges[-1], mu, js)
         J = self.current_density
@@ -393,8 +511,11 @@ class TransportResult:
 
     # --- labelled output -----------------------------------------------------------------------
     def node_names(self) -> list[tuple[str, str]]:
-        """(left, right) neighbour names of each node; the leads are 'left_lead'/'right_lead'."""
-        names = ["left_lead", *self.stack.names, "right_lead"]
+        """(left, right) neighbour names of each node; the leads are 'left_lead'/'right_lead'.
+
+        A finite interface between A and B is the element ``"A|B"``.
+        """
+        names = ["left_lead", *self._ladder.names, "right_lead"]
         return [(names[i], names[i + 1]) for i in range(len(names) - 1)]
 
     def to_dataset(self) -> xr.Dataset:
@@ -409,7 +530,8 @@ class TransportResult:
             "node": ("node", np.arange(len(nodes))),
             "left_neighbour": ("node", [n[0] for n in nodes]),
             "right_neighbour": ("node", [n[1] for n in nodes]),
-            "x_node": ("node", self.stack.interfaces, {"units": "m", "long_name": "position"}),
+            "x_node": ("node", self._ladder.node_positions,
+                       {"units": "m", "long_name": "position"}),
             "layer": ("layer", list(self.stack.names)),
             "lead": ("lead", ["left", "right"]),
             "component": ("component", list(COMPONENTS)),
@@ -454,7 +576,7 @@ class TransportResult:
             raise InputError("result", "JSON output is for a single configuration")
         interfaces = [
             {"left": left, "right": right,
-             "x": float(self.stack.interfaces[i]),
+             "x": float(self._ladder.node_positions[i]),
              "spin_accumulation": self.spin_accumulation[i].tolist(),
              "spin_current_left": self.spin_current_left[i].tolist(),
              "spin_current_right": self.spin_current_right[i].tolist()}
@@ -480,6 +602,7 @@ class TransportResult:
         out: dict[str, Any] = {
             "current_density": self.current_density,
             "interfaces": interfaces,
+            "interface_elements": self.interface_report(),
             "layers": layers,
             "lead_torques": lead_torques,
             "resistance_area": float(self.resistance_area),
@@ -487,6 +610,16 @@ class TransportResult:
             "functional_S": float(self.functional),
         }
         if len(self.stack.ferromagnets) == 2:
+            damping, field = self.torque_parts()
+            ferro = [e for e in layers if e["ferromagnet"]]
+            for k, entry in enumerate(ferro):
+                entry["torque_damping_like"] = damping[k].tolist()
+                entry["torque_field_like"] = field[k].tolist()
+            f = self.field_like_efficiency()
+            out["efficiency_field_like"] = {k: _json_float(v) for k, v in f.items()}
+            if not all(np.isfinite(v) for v in f.values()):
+                out["efficiency_field_like_undefined"] = (
+                    "m1 and m2 are collinear: the field-like direction m1 x m2 does not exist")
             out["efficiency"] = {k: _json_float(v) for k, v in self.efficiency.items()}
             if self.efficiency_undefined:
                 out["efficiency_undefined"] = self.efficiency_undefined
@@ -494,6 +627,26 @@ class TransportResult:
                         "torque_per_current": "1", "resistance_area": "ohm*m^2",
                         "functional_S": "W/m^2", "current_density": "A/m^2", "x": "m",
                         "thickness": "m"}
+        return out
+
+    def interface_report(self) -> list[dict[str, Any]]:
+        """Per finite interface: its parameters (SI) and its part of RA [Ω·m²] (unbatched).
+
+        ``resistance_area`` = ``charge_resistance_area`` AR*(1 − γ²) + ``spin_resistance_area``
+        (γ/2)(mu_R − mu_L)·m/J, the interface's terms of :attr:`resistance_area`.
+        """
+        ladder = self._ladder
+        out = []
+        for interface, e in zip(self.stack.interface_elements, ladder.element_of_interface,
+                                strict=True):
+            e = int(e)
+            spin = 0.5 * ladder.polarization[e] * float(
+                dot(self.mu_unit[..., e + 1, :] - self.mu_unit[..., e, :],
+                    self._m_elements[..., e, :]))
+            charge = float(ladder.charge_resistance_area[e])
+            out.append({**interface.describe(), "node": e,
+                        "charge_resistance_area": charge, "spin_resistance_area": spin,
+                        "resistance_area": charge + spin})
         return out
 
     def to_json(self) -> str:

@@ -7,9 +7,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.stack import Stack
-from spintorque.transport.elements import lead_terms, series_shunt
+from spintorque.transport.elements import lead_terms
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
-from spintorque.transport.nodes import node_spaces
+from spintorque.transport.ladder import Ladder, build_ladder
+from spintorque.transport.mixing import sweep_mixing, sweep_mixing_serial
+from spintorque.transport.nodes import FERRO, NORMAL, NodeSpaces, spaces_from_sides
 from spintorque.transport.result import TransportResult
 
 FloatArray = NDArray[np.float64]
@@ -25,13 +27,11 @@ def layer_magnetizations(stack: Stack, magnetizations: ArrayLike | None = None) 
     shape (n_F, 3) or (B, n_F, 3) for a batch. Each vector is normalised; zero vectors are an
     :class:`InputError`.
     """
-    ferro = [i for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
+    ladder = build_ladder(stack)
+    ferro = ladder.ferromagnetic_layers
     L = len(stack.layers)
     if magnetizations is None:
-        m = np.zeros((1, L, 3))
-        for i in ferro:
-            m[0, i] = stack.layers[i].magnetization
-        return m
+        return ladder.stack_magnetizations.copy()
     given = np.asarray(magnetizations, dtype=float)
     if given.ndim == 2:
         given = given[None]
@@ -87,13 +87,12 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     """
     m_layers = layer_magnetizations(stack, magnetizations)
     batched = magnetizations is not None and np.ndim(magnetizations) == 3
-    spaces = node_spaces(stack, m_layers)
-    G = np.array([layer.material.spin_conductance for layer in stack.layers])
-    ratio = np.array([layer.thickness / layer.material.spin_diffusion_length
-                      for layer in stack.layers])
-    Gs, Gt = series_shunt(G, ratio)
-    p = np.array([layer.material.polarization for layer in stack.layers])
-    sources = p[None, :, None] * m_layers
+    ladder = build_ladder(stack)
+    m_elements = ladder.element_magnetizations(m_layers)
+    kinds = np.where(ladder.owner >= 0, FERRO, NORMAL)
+    spaces = spaces_from_sides(stack.left, stack.right, kinds, m_elements)
+    Gs, Gt = ladder.series, ladder.shunt
+    sources = ladder.polarization[None, :, None] * m_elements
     GL, sL = lead_terms(stack.left)
     GR, sR = lead_terms(stack.right)
     if kernel not in ("auto", "general", "lines"):
@@ -103,17 +102,45 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
         raise InputError("kernel", "'lines' needs every node of rank <= 1 (no N/N interface)")
     # Below a few hundred configurations waking the thread pool costs more than it saves.
     parallel = spaces.kind.shape[0] >= PARALLEL_THRESHOLD
-    if lines and kernel != "general":
-        run = sweep_lines if parallel else sweep_lines_serial
+    jperp = None
+    if ladder.mixing:
+        mu, delta, jperp, rank = _solve_mixing(ladder, spaces, m_elements, sources, GL, GR, sL,
+                                               sR)
     else:
-        run = sweep if parallel else sweep_serial
-    mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
-    if not batched:
-        mu, delta, m_layers = mu[0], delta[0], m_layers[0]
-        rank = spaces.kind[0]
-    else:
+        if lines and kernel != "general":
+            run = sweep_lines if parallel else sweep_lines_serial
+        else:
+            run = sweep if parallel else sweep_serial
+        mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
         rank = spaces.kind
+    if not batched:
+        mu, delta, m_layers, m_elements = mu[0], delta[0], m_layers[0], m_elements[0]
+        rank = rank[0]
+        jperp = None if jperp is None else jperp[0]
     return TransportResult(
         stack=stack, magnetization=m_layers, mu_unit=mu, delta_unit=delta, rank=rank,
-        series=Gs, shunt=Gt,
+        series=Gs, shunt=Gt, ladder=ladder, element_magnetization=m_elements,
+        mixing_current_unit=jperp,
     )
+
+
+def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
+                  sources: FloatArray, GL: float, GR: float, sL: FloatArray,
+                  sR: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
+    """The block solve of :mod:`spintorque.transport.mixing`: the N-side node of an interface
+    with a finite mixing conductance is freed (rank 3, unless a sink pins it) and carries Y."""
+    kind = spaces.kind.copy()
+    B, N = kind.shape
+    yr, yi = np.zeros(N), np.zeros(N)
+    ym = np.zeros((B, N, 3))
+    elements = np.array(list(ladder.mixing), dtype=np.int64)
+    nodes = np.array([node for _, node in ladder.mixing.values()], dtype=np.int64)
+    g = np.array([g for g, _ in ladder.mixing.values()], dtype=complex)
+    kind[:, nodes] = np.where(kind[:, nodes] == 0, 0, 3)
+    yr[nodes], yi[nodes] = g.real, g.imag
+    ym[:, nodes] = m_elements[:, elements]
+    run = sweep_mixing if B >= PARALLEL_THRESHOLD else sweep_mixing_serial
+    mu, delta, jperp = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
+                             np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
+                             yr, yi, ym, GL, GR, sL, sR)
+    return mu, delta, jperp, kind
