@@ -233,3 +233,19 @@ def test_every_interior_extremum_is_a_torque_zero(params):
     inner = zeros[(zeros > np.radians(2.0)) & (zeros < np.radians(178.0))]
     assert mr.extremum_angles.size == inner.size
     np.testing.assert_allclose(np.sort(mr.extremum_angles), inner, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("mixing", [None, 0.55e15 + 0j, 0.55e15 + 0.1e15j])
+def test_with_finite_interfaces_the_ra_extremum_still_lies_at_the_torque_zero(co, py, cu, mixing):
+    from spintorque.interfaces import Interface
+
+    plain = valve_stack(co, py, cu, 8e-9, 10e-9, 3e-9)
+    resistive = Interface(("N", "F2"), 0.2e-15, 0.5, 0.2, mixing)
+    stack = plain.with_interfaces((resistive,))
+    mr = magnetoresistance(stack, "F2", THETA)
+    base = magnetoresistance(plain, "F2", THETA)
+    (extremum,) = mr.extremum_angles
+    (found,) = mr.torque_zero_angles["F2"]
+    # the interface moves the zero by degrees, and RA's minimum moves with it
+    assert abs(found - base.torque_zero_angles["F2"][0]) > np.radians(1.0)
+    assert extremum == pytest.approx(found, abs=1e-8)

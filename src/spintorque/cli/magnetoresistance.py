@@ -104,8 +104,10 @@ def _print_summary(result: object) -> None:
         if zeros.size:
             shown = ", ".join(f"{np.degrees(z):.8g}°" for z in zeros)
             console.print(f"torque on {name} changes sign at θ = {shown}")
-    console.print(
-        "(sink/F1/N/F2/sink valve: dRA/dθ = sinθ g1 g2 / B, so an interior RA extremum "
-        "is exactly a torque zero; docs/magnetoresistance.md)",
-        markup=False,
-    )
+    if result.stack.interface_elements:
+        note = ("(finite interfaces: the RA extremum and the torque zero above are found "
+                "independently of each other; docs/magnetoresistance.md)")
+    else:
+        note = ("(sink/F1/N/F2/sink valve: dRA/dθ = sinθ g1 g2 / B, so an interior RA extremum "
+                "is exactly a torque zero; docs/magnetoresistance.md)")
+    console.print(note, markup=False)
