@@ -115,14 +115,17 @@ def build_chain(model: SphereModel, grid: SphereGrid) -> SphereChain:
     start = np.roll(Uc[:-1], -1, axis=1)       # corner (t_k, φ_{j+1})
     end = np.roll(Uc[1:], -1, axis=1)          # corner (t_{k+1}, φ_{j+1})
     x_phi = -(dist / (alpha * length)) * (np.exp(Ua - end) - np.exp(Ua - start)) / Bab
+    x_w = np.zeros_like(x_phi)
     if drift is not None:
         phi_face = np.roll(pe, -1)[None, :]
         mid = grid.direction(tc[:, None], phi_face)
         w = np.asarray(drift(mid), dtype=float)
-        x_phi = x_phi + np.einsum("...i,...i->...", w, grid.e_phi(phi_face)) * dist / D
+        x_w = np.einsum("...i,...i->...", w, grid.e_phi(phi_face)) * dist / D
     base = D * length / dist
-    east = base / areas * Bab * bernoulli(-x_phi)
-    west_from_next = base / np.roll(areas, -1, axis=1) * bernoulli(Ua - Ub) * bernoulli(x_phi)
+    east = base / areas * bernoulli(Ub - Ua - x_w) * bernoulli(-x_phi)
+    west_from_next = base / np.roll(areas, -1, axis=1) * bernoulli(Ua - Ub + x_w) \
+        * bernoulli(x_phi)
+    x_phi = x_phi + x_w
     west = np.roll(west_from_next, 1, axis=1)  # rate (k, j) → (k, j−1)
     if grid.n_phi == 1:
         east = np.zeros_like(east)
@@ -137,15 +140,17 @@ def build_chain(model: SphereModel, grid: SphereGrid) -> SphereChain:
     start = np.roll(Uc[1:-1], -1, axis=1)      # corner (t_{k+1}, φ_{j+1})
     end = Uc[1:-1]                             # corner (t_{k+1}, φ_j)
     x_theta = -(dist / (alpha * length)) * (np.exp(Ua - end) - np.exp(Ua - start)) / Bab
+    x_w = np.zeros_like(x_theta)
     if drift is not None:
         mid = grid.direction(t[1:-1, None], pc[None, :])
         w = np.asarray(drift(mid), dtype=float)
         e_t = grid.e_theta(t[1:-1, None], pc[None, :])
-        x_theta = x_theta + np.einsum("...i,...i->...", w, e_t) * dist / D
+        x_w = np.einsum("...i,...i->...", w, e_t) * dist / D
     base = D * length / dist
     south = np.zeros_like(U)
     north = np.zeros_like(U)
-    south[:-1] = base / areas[:-1] * Bab * bernoulli(-x_theta)
-    north[1:] = base / areas[1:] * bernoulli(Ua - Ub) * bernoulli(x_theta)
+    south[:-1] = base / areas[:-1] * bernoulli(Ub - Ua - x_w) * bernoulli(-x_theta)
+    north[1:] = base / areas[1:] * bernoulli(Ua - Ub + x_w) * bernoulli(x_theta)
+    x_theta = x_theta + x_w
     c_theta = base * np.exp(-(Ua - U.min())) * Bab
     return SphereChain(grid, U, east, west, south, north, (c_theta, c_phi), (x_theta, x_phi))
