@@ -136,7 +136,8 @@ def _print_escape(result: EscapeResult, path: Path | None) -> None:
                       f"tau_N = {result.tau_N:.4g} s")
     meaning = {} if result.regime == "thermally activated" else {
         key: f" ({doc[key + '_meaning']})" for key in ("lambda1", "mfpt")}
-    console.print(f"escape rate λ1 = {_number(values[0], rate)}{meaning.get('lambda1', '')}")
+    name = "escape rate λ1" if not meaning else "λ1 (smallest non-zero eigenvalue)"
+    console.print(f"{name} = {_number(values[0], rate)}{meaning.get('lambda1', '')}")
     console.print(f"integral relaxation time = {_number(values[1], time)}")
     console.print(f"mean first-passage time to the barrier surface = {_number(values[2], time)}"
                   f"{meaning.get('mfpt', '')}")
