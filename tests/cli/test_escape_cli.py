@@ -106,7 +106,8 @@ def test_json_is_strict_on_a_grid_of_reduced_inputs_in_every_regime():
         assert doc["lambda1_tau_N"] > 0 and doc["mfpt_over_tau_N"] > 0
         assert set(doc) >= LEGACY_REDUCED | NEW and doc["regime"] in REGIMES
         assert explained(doc), (sigma, i, h, doc)
-        assert (doc["effective_barrier_kT"] is None) == (doc["regime"] == "no barrier")
+        assert (doc["effective_barrier_kT"] is None) == (doc["regime"] in ("no barrier",
+                                                                            "single well"))
         if doc["regime"] != "thermally activated":
             assert doc["brown_lambda1_tau_N"] is None
         seen.add(doc["regime"])

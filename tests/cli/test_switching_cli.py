@@ -30,7 +30,9 @@ def test_in_plane_cell_at_zero_current_does_not_switch_and_the_drawn_seed_replay
     first = run(*args)
     assert first.returncode == 0, first.stderr
     doc = json.loads(first.stdout)
-    assert doc["switched_fraction"] == 0.0 and doc["switched_fraction_standard_error"] == 0.0
+    assert doc["switched_fraction"] == 0.0 and doc["switched_fraction_standard_error"] is None
+    assert "none of the 16" in doc["null_reasons"]["switched_fraction_standard_error"]
+    assert doc["switched_fraction_upper_bound_95"] == pytest.approx(1 - 0.05 ** (1 / 16))
     assert doc["criterion"]["axis"] == [1.0, 0.0, 0.0] and doc["criterion"]["axis_source"] == "easy axis"
     assert doc["switched_fraction_interval_95"][0] == 0.0 and doc["switched_fraction_interval_95"][1] > 0
     assert doc["mean_switching_time"] is None and doc["switching_time_quantiles"]["0.5"] is None

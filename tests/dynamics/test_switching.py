@@ -17,6 +17,7 @@ from spintorque.dynamics.switching import (
     SwitchingResult,
     binomial_standard_error,
     classify,
+    one_sided_bound,
     run_switching,
     switching_axis,
     wilson_interval,
@@ -118,6 +119,39 @@ def _result(times: list[float], trajectories: int, duration: float = 1e-8) -> Sw
     return SwitchingResult(SwitchingCriterion((0, 0, 1), 0.5, 1e-9), switched, t,
                            np.zeros(trajectories, dtype=bool), np.zeros((trajectories, 3)), duration,
                            1e-12, 1e-11, 1, 1, 1.0)
+
+
+def test_exact_one_sided_bound_makes_the_observed_extreme_a_5_percent_event():
+    for n in (1, 7, 50, 4000):
+        upper = one_sided_bound(0, n)
+        assert upper is not None and (1 - upper) ** n == pytest.approx(0.05, rel=1e-12)
+        lower = one_sided_bound(n, n)
+        assert lower is not None and lower**n == pytest.approx(0.05, rel=1e-12)
+        assert lower == pytest.approx(1 - upper, rel=1e-12)
+    assert one_sided_bound(0, 4000) == pytest.approx(3 / 4000, rel=0.01)  # the rule of three
+    assert one_sided_bound(3, 10) is None
+    # coverage: when none of N switch, the true p lies below the bound in >= 95 % of such runs
+    rng = np.random.default_rng(7)
+    p_true = rng.uniform(0, 0.2, 200000)
+    zero = rng.binomial(20, p_true) == 0
+    assert np.mean(p_true[zero] <= one_sided_bound(0, 20)) > 0.95
+
+
+def test_json_gives_no_zero_standard_error_when_none_or_all_switched():
+    for switched, key in ((0, "switched_fraction_upper_bound_95"),
+                          (20, "switched_fraction_lower_bound_95")):
+        doc = _result([1e-10] * switched, 20).to_json_dict()
+        assert doc["switched_fraction_standard_error"] is None
+        assert "switched" in doc["null_reasons"]["switched_fraction_standard_error"]
+        assert doc[key] == pytest.approx(one_sided_bound(switched, 20), rel=1e-15)
+        low, high = doc["switched_fraction_interval_95"]
+        assert low < high and (low == 0.0 or high == 1.0)
+        assert all(v is not None or k in doc["null_reasons"] for k, v in doc.items()
+                   if k.startswith("switched_fraction"))
+    middle = _result([1e-10] * 6, 20).to_json_dict()
+    assert middle["switched_fraction_standard_error"] == pytest.approx(math.sqrt(0.3 * 0.7 / 20))
+    assert middle["switched_fraction_upper_bound_95"] is None
+    assert "switched_fraction_standard_error" not in middle["null_reasons"]
 
 
 def test_quantiles_are_order_statistics_of_the_ensemble_or_null_with_a_reason():

@@ -32,7 +32,7 @@ from spintorque.thermal import (
 )
 from spintorque.thermal.axial import NotAxialError, axial_reduction
 from spintorque.thermal.axial import fokker_planck as fp
-from spintorque.thermal.regime import axial_landscape, fixed_point, sphere_landscape
+from spintorque.thermal.regime import MEANINGS, axial_landscape, fixed_point, sphere_landscape
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "macrospin"
 
@@ -56,8 +56,8 @@ def brute_force_landscape(sigma: float, h: float, i: float) -> tuple[str, float 
     if not U[1] > U[0]:  # the pole is not a minimum
         return "no barrier", None
     rises = np.diff(U) > 0
-    if rises.all():  # U rises all the way to m_z = −1: one well
-        return "no barrier", None
+    if rises.all():  # U rises all the way to m_z = −1: the stable start well is the only well
+        return "single well", None
     barrier = float(U[: int(np.argmin(rises)) + 1].max() - U[0])
     return ("thermally activated" if barrier >= ACTIVATED_BARRIER_KT else "critical"), barrier
 
@@ -118,7 +118,7 @@ def test_auto_reports_the_low_damping_limit_where_the_2d_grids_fail():
 
 # --- regimes and barriers ---------------------------------------------------------------------
 def test_regime_and_barrier_follow_the_landscape_over_a_scan_of_current_and_field():
-    for sigma, h, i in itertools.product((0.5, 8.0, 60.0), (-1.5, -0.9, 0.0, 0.4, 0.99, 1.5),
+    for sigma, h, i in itertools.product((0.5, 8.0, 60.0), (-1.5, -1.2, -0.9, 0.0, 0.4, 0.99, 1.0, 1.5),
                                          np.linspace(-2.0, 10.0, 49)):
         verdict = axial_landscape(AxialModel(sigma, h, i)) if sigma * 2 * abs(h - i * (1 + h)) \
             + sigma < 325 else None
@@ -154,10 +154,46 @@ def test_the_barrier_is_null_with_a_reason_exactly_where_the_start_well_is_gone(
 
 
 def test_a_field_beyond_the_anisotropy_field_leaves_one_well_or_none():
-    assert escape(ReducedProblem(3.0, 1.5)).regime == "no barrier"  # only the start well
+    assert escape(ReducedProblem(3.0, 1.5)).regime == "single well"  # only the start well
     assert "only well" in escape(ReducedProblem(3.0, 1.5)).regime_reason
     assert "unstable" in escape(ReducedProblem(3.0, -1.5)).regime_reason  # start well reversed
     assert escape(ReducedProblem(0.0)).regime == "no barrier"  # free diffusion
+
+
+def test_every_regime_reports_finite_numbers_that_mean_what_the_regime_says():
+    # h −1.5…1.5, i −2…10 (THERMAL.md §6): a barrier while 0 < (1 + h)(1 − i) < 2, the start
+    # state unstable below, the only well above (h_eff >= 1, a stabilising current or field)
+    seen = set()
+    for sigma, h, i in ((60.0, 0.0, 0.3), (60.0, 0.0, 0.8), (60.0, 0.0, 0.99), (60.0, 0.0, 1.5),
+                        (60.0, 0.0, 10.0), (60.0, 1.5, 0.1), (60.0, 1.0, -1.0),
+                        (60.0, 0.0, -2.0), (60.0, -1.5, 10.0), (60.0, -1.25, 5.0),
+                        (60.0, -1.5, 0.0), (8.0, 0.5, -0.5), (0.5, 1.5, -2.0), (0.5, 0.0, 0.0)):
+        result = escape(ReducedProblem(sigma, h, i))
+        h_eff = h - i * (1 + h)
+        expected = ("no barrier" if 1 + h_eff <= 0 else "single well" if h_eff >= 1 else
+                    "thermally activated" if sigma * (1 + h_eff) ** 2 >= ACTIVATED_BARRIER_KT
+                    else "critical")
+        assert result.regime == expected, (sigma, h, i, result.regime_reason)
+        seen.add(result.regime)
+        assert result.converged, (sigma, h, i, result.messages)
+        lam, tau = result.lambda1_tau_N, result.integral_relaxation_time_over_tau_N
+        assert lam > 0 and tau > 0 and tau * lam <= 1 + 1e-8
+        ln_mfpt = result.details["ln_mfpt_over_tau_N"]
+        assert math.isfinite(ln_mfpt) and (result.mfpt_over_tau_N is None) == (ln_mfpt > 709.7)
+        assert (result.effective_barrier_kT is None) == (expected in ("no barrier", "single well"))
+        assert result.details["lambda1_meaning"] == MEANINGS[expected]["lambda1"]
+        assert result.details["mfpt_meaning"] == MEANINGS[expected]["mfpt"]
+        if expected != "thermally activated":
+            assert result.closed_forms["brown_lambda1_tau_N"].value is None
+        if expected == "single well":
+            # switching impossible: the reason says so, and λ1 is the relaxation away from the
+            # reversed pole (a maximum of U, curvature rate 2 sigma (h_eff − 1)), not an escape
+            assert "impossible" in result.null_reasons["effective_barrier_kT"]
+            if sigma * (h_eff - 1) > 50:
+                assert lam == pytest.approx(2 * sigma * (h_eff - 1), rel=3 / (sigma * (h_eff - 1)))
+            if sigma > 10:  # the MFPT is a rare excursion up the whole climb U(0) − U(1)
+                assert 0.9 < ln_mfpt / (sigma * (1 + 2 * h_eff)) < 1.0
+    assert seen == set(REGIMES)
 
 
 def test_angle_dependent_efficiency_is_judged_from_the_sampled_landscape():

@@ -234,8 +234,11 @@ def switching(
         return
     mean = doc["mean_switching_time"]
     median = doc["switching_time_quantiles"]["0.5"]
-    console.print(f"switched: {100 * doc['switched_fraction']:.3g}% ± "
-                  f"{100 * doc['switched_fraction_standard_error']:.2g}% of {result.trajectories} "
+    error = doc["switched_fraction_standard_error"]
+    low, high = doc["switched_fraction_interval_95"]
+    spread = (f"± {100 * error:.2g}%" if error is not None
+              else f"(95 % interval {100 * low:.2g}–{100 * high:.2g}%)")
+    console.print(f"switched: {100 * doc['switched_fraction']:.3g}% {spread} of {result.trajectories} "
                   f"(settled at m·u < -{threshold:g} for {result.criterion.settle:.3g} s, u = "
                   f"{[round(x, 4) for x in result.criterion.axis]}, {result.criterion.source}); "
                   f"mean switching time {'-' if mean is None else f'{mean:.4g} s'}, median "

@@ -66,7 +66,7 @@ def escape(
     Either reduced units (--sigma, --reduced-field, --current-ratio; times in tau_N) or a
     macrospin file (times in seconds, rates in 1/s; --current and --temperature override its
     conditions). Reports the regime of the start well ("thermally activated", "critical",
-    "no barrier"), the effective barrier where it exists, and closed forms inside their domain.
+    "no barrier", "single well"), the effective barrier where it exists, and closed forms inside their domain.
     See docs/thermal.md, "One escape API".
     """
     from spintorque.progress import activity
@@ -137,9 +137,13 @@ def _print_escape(result: EscapeResult, path: Path | None) -> None:
     if physical:
         console.print(f"J = {doc['current_density']:.4g} A/m², T = {doc['temperature']:g} K, "
                       f"tau_N = {result.tau_N:.4g} s")
-    console.print(f"escape rate λ1 = {_number(values[0], rate)}")
+    meaning = {} if result.regime == "thermally activated" else {
+        key: f" ({doc[key + '_meaning']})" for key in ("lambda1", "mfpt")}
+    name = "escape rate λ1" if not meaning else "λ1 (smallest non-zero eigenvalue)"
+    console.print(f"{name} = {_number(values[0], rate)}{meaning.get('lambda1', '')}")
     console.print(f"integral relaxation time = {_number(values[1], time)}")
-    console.print(f"mean first-passage time to the barrier surface = {_number(values[2], time)}")
+    console.print(f"mean first-passage time to the barrier surface = {_number(values[2], time)}"
+                  f"{meaning.get('mfpt', '')}")
     barrier = result.effective_barrier_kT
     console.print("effective barrier: " + (f"{barrier:.6g} k_BT" if barrier is not None
                                            else f"none ({result.null_reasons['effective_barrier_kT']})"))

@@ -26,7 +26,11 @@ stored samples (every ``sample_interval``, default min(w/10, T/1000) rounded to 
 excursion back above −c shorter than a sample interval can be missed.
 
 *Statistics.* The switched fraction P̂ = n/N has the binomial standard error √(P̂(1 − P̂)/N) and
-Wilson's 95 % score interval. The q-quantile of the switching time is the empirical one over the
+Wilson's 95 % score interval. At n = 0 or n = N the standard-error formula gives 0, which is not
+an uncertainty (the Wald estimate degenerates there): the JSON then reports it as null with the
+reason, and adds the exact one-sided 95 % bound of Clopper–Pearson, 1 − 0.05^{1/N} above P̂ = 0
+(≈ 3/N, the "rule of three") or 0.05^{1/N} below P̂ = 1; the Wilson interval is given always.
+The q-quantile of the switching time is the empirical one over the
 whole ensemble (unswitched trajectories count as later than T): t_(⌈qN⌉), the time by which a
 fraction q has switched; it is null, with the reason, when fewer than ⌈qN⌉ switched or when
 N < 1/min(q, 1 − q) (too few trajectories to resolve it). P(t), the fraction switched by t, is
@@ -201,6 +205,18 @@ def binomial_standard_error(successes: int, trials: int) -> float:
     return math.sqrt(p * (1.0 - p) / trials)
 
 
+def one_sided_bound(successes: int, trials: int, confidence: float = 0.95) -> float | None:
+    r"""Exact (Clopper–Pearson) one-sided bound of a binomial fraction whose estimate sits at an
+    end: the upper bound 1 − (1 − c)^{1/N} for 0 successes, the lower bound (1 − c)^{1/N} for N
+    of N (the fraction p at which the observed extreme outcome has probability 1 − c); None
+    between the ends (the Wilson interval describes those)."""
+    if successes == 0:
+        return float(-math.expm1(math.log1p(-confidence) / trials))
+    if successes == trials:
+        return float(math.exp(math.log1p(-confidence) / trials))
+    return None
+
+
 def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
     r"""Wilson's score interval of a binomial fraction (default 95 %; Wilson, JASA 22, 209 (1927)).
 
@@ -283,15 +299,38 @@ class SwitchingResult:
         ds.attrs.update(self.attrs)
         return ds
 
+    def _bound_reasons(self, n_sw: int) -> dict[str, str]:
+        out = {}
+        if n_sw != 0:
+            out["switched_fraction_upper_bound_95"] = ("given only when none switched (then the "
+                                                       "standard error is null)")
+        if n_sw != self.trajectories:
+            out["switched_fraction_lower_bound_95"] = ("given only when all switched (then the "
+                                                       "standard error is null)")
+        return out
+
     def to_json_dict(self, points: int = 101) -> dict[str, Any]:
         """Strict-JSON summary (null plus a reason where a number does not exist)."""
         n_sw = int(self.switched.sum())
         quantiles = self.quantiles()
         times, curve = self.probability_curve(points)
+        edge = n_sw in (0, self.trajectories)
+        reasons: dict[str, str] = {}
+        if edge:
+            which = "none" if n_sw == 0 else "all"
+            reasons["switched_fraction_standard_error"] = (
+                f"{which} of the {self.trajectories} trajectories switched: √(P̂(1 − P̂)/N) is 0 "
+                "there and says nothing about the uncertainty; see switched_fraction_interval_95 "
+                "(Wilson) and switched_fraction_" + ("upper" if n_sw == 0 else "lower")
+                + "_bound_95 (exact one-sided Clopper–Pearson)")
+        bound = one_sided_bound(n_sw, self.trajectories)
         return {
             "switched_fraction": self.probability,
-            "switched_fraction_standard_error": self.standard_error,
+            "switched_fraction_standard_error": None if edge else self.standard_error,
             "switched_fraction_interval_95": list(wilson_interval(n_sw, self.trajectories)),
+            "switched_fraction_upper_bound_95": bound if n_sw == 0 else None,
+            "switched_fraction_lower_bound_95": bound if n_sw == self.trajectories else None,
+            "null_reasons": {**reasons, **self._bound_reasons(n_sw)},
             "switched_count": n_sw, "unsettled_count": int(self.unsettled.sum()),
             "mean_switching_time": float(self.switching_time[self.switched].mean()) if n_sw else None,
             "switching_time_quantiles": {f"{q:g}": v for q, (v, _) in quantiles.items()},

@@ -142,6 +142,8 @@ def _label(problem: Problem, solution: methods.Solution, tau: float | None,
     """The labelled result; every None among the reported values gets its reason."""
     reasons = dict(solution.reasons)
     landscape = solution.landscape
+    details = {**details, "lambda1_meaning": landscape.meaning["lambda1"],
+               "mfpt_meaning": landscape.meaning["mfpt"]}
     if landscape.effective_barrier_kT is None:
         reasons["effective_barrier_kT"] = landscape.barrier_reason or landscape.reason
     for key, why in closed_reasons.items():

@@ -65,7 +65,9 @@ class EscapeResult:
         Every estimate is below the method's target accuracy and every value passed the checks
         (finite, positive, τ_int <= 1/λ1 for a reversible problem).
     regime, regime_reason : str
-        "thermally activated", "critical" or "no barrier" (:mod:`spintorque.thermal.regime`).
+        "thermally activated", "critical", "no barrier" or "single well" (a stable start well
+        with no other well: switching impossible) (:mod:`spintorque.thermal.regime`); what λ1
+        and the MFPT then mean is in ``details["lambda1_meaning"]``, ``details["mfpt_meaning"]``.
     effective_barrier_kT : float or None
         ΔE_eff [k_BT], None where the start well is gone (reason in ``null_reasons``).
     closed_forms : dict of ClosedForm

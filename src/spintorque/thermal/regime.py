@@ -7,9 +7,22 @@ THERMAL.md §6. Three regimes of the start well:
   escape is a rare event;
 * **"critical"**: stable, with a barrier below that (near i = 1; for a magnet whose barrier is low
   even at zero current, at any current): escape is not a rare event;
-* **"no barrier"**: the start state is unstable (beyond the critical current), or nothing
-  separates it from a reversed state (one well, free diffusion). The effective barrier does not
-  exist (None, with the reason); λ1, τ_int and the MFPT still do.
+* **"no barrier"**: the start state is unstable (beyond the critical current), or there is no
+  landscape at all (sigma = 0, free diffusion). The effective barrier does not exist (None, with
+  the reason); λ1, τ_int and the MFPT still do (λ1: the relaxation away from the unstable pole);
+* **"single well"** (added in issue 14; the three labels above keep their meaning): the start
+  state is stable and is the *only* well, e.g. h_eff = h − i(1 + h) >= 1 on the axis (a field
+  beyond the anisotropy field along the start direction, or a strongly stabilising current,
+  i <= 1 − 2/(1 + h)). Nothing separates it from a reversed state because there is no reversed
+  state: switching is impossible. The effective barrier is None with that reason; λ1 is the
+  slowest relaxation of the sphere, away from the reversed direction, which is now an energy
+  maximum (≈ 2 sigma (h_eff − 1) on a deep axial landscape; not an escape rate), τ_int the
+  relaxation of m·u inside the well, and the MFPT the mean time of a first excursion up to the
+  barrier surface (m·u = 0, e^{≈ sigma (1 + 2 h_eff)} tau_N on the axis), from which the state
+  falls back: not a switching time.
+
+What λ1 and the MFPT mean in each regime is stated in :attr:`Landscape.meaning` (reported as
+``lambda1_meaning`` and ``mfpt_meaning`` by :func:`spintorque.thermal.escape`).
 
 How each case is decided (no barrier law is assumed off the axis):
 
@@ -54,7 +67,31 @@ high-barrier rate exceeds λ1 by 25 % (λ1/Brown = 0.80 with or without current)
 time exceeds the relaxation in the well by e^5 ≈ 150: escape is a rare event. Below it the regime
 is "critical"."""
 
-REGIMES = ("thermally activated", "critical", "no barrier")
+REGIMES = ("thermally activated", "critical", "no barrier", "single well")
+"""The regime labels; the first three are the contract of THERMAL.md §6, "single well" (a
+stable start well with no other well to switch to) was split off "no barrier" in issue 14."""
+
+MEANINGS = {
+    "thermally activated": {
+        "lambda1": "escape rate over the barrier (a rare event): the switching rate",
+        "mfpt": "mean switching time: first passage from the well to the barrier surface"},
+    "critical": {
+        "lambda1": "slowest relaxation; the barrier is below 5 k_BT, so escape and relaxation "
+                   "inside the well are not separated",
+        "mfpt": "mean first-passage time to the barrier surface (not a rare event)"},
+    "no barrier": {
+        "lambda1": "slowest relaxation: away from the unstable start state (or, at sigma = 0, "
+                   "free rotational diffusion)",
+        "mfpt": "transit time from the start direction to the barrier surface (drift or free "
+                "diffusion, no activation)"},
+    "single well": {
+        "lambda1": "slowest relaxation of the sphere, away from the reversed direction (an "
+                   "energy maximum here; ≈ 2 sigma (h_eff − 1) on a deep axial landscape): not "
+                   "an escape rate, there is no reversed state to escape to",
+        "mfpt": "mean time of a first excursion up to the barrier surface m·u = 0, from which the "
+                "state falls back: not a switching time"},
+}
+"""What λ1 and the MFPT measure in each regime (THERMAL.md §6)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +117,11 @@ class Landscape:
     barrier_reason: str | None = None
     activation_exponent: float | None = None
 
+    @property
+    def meaning(self) -> dict[str, str]:
+        """What λ1 and the MFPT measure in this regime (:data:`MEANINGS`)."""
+        return MEANINGS[self.regime]
+
 
 def _with_barrier(barrier: float, what: str = "effective barrier") -> Landscape:
     if barrier >= ACTIVATED_BARRIER_KT:
@@ -91,6 +133,11 @@ def _with_barrier(barrier: float, what: str = "effective barrier") -> Landscape:
 
 def _none(reason: str) -> Landscape:
     return Landscape("no barrier", reason, None, reason)
+
+
+def _single(reason: str) -> Landscape:
+    why = reason + ": no reversed state, so no barrier to switch over (switching is impossible)"
+    return Landscape("single well", why, None, why)
 
 
 def axial_landscape(model: AxialModel) -> Landscape:
@@ -105,8 +152,8 @@ def axial_landscape(model: AxialModel) -> Landscape:
         if stability <= 0.0:
             return _none(f"the start state is unstable: (1 + h)(1 − i) = {stability:.4g} <= 0")
         if stability >= 2.0:
-            return _none(f"the start state is the only well (h − i(1 + h) = {stability - 1:.4g} "
-                         ">= 1): no barrier to a reversed state")
+            return _single(f"the start state is stable and the only well (h_eff = h − i(1 + h) "
+                           f"= {stability - 1:.4g} >= 1)")
         return _with_barrier(model.sigma * stability**2 / model.diffusion)
     return _sampled_axial(model)
 
@@ -120,8 +167,8 @@ def _sampled_axial(model: AxialModel) -> Landscape:
     U = model.potential(z)
     falling = np.nonzero(np.diff(U) < 0)[0]
     if falling.size == 0:
-        return _none("the start state is the only well: U rises all the way to m_z = −1, no "
-                     "barrier to a reversed state")
+        return _single("the start state is stable and the only well: U rises all the way to "
+                       "m_z = −1")
     k = int(falling[0])
     lo, hi = z[min(k + 1, z.size - 1)], z[max(k - 1, 0)]
     best = minimize_scalar(lambda x: -float(model.potential(x)), bounds=(lo, hi), method="bounded",
@@ -201,8 +248,7 @@ def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = N
     if model.drift is None:
         barrier = _saddle_barrier(model, m)
         if barrier is None:
-            return _none("the start state is the only well: no saddle separates it from a "
-                         "reversed state")
+            return _single("the start state is stable and the only well: no saddle bounds it")
         return _with_barrier(barrier, "barrier")
     reason = ("under a spin torque the effective barrier is defined here only for axial magnets "
               "and in the low-damping limit (method 'energy'); not for the 2D problem at finite "

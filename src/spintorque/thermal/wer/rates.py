@@ -31,13 +31,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
-from spintorque.thermal.wer.chain import build_chain, initial_state
+from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain, initial_state
 from spintorque.thermal.wer.propagator import side_masses
 from spintorque.thermal.wer.spectral import spectral_start_mass
 from spintorque.thermal.wer.sphere import SphereWERProblem, sphere_write_error_rate
 
 FloatArray = NDArray[np.float64]
 BASE_CELLS = 64
+SHORT_PULSE = 0.1
+"""Pulses up to this length [tau_N, after the nu rescaling] are evolved on the chain graded
+towards the cut of P0 at z = 0 (:data:`~spintorque.thermal.wer.chain.EQUATOR_GRADING`); longer
+ones on cells uniform in θ, whose smaller uniformisation rate keeps the rounding bound of long
+evolutions small (issue 14)."""
 METHODS = {
     "auto": "spectral without a start well (chain where it misses rtol), chain with one",
     "chain": "exponentially fitted finite-volume chain (exact detailed balance), nonnegative "
@@ -260,13 +265,21 @@ def _one_current(
     starts, switches = [], []
     extra = np.zeros(pulses.size)
     rate = math.nan
+    short = pulses * D <= SHORT_PULSE
     for n in cells:
         chain = build_chain(evolve, n)
         sides = side_masses(chain, initial_state(chain, start), pulses * D)
-        starts.append(sides.start)
-        switches.append(sides.switched)
+        start_mass, switched_mass = sides.start.copy(), sides.switched.copy()
         late = pulses * D > (sides.handover if sides.handover is not None else math.inf)
-        extra = np.maximum(extra, sides.rounding + np.where(late, sides.handover_residual, 0.0))
+        error = sides.rounding + np.where(late, sides.handover_residual, 0.0)
+        if short.any():  # the layer at the cut z = 0: cells graded towards it
+            graded = build_chain(evolve, n, EQUATOR_GRADING)
+            near = side_masses(graded, initial_state(graded, start), pulses[short] * D)
+            start_mass[short], switched_mass[short] = near.start, near.switched
+            error[short] = near.rounding  # pulses this short end before any hand-over
+        starts.append(start_mass)
+        switches.append(switched_mass)
+        extra = np.maximum(extra, error)
         rate = sides.rate * D
     return starts, switches, extra, rate
 
