@@ -12,8 +12,9 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from spintorque.errors import InputError
+from spintorque.errors import InputError, shown
 from spintorque.materials.material import Material, material_from_table
+from spintorque.tomlfile import suggestion
 
 
 @cache
@@ -43,5 +44,6 @@ def lookup(name: str, field: str = "material") -> Material:
     database = load_database()
     if name not in database:
         choices = ", ".join(sorted(database))
-        raise InputError(field, f"unknown material {name!r}; known: {choices}")
+        raise InputError(field, f"unknown material {shown(name)}; known: {choices}"
+                         f"{suggestion(name, database)}")
     return database[name]
