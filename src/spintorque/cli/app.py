@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     import numpy as np
     from rich.text import Text
 
-__all__ = ["DATASET", "FIGURE", "JSON", "StackFile", "app", "check_output_path", "check_seed",
-           "console", "friendly", "parse_angles", "parse_range", "savefig", "use_agg"]
+__all__ = ["DATASET", "FIGURE", "JSON", "StackFile", "app", "as_flags", "check_output_path",
+           "check_seed", "console", "friendly", "parse_angles", "parse_range", "savefig", "use_agg"]
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -96,6 +97,19 @@ def friendly(func: F) -> F:
     return cast(F, wrapper)
 
 
+@contextmanager
+def as_flags(names: Mapping[str, str]) -> Iterator[None]:
+    """Rename the field of an :class:`InputError` raised inside from the API's parameter name to
+    the flag the user wrote (``{"layer": "--rotate"}``); errors from a file keep their field."""
+    try:
+        yield
+    except InputError as error:
+        flag = names.get(error.field)
+        if flag is None or error.source is not None:
+            raise
+        raise InputError(flag, error.message) from None
+
+
 def check_seed(seed: int | None, flag: str = "--seed") -> int | None:
     """A random seed as given (None: fresh entropy); refused unless 0 <= seed < 2**63."""
     if seed is not None and not 0 <= seed < 2**63:
@@ -121,8 +135,12 @@ def parse_range(spec: str, option: str, unit: str, max_count: int = 100_000_000)
 
 
 def parse_angles(spec: str) -> np.ndarray:
-    """Parse --angles START:STOP:COUNT (degrees, inclusive) into an array of degrees."""
-    return parse_range(spec, "--angles", "degrees")
+    """Parse --angles START:STOP:COUNT (degrees, inclusive, within ±720) into degrees."""
+    degrees = parse_range(spec, "--angles", "degrees")
+    if max(abs(degrees[0]), abs(degrees[-1])) > 720.0:
+        raise InputError("--angles", f"START and STOP must lie within ±720 degrees (two turns), "
+                         f"got {spec!r}")
+    return degrees
 
 
 def savefig(fig: Any, path: Path) -> None:

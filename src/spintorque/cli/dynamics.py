@@ -15,6 +15,7 @@ from spintorque.cli.app import (
     DATASET,
     FIGURE,
     app,
+    as_flags,
     check_output_path,
     check_seed,
     console,
@@ -28,27 +29,32 @@ from spintorque.errors import InputError
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
 
 
+FLAGS = {"duration": "--duration", "durations": "--duration", "dt": "--dt",
+         "trajectories": "--trajectories", "save_every": "--save-every", "seed": "--seed",
+         "threshold": "--threshold", "settle": "--settle", "sample_interval": "--sample-every",
+         "sample_step": "--sample-step", "currents": "--currents"}
+"""Parameters of the dynamics API → the flags a user wrote."""
+
+
 def _conditions(run: Any, temperature: str | None, current: str | None) -> Any:
-    from spintorque.units import to_si
+    from spintorque.limits import parse
 
     conditions = run.conditions
     if temperature is not None:
-        conditions = replace(conditions, temperature=to_si(temperature, "temperature",
+        conditions = replace(conditions, temperature=parse(temperature, "temperature",
                                                            "--temperature"))
     if current is not None:
-        conditions = replace(conditions, current_density=to_si(current, "current_density",
+        conditions = replace(conditions, current_density=parse(current, "current_density",
                                                                "--current"))
     return conditions
 
 
 def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float, int]:
-    from spintorque.units import to_si
+    from spintorque.limits import parse
 
-    T = to_si(duration, "time", "--duration")
-    step = to_si(dt, "time", "--dt")
-    if step <= 0 or T <= 0:
-        raise InputError("--dt", "duration and dt must be > 0")
-    every = 1 if save_every is None else max(1, round(to_si(save_every, "time", "--save-every")
+    T = parse(duration, "duration", "--duration")
+    step = parse(dt, "time_step", "--dt")
+    every = 1 if save_every is None else max(1, round(parse(save_every, "duration", "--save-every")
                                                       / step))
     return T, step, every
 
@@ -91,8 +97,9 @@ def _run(path: Path, duration: str, dt: str, trajectories: int, seed: int | None
     progress = _progress(T)
     callback = None if progress is None else (lambda t, m: bool(progress(t)))
     start = time.perf_counter()
-    ds = run_stochastic(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
-                        seed=seed, save_every=every, callback=callback)
+    with as_flags(FLAGS):
+        ds = run_stochastic(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
+                            seed=seed, save_every=every, callback=callback)
     elapsed = time.perf_counter() - start
     return ds, trajectories * round(T / step) / elapsed
 
@@ -149,6 +156,7 @@ def switching(
     check_seed(seed)
     from spintorque.dynamics.switching import run_switching
     from spintorque.dynamics.timestep import suggested_time_step
+    from spintorque.limits import parse
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
@@ -156,17 +164,16 @@ def switching(
         raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
     run = load_macrospin(magnet_file)
     conditions = _conditions(run, temperature, current)
-    T = to_si(duration, "time", "--duration")
-    if not T > 0:
-        raise InputError("--duration", f"must be > 0 s, got {duration!r}")
-    step = suggested_time_step(run.model, conditions, T) if dt == "auto" else to_si(dt, "time", "--dt")
-    if not step > 0:
-        raise InputError("--dt", f"must be > 0 s or auto, got {dt!r}")
+    T = parse(duration, "duration", "--duration")
+    with as_flags(FLAGS):
+        step = (suggested_time_step(run.model, conditions, T) if dt == "auto"
+                else parse(dt, "time_step", "--dt"))
     window = None if settle is None else to_si(settle, "time", "--settle")
     sample = None if sample_every is None else to_si(sample_every, "time", "--sample-every")
-    result = run_switching(run.model, conditions, duration=T, dt=step, trajectories=trajectories,
-                           seed=seed, threshold=threshold, settle=window, sample_interval=sample,
-                           progress=_progress(T))
+    with as_flags(FLAGS):
+        result = run_switching(run.model, conditions, duration=T, dt=step,
+                               trajectories=trajectories, seed=seed, threshold=threshold,
+                               settle=window, sample_interval=sample, progress=_progress(T))
     doc = result.to_json_dict()
     _warn(doc["warnings"])
     if plot is not None:
@@ -201,14 +208,18 @@ def precession(
 ) -> None:
     """Zero-temperature precession frequency [Hz] and amplitude versus current density."""
     from spintorque.dynamics.analysis import precession_sweep
+    from spintorque.limits import check, parse
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
     values = parse_range(currents, "--currents", "A/m²", max_count=1000)
+    for end in (values[0], values[-1]):
+        check(float(end), "current_density", "--currents", currents)
     run = load_macrospin(magnet_file)
-    T = to_si(duration, "time", "--duration")
+    T = parse(duration, "duration", "--duration")
     step = None if sample_step is None else to_si(sample_step, "time", "--sample-step")
-    ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step)
+    with as_flags(FLAGS):
+        ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step)
     doc = {"current_density": ds.current_density.values.tolist(),
            "frequency": ds.frequency.values.tolist(), "amplitude": ds.amplitude.values.tolist(),
            "mz_range": ds.mz_range.values.tolist(), "steady": ds.steady.values.tolist(),

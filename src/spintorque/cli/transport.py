@@ -14,6 +14,7 @@ from spintorque.cli.app import (
     FIGURE,
     StackFile,
     app,
+    as_flags,
     check_output_path,
     console,
     friendly,
@@ -108,7 +109,8 @@ def efficiency(
 
     stack = load_stack(stack_file)
     degrees = parse_angles(angles)
-    ds = sweep(stack, rotate, np.radians(degrees))
+    with as_flags({"layer": "--rotate", "rotate": "--rotate", "angles": "--angles"}):
+        ds = sweep(stack, rotate, np.radians(degrees))
     if plot is not None:
         use_agg()
         from spintorque.plotting import plot_efficiency
