@@ -67,9 +67,9 @@ RANGES: dict[str, Range] = {
     "temperature": Range("temperature", "T", 1e-6, 1e4, "K",
                          "0 K (no noise), or a microkelvin to above every melting point",
                          zero=True),
-    "saturation_magnetization": Range("magnetization", "Ms", 0.0, 1e7, "A/m",
-                                      "5 times the largest known (FeCo, 1.95e6 A/m)",
-                                      open_low=True),
+    "saturation_magnetization": Range("magnetization", "Ms", 1e3, 1e7, "A/m",
+                                      "from dilute magnetic semiconductors (~1e4 A/m) to 5 "
+                                      "times the largest known (FeCo, 1.95e6 A/m)"),
     "damping": Range(None, "alpha", 0.0, 10.0, "", "Gilbert damping; real films have 1e-4 to 1"),
     "anisotropy": Range("energy_density", "K", -1e8, 1e8, "J/m³",
                         "5 times the hardest magnets (SmCo5, 1.7e7 J/m³)"),
