@@ -74,6 +74,8 @@ RANGES: dict[str, Range] = {
     "anisotropy": Range("energy_density", "K", -1e8, 1e8, "J/m³",
                         "5 times the hardest magnets (SmCo5, 1.7e7 J/m³)"),
     "field": Range("field", "H", -1e9, 1e9, "A/m", "1e9 A/m is 1257 T, 10 times any lab field"),
+    "anisotropy_field": Range("field", "2|K|/(mu0 Ms)", 0.0, 1e9, "A/m",
+                              "the anisotropy field, at most the largest field H (1257 T)"),
     "diameter": Range("length", "D", 1e-10, 1e-2, "m", "an atom to a centimetre"),
     "area": Range("area", "A", 1e-20, 1e-4, "m²", "an atom's cross-section to a square centimetre"),
     "polarization": Range(None, "P", -1.0, 1.0, "", "a spin polarization"),

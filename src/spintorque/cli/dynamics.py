@@ -36,6 +36,21 @@ FLAGS = {"duration": "--duration", "durations": "--duration", "dt": "--dt",
 """Parameters of the dynamics API → the flags a user wrote."""
 
 
+MAX_MACROSPIN_STEPS = 1e10
+"""Most Heun steps (trajectories × duration/dt) one command takes on: hours at ~1e6 steps/s."""
+MAX_SAVED_VALUES = 5e8
+"""Most stored m components (trajectories × samples × 3) a ``dynamics`` run keeps: 4 GB."""
+
+
+def _check_work(duration: float, dt: float, trajectories: int, dt_flag: str = "--dt") -> None:
+    """Refuse, before any work, a run of more than :data:`MAX_MACROSPIN_STEPS` steps."""
+    steps = trajectories * duration / dt
+    if steps > MAX_MACROSPIN_STEPS:
+        raise InputError("--duration", f"{trajectories} trajectories of {duration:.3g} s at "
+                         f"{dt_flag} {dt:.3g} s are {steps:.3g} Heun steps, more than "
+                         f"{MAX_MACROSPIN_STEPS:.0e}: shorten the run or lower --trajectories")
+
+
 def _conditions(run: Any, temperature: str | None, current: str | None) -> Any:
     from spintorque.limits import parse
 
@@ -91,6 +106,12 @@ def _run(path: Path, duration: str, dt: str, trajectories: int, seed: int | None
         raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
     run = load_macrospin(path)
     T, step, every = _steps(duration, dt, save_every)
+    _check_work(T, step, trajectories)
+    saved = trajectories * (T / step / every + 1) * 3
+    if saved > MAX_SAVED_VALUES:
+        raise InputError("--save-every", f"{trajectories} trajectories of {T / step / every + 1:.3g} "
+                         f"samples are {saved:.3g} stored values, more than "
+                         f"{MAX_SAVED_VALUES:.0e} (4 GB): save less often")
     conditions = _conditions(run, temperature, current)
     warning = time_step_warning(run.model, conditions, step, T)
     _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
@@ -168,6 +189,7 @@ def switching(
     with as_flags(FLAGS):
         step = (suggested_time_step(run.model, conditions, T) if dt == "auto"
                 else parse(dt, "time_step", "--dt"))
+    _check_work(T, step, trajectories, "--dt auto" if dt == "auto" else "--dt")
     window = None if settle is None else to_si(settle, "time", "--settle")
     sample = None if sample_every is None else to_si(sample_every, "time", "--sample-every")
     with as_flags(FLAGS):

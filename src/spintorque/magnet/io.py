@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spintorque.constants import mu0
 from spintorque.errors import InputError, shown
-from spintorque.limits import parse
+from spintorque.limits import RANGES, parse
 from spintorque.magnet.energy import Demag, Energy, EnergyTerm, Uniaxial, Zeeman
 from spintorque.magnet.macrospin import Macrospin
 from spintorque.magnet.model import Conditions, MacrospinModel
@@ -151,6 +152,20 @@ def _torque_term(t: Mapping[str, Any], f: str, base: Path) -> TorqueTerm:
     return DiffusiveTorque(base / path, layer, **name)
 
 
+def check_anisotropy_fields(energy: Energy, magnet: Macrospin) -> None:
+    """Refuse a uniaxial term whose anisotropy field 2|K|/(mu0 Ms) exceeds its range: with the
+    smallest Ms and the largest K it would reach 1.6e11 A/m and turn m in 1e-17 s."""
+    allowed = RANGES["anisotropy_field"]
+    Ms = magnet.saturation_magnetization
+    for i, term in enumerate(energy):
+        if isinstance(term, Uniaxial):
+            field = 2.0 * abs(term.K) / (mu0 * Ms)
+            if not allowed.contains(field):
+                raise InputError(f"energy[{i}].K", f"the anisotropy field 2|K|/(mu0 Ms) = "
+                                 f"{field:.3g} A/m (K = {term.K:g} J/m³, Ms = {Ms:g} A/m) exceeds "
+                                 f"{allowed.high:g} A/m (1257 T): lower |K| or raise Ms")
+
+
 def _terms(data: Mapping[str, Any], key: str,
            build: Callable[[Mapping[str, Any], str], Any]) -> list[Any]:
     return [build(entry, f"{key}[{i}]") for i, entry in enumerate(array_of_tables(data, key))]
@@ -173,7 +188,9 @@ def macrospin_from_dict(data: Mapping[str, Any], base: Path | str = ".",
             raise InputError("magnet", "missing [magnet] table")
         energy = Energy(_terms(data, "energy", _energy_term))
         torques = Torques(_terms(data, "torque", lambda t, f: _torque_term(t, f, Path(base))))
-        model = MacrospinModel(_magnet(data), energy, torques)
+        magnet = _magnet(data)
+        check_anisotropy_fields(energy, magnet)
+        model = MacrospinModel(magnet, energy, torques)
         return MacrospinInput(model, _conditions(data))
     except InputError as error:
         raise (error.in_file(source) if source and not error.source else error) from None

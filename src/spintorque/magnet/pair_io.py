@@ -15,7 +15,14 @@ from typing import Any
 
 from spintorque.errors import InputError, shown
 from spintorque.magnet.energy import Energy
-from spintorque.magnet.io import _conditions, _energy_term, _magnet, _terms, _torque_term
+from spintorque.magnet.io import (
+    _conditions,
+    _energy_term,
+    _magnet,
+    _terms,
+    _torque_term,
+    check_anisotropy_fields,
+)
 from spintorque.magnet.model import Conditions
 from spintorque.magnet.pair import ROLES, CoupledMacrospins, FreeLayer
 from spintorque.magnet.torque import Torques
@@ -49,7 +56,9 @@ def _free_layer(data: Mapping[str, Any], role: str, base: Path) -> FreeLayer:
             raise InputError("magnet", "missing table")
         energy = Energy(_terms(table, "energy", _energy_term))
         torques = Torques(_terms(table, "torque", lambda t, f: _torque_term(t, f, base)))
-        return FreeLayer(layer, _magnet(table), energy, torques)
+        magnet = _magnet(table)
+        check_anisotropy_fields(energy, magnet)
+        return FreeLayer(layer, magnet, energy, torques)
     except InputError as error:
         if error.source:  # from another file (a stack): already names its own field
             raise
