@@ -183,13 +183,12 @@ def to_si(value: object, kind: str, field: str) -> float:
     if not hasattr(quantity, "units") or quantity.units == ureg.dimensionless:
         raise InputError(field, f"missing unit: got {shown(value)}, expected {example}")
     try:
-        converted = quantity.to(si_unit).magnitude
+        magnitude = float(quantity.to(si_unit).magnitude)
+    except OverflowError:  # an integer power beyond the float range: 99999999999999999999**100
+        raise InputError(field, f"value out of the float range in {shown(value)}: expected "
+                         f"{example}") from None
     except Exception:
         raise InputError(field, f"wrong unit in {shown(value)}: expected {example}") from None
-    try:
-        magnitude = float(converted)
-    except (TypeError, ValueError, OverflowError):  # an integer power beyond the float range
-        raise InputError(field, f"value out of range in {shown(value)}: expected {example}") from None
     if not math.isfinite(magnitude):
         raise InputError(field, f"value must be finite, got {shown(value)}")
     return magnitude
