@@ -13,6 +13,7 @@ from spintorque.cli import app
 ROOT = Path(__file__).parents[2]
 STACK = str(ROOT / "examples" / "co_cu_py.toml")
 MAGNET = str(ROOT / "examples" / "macrospin" / "perpendicular.toml")
+MTJ = str(ROOT / "examples" / "macrospin" / "mtj.toml")
 WAVY = str(ROOT / "examples" / "macrospin" / "wavy_valve.toml")
 SWITCH = ["switching", MAGNET, "--current", "1e11 A/m^2", "--trajectories", "2"]
 
@@ -34,6 +35,10 @@ SWITCH = ["switching", MAGNET, "--current", "1e11 A/m^2", "--trajectories", "2"]
     (["dynamics", MAGNET, "--duration", "1us", "--dt", "1e-15 s", "--trajectories", "2", "-o",
       "never-written.nc"], "--save-every", ["stored values"]),
     (["precession", WAVY, "--currents", "0:1e30:3"], "--currents", ["J <= 1e+20"]),
+    (["escape", MTJ, "--temperature", "1e30 K"], "--temperature", ["T <= 10000 K"]),
+    (["escape", MTJ, "--current", "-1e30 A/m^2"], "--current", ["J <= 1e+20"]),
+    (["write-error-rate", MTJ, "--current", "1e30 A/m^2", "--pulse", "1ns:2ns:2"], "--current",
+     ["J <= 1e+20"]),
 ])
 def test_flag_errors_name_the_flag_and_come_before_any_work(args, start, words):
     result = CliRunner().invoke(app, args)
