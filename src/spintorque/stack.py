@@ -326,8 +326,6 @@ def _stack_from_dict(data: Mapping[str, Any]) -> Stack:
     check_keys(leads, STACK_SCHEMA["leads"], "leads")
     left = _lead(leads.get("left", "sink"), inline, "leads.left")
     right = _lead(leads.get("right", "sink"), inline, "leads.right")
-    if "layers" in data and not isinstance(data["layers"], list):
-        raise InputError("layers", "must be an array of [[layers]] tables")
     raw_layers = array_of_tables(data, "layers")
     if not raw_layers:
         raise InputError("layers", "the stack is empty: give at least one [[layers]] entry")
