@@ -48,3 +48,23 @@ def test_flag_errors_name_the_flag_and_come_before_any_work(args, start, words):
     for word in words:
         assert word in line, line
     assert not Path("never-written.nc").exists()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["profile", STACK, "--points", "abc"], ["'--points'", "integer"]),
+    (["solve", STACK, "--bogus"], ["No such option: --bogus"]),
+    (["solve"], ["Missing argument"]),
+    (["no-such-command"], ["No such command"]),
+])
+def test_usage_errors_are_one_line_too(args, words):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert line.startswith("error: ") and "\n" not in line and "--help)" in line, line
+    for word in words:
+        assert word in line
+
+
+def test_the_bare_command_still_prints_its_help():
+    result = CliRunner().invoke(app, [])
+    assert "Usage:" in result.output and "solve" in result.output
