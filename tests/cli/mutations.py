@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as hs
 
-settings.register_profile("inputs-fast", max_examples=40, deadline=None, derandomize=False,
+settings.register_profile("inputs-fast", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.filter_too_much])
 settings.register_profile("inputs-long", max_examples=2000, deadline=None,

@@ -54,19 +54,20 @@ def run(*args: str) -> None:
         assert named or STACK in line or MAGNET in line, (args, line)
 
 
-@examples(40)
+@examples(25)
 @given(rotate=_layer, angles=_ranges)
 def test_efficiency_rotate_and_angles(rotate, angles):
     run("efficiency", STACK, "--rotate", rotate, "--angles", angles, "--json")
 
 
-@examples(25)
-@given(points=hs.one_of(hs.integers(-5, 3000).map(str), hs.integers().map(str), _text, _number))
+@examples(15)
+@given(points=hs.one_of(hs.integers(-5, 3000).map(str), _text, _number,
+                        hs.integers(min_value=10**7 + 1).map(str)))
 def test_profile_points(points):
     run("profile", STACK, "--points", points, "--json")
 
 
-@examples(25)
+@examples(15)
 @given(layer=_layer, parameter=hs.sampled_from(["thickness", "spin_diffusion_length",
                                                   "spin_asymmetry", "magnetization", ""]),
        start=hs.one_of(_quantity, _number), stop=hs.one_of(_quantity, _number),
@@ -77,7 +78,7 @@ def test_signmap_vary_and_angles(layer, parameter, start, stop, count, angles, k
         "--angles", angles, "--efficiency", key, "--json")
 
 
-@examples(25)
+@examples(15)
 @given(duration=_quantity, dt=hs.one_of(_quantity, hs.just("auto")), current=_quantity,
        temperature=_quantity,
        trajectories=hs.one_of(hs.integers(-2, 3).map(str), hs.sampled_from(["", "2.5", "x"])))

@@ -40,7 +40,7 @@ def assert_one_line_naming_a_file(error: InputError) -> None:
     assert error.source is not None, message  # this file, or the stack file it names
 
 
-@examples(80)
+@examples(60)
 @given(data=hs.data())
 def test_mutated_macrospin_files_give_a_finite_model_or_one_line(data):
     document = data.draw(mutated(data.draw(hs.sampled_from(DOCUMENTS))))
@@ -60,7 +60,7 @@ def test_mutated_macrospin_files_give_a_finite_model_or_one_line(data):
         assert math.isfinite(dt) and dt > 0
 
 
-@examples(40)
+@examples(25)
 @given(data=hs.data())
 def test_mutated_two_layer_files_load_or_fail_in_one_line(data):
     document = data.draw(mutated(COUPLED))
@@ -83,7 +83,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@examples(6)
+@examples(4)
 @given(data=hs.data())
 def test_mutated_macrospin_files_through_switching(folder, data):
     path = folder / "mutated.toml"

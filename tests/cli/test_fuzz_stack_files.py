@@ -46,7 +46,7 @@ def test_the_writer_round_trips_every_shipped_stack(folder):
         assert result.exit_code == 0, result.output
 
 
-@examples(60)
+@examples(40)
 @given(data=hs.data())
 def test_mutated_stack_files_solve_finitely_or_fail_in_one_line(folder, data):
     document = data.draw(hs.sampled_from(DOCUMENTS))
@@ -55,7 +55,7 @@ def test_mutated_stack_files_solve_finitely_or_fail_in_one_line(folder, data):
     solve(path)
 
 
-@examples(30)
+@examples(20)
 @given(data=hs.data())
 def test_broken_or_duplicated_lines_fail_in_one_line(folder, data):
     path = folder / "lines.toml"
