@@ -60,7 +60,7 @@ class OneLineErrors(typer.core.TyperGroup):
                 command = getattr(getattr(error, "ctx", None), "command_path", "spintorque")
                 print(f"error: {text} (see {command} --help)", file=sys.stderr)
             sys.exit(error.exit_code)
-        except exceptions.Abort:
+        except typer.Abort:
             print("Aborted!", file=sys.stderr)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
