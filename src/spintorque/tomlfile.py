@@ -31,7 +31,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError("file", f"cannot read: {exc}", str(path)) from None
     except ValueError as exc:  # a path with a NUL byte
-        raise InputError("file", f"cannot open {shown(str(path))}: {exc}") from None
+        raise InputError("file", f"cannot open: {exc}", str(path).replace("\x00", "\\x00")) from None
 
 
 def suggestion(word: object, choices: Iterable[str]) -> str:

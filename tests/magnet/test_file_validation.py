@@ -125,3 +125,15 @@ def test_the_ends_of_the_ranges_give_a_finite_rate_and_time_step(values):
     # 2e-20 s at |J| = 1e20 A/m² on Ms = 1e3 A/m: the command line refuses such runs by their
     # step count (tests/cli/test_fuzz_cli_args.py), the time step itself stays a number
     assert math.isfinite(dt) and 0.0 < dt <= 1e-9
+
+
+def test_a_stack_path_with_a_nul_byte_is_one_line_not_a_traceback():
+    doc = copy.deepcopy(tomllib.loads((FOLDER / "perpendicular_diffusive.toml").read_text()))
+    doc["torque"][0]["stack"] = "valve\x00.toml"
+    with pytest.raises(InputError, match="cannot open") as info:
+        macrospin_from_dict(doc, FOLDER, "m.toml")
+    assert "\n" not in str(info.value)
+
+
+def test_an_input_error_is_always_one_line():
+    assert str(InputError("f", "first\nsecond", "a.toml")) == "a.toml: f: first second"
