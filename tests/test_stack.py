@@ -76,8 +76,8 @@ def test_semi_infinite_leads_and_lead_tables(tmp_path):
 @pytest.mark.parametrize(("edit", "field", "hint"), [
     (('material = "MyCu"', 'material = "Unobtainium"'), "layers[1].material", "unknown material"),
     (('thickness = "10 nm"', 'thickness = "10"'), "layers[1].thickness", "missing unit"),
-    (('thickness = "10 nm"', 'thickness = "-10 nm"'), "layers[1].thickness", "> 0"),
-    (('thickness = "10 nm"', 'thickness = "0 nm"'), "layers[1].thickness", "> 0"),
+    (('thickness = "10 nm"', 'thickness = "-10 nm"'), "layers[1].thickness", "1e-12 m <= d <= 0.01 m"),
+    (('thickness = "10 nm"', 'thickness = "0 nm"'), "layers[1].thickness", "1e-12 m <= d <= 0.01 m"),
     (("spin_asymmetry = 0.46", "spin_asymmetry = 1.0"), "spin_asymmetry", "-1 < beta < 1"),
     (("magnetization = [0, 0, 1]", "magnetization = [0, 0, 0]"), "magnetization", "non-zero"),
     (('density = "1e11 A/m^2"', 'density = "1e11 V"'), "current.density", "wrong unit"),

@@ -28,8 +28,17 @@ class InputError(ValueError):
 
     def _render(self) -> str:
         where = f"{self.source}: " if self.source else ""
-        return f"{where}{self.field}: {self.message}"
+        text = f"{where}{self.field}: {self.message}"
+        return " ".join(line.strip() for line in text.splitlines())  # always one line
 
     def in_file(self, source: str) -> InputError:
         """Return the same error attributed to ``source`` (a file path)."""
         return InputError(self.field, self.message, source)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so that one message stays one short line."""
+    text = repr(value)
+    if len(text) > limit:
+        text = f"{text[: limit - 10]}...({len(text)} characters)"
+    return text.replace("\n", "\\n")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spintorque.errors import InputError
+from spintorque.tomlfile import check_keys
 from spintorque.units import to_float, to_si
 
 LEFT_LEAD, RIGHT_LEAD = "left_lead", "right_lead"
@@ -209,9 +210,7 @@ def interface_from_table(
     """
     if not isinstance(table, Mapping):
         raise InputError(field, "must be a table")
-    unknown = sorted(set(table) - _KEYS)
-    if unknown:
-        raise InputError(f"{field}.{unknown[0]}", f"unknown key; allowed: {', '.join(sorted(_KEYS))}")
+    check_keys(table, _KEYS, field)
     if between is None:
         raw = table.get("between")
         if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(name, str) for name in raw):

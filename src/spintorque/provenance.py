@@ -111,6 +111,8 @@ def read_input_text(path: str | Path) -> str:
                          str(path)) from None
     except OSError as exc:
         raise InputError("file", f"cannot read: {exc.strerror or exc}", str(path)) from None
+    except ValueError as exc:  # a path with a NUL byte
+        raise InputError("file", f"cannot open: {exc}", str(path).replace("\x00", "\\x00")) from None
     record_input(path, text)
     return text
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from spintorque.errors import InputError
+from spintorque.errors import InputError, shown
 from spintorque.interfaces import (
     LEFT_LEAD,
     RIGHT_LEAD,
@@ -28,9 +28,9 @@ from spintorque.interfaces import (
     interfaces_from_data,
     place_interfaces,
 )
+from spintorque.limits import parse
 from spintorque.materials import Ferromagnet, Material, NormalMetal, lookup, material_from_table
-from spintorque.tomlfile import read_toml
-from spintorque.units import to_si
+from spintorque.tomlfile import Schema, array_of_tables, check_keys, read_toml, table
 
 Vector = tuple[float, float, float]
 
@@ -43,17 +43,22 @@ and far below where J² overflows in the functional S [W/m²]."""
 
 
 def unit_vector(value: Sequence[float] | np.ndarray, field: str) -> Vector:
-    """Normalise a 3-vector; zero, non-finite or wrong-length input is an :class:`InputError`."""
+    """Normalise a 3-vector; zero, non-finite or wrong-length input is an :class:`InputError`.
+
+    The vector is scaled by its largest component first, so that components near the ends of
+    the double range (1e300, 1e-310) normalise without overflow or underflow.
+    """
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(field, f"must be 3 numbers, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond the float range
+        raise InputError(field, f"must be 3 numbers, got {shown(value)}") from None
     if array.shape != (3,) or not np.all(np.isfinite(array)):
-        raise InputError(field, f"must be 3 finite numbers, got {value!r}")
-    norm = float(np.linalg.norm(array))
-    if norm == 0.0:
+        raise InputError(field, f"must be 3 finite numbers, got {shown(value)}")
+    largest = float(np.max(np.abs(array)))
+    if largest == 0.0:
         raise InputError(field, "magnetization vector must be non-zero")
-    unit = array / norm
+    scaled = array / largest
+    unit = scaled / float(np.linalg.norm(scaled))
     return (float(unit[0]), float(unit[1]), float(unit[2]))
 
 
@@ -271,27 +276,38 @@ class Stack:
 
 
 # --- stack files ---------------------------------------------------------------------------------
-_TOP_KEYS = {"current", "leads", "materials", "layers", "interfaces", "database_interfaces"}
-_LAYER_KEYS = {"name", "material", "thickness", "magnetization"}
+STACK_SCHEMA: Schema = {
+    "top level": frozenset({"current", "leads", "materials", "layers", "interfaces",
+                            "database_interfaces"}),
+    "current": frozenset({"density"}),
+    "leads": frozenset({"left", "right"}),
+    "lead": frozenset({"material", "magnetization"}),
+    "layer": frozenset({"name", "material", "thickness", "magnetization"}),
+    "angles": frozenset({"theta", "phi"}),
+}
+"""Allowed keys of each table of a stack file (``materials.NAME``: :func:`material_from_table`;
+``[[interfaces]]``: read by the interface loader, accepted here as it is)."""
 
 
 def _magnetization(value: Any, field: str) -> Vector:
+    """A direction from ``[mx, my, mz]`` or ``{theta = "30 deg", phi = "0 deg"}``."""
     if isinstance(value, Mapping):
-        unknown = sorted(set(value) - {"theta", "phi"})
-        if unknown or "theta" not in value:
-            raise InputError(field, "give {theta = '30 deg', phi = '0 deg'} (phi optional)")
-        theta = to_si(value["theta"], "angle", f"{field}.theta")
-        phi = to_si(value.get("phi", "0 deg"), "angle", f"{field}.phi")
+        check_keys(value, STACK_SCHEMA["angles"], field)
+        if "theta" not in value:
+            raise InputError(f"{field}.theta", "missing: give {theta = '30 deg', phi = '0 deg'} "
+                             "(phi optional)")
+        theta = parse(value["theta"], "angle", f"{field}.theta")
+        phi = parse(value.get("phi", "0 deg"), "angle", f"{field}.phi")
         return spherical(theta, phi)
     if isinstance(value, list | tuple) and all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         return unit_vector(value, field)
-    raise InputError(field, f"must be [mx, my, mz] or {{theta, phi}}, got {value!r}")
+    raise InputError(field, f"must be [mx, my, mz] or {{theta, phi}}, got {shown(value)}")
 
 
 def _material(name: Any, inline: Mapping[str, Material], field: str) -> Material:
     if not isinstance(name, str):
-        raise InputError(field, f"must be a material name, got {name!r}")
+        raise InputError(field, f"must be a material name, got {shown(name)}")
     if name in inline:
         return inline[name]
     return lookup(name, field)
@@ -302,71 +318,73 @@ def _lead(value: Any, inline: Mapping[str, Material], field: str) -> Lead:
         return Lead()
     if isinstance(value, str):
         return Lead(_material(value, inline, field))
-    if isinstance(value, Mapping) and "material" in value:
+    if isinstance(value, Mapping):
+        check_keys(value, STACK_SCHEMA["lead"], field)
+        if "material" not in value:
+            raise InputError(f"{field}.material", "missing: {material = 'Co', magnetization = "
+                             "[0, 0, 1]}")
         material = _material(value["material"], inline, f"{field}.material")
         m = value.get("magnetization")
+        if m is not None and not material.is_ferromagnet:
+            raise InputError(f"{field}.magnetization",
+                             f"not allowed: {material.name} is a normal metal")
         return Lead(material, None if m is None else _magnetization(m, f"{field}.magnetization"))
-    raise InputError(field, f"must be 'sink', a material name or {{material = ...}}, got {value!r}")
+    raise InputError(field, f"must be 'sink', a material name or {{material = ...}}, "
+                     f"got {shown(value)}")
 
 
 def stack_from_dict(data: Mapping[str, Any], source: str | None = None) -> Stack:
     """Build a :class:`Stack` from the parsed contents of a stack file.
 
-    Units are parsed here, once; see ``docs/stack-files.md`` for the format. ``source`` (a path)
-    is attached to any :class:`InputError`.
+    Units are parsed here, once, and every value is checked against its physical range
+    (:data:`spintorque.limits.RANGES`); every table is checked for unknown keys
+    (:data:`STACK_SCHEMA`). See ``docs/stack-files.md`` for the format. ``source`` (a path) is
+    attached to any :class:`InputError`.
     """
     try:
         return _stack_from_dict(data)
     except InputError as error:
-        raise error.in_file(source) if source else error from None
+        raise error.in_file(source) if source and not error.source else error from None
 
 
 def _stack_from_dict(data: Mapping[str, Any]) -> Stack:
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise InputError(unknown[0], f"unknown section; allowed: {', '.join(sorted(_TOP_KEYS))}")
-    materials = data.get("materials", {})
-    if not isinstance(materials, Mapping):
-        raise InputError("materials", "must be a table of [materials.NAME] tables")
-    inline = {name: material_from_table(name, table, f"materials.{name}")
-              for name, table in materials.items()}
-    current = data.get("current", {})
-    if not isinstance(current, Mapping) or "density" not in current:
+    check_keys(data, STACK_SCHEMA["top level"])
+    materials = table(data, "materials", "materials")
+    inline = {name: material_from_table(name, entry, f"materials.{name}")
+              for name, entry in materials.items()}
+    current = table(data, "current", "current")
+    check_keys(current, STACK_SCHEMA["current"], "current")
+    if "density" not in current:
         raise InputError("current.density", "missing: e.g. [current] density = '1e11 A/m^2'")
-    density = to_si(current["density"], "current_density", "current.density")
-    leads = data.get("leads", {})
-    if not isinstance(leads, Mapping):
-        raise InputError("leads", "must be a table with left and right")
+    density = parse(current["density"], "current_density", "current.density")
+    leads = table(data, "leads", "leads")
+    check_keys(leads, STACK_SCHEMA["leads"], "leads")
     left = _lead(leads.get("left", "sink"), inline, "leads.left")
     right = _lead(leads.get("right", "sink"), inline, "leads.right")
-    raw_layers = data.get("layers", [])
-    if not isinstance(raw_layers, list) or not raw_layers:
+    raw_layers = array_of_tables(data, "layers")
+    if not raw_layers:
         raise InputError("layers", "the stack is empty: give at least one [[layers]] entry")
+    if "interfaces" in data and not isinstance(data["interfaces"], list):
+        raise InputError("interfaces", "must be an array of [[interfaces]] tables")
     layers = []
     parsed: dict[str, float] = {}  # pint takes ~1 ms a string; big stacks repeat a few
     for i, entry in enumerate(raw_layers):
         field = f"layers[{i}]"
-        if not isinstance(entry, Mapping):
-            raise InputError(field, "must be a table")
-        extra = sorted(set(entry) - _LAYER_KEYS)
-        if extra:
-            raise InputError(f"{field}.{extra[0]}",
-                             f"unknown key; allowed: {', '.join(sorted(_LAYER_KEYS))}")
+        check_keys(entry, STACK_SCHEMA["layer"], field)
         for key in ("material", "thickness"):
             if key not in entry:
                 raise InputError(f"{field}.{key}", "missing")
-        name = str(entry.get("name", f"L{i}"))
+        name = entry.get("name", f"L{i}")
+        if not isinstance(name, str) or not name:
+            raise InputError(f"{field}.name", f"must be a non-empty string, got {shown(name)}")
         material = _material(entry["material"], inline, f"{field}.material")
         raw = entry["thickness"]
         if isinstance(raw, str) and raw in parsed:
             thickness = parsed[raw]
         else:
-            thickness = to_si(raw, "length", f"{field}.thickness")
+            thickness = parse(raw, "thickness", f"{field}.thickness")
             if isinstance(raw, str):
                 parsed[raw] = thickness
-        if thickness <= 0.0:
-            raise InputError(f"{field}.thickness",
-                             f"must be > 0, got {entry['thickness']!r}")
         m = entry.get("magnetization")
         if isinstance(material, NormalMetal) and m is not None:
             raise InputError(f"{field}.magnetization",

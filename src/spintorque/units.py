@@ -19,7 +19,7 @@ import re
 from functools import cache
 from typing import Any
 
-from spintorque.errors import InputError
+from spintorque.errors import InputError, shown
 
 # SI unit each dimension kind is converted to, and how to name it in messages.
 _KINDS: dict[str, tuple[str, str]] = {
@@ -120,10 +120,10 @@ def _guard(text: str, field: str, example: str) -> None:
         except ValueError:
             small = False
         if not small:
-            raise InputError(field, f"cannot parse {text!r} as {example}: exponents must be "
-                             f"plain numbers between -100 and 100, got {exponent!r}")
+            raise InputError(field, f"cannot parse {shown(text)} as {example}: exponents must be "
+                             f"plain numbers between -100 and 100, got {shown(exponent)}")
     if re.search(r"(?:\*\*|\^)\s*[^\s*/^]*\s*(?:\*\*|\^)", text):
-        raise InputError(field, f"cannot parse {text!r} as {example}: repeated powers "
+        raise InputError(field, f"cannot parse {shown(text)} as {example}: repeated powers "
                          "(a**b**c) are not allowed")
 
 
@@ -162,45 +162,48 @@ def to_si(value: object, kind: str, field: str) -> float:
     """
     si_unit, example = _KINDS[kind]
     if isinstance(value, bool) or value is None:
-        raise InputError(field, f"expected {example}, got {value!r}")
+        raise InputError(field, f"expected {example}, got {shown(value)}")
     if isinstance(value, int | float):
-        raise InputError(field, f"missing unit: got {value!r}, expected {example}")
+        raise InputError(field, f"missing unit: got {shown(value)}, expected {example}")
     if isinstance(value, str):
         _guard(value, field, example)
         quick = _quick_si(value, kind)
         if quick is not None:
             if not math.isfinite(quick):
-                raise InputError(field, f"value must be finite, got {value!r}")
+                raise InputError(field, f"value must be finite, got {shown(value)}")
             return quick
     ureg = registry()
     if isinstance(value, str):
         try:
             quantity = ureg.Quantity(value.replace("^", "**"))
         except Exception as exc:  # pint raises several unrelated types for bad strings
-            raise InputError(field, f"cannot parse {value!r} as {example} ({exc})") from None
+            raise InputError(field, f"cannot parse {shown(value)} as {example} ({exc})") from None
     elif hasattr(value, "to") and hasattr(value, "magnitude"):
         quantity = value
     else:
-        raise InputError(field, f"expected {example}, got {value!r}")
+        raise InputError(field, f"expected {example}, got {shown(value)}")
     if not hasattr(quantity, "units") or quantity.units == ureg.dimensionless:
-        raise InputError(field, f"missing unit: got {value!r}, expected {example}")
+        raise InputError(field, f"missing unit: got {shown(value)}, expected {example}")
     try:
         magnitude = float(quantity.to(si_unit).magnitude)
+    except OverflowError:  # an integer power beyond the float range: 99999999999999999999**100
+        raise InputError(field, f"value out of the float range in {shown(value)}: expected "
+                         f"{example}") from None
     except Exception:
-        raise InputError(field, f"wrong unit in {value!r}: expected {example}") from None
+        raise InputError(field, f"wrong unit in {shown(value)}: expected {example}") from None
     if not math.isfinite(magnitude):
-        raise InputError(field, f"value must be finite, got {value!r}")
+        raise InputError(field, f"value must be finite, got {shown(value)}")
     return magnitude
 
 
 def to_float(value: object, field: str) -> float:
     """A dimensionless finite number; strings are parsed, booleans rejected."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError(field, f"expected a number, got {value!r}")
+        raise InputError(field, f"expected a number, got {shown(value)}")
     try:
         number = float(value)
     except (ValueError, OverflowError):  # OverflowError: an integer beyond the float range
-        raise InputError(field, f"expected a number, got {value!r}") from None
+        raise InputError(field, f"expected a number, got {shown(value)}") from None
     if not math.isfinite(number):
-        raise InputError(field, f"value must be finite, got {value!r}")
+        raise InputError(field, f"value must be finite, got {shown(value)}")
     return number

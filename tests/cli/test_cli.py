@@ -72,7 +72,7 @@ def test_profile_and_materials_commands(tmp_path):
 @pytest.mark.parametrize(("edit", "words"), [
     (('material = "MyCu"', 'material = "Unobtainium"'), ["layers[1].material", "unknown"]),
     (('thickness = "10 nm"', 'thickness = "10"'), ["layers[1].thickness", "missing unit"]),
-    (('thickness = "10 nm"', 'thickness = "-3 nm"'), ["layers[1].thickness", "> 0"]),
+    (('thickness = "10 nm"', 'thickness = "-3 nm"'), ["layers[1].thickness", "1e-12 m <= d"]),
     (("spin_asymmetry = 0.46", "spin_asymmetry = -1.2"), ["spin_asymmetry", "-1 < beta < 1"]),
     (("magnetization = [0, 0, 1]", "magnetization = [0, 0, 0]"), ["magnetization", "non-zero"]),
     (("[[layers]]", "[[nolayers]]"), ["nolayers"]),

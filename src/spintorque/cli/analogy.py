@@ -11,6 +11,7 @@ from spintorque.cli.app import (
     FIGURE,
     StackFile,
     app,
+    as_flags,
     check_output_path,
     console,
     friendly,
@@ -82,7 +83,7 @@ def _vary_spec(spec: str) -> tuple[str, str, np.ndarray]:
     """Parse NAME.PARAM=START:STOP:COUNT (units on START and STOP for lengths)."""
     import numpy as np
 
-    from spintorque.units import to_float, to_si
+    from spintorque.limits import parse
 
     try:
         target, rng = spec.split("=", 1)
@@ -93,14 +94,8 @@ def _vary_spec(spec: str) -> tuple[str, str, np.ndarray]:
         raise InputError("--vary", f"expected NAME.PARAM=START:STOP:COUNT, got {spec!r}") from None
     if not 2 <= n <= 100_000:
         raise InputError("--vary", f"COUNT must be between 2 and 1e5, got {n}")
-    if parameter in ("thickness", "spin_diffusion_length"):
-        lo, hi = to_si(start, "length", "--vary"), to_si(stop, "length", "--vary")
-        if lo <= 0 or hi <= 0:
-            raise InputError("--vary", f"lengths must be > 0, got {spec!r}")
-    elif parameter == "spin_asymmetry":
-        lo, hi = to_float(start, "--vary"), to_float(stop, "--vary")
-        if not (-1 < lo < 1 and -1 < hi < 1):
-            raise InputError("--vary", f"spin_asymmetry must lie in (-1, 1), got {spec!r}")
+    if parameter in ("thickness", "spin_diffusion_length", "spin_asymmetry"):
+        lo, hi = (parse(end, parameter, "--vary") for end in (start, stop))
     else:
         raise InputError("--vary", "PARAM must be thickness, spin_diffusion_length or "
                          f"spin_asymmetry, got {parameter!r}")
@@ -131,7 +126,8 @@ def signmap(
     stack = load_stack(stack_file).transparent()  # the seed's model
     layer, parameter, values = _vary_spec(vary)
     degrees = parse_angles(angles)
-    ds = sign_map(stack, layer, parameter, values, np.radians(degrees))
+    with as_flags({"layer": "--vary", "parameter": "--vary", "theta": "--angles"}):
+        ds = sign_map(stack, layer, parameter, values, np.radians(degrees))
     if output is not None:
         use_agg()
         from spintorque.plotting import plot_sign_map

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 
@@ -26,11 +28,49 @@ if TYPE_CHECKING:
     import numpy as np
     from rich.text import Text
 
-__all__ = ["DATASET", "FIGURE", "JSON", "StackFile", "app", "check_output_path", "check_seed",
-           "console", "friendly", "parse_angles", "parse_range", "print_json", "savefig",
-           "use_agg"]
+__all__ = ["DATASET", "FIGURE", "JSON", "StackFile", "app", "as_flags", "check_output_path",
+           "check_seed", "console", "friendly", "parse_angles", "parse_range", "print_json",
+           "savefig", "use_agg"]
+
+def _click() -> Any:
+    """The click that typer runs on (vendored as ``typer._click`` by typer >= 0.25)."""
+    names = vars(typer.core)
+    return names.get("_click") or names["click"]
+
+
+class OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (a value that is not an integer, an unknown option, a missing argument) as
+    one ``error:`` line with exit status 2, like every other input error, instead of click's
+    usage block."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        def run() -> Any:
+            return super(OneLineErrors, self).main(
+                args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                windows_expand_args=windows_expand_args, **extra)
+        if not standalone_mode:
+            return run()
+        exceptions = _click().exceptions
+        try:
+            code = run()
+        except exceptions.ClickException as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # `spintorque` alone: the help
+                error.show()
+            else:
+                text = " ".join(error.format_message().split())
+                command = getattr(getattr(error, "ctx", None), "command_path", "spintorque")
+                print(f"error: {text} (see {command} --help)", file=sys.stderr)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            print("Aborted!", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=OneLineErrors,
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
     # help texts are plain text: units such as "[deg]" must not be read as rich markup
     rich_markup_mode=None,
@@ -110,6 +150,19 @@ def friendly(func: F) -> F:
     return cast(F, wrapper)
 
 
+@contextmanager
+def as_flags(names: Mapping[str, str]) -> Iterator[None]:
+    """Rename the field of an :class:`InputError` raised inside from the API's parameter name to
+    the flag the user wrote (``{"layer": "--rotate"}``); errors from a file keep their field."""
+    try:
+        yield
+    except InputError as error:
+        flag = names.get(error.field)
+        if flag is None or error.source is not None:
+            raise
+        raise InputError(flag, error.message) from None
+
+
 def check_seed(seed: int | None, flag: str = "--seed") -> int | None:
     """A random seed as given (None: fresh entropy); refused unless 0 <= seed < 2**63."""
     if seed is not None and not 0 <= seed < 2**63:
@@ -135,8 +188,12 @@ def parse_range(spec: str, option: str, unit: str, max_count: int = 100_000_000)
 
 
 def parse_angles(spec: str) -> np.ndarray:
-    """Parse --angles START:STOP:COUNT (degrees, inclusive) into an array of degrees."""
-    return parse_range(spec, "--angles", "degrees")
+    """Parse --angles START:STOP:COUNT (degrees, inclusive, within ±720) into degrees."""
+    degrees = parse_range(spec, "--angles", "degrees")
+    if max(abs(degrees[0]), abs(degrees[-1])) > 720.0:
+        raise InputError("--angles", f"START and STOP must lie within ±720 degrees (two turns), "
+                         f"got {spec!r}")
+    return degrees
 
 
 def savefig(fig: Any, path: Path) -> None:

@@ -18,6 +18,7 @@ from spintorque.cli.app import (
     DATASET,
     FIGURE,
     app,
+    as_flags,
     check_output_path,
     check_seed,
     console,
@@ -32,15 +33,35 @@ from spintorque.errors import InputError
 MagnetFile = Annotated[Path, typer.Argument(help="macrospin TOML file", show_default=False)]
 
 
+FLAGS = {"duration": "--duration", "durations": "--duration", "dt": "--dt",
+         "trajectories": "--trajectories", "save_every": "--save-every", "seed": "--seed",
+         "threshold": "--threshold", "settle": "--settle", "sample_interval": "--sample-every",
+         "sample_step": "--sample-step", "currents": "--currents"}
+"""Parameters of the dynamics API → the flags a user wrote."""
+
+
+MAX_MACROSPIN_STEPS = 1e10
+"""Most Heun steps (trajectories × duration/dt) one command takes on: hours at ~1e6 steps/s."""
+
+
+def _check_work(duration: float, dt: float, trajectories: int, dt_flag: str = "--dt") -> None:
+    """Refuse, before any work, a run of more than :data:`MAX_MACROSPIN_STEPS` steps."""
+    steps = trajectories * duration / dt
+    if steps > MAX_MACROSPIN_STEPS:
+        raise InputError("--duration", f"{trajectories} trajectories of {duration:.3g} s at "
+                         f"{dt_flag} {dt:.3g} s are {steps:.3g} Heun steps, more than "
+                         f"{MAX_MACROSPIN_STEPS:.0e}: shorten the run or lower --trajectories")
+
+
 def _conditions(run: Any, temperature: str | None, current: str | None) -> Any:
-    from spintorque.units import to_si
+    from spintorque.limits import parse
 
     conditions = run.conditions
     if temperature is not None:
-        conditions = replace(conditions, temperature=to_si(temperature, "temperature",
+        conditions = replace(conditions, temperature=parse(temperature, "temperature",
                                                            "--temperature"))
     if current is not None:
-        conditions = replace(conditions, current_density=to_si(current, "current_density",
+        conditions = replace(conditions, current_density=parse(current, "current_density",
                                                                "--current"))
     return conditions
 
@@ -48,10 +69,10 @@ def _conditions(run: Any, temperature: str | None, current: str | None) -> Any:
 def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float, int]:
     """(T [s], dt [s], steps between stored samples); refused unless T and --save-every are
     whole numbers of steps (the nearest ones are suggested)."""
-    from spintorque.units import to_si
+    from spintorque.limits import parse
 
-    T = to_si(duration, "time", "--duration")
-    step = to_si(dt, "time", "--dt")
+    T = parse(duration, "duration", "--duration")
+    step = parse(dt, "time_step", "--dt")
     for flag, value, text in (("--duration", T, duration), ("--dt", step, dt)):
         if not (math.isfinite(value) and value > 0):
             raise InputError(flag, f"must be a finite time > 0 s, got {text!r}")
@@ -62,7 +83,7 @@ def _steps(duration: str, dt: str, save_every: str | None) -> tuple[float, float
                          f"use {low * step:.6g}s or {high * step:.6g}s")
     if save_every is None:
         return T, step, 1
-    wanted = to_si(save_every, "time", "--save-every")
+    wanted = parse(save_every, "duration", "--save-every")
     if not (math.isfinite(wanted) and wanted > 0):
         raise InputError("--save-every", f"must be a finite time > 0 s, got {save_every!r}")
     every = round(wanted / step)
@@ -141,6 +162,7 @@ def dynamics(
         raise InputError("--chunk", f"must be >= 1 trajectory, got {chunk}")
     run = load_macrospin(magnet_file)
     T, step, every = _steps(duration, dt, save_every)
+    _check_work(T, step, trajectories)
     steps = round(T / step)
     check_memory(trajectories, steps, every, step)
     conditions = _conditions(run, temperature, current)
@@ -157,7 +179,7 @@ def dynamics(
     warning = time_step_warning(run.model, conditions, step, T)
     _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
     start = time.perf_counter()
-    with progress_bar(trajectories * T, "integrating") as advance:
+    with progress_bar(trajectories * T, "integrating") as advance, as_flags(FLAGS):
         ds, computed = run_ensemble(run.model, conditions, duration=T, dt=step,
                                     trajectories=trajectories, seed=np.random.SeedSequence(entropy),
                                     save_every=every, chunk=size, checkpoint=checkpoint,
@@ -201,6 +223,7 @@ def switching(
     check_seed(seed)
     from spintorque.dynamics.switching import run_switching
     from spintorque.dynamics.timestep import suggested_time_step
+    from spintorque.limits import parse
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
@@ -208,17 +231,16 @@ def switching(
         raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
     run = load_macrospin(magnet_file)
     conditions = _conditions(run, temperature, current)
-    T = to_si(duration, "time", "--duration")
-    if not T > 0:
-        raise InputError("--duration", f"must be > 0 s, got {duration!r}")
-    step = suggested_time_step(run.model, conditions, T) if dt == "auto" else to_si(dt, "time", "--dt")
-    if not step > 0:
-        raise InputError("--dt", f"must be > 0 s or auto, got {dt!r}")
+    T = parse(duration, "duration", "--duration")
+    with as_flags(FLAGS):
+        step = (suggested_time_step(run.model, conditions, T) if dt == "auto"
+                else parse(dt, "time_step", "--dt"))
+    _check_work(T, step, trajectories, "--dt auto" if dt == "auto" else "--dt")
     window = None if settle is None else to_si(settle, "time", "--settle")
     sample = None if sample_every is None else to_si(sample_every, "time", "--sample-every")
     from spintorque.progress import progress_bar
 
-    with progress_bar(T, "switching ensemble") as advance:
+    with progress_bar(T, "switching ensemble") as advance, as_flags(FLAGS):
         result = run_switching(run.model, conditions, duration=T, dt=step,
                                trajectories=trajectories, seed=seed, threshold=threshold,
                                settle=window, sample_interval=sample, progress=advance)
@@ -262,16 +284,19 @@ def precession(
 ) -> None:
     """Zero-temperature precession frequency [Hz] and amplitude versus current density."""
     from spintorque.dynamics.analysis import precession_sweep
+    from spintorque.limits import check, parse
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
     values = parse_range(currents, "--currents", "A/m²", max_count=1000)
+    for end in (values[0], values[-1]):
+        check(float(end), "current_density", "--currents", currents)
     run = load_macrospin(magnet_file)
-    T = to_si(duration, "time", "--duration")
+    T = parse(duration, "duration", "--duration")
     step = None if sample_step is None else to_si(sample_step, "time", "--sample-step")
     from spintorque.progress import progress_bar
 
-    with progress_bar(float(values.size), "precession") as advance:
+    with progress_bar(float(values.size), "precession") as advance, as_flags(FLAGS):
         ds = precession_sweep(run.model, run.conditions, values, T, sample_step=step,
                               torque="exact" if exact_torque else "tabulated", progress=advance)
     doc = {"current_density": ds.current_density.values.tolist(),

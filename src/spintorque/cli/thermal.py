@@ -69,10 +69,10 @@ def escape(
     "no barrier", "single well"), the effective barrier where it exists, and closed forms inside their domain.
     See docs/thermal.md, "One escape API".
     """
+    from spintorque.limits import parse
     from spintorque.progress import activity
     from spintorque.thermal import PhysicalProblem, ReducedProblem
     from spintorque.thermal import escape as solve_escape
-    from spintorque.units import to_si
 
     if solver not in SOLVERS:
         raise InputError("--solver", f"must be auto, axial (1d), sphere (2d) or energy, got {solver!r}")
@@ -83,8 +83,8 @@ def escape(
         if given:
             raise InputError(given[0], "is a reduced-unit flag: give either a macrospin file (with "
                              "--current, --temperature in physical units) or reduced units, not both")
-        J = None if current is None else to_si(current, "current_density", "--current")
-        T = None if temperature is None else to_si(temperature, "temperature", "--temperature")
+        J = None if current is None else parse(current, "current_density", "--current")
+        T = None if temperature is None else parse(temperature, "temperature", "--temperature")
         overrides = {"conditions.current_density": "--current" if J is not None else None,
                      "conditions.temperature": "--temperature" if T is not None else None}
         with _flags(overrides):

@@ -14,6 +14,7 @@ from spintorque.cli.app import (
     FIGURE,
     StackFile,
     app,
+    as_flags,
     check_output_path,
     console,
     friendly,
@@ -123,7 +124,8 @@ def efficiency(
     if transparent:
         stack = stack.transparent()
     degrees = parse_angles(angles)
-    ds = sweep(stack, rotate, np.radians(degrees))
+    with as_flags({"layer": "--rotate", "rotate": "--rotate", "angles": "--angles"}):
+        ds = sweep(stack, rotate, np.radians(degrees))
     if plot is not None:
         use_agg()
         from spintorque.plotting import plot_efficiency

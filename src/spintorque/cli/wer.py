@@ -41,14 +41,14 @@ def _numbers(spec: str, option: str) -> list[float]:
 
 def _current_densities(spec: str) -> list[float]:
     """'J1,J2 A/m^2' → SI floats (one unit for the list)."""
-    from spintorque.units import to_si
+    from spintorque.limits import parse
 
     numbers, _, unit = spec.strip().partition(" ")
     if not unit.strip():
         raise InputError(
             "--current", f"give the unit once after the list, e.g. '1e11,2e11 A/m^2', got {spec!r}"
         )
-    return [to_si(f"{v} {unit}", "current_density", "--current") for v in _numbers(numbers, "--current")]
+    return [parse(f"{v} {unit}", "current_density", "--current") for v in _numbers(numbers, "--current")]
 
 
 def _pulses_seconds(spec: str) -> np.ndarray:
@@ -167,9 +167,9 @@ def write_error_rate_command(
             )
         if current is None:
             raise InputError("--current", "give the current densities, e.g. '1e11,2e11 A/m^2'")
-        from spintorque.units import to_si
+        from spintorque.limits import parse
 
-        T = None if temperature is None else to_si(temperature, "temperature", "--temperature")
+        T = None if temperature is None else parse(temperature, "temperature", "--temperature")
         problem = problem_from_file(magnet_file, _current_densities(current), nu, T)
         seconds = _pulses_seconds(pulse)
         assert problem.tau_N is not None

@@ -13,16 +13,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spintorque.errors import InputError
+from spintorque.errors import InputError, shown
 from spintorque.magnet.energy import Energy
-from spintorque.magnet.io import _conditions, _energy_term, _magnet, _terms, _torque_term
+from spintorque.magnet.io import (
+    _conditions,
+    _energy_term,
+    _magnet,
+    _terms,
+    _torque_term,
+    check_anisotropy_fields,
+)
 from spintorque.magnet.model import Conditions
 from spintorque.magnet.pair import ROLES, CoupledMacrospins, FreeLayer
 from spintorque.magnet.torque import Torques
-from spintorque.tomlfile import read_toml
+from spintorque.tomlfile import Schema, check_keys, read_toml
 
-_TOP_KEYS = {"stack", *ROLES, "conditions"}
-_FREE_KEYS = {"layer", "magnet", "energy", "torque"}
+COUPLED_SCHEMA: Schema = {
+    "top level": frozenset({"stack", *ROLES, "conditions"}),
+    "role": frozenset({"layer", "magnet", "energy", "torque"}),
+}
+"""Allowed keys of a two-free-layer file; ``[first.magnet]`` etc. as in a macrospin file."""
 
 
 @dataclass(frozen=True)
@@ -37,18 +47,18 @@ def _free_layer(data: Mapping[str, Any], role: str, base: Path) -> FreeLayer:
     table = data.get(role)
     if not isinstance(table, Mapping):
         raise InputError(role, f"missing [{role}] table (layer, [{role}.magnet], [[{role}.energy]])")
+    check_keys(table, COUPLED_SCHEMA["role"], role)
     try:
-        extra = sorted(set(table) - _FREE_KEYS)
-        if extra:
-            raise InputError(extra[0], f"unknown key; allowed: {', '.join(sorted(_FREE_KEYS))}")
         layer = table.get("layer")
         if not isinstance(layer, str):
-            raise InputError("layer", f"must be the name of a ferromagnetic layer, got {layer!r}")
+            raise InputError("layer", f"must be the name of a ferromagnetic layer, got {shown(layer)}")
         if "magnet" not in table:
             raise InputError("magnet", "missing table")
         energy = Energy(_terms(table, "energy", _energy_term))
         torques = Torques(_terms(table, "torque", lambda t, f: _torque_term(t, f, base)))
-        return FreeLayer(layer, _magnet(table), energy, torques)
+        magnet = _magnet(table)
+        check_anisotropy_fields(energy, magnet)
+        return FreeLayer(layer, magnet, energy, torques)
     except InputError as error:
         if error.source:  # from another file (a stack): already names its own field
             raise
@@ -59,12 +69,10 @@ def coupled_from_dict(data: Mapping[str, Any], base: Path | str = ".",
                       source: str | None = None) -> CoupledInput:
     """Build a :class:`CoupledInput` from parsed TOML; the stack path is relative to ``base``."""
     try:
-        extra = sorted(set(data) - _TOP_KEYS)
-        if extra:
-            raise InputError(extra[0], f"unknown section; allowed: {', '.join(sorted(_TOP_KEYS))}")
+        check_keys(data, COUPLED_SCHEMA["top level"])
         stack = data.get("stack")
-        if not isinstance(stack, str):
-            raise InputError("stack", f"must be the path of a stack file, got {stack!r}")
+        if not isinstance(stack, str) or not stack:
+            raise InputError("stack", f"must be the path of a stack file, got {shown(stack)}")
         first, second = (_free_layer(data, role, Path(base)) for role in ROLES)
         system = CoupledMacrospins(Path(base) / stack, first, second)
         return CoupledInput(system, _conditions(data))

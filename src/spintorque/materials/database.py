@@ -18,8 +18,9 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from spintorque.errors import InputError
+from spintorque.errors import InputError, shown
 from spintorque.materials.material import Material, material_from_table
+from spintorque.tomlfile import suggestion
 from spintorque.units import to_float, to_si
 
 INTERFACES = "interfaces"
@@ -39,7 +40,6 @@ NUMBERS: dict[str, tuple[str | None, str]] = {
     "spin_diffusion_length": ("length", "m"),
     "temperature": ("temperature", "K"),
 }
-
 
 
 @cache
@@ -157,7 +157,8 @@ def lookup(name: str, field: str = "material") -> Material:
     database = load_database()
     if name not in database:
         choices = ", ".join(sorted(database))
-        raise InputError(field, f"unknown material {name!r}; known: {choices}")
+        raise InputError(field, f"unknown material {shown(name)}; known: {choices}"
+                         f"{suggestion(name, database)}")
     return database[name]
 
 

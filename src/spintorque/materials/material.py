@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from spintorque.errors import InputError
-from spintorque.units import to_float, to_si
+from spintorque.errors import InputError, shown
+from spintorque.limits import parse
+from spintorque.tomlfile import check_keys, suggestion
 
 
 def _positive(value: float, field: str, what: str) -> float:
@@ -195,34 +196,33 @@ def material_from_table(name: str, table: Mapping[str, Any], field: str) -> Mate
         Dotted path of the table for error messages, e.g. ``"materials.MyCo"``.
     """
     if not isinstance(table, Mapping):
-        raise InputError(field, "must be a table of material parameters")
+        raise InputError(field, f"must be a table of material parameters, got {shown(table)}")
     kind = table.get("type")
     if kind not in ("ferromagnet", "normal"):
-        raise InputError(f"{field}.type", f"must be 'ferromagnet' or 'normal', got {kind!r}")
-    allowed = (_FERRO_KEYS if kind == "ferromagnet" else _NORMAL_KEYS) | _META_KEYS
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise InputError(f"{field}.{unknown[0]}",
-                         f"unknown key for a {kind} material; allowed: {', '.join(sorted(allowed))}")
+        raise InputError(f"{field}.type", f"must be 'ferromagnet' or 'normal', got "
+                         f"{shown(kind)}{suggestion(kind, ('ferromagnet', 'normal'))}")
+    check_keys(table, (_FERRO_KEYS if kind == "ferromagnet" else _NORMAL_KEYS) | _META_KEYS,
+               field, f"for a {kind} material")
     for key in ("spin_diffusion_length",):
         if key not in table:
             raise InputError(f"{field}.{key}", "missing (a length, e.g. '59 nm')")
-    length = to_si(table["spin_diffusion_length"], "length", f"{field}.spin_diffusion_length")
+    length = parse(table["spin_diffusion_length"], "spin_diffusion_length",
+                   f"{field}.spin_diffusion_length")
     source = str(table.get("source", "user input"))
     status = str(table.get("status", "user"))
     if kind == "normal":
         if "resistivity" not in table:
             raise InputError(f"{field}.resistivity", "missing (e.g. '0.6 uOhm*cm')")
-        rho = to_si(table["resistivity"], "resistivity", f"{field}.resistivity")
+        rho = parse(table["resistivity"], "resistivity", f"{field}.resistivity")
         return NormalMetal(name, rho, length, source, status)
     if "spin_asymmetry" not in table:
         raise InputError(f"{field}.spin_asymmetry", "missing (a number with -1 < beta < 1)")
-    beta = to_float(table["spin_asymmetry"], f"{field}.spin_asymmetry")
+    beta = parse(table["spin_asymmetry"], "spin_asymmetry", f"{field}.spin_asymmetry")
     has_star, has_rho = "rho_star" in table, "resistivity" in table
     if has_star == has_rho:
         raise InputError(f"{field}.rho_star", "give exactly one of rho_star or resistivity")
     if has_star:
-        rho_star = to_si(table["rho_star"], "resistivity", f"{field}.rho_star")
+        rho_star = parse(table["rho_star"], "resistivity", f"{field}.rho_star")
         return Ferromagnet(name, rho_star, beta, length, source, status)
-    rho = to_si(table["resistivity"], "resistivity", f"{field}.resistivity")
+    rho = parse(table["resistivity"], "resistivity", f"{field}.resistivity")
     return Ferromagnet.from_resistivity(name, rho, beta, length, source, status)
