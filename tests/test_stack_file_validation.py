@@ -53,8 +53,8 @@ def refusal(doc: dict) -> str:
                                "did you mean 'left'?"),
     (("current", "density"), "densty", "current.densty: unknown key (allowed: density); "
                                        "did you mean 'density'?"),
-    (("layers",), "layer", "layer: unknown key (allowed: current, interfaces, layers, leads, "
-                           "materials); did you mean 'layers'?"),
+    (("layers",), "layer", "layer: unknown key (allowed: current, database_interfaces, interfaces, "
+                           "layers, leads, materials); did you mean 'layers'?"),
     (("layers", 1, "thickness"), "thicknes", "layers[1].thicknes: unknown key (allowed: "
                                              "magnetization, material, name, thickness); did you "
                                              "mean 'thickness'?"),

@@ -110,7 +110,7 @@ def test_an_output_larger_than_memory_is_refused_before_work_naming_a_save_every
         "dynamics",
         str(THERMAL),
         "--duration",
-        "1s",
+        "10us",  # 1e10 Heun steps: the most a command takes on, but 240 GB of output
         "--dt",
         "1ps",
         "--trajectories",
@@ -124,7 +124,7 @@ def test_an_output_larger_than_memory_is_refused_before_work_naming_a_save_every
     steps = int(proc.stderr.split(" (")[-1].split(" steps)")[0])
     from spintorque.cli.dynamics import _steps
 
-    assert _steps("1s", "1ps", suggestion) == (1.0, 1e-12, steps)  # a multiple of --dt, as said
+    assert _steps("10us", "1ps", suggestion) == (1e-5, 1e-12, steps)  # a multiple of --dt, as said
     assert not Path("never.nc").exists()
 
 

@@ -33,7 +33,7 @@ SWITCH = ["switching", MAGNET, "--current", "1e11 A/m^2", "--trajectories", "2"]
     (["switching", MAGNET, "--current", "1e30 A/m^2", "--duration", "1ns"], "--current",
      ["J <= 1e+20"]),
     (["dynamics", MAGNET, "--duration", "1us", "--dt", "1e-15 s", "--trajectories", "2", "-o",
-      "never-written.nc"], "--save-every", ["stored values"]),
+      "never-written.nc"], "--save-every", ["exceeds", "use --save-every"]),
     (["precession", WAVY, "--currents", "0:1e30:3"], "--currents", ["J <= 1e+20"]),
     (["escape", MTJ, "--temperature", "1e30 K"], "--temperature", ["T <= 10000 K"]),
     (["escape", MTJ, "--current", "-1e30 A/m^2"], "--current", ["J <= 1e+20"]),

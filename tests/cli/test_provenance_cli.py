@@ -39,6 +39,7 @@ def test_json_output_records_version_command_and_stack_text():
         "angles": "0:90:3",
         "json_output": True,
         "plot": None,
+        "transparent": False,
     }
     assert _texts(prov["input_files"]) == {EXAMPLE.name: EXAMPLE.read_text("utf-8")}
 

@@ -73,7 +73,7 @@ def test_fingerprint_ignores_comments_but_not_values(sweep_file: Callable[..., P
         ('"layers.F2.thickness" = { values = ["1 s"] }', 'axes."layers.F2.thickness".values[0]: wrong unit'),
         (
             '"layers.F2.thickness" = { start = "-2 nm", stop = "2 nm", num = 3 }',
-            'axes."layers.F2.thickness": at -2e-09 m: layers[2].thickness: must be > 0',
+            'axes."layers.F2.thickness": at -2e-09 m: layers[2].thickness: must be 1e-12 m <= d',
         ),
         (
             '"current.density" = { start = "1 A/m^2", stop = "2 A/m^2" }',
