@@ -21,8 +21,8 @@ to the floor, every mode but the slowest has died out (checked) and the exact tw
 .. math:: M(t) = M_\infty + (M(t_m) - M_\infty)\, e^{-\lambda_1 (t - t_m)}
 
 holds, with λ1 the slowest Ritz value (its change between Krylov dimensions is part of the error)
-and M_∞ the chain's stationary mass from the positive-arithmetic solve
-(:func:`~spintorque.thermal.sphere.solvers.stationary_distribution`). It is a convex combination
+and M_∞ the chain's stationary mass from resolvent steps p ← R p in positive arithmetic (the
+same numbers as a direct sparse solve of Q p = 0, measured). It is a convex combination
 of two positive numbers, so a WER of 1e-30 keeps the relative accuracy of M(t_m).
 """
 
@@ -69,6 +69,10 @@ class RegionMasses:
         t_m [tau_N] from which the two-state law is used (None: direct throughout).
     dimension : int
         Krylov dimension used.
+    stationary : float
+        M_∞, the region's mass in the chain's stationary state (the long-pulse limit of ``mass``).
+    stationary_error : float
+        Its relative error (the last change of the positive iteration; 1e-10 when converged).
     """
 
     mass: FloatArray
@@ -76,6 +80,8 @@ class RegionMasses:
     lambda1: float
     tail_from: float | None
     dimension: int
+    stationary: float
+    stationary_error: float
 
 
 class _Basis:
@@ -207,12 +213,12 @@ def region_masses(
     direct_aux = values[times.size :]
     err_direct = change[: times.size] + ABSOLUTE_ERROR / np.maximum(np.abs(direct), 1e-300)
     low = direct_aux < DIRECT_FLOOR
+    m_inf, m_inf_error = _stationary_mass(basis, p, mask)
     if not low.any() or not (times > aux[int(np.argmax(low))]).any():
-        return RegionMasses(np.clip(direct, 0.0, 1.0), err_direct, lam1, None, m)
+        return RegionMasses(np.clip(direct, 0.0, 1.0), err_direct, lam1, None, m, m_inf, m_inf_error)
     # tail: from the last auxiliary time above the floor
     k = max(int(np.argmax(low)) - 1, 1)
     t_m, w_m = float(aux[k]), float(direct_aux[k])
-    m_inf, m_inf_error = _stationary_mass(basis, p, mask)
     # the slow law must already hold at t_m: compare its prediction back over 3t_m/4 ... t_m
     half = min(int(np.searchsorted(aux, 0.75 * t_m)), k - 1)
     observed = direct_aux[half : k + 1]
@@ -234,4 +240,4 @@ def region_masses(
         )
         error[late] += m_inf * m_inf_error / np.maximum(mass[late], 1e-300)
     error[late] = np.where(np.isfinite(error[late]), error[late], np.inf)
-    return RegionMasses(np.clip(mass, 0.0, 1.0), error, lam1, t_m, m)
+    return RegionMasses(np.clip(mass, 0.0, 1.0), error, lam1, t_m, m, m_inf, m_inf_error)

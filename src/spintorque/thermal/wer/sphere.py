@@ -19,10 +19,11 @@ on a grid whose cell edges contain m·u = 0 (so the start-side mass is a sum ove
 * **axial-like** otherwise: N rings uniform in θ about u (N even: θ = π/2 an edge) × N cells.
 
 Each grid is evolved by :func:`~spintorque.thermal.sphere.evolution.region_masses`
-(shift-and-invert Krylov for masses ≥ 1e-5, the exact two-state tail beyond), and log WER is
-extrapolated to zero step over four grids (powers h², h⁴, h⁶); the error estimate is the change
-of the limit when the coarsest grid is left out, replaced by the finest grid's value and the spread of all
-grids where the values are not in the 1/N² regime (upwinded precession at low damping).
+(shift-and-invert Krylov for masses ≥ 1e-5, the exact two-state tail beyond), and the stationary
+floor M_∞ and the transient WER − M_∞ are each extrapolated in log to zero step over four grids
+(powers h², h⁴, h⁶; :func:`sphere_row`); the error estimate is the change of the limit when the
+coarsest grid is left out, replaced by the finest grid's value and the spread of all grids where
+the values are not in the 1/N² regime (upwinded precession at low damping).
 """
 
 from __future__ import annotations
@@ -108,7 +109,9 @@ def wer_grid_family(
 
 @dataclass(frozen=True)
 class SphereRow:
-    """WER of one current: values, relative errors, λ1, family, sizes, whether in the 1/N² regime."""
+    """WER of one current: values, relative errors, λ1, family, sizes, whether in the 1/N² regime,
+    and the stationary floor M_∞ (extrapolated; None where a grid's M_∞ underflows or did not
+    converge)."""
 
     wer: FloatArray
     error: FloatArray
@@ -116,6 +119,11 @@ class SphereRow:
     family: str
     sizes: tuple[int, ...]
     asymptotic: bool
+    floor: float | None = None
+
+
+FLOOR_CONVERGED = 1e-6
+"""Largest relative error of a grid's M_∞ for the floor to be extrapolated as its own term."""
 
 
 def _second_order(sizes: tuple[int, ...], values: FloatArray) -> NDArray[np.bool_]:
@@ -130,6 +138,17 @@ def _second_order(sizes: tuple[int, ...], values: FloatArray) -> NDArray[np.bool
     return np.asarray(small | (np.abs(ratio / expected - 1.0) < 0.3))
 
 
+def _log_limit(sizes: tuple[int, ...], logs: FloatArray) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Per column of ``logs`` (grids × values, finite): the h → 0 limit, its error (log units)
+    and whether the column is in the 1/N² regime; outside it the finest grid's value, with the
+    spread over all grids as its error (the extrapolation means nothing there)."""
+    fits = np.array([extrapolate(sizes, logs[:, j]) for j in range(logs.shape[1])])
+    ok = _second_order(sizes, logs)
+    best = np.where(ok, fits[:, 0], logs[-1])
+    err = np.where(ok, fits[:, 1], np.maximum(fits[:, 1], np.abs(logs[-1] - logs[0])))
+    return best, err, ok
+
+
 def sphere_row(
     model: SphereModel,
     start: SphereModel,
@@ -139,39 +158,66 @@ def sphere_row(
     family: str | None = None,
 ) -> SphereRow:
     """WER at ``times`` [tau_N] for one current, extrapolated over the grids of its family
-    (``sizes``: the grid sizes N, default :data:`SIZES`; ``family``: see :func:`wer_grid_family`)."""
+    (``sizes``: the grid sizes N, default :data:`SIZES`; ``family``: see :func:`wer_grid_family`).
+
+    Each grid's mass is M_N(t) = M_∞,N + T_N(t), its stationary floor plus a transient that
+    decays to zero. The two are smooth in h each, their sum is not at fixed t: the time where
+    the transient falls below the floor differs from grid to grid, so near it log M_N is no
+    power series in h, the 1/N² check fails and the finest grid's value (whose floor can lie
+    far from the extrapolated one) would be reported between extrapolated ones — a curve that
+    dips below its own floor and comes back. So log M_∞ and log T are extrapolated separately
+    and WER = M_∞ + T ≥ M_∞, wherever T_N(t) > 0 on every grid and every M_∞,N converged; at
+    other times (T at rounding level, or an undershoot of the floor) log M_N as a whole.
+    """
     family, make = wer_grid_family(model, start, u, family)
-    used = sizes if sizes is not None else SIZES[family]
+    used = tuple(sizes if sizes is not None else SIZES[family])
     if len(used) < 3 or list(used) != sorted(set(used)) or min(used) < 8:
         raise InputError("sizes", "need at least three ascending grid sizes >= 8")
-    logs, extra, rates = [], np.zeros(times.size), []
+    masses, errors, floors, floor_errors, rates = [], [], [], [], []
     for n in used:
         grid = make(n)
         chain = build_chain(model, grid)
         side = grid.centres @ u > 0.0
         p0 = np.where(side, build_chain(start, grid).equilibrium(), 0.0)
         found = region_masses(chain, p0, side, times)
-        with np.errstate(divide="ignore"):
-            logs.append(np.log(found.mass))
-        extra = np.maximum(extra, found.error)
+        masses.append(found.mass)
+        errors.append(found.error)
+        floors.append(found.stationary)
+        floor_errors.append(found.stationary_error)
         rates.append(found.lambda1)
-    stack = np.array(logs)
+    mass, extra = np.array(masses), np.max(np.array(errors), axis=0)
+    with np.errstate(divide="ignore"):
+        stack = np.log(mass)
     positive = np.all(np.isfinite(stack), axis=0)
-    safe = np.where(positive, stack, 0.0)
-    best, err = np.empty(times.size), np.empty(times.size)
-    for j in range(times.size):
-        best[j], err[j] = extrapolate(used, safe[:, j])
-    ok = _second_order(tuple(used), safe)
-    # outside the 1/N² regime the extrapolation means nothing: the finest grid and the spread
-    best = np.where(ok, best, safe[-1])
-    err = np.where(ok, err, np.maximum(err, np.abs(safe[-1] - safe[0])))
+    best, err, ok = _log_limit(used, np.where(positive, stack, 0.0))
     with np.errstate(over="ignore"):
         wer = np.where(positive, np.minimum(np.exp(best), 1.0), 0.0)
         error = np.where(positive, np.expm1(np.minimum(err, 700.0)) + extra, np.inf)
+    floor = None
+    m_inf = np.array(floors)
+    if np.all(m_inf > 0) and max(floor_errors) <= FLOOR_CONVERGED:
+        f_log, f_err, f_ok = _log_limit(used, np.log(m_inf)[:, None])
+        floor = float(np.exp(f_log[0]))
+        floor_abs = floor * (float(np.expm1(min(f_err[0], 700.0))) + max(floor_errors))
+        transient = mass - m_inf[:, None]
+        above = np.all(transient > 0, axis=0)
+        if above.any():
+            safe = np.where(above, transient, 1.0)
+            t_log, t_err, t_ok = _log_limit(used, np.log(safe))
+            # each grid's absolute error of T: that of its mass and that of its floor
+            absolute = np.array(errors) * mass + (m_inf * np.array(floor_errors))[:, None]
+            t_extra = np.max(absolute / safe, axis=0)
+            t_val = np.exp(t_log)
+            with np.errstate(over="ignore"):
+                t_abs = t_val * (np.expm1(np.minimum(t_err, 700.0)) + t_extra)
+            total = floor + t_val
+            wer = np.where(above, np.minimum(total, 1.0), wer)
+            error = np.where(above, (floor_abs + t_abs) / total, error)
+            ok = np.where(above, t_ok & f_ok[0], ok)
     lam = rates[-1]
     if ok.all() and all(math.isfinite(r) for r in rates):
         lam = extrapolate(used, rates)[0]
-    return SphereRow(wer, error, float(lam), family, tuple(used), bool(ok.all()))
+    return SphereRow(wer, error, float(lam), family, used, bool(ok.all()), floor)
 
 
 def problem_from_sphere_file(
