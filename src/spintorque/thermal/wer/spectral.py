@@ -136,16 +136,19 @@ def spectral_start_mass(
     Sizes 96, 144, 216, 324 in turn until two consecutive agree to ``rtol`` (else the last pair
     and its error).
     """
-    stationary = build_chain(model, 256).stationary_start_mass()[0]
-    previous, _, _ = _one_size(model, start, times, SIZES[0], stationary)
-    sizes = (SIZES[0], SIZES[0])
-    for b in SIZES[1:]:
-        sizes = (sizes[1], b)
-        current, floor, rate = _one_size(model, start, times, b, stationary)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            error = np.abs(current - previous) / np.abs(current) + floor
-        error = np.where(np.isfinite(error) & (current > 0), error, np.inf)
-        if error.max() <= rtol:
-            break
-        previous = current
+    from spintorque._blas import single_threaded_blas
+
+    with single_threaded_blas():  # matrices of a few hundred rows (see _blas)
+        stationary = build_chain(model, 256).stationary_start_mass()[0]
+        previous, _, _ = _one_size(model, start, times, SIZES[0], stationary)
+        sizes = (SIZES[0], SIZES[0])
+        for b in SIZES[1:]:
+            sizes = (sizes[1], b)
+            current, floor, rate = _one_size(model, start, times, b, stationary)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                error = np.abs(current - previous) / np.abs(current) + floor
+            error = np.where(np.isfinite(error) & (current > 0), error, np.inf)
+            if error.max() <= rtol:
+                break
+            previous = current
     return SpectralMasses(np.clip(current, 0.0, 1.0), error, sizes, rate)
