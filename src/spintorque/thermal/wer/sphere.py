@@ -266,10 +266,13 @@ def sphere_write_error_rate(
     if not 0 < rtol < 1:
         raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
     sphere_problem = problem if isinstance(problem, SphereWERProblem) else axial_on_sphere(problem)
-    rows = [
-        sphere_row(model, sphere_problem.start_model, sphere_problem.axis, times)
-        for model in sphere_problem.models
-    ]
+    from spintorque._blas import single_threaded_blas
+
+    with single_threaded_blas():  # Krylov bases and Hessenberg matrices are small (see _blas)
+        rows = [
+            sphere_row(model, sphere_problem.start_model, sphere_problem.axis, times)
+            for model in sphere_problem.models
+        ]
     wer = np.array([r.wer for r in rows])
     err = np.array([r.error for r in rows])
     at_zero = times == 0.0
