@@ -55,12 +55,12 @@ def plot(
 
 
 def _open(store: Path) -> Any:
-    if not (store.is_dir() and ((store / ".zattrs").exists() or (store / "zarr.json").exists())):
+    if not (store.is_dir() and any((store / n).exists() for n in (".zgroup", "zarr.json"))):
         raise InputError(str(store), "is not a sweep store (a .zarr directory made by spintorque sweep)")
     import xarray as xr
 
     try:
-        return xr.open_zarr(store)
+        return xr.open_zarr(store, consolidated=(store / ".zmetadata").exists() or None)
     except Exception as error:  # a broken store: one line, not a traceback
         raise InputError(
             str(store), f"cannot be read as a Zarr store ({type(error).__name__}: {error})"
