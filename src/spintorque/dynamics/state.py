@@ -23,8 +23,9 @@ h = H/H_K,eff; :func:`spintorque.analytic.dynamics.critical_current`). ``field=N
 file's fields.
 
 **Classification** over the last ``window`` of the run (default a quarter), p(t) = m·u:
-the orbit is *static* if every component of m spans less than 1e-4, *steady* if the span of p is
-the same within 1 % over both halves of the window. A non-static steady orbit is
+the orbit is *static* if every component of m spans less than 1e-4, *steady* if over both
+halves of the window its span along each axis of the frame (w, u×w, u) agrees within 1 % of
+its largest span (each half must hold a period or more). A non-static steady orbit is
 ``"precession"``, its frequency the FFT peak of the motion about u
 (:func:`spintorque.dynamics.analysis.precession`). Otherwise (static, or still changing) the run
 is ``"P"`` if p > c over the whole window, ``"AP"`` if p < −c, else ``"other"`` (a canted static
@@ -249,7 +250,6 @@ def final_states(
     -------
     StateResult
     """
-    from spintorque.dynamics.analysis import precession
     from spintorque.dynamics.deterministic import integrate
     from spintorque.dynamics.timestep import precession_sample_step
 
@@ -301,14 +301,7 @@ def final_states(
     states: list[str] = []
     freqs: list[float | None] = []
     for b in range(2):
-        m = ds["m"].values[b, keep]
-        state, rotated = _classify(m, frame, threshold)
-        freq = None
-        if state == "precession":
-            local = xr.Dataset(
-                {"m": (("trajectory", "time", "component"), rotated[None])}, coords={"time": t[keep]}
-            )
-            freq = abs(precession(local, skip=0.0).frequency)
+        state, freq = classify_window(t[keep], ds["m"].values[b, keep], u, threshold)
         states.append(state)
         freqs.append(freq)
     last = ds["m"].values[:, -1]
@@ -329,6 +322,20 @@ def final_states(
     )
 
 
+def classify_window(
+    t: FloatArray, m: FloatArray, u: FloatArray, threshold: float = DEFAULT_THRESHOLD
+) -> tuple[str, float | None]:
+    """State and frequency [Hz] (None unless precessing) of samples m (n, 3) at equally spaced
+    times t [s] (the analysed window), u the unit P direction (module docstring)."""
+    from spintorque.dynamics.analysis import precession
+
+    state, rotated = _classify(m, _frame(u), threshold)
+    if state != "precession":
+        return state, None
+    local = xr.Dataset({"m": (("trajectory", "time", "component"), rotated[None])}, coords={"time": t})
+    return state, abs(precession(local, skip=0.0).frequency)
+
+
 def _vector(x: FloatArray) -> tuple[float, float, float]:
     return (float(x[0]), float(x[1]), float(x[2]))
 
@@ -339,8 +346,11 @@ def _classify(m: FloatArray, frame: FloatArray, threshold: float) -> tuple[str, 
     p = rotated[:, 2]
     static = float(np.max(np.ptp(m, axis=0))) < STATIC_SPAN
     half = p.size // 2
-    early, late = float(np.ptp(p[:half])), float(np.ptp(p[half:]))
-    steady = abs(late - early) <= STEADY_RTOL * max(late, early)
+    # the orbit's extent along each axis of the frame, over each half of the window (a mean
+    # would depend on where the halves cut the period)
+    early, late = np.ptp(rotated[:half], axis=0), np.ptp(rotated[half:], axis=0)
+    scale = float(np.max(np.maximum(early, late)))
+    steady = float(np.max(np.abs(late - early))) <= STEADY_RTOL * scale
     if not static and steady:
         return "precession", rotated
     if float(np.min(p)) > threshold:
