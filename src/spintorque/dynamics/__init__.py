@@ -23,6 +23,7 @@ from spintorque.dynamics.coupled import (
 )
 from spintorque.dynamics.deterministic import integrate
 from spintorque.dynamics.llg import llg_rate
+from spintorque.dynamics.state import StateResult, final_states
 from spintorque.dynamics.stochastic import (
     heun_step,
     run_stochastic,
@@ -39,10 +40,12 @@ from spintorque.dynamics.switching import (
 from spintorque.dynamics.timestep import suggested_time_step, time_step_warning
 
 __all__ = [
+    "StateResult",
     "SwitchingCriterion",
     "SwitchingResult",
     "coupled_heun_step",
     "coupled_rate",
+    "final_states",
     "heun_step",
     "integrate",
     "integrate_coupled",

@@ -32,6 +32,8 @@ class Output:
     units: str = "1"
     long_name: str = ""
     dtype: str = "float64"
+    attrs: tuple[tuple[str, Any], ...] = ()
+    """Further attributes of the variable (``flag_values``, ``flag_meanings`` of state codes)."""
 
 
 Layout = tuple[dict[str, Output], dict[str, list[str]]]
@@ -308,6 +310,91 @@ def _switching(run: Any, seed: np.random.SeedSequence | None, options: Mapping[s
     }
 
 
+# --- dynamics: state (deterministic, T = 0) -------------------------------------------------------
+_STATE_OPTIONS = {"duration", "tilt", "threshold", "window"}
+
+
+def _load_state(data: dict[str, Any], base: Path) -> Any:
+    from spintorque.dynamics.state import state_input_from_dict
+
+    return state_input_from_dict(data, base.parent)
+
+
+def _state_options(table: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.dynamics.state import DEFAULT_THRESHOLD, DEFAULT_TILT, DEFAULT_WINDOW
+    from spintorque.errors import InputError
+    from spintorque.limits import parse
+    from spintorque.units import to_float, to_si
+
+    unknown = sorted(set(table) - _STATE_OPTIONS)
+    if unknown:
+        raise InputError(
+            f"options.{unknown[0]}", f"unknown option; allowed: {', '.join(sorted(_STATE_OPTIONS))}"
+        )
+    if "duration" not in table:
+        raise InputError("options.duration", "missing: the run length, e.g. duration = '20 ns'")
+    duration = parse(table["duration"], "duration", "options.duration")
+    if not duration > 0:
+        raise InputError("options.duration", "must be > 0 s")
+    tilt = to_si(table["tilt"], "angle", "options.tilt") if "tilt" in table else DEFAULT_TILT
+    threshold = to_float(table.get("threshold", DEFAULT_THRESHOLD), "options.threshold")
+    window = to_float(table.get("window", DEFAULT_WINDOW), "options.window")
+    for key, value, ok in (
+        ("tilt", tilt, 0 < tilt <= math.pi / 4),
+        ("threshold", threshold, 0 < threshold < 1),
+        ("window", window, 0 < window < 1),
+    ):
+        if not ok:
+            allowed = "(0, 45 deg]" if key == "tilt" else "(0, 1)"
+            raise InputError(f"options.{key}", f"must lie in {allowed}, got {value!r}")
+    return {"duration": duration, "tilt": tilt, "threshold": threshold, "window": window}
+
+
+def _state_layout(run: Any) -> Layout:
+    from spintorque.dynamics.state import state_attrs
+
+    outputs = {}
+    for start in ("p", "ap"):
+        attrs = state_attrs(f"final state from the {start.upper()} start")
+        outputs[f"state_from_{start}"] = Output(
+            (),
+            "1",
+            attrs["long_name"]
+            + " ("
+            + ", ".join(f"{v}: {m}" for v, m in enumerate(attrs["flag_meanings"].split()))
+            + ")",
+            attrs=(("flag_values", tuple(attrs["flag_values"])), ("flag_meanings", attrs["flag_meanings"])),
+        )
+        outputs[f"frequency_from_{start}"] = Output(
+            (), "Hz", f"precession frequency from the {start.upper()} start (NaN where not precessing)"
+        )
+    return outputs, {}
+
+
+def _state(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.dynamics.state import STATES, final_states
+
+    if not run.conditions.constant_current:
+        from spintorque.errors import InputError
+
+        raise InputError("conditions.current_density", "the state command needs a constant current")
+    result = final_states(
+        run.model,
+        float(run.conditions.current_density),
+        duration=options["duration"],
+        field=run.field,
+        tilt=options["tilt"],
+        threshold=options["threshold"],
+        window=options["window"],
+    )
+    out: dict[str, Any] = {}
+    for k, start in enumerate(("p", "ap")):
+        frequency = result.frequencies[k]
+        out[f"state_from_{start}"] = float(STATES.index(result.states[k]))
+        out[f"frequency_from_{start}"] = math.nan if frequency is None else frequency
+    return out
+
+
 SOLVE = Command("solve", _load_stack, _solve_layout, _solve, vary=_vary_stack)
 EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency, vary=_vary_stack)
 MAGNETORESISTANCE = Command(
@@ -325,7 +412,11 @@ SWITCHING = Command(
     options=_switching_options,
 )
 
+STATE = Command(
+    "state", _load_state, _state_layout, _state, base_kind="macrospin file", options=_state_options
+)
+
 COMMANDS: dict[str, Command] = {
-    command.name: command for command in (SOLVE, EFFICIENCY, MAGNETORESISTANCE, ESCAPE, SWITCHING)
+    command.name: command for command in (SOLVE, EFFICIENCY, MAGNETORESISTANCE, ESCAPE, SWITCHING, STATE)
 }
 """Sweepable commands by name; adding a command is one entry here."""
