@@ -76,8 +76,8 @@ def _template(sweep: Sweep, layout: Layout, attrs: dict[str, Any]) -> Any:
         extra = tuple(len(labels[d]) for d in out.dims)
         fill: Any = False if out.dtype == "bool" else math.nan
         array = da.full(sweep.shape + extra, fill, dtype=out.dtype, chunks=chunks + extra)
-        attrs = {"units": out.units, "long_name": out.long_name, **dict(out.attrs)}
-        data[name] = (dims + out.dims, array, attrs)
+        variable = {"units": out.units, "long_name": out.long_name, **dict(out.attrs)}
+        data[name] = (dims + out.dims, array, variable)
         encoding[name] = {"chunks": chunks + extra}
     done = np.zeros(sweep.shape, dtype=bool)
     data["done"] = (dims, done, {"long_name": "point computed and written"})
