@@ -18,7 +18,7 @@ LOWEST := requirements/lowest.txt
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
-COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --python-version 3.11 --universal --upgrade \
+COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --extra docs --python-version 3.11 --universal --upgrade \
 	--custom-compile-command "make lock" --quiet
 
 .PHONY: demo test test-fast test-long test-latest test-lowest lock lint bench clean
