@@ -18,7 +18,8 @@ print(
 extrema = np.degrees(mr.extremum_angles)
 zeros = np.degrees(mr.torque_zero_angles["F2"])
 print(
-    f"RA extremum ({', '.join(mr.extremum_kinds)}) at {extrema} deg; zero of the torque on F2 (g2) at {zeros} deg"
+    f"RA extremum ({', '.join(mr.extremum_kinds)}) at {extrema} deg;"
+    f" zero of the torque on F2 (g2) at {zeros} deg"
 )
 # the RA extremum of a variational (transparent) stack lies at the torque zero (docs/magnetoresistance.md)
 assert extrema.size == 1 and abs(extrema[0] - zeros[0]) < 1e-6
