@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -64,3 +65,14 @@ def test_strict_build_fails_on_a_broken_link(tmp_path):
     )
     proc = _build(config, tmp_path / "site", tmp_path)
     assert proc.returncode != 0 and "nowhere.md" in proc.stderr
+
+
+def test_sphinx_roles_and_math_in_docstrings_become_markdown():
+    spec = importlib.util.spec_from_file_location("markup", ROOT / "docs" / "griffe_sphinx_markup.py")
+    assert spec is not None and spec.loader is not None
+    markup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(markup)
+    text = "See :func:`~spintorque.thermal.escape` and :class:`spintorque.Stack`."
+    assert markup.ROLE.sub(markup._role, text) == "See `escape` and `spintorque.Stack`."
+    doc = "Rate.\n\n.. math:: a = b\n          + c\n\nAssumptions: none."
+    assert markup._math(doc) == "Rate.\n\n\n```tex\na = b\n+ c\n```\n\n\nAssumptions: none."
