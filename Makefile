@@ -3,6 +3,7 @@
 #                 run the main job on the example stack
 #   make test   - same bootstrap, then lint, type-check and run the whole test suite
 # Both install exactly the versions in requirements/lock.txt, the set CI tests. Maintenance:
+#   make docs         - build the documentation site into site/ (mkdocs build --strict)
 #   make test-fast    - lint, type-check and the tests not marked slow (under 2 minutes)
 #   make test-long    - the whole suite with the long hypothesis profile of the property tests
 #   make lock         - regenerate requirements/lock.txt and requirements/lowest.txt with uv
@@ -18,10 +19,10 @@ LOWEST := requirements/lowest.txt
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
-COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --python-version 3.11 --universal --upgrade \
+COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --extra docs --python-version 3.11 --universal --upgrade \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: demo test test-fast test-long test-latest test-lowest lock lint bench clean
+.PHONY: demo docs test test-fast test-long test-latest test-lowest lock lint bench clean
 
 # A venv holding exactly the pins of a lock file plus this package (editable, no other deps);
 # `pip check` then fails if pyproject.toml needs something the lock lacks (run `make lock`).
@@ -52,6 +53,11 @@ demo: $(STAMP)
 	$(BIN)/spintorque sweep examples/sweep/co_cu_py.toml -o out/sweep.zarr --json > out/sweep.json
 	@echo "wrote out/: co_cu_py.json, co_cu_py.nc, efficiency.json/.png, profiles.png, hodograph.png, explain.json, sweep.zarr, sweep.json"
 
+# strict: a broken link, a missing API object or an unparsable docstring fails the build
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "wrote site/ (open site/index.html)"
+
 # $(1): a venv's bin directory; each venv keeps its own mypy cache (the cache is per version)
 define lint-with
 	$(1)/ruff check src tests benchmarks examples
@@ -79,7 +85,7 @@ test-long: $(STAMP) lint
 # Not in CI: the newest releases pyproject.toml allows, to see breakage before it reaches the lock.
 test-latest:
 	test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep]"
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep,docs]"
 	$(call lint-with,.venv-latest/bin)
 	$(call suite-with,.venv-latest/bin)
 

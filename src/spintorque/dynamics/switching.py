@@ -281,7 +281,7 @@ class SwitchingResult:
         return out
 
     def probability_curve(self, points: int = 101) -> tuple[FloatArray, FloatArray]:
-        """P(t) on ``points`` equally spaced times over [0, T − settle] [s]."""
+        """P(t) on ``points`` equally spaced times over [0, T − settle], in s."""
         end = max(self.duration - self.criterion.settle, 0.0)
         times = np.linspace(0.0, end, points)
         t_s = np.where(self.switched, self.switching_time, np.inf)

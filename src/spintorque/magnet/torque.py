@@ -42,7 +42,7 @@ def gilbert_to_landau(tau: FloatArray, m: FloatArray, alpha: float) -> FloatArra
 
 
 def field_rate(m: FloatArray, H: FloatArray, alpha: float) -> FloatArray:
-    r"""Landau–Lifshitz rate of a field H [A/m]: −γ0/(1+α²) [m×H + α m×(m×H)] [1/s]."""
+    r"""Landau–Lifshitz rate of a field H [A/m]: −γ0/(1+α²) [m×H + α m×(m×H)], in 1/s."""
     mxH = cross(m, H)
     return -gamma0 / (1.0 + alpha**2) * (mxH + alpha * cross(m, mxH))
 
