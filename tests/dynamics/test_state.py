@@ -142,7 +142,9 @@ def test_classification_and_frequency_do_not_depend_on_the_axis_direction(theta,
     orbit = local @ frame  # the cone about u, in the lab frame
     state, f = classify_window(t, orbit, u)
     assert state == "precession" and f is not None
-    assert abs(f / frequency - 1) < 2e-3  # FFT bin 49 MHz, refined by parabolic interpolation
+    # FFT bin 49 MHz; the parabolic peak alone is off by up to 0.05 bin (2e-3 here), the phase
+    # drift of the demodulated orbit brings it to a few 1e-6 (300 random cones: 3.3e-6)
+    assert abs(f / frequency - 1) < 2e-5
     assert classify_window(t, np.tile(u, (t.size, 1)), u) == ("P", None)
     assert classify_window(t, np.tile(-u, (t.size, 1)), u) == ("AP", None)
 
