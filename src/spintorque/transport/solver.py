@@ -130,13 +130,11 @@ def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
     kind = spaces.kind.copy()
     B, N = kind.shape
     yr, yi = np.zeros(N), np.zeros(N)
-    ym = np.zeros((B, N, 3))
-    elements, nodes, g_real, g_imag = ladder.mixing_arrays
+    _, nodes, g_real, g_imag = ladder.mixing_arrays
     kind[:, nodes] = np.where(kind[:, nodes] == 0, 0, 3)
     yr[nodes], yi[nodes] = g_real, g_imag
-    ym[:, nodes] = m_elements[:, elements]
     run = sweep_mixing if B >= PARALLEL_THRESHOLD else sweep_mixing_serial
     mu, delta, jperp = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
                              np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
-                             yr, yi, ym, GL, GR, sL, sR)
+                             yr, yi, GL, GR, sL, sR)
     return mu, delta, jperp, kind
