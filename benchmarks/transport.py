@@ -11,14 +11,15 @@ Run:  .venv/bin/python benchmarks/transport.py [--quick]
 4. Building a stack of 1e3 and 1e5 layers (``Stack``, ``stack_from_dict``) and solving it: the
    printed ratio of build time per layer must stay near 1 (it was ~100: a quadratic name scan).
 5. Finite interfaces (AR*, γ, δ; with and without a mixing conductance) on every F/N boundary of
-   the valve of 1. and of the 1000-layer stack of 2., against the transparent solver.
+   the valve of 1. and of the 1000-layer stack of 2., against the transparent solver: timed
+   interleaved (baseline and cases in turn, round after round), the median ratio printed.
 6. ``--reference N``: N random stacks (1–30 layers, d/l 1e-7…1e3, resistivities over four
    decades, random leads and non-coplanar directions) against the 80-digit reference of
    ``tests/transport/reference.py``; prints the worst relative errors.
 
 Times are the best of a few repeats (``time.perf_counter``), after a warm-up call that compiles
 (or loads from cache) the numba kernels. ``--quick`` shrinks every size so that the whole script
-runs in a few seconds.
+runs in a few seconds; ``--only K`` runs section K alone.
 """
 
 from __future__ import annotations
