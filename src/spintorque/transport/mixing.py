@@ -32,7 +32,7 @@ from spintorque._jit import njit, prange
 from spintorque.transport.kernel import _basis as _frame
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _lu(A, k, piv):  # compiled
     """Factor A (k × k, k <= 3) in place: Gaussian elimination with partial pivoting, the row
     swaps in piv. Factored once per node and used for every right-hand side."""
@@ -52,7 +52,7 @@ def _lu(A, k, piv):  # compiled
                 A[r, j] -= f * A[c, j]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _lu_solve(A, k, piv, b):  # compiled
     """Solve A x = b in place (b) with the factors of :func:`_lu`."""
     for c in range(k):
@@ -68,14 +68,14 @@ def _lu_solve(A, k, piv, b):  # compiled
         b[c] = t / A[c, c]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _basis(kind, vec, P, C):  # compiled
     """Node basis P as in ``kernel.py``: a rank-3 node's frame has first axis vec (for the N-side
     node of an interface with finite G↑↓, its ferromagnet's m), the identity if vec = 0."""
     _frame(kind, vec, P, C)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _along(P, k, m, w):  # compiled
     """w = Pᵀ m (k entries): the element line m in a node's basis."""
     for a in range(k):
