@@ -11,14 +11,15 @@ Run:  .venv/bin/python benchmarks/transport.py [--quick]
 4. Building a stack of 1e3 and 1e5 layers (``Stack``, ``stack_from_dict``) and solving it: the
    printed ratio of build time per layer must stay near 1 (it was ~100: a quadratic name scan).
 5. Finite interfaces (AR*, γ, δ; with and without a mixing conductance) on every F/N boundary of
-   the valve of 1. and of the 1000-layer stack of 2., against the transparent solver.
+   the valve of 1. and of the 1000-layer stack of 2., against the transparent solver: timed
+   interleaved (baseline and cases in turn, round after round), the median ratio printed.
 6. ``--reference N``: N random stacks (1–30 layers, d/l 1e-7…1e3, resistivities over four
    decades, random leads and non-coplanar directions) against the 80-digit reference of
    ``tests/transport/reference.py``; prints the worst relative errors.
 
 Times are the best of a few repeats (``time.perf_counter``), after a warm-up call that compiles
 (or loads from cache) the numba kernels. ``--quick`` shrinks every size so that the whole script
-runs in a few seconds.
+runs in a few seconds; ``--only K`` runs section K alone.
 """
 
 from __future__ import annotations
@@ -217,35 +218,61 @@ def with_interfaces(stack: st.Stack, mixing: complex | None) -> st.Stack:
     return stack.with_interfaces(found)
 
 
+def interleaved(fns: list[Callable[[], object]], rounds: int) -> np.ndarray:
+    """Times (rounds, len(fns)) [s]: each round calls every function once, in turn, so that the
+    load of a shared machine falls alike on the baseline and on the cases compared with it."""
+    out = np.empty((rounds, len(fns)))
+    for r in range(rounds):
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            out[r, k] = time.perf_counter() - start
+    return out
+
+
 def bench_interfaces(table: Table, quick: bool) -> None:
-    """Finite interfaces on every F/N boundary against the transparent solver (target 1.5x)."""
+    """Finite interfaces on every F/N boundary against the transparent solver (target 1.5x).
+
+    The baseline and the cases are timed interleaved, round after round; each printed ratio is
+    the median over the rounds of (case / transparent) within one round.
+    """
     n_angles = 10**4 if quick else 10**6
     theta = np.linspace(0.0, np.pi, n_angles)
-    repeat = 2 if quick else 3
     label = f"{n_angles:.0e}".replace("+0", "")
-    table.section("5. interfaces on every F/N boundary vs transparent (target <= 1.5x)")
+    table.section("5. interfaces on every F/N boundary vs transparent (target <= 1.5x, "
+                  "interleaved, median ratio)")
     cases = (("AR*, gamma, delta", None), ("+ G_mix (0.55+0.02i)e15 S/m^2", complex(0.55e15, 2e13)))
     base = valve()
-    st.efficiency(base, "F2", theta[:100])
-    t0 = best_of(lambda: st.efficiency(base, "F2", theta), repeat)
-    table.row(f"efficiency, {label} angles, transparent [s]", f"{t0:.3f}", "", "the baseline")
-    for what, g in cases:
-        stack = with_interfaces(base, g)
-        st.efficiency(stack, "F2", theta[:100])
-        t = best_of(lambda stack=stack: st.efficiency(stack, "F2", theta), repeat)
-        table.row(f"efficiency, {label} angles, {what} [s]", f"{t:.3f}", "<= 1.5x",
-                  f"{t / t0:.2f}x the transparent time: {verdict(t / t0, 1.5)}")
+    stacks = [base, *(with_interfaces(base, g) for _, g in cases)]
+    for s in stacks:
+        st.efficiency(s, "F2", theta[:100])
+    rounds = 3 if quick else 7
+    times = interleaved([lambda s=s: st.efficiency(s, "F2", theta) for s in stacks], rounds)
+    ratios = times[:, 1:] / times[:, :1]
+    table.row(f"efficiency, {label} angles, transparent [s]", f"{np.median(times[:, 0]):.3f}", "",
+              f"the baseline (median of {rounds} interleaved rounds)")
+    for k, (what, _) in enumerate(cases):
+        r = float(np.median(ratios[:, k]))
+        table.row(f"efficiency, {label} angles, {what} [s]", f"{np.median(times[:, k + 1]):.3f}",
+                  "<= 1.5x", f"{r:.2f}x the transparent time (rounds {np.min(ratios[:, k]):.2f}"
+                  f"..{np.max(ratios[:, k]):.2f}): {verdict(r, 1.5)}")
     layers = multilayer(1000)
-    repeat = 5 if quick else 15
-    st.solve(layers)
-    t0 = best_of(lambda: st.solve(layers), repeat)
-    table.row("1000-layer stack, transparent [ms]", f"{t0 * 1e3:.2f}", "", "the baseline")
-    for what, g in cases:
-        stack = with_interfaces(layers, g)
-        st.solve(stack)
-        t = best_of(lambda stack=stack: st.solve(stack), repeat)
-        table.row(f"1000-layer stack, 999 interfaces, {what} [ms]", f"{t * 1e3:.2f}", "<= 1.5x",
-                  f"{t / t0:.2f}x the transparent time: {verdict(t / t0, 1.5)}")
+    stacks = [layers, *(with_interfaces(layers, g) for _, g in cases)]
+    for s in stacks:
+        st.solve(s)
+    rounds = 20 if quick else 200
+    number = 5
+    times = interleaved([lambda s=s: [st.solve(s) for _ in range(number)] for s in stacks],
+                        rounds) / number
+    ratios = times[:, 1:] / times[:, :1]
+    table.row("1000-layer stack, transparent [ms]", f"{np.median(times[:, 0]) * 1e3:.3f}", "",
+              f"the baseline (median of {rounds} interleaved rounds of {number} solves)")
+    for k, (what, _) in enumerate(cases):
+        r = float(np.median(ratios[:, k]))
+        table.row(f"1000-layer stack, 999 interfaces, {what} [ms]",
+                  f"{np.median(times[:, k + 1]) * 1e3:.3f}", "<= 1.5x",
+                  f"{r:.2f}x the transparent time (rounds {np.min(ratios[:, k]):.2f}"
+                  f"..{np.max(ratios[:, k]):.2f}): {verdict(r, 1.5)}")
 
 
 def bench_fem(table: Table, quick: bool) -> None:
@@ -371,6 +398,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (a few seconds)")
     parser.add_argument("--reference", type=int, default=0, metavar="N",
                         help="also compare N random stacks with the 80-digit reference")
+    parser.add_argument("--only", type=int, choices=range(1, 6), metavar="K",
+                        help="run only section K (1-5)")
     args = parser.parse_args(argv)
     print(f"spintorque {st.__version__} | numpy {np.__version__} | numba {numba.__version__} "
           f"({numba.config.THREADING_LAYER} layer requested, {numba.get_num_threads()} threads)"
@@ -378,11 +407,10 @@ def main(argv: list[str] | None = None) -> None:
           + (" | --quick" if args.quick else ""))
     table = Table()
     start = time.perf_counter()
-    bench_efficiency(table, args.quick)
-    bench_layers(table, args.quick)
-    bench_fem(table, args.quick)
-    bench_build(table, args.quick)
-    bench_interfaces(table, args.quick)
+    sections = (bench_efficiency, bench_layers, bench_fem, bench_build, bench_interfaces)
+    for k, bench in enumerate(sections, start=1):
+        if args.only in (None, k):
+            bench(table, args.quick)
     if args.reference:
         bench_reference(table, args.reference)
     try:

@@ -140,21 +140,29 @@ def efficiency(
             "angle_between_deg": np.degrees(ds["angle_between"].values).tolist(),
             # g1 belongs to ferromagnets[0], g2 to ferromagnets[1]; each list is written once
             "efficiency": {names[0]: g1, names[1]: g2}, "ferromagnets": list(names)}
-        undefined = {key: ds.attrs[f"{key}_undefined"] for key in ("g1", "g2")
+        if "f1" in ds:
+            # a finite mixing conductance: the field-like f1, f2 (null where m1 ∥ m2)
+            doc["efficiency_field_like"] = {names[0]: _finite_or_none(ds.f1.values),
+                                            names[1]: _finite_or_none(ds.f2.values)}
+        undefined = {key: ds.attrs[f"{key}_undefined"] for key in ("g1", "g2", "f1", "f2")
                      if f"{key}_undefined" in ds.attrs}
         if undefined:
             doc["undefined"] = undefined  # why some entries are null
         print_json(doc)
         return
     table = Table(title=f"efficiency, rotating {rotate}")
-    for col in ("θ [deg]", f"g1 ({names[0]})", f"g2 ({names[1]})"):
+    keys = ("g1", "g2", "f1", "f2") if "f1" in ds else ("g1", "g2")
+    for col in ("θ [deg]", *(f"{key} ({names[int(key[1]) - 1]})" for key in keys)):
         table.add_column(col)
     step = max(1, len(degrees) // 20)
-    for th, g1, g2 in list(zip(degrees, ds.g1.values, ds.g2.values, strict=True))[::step]:
-        table.add_row(f"{th:.4g}", *(f"{g:.6g}" if np.isfinite(g) else "undefined"
-                                     for g in (g1, g2)))
+    for k in range(0, len(degrees), step):
+        table.add_row(f"{degrees[k]:.4g}", *(f"{g:.6g}" if np.isfinite(g) else "undefined"
+                                             for g in (ds[key].values[k] for key in keys)))
     console.print(table)
-    for key in ("g1", "g2"):
+    if "f1" in ds:
+        console.print("f1, f2: field-like efficiencies, T1 = (hbar/2e) J f1 m1 x m2, "
+                      "T2 = (hbar/2e) J f2 m2 x m1", markup=False)
+    for key in keys:
         if f"{key}_undefined" in ds.attrs:
             console.print(f"{key} undefined at collinear angles: {ds.attrs[key + '_undefined']}",
                           markup=False)

@@ -78,13 +78,32 @@ BLOCK = 1 << 16
 
 
 def _g(stack: Stack, mags: FloatArray) -> tuple[FloatArray, FloatArray]:
+    g1, g2, _ = _g_and_f(stack, mags, field_like=False)
+    return g1, g2
+
+
+def _g_and_f(stack: Stack, mags: FloatArray, field_like: bool
+             ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """g1, g2 and, if asked, f1, f2 (2, B) from the same solves (none collinear)."""
     unit = stack.with_current_density(1.0)
     g1, g2 = np.empty(len(mags)), np.empty(len(mags))
+    f = np.empty((2, len(mags))) if field_like else None
     for start in range(0, len(mags), BLOCK):
         block = slice(start, start + BLOCK)
-        g = solve(unit, mags[block]).projected_efficiency()
+        result = solve(unit, mags[block])
+        g = result.projected_efficiency()
         g1[block], g2[block] = g["g1"], g["g2"]
-    return g1, g2
+        if f is not None:
+            fl = result.field_like_efficiency()
+            f[0, block], f[1, block] = fl["g1"], fl["g2"]
+    return g1, g2, f
+
+
+FIELD_LIKE_UNDEFINED = ("m1 and m2 are collinear: the field-like direction m1 x m2 does not "
+                        "exist, and f1, f2 are not defined there")
+"""Why f1, f2 are NaN at collinear angles (``f1_undefined`` / ``f2_undefined``)."""
+
+
 
 
 def _collinear(m1: FloatArray, m2: FloatArray) -> NDArray[np.bool_]:
@@ -212,14 +231,24 @@ def efficiency_with_reasons(stack: Stack, magnetizations: FloatArray, moving: in
     mags = np.asarray(magnetizations, dtype=float)
     if mags.ndim != 3 or mags.shape[1] != 2:
         raise InputError("magnetizations", "need shape (B, 2, 3) for a two-ferromagnet stack")
+    g1, g2, reasons, _ = _efficiencies(stack, mags, moving, field_like=False)
+    return g1, g2, reasons
+
+
+def _efficiencies(stack: Stack, mags: FloatArray, moving: int, field_like: bool
+                  ) -> tuple[FloatArray, FloatArray, dict[str, str], FloatArray | None]:
+    """g1, g2, their reasons and (if asked) f1, f2 (2, B), NaN where m1 ∥ m2."""
     collinear = _collinear(mags[:, 0], mags[:, 1])
     g1, g2 = np.full(len(mags), np.nan), np.full(len(mags), np.nan)
+    f = np.full((2, len(mags)), np.nan) if field_like else None
     reasons: dict[str, str] = {}
     if np.any(~collinear):
-        g1[~collinear], g2[~collinear] = _g(stack, mags[~collinear])
+        g1[~collinear], g2[~collinear], f_apart = _g_and_f(stack, mags[~collinear], field_like)
+        if f is not None and f_apart is not None:
+            f[:, ~collinear] = f_apart
     if np.any(collinear):
         g1[collinear], g2[collinear], reasons = collinear_limit(stack, mags[collinear], moving)
-    return g1, g2, reasons
+    return g1, g2, reasons, f
 
 
 def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
@@ -261,14 +290,22 @@ def efficiency(stack: Stack, rotate: str, theta: ArrayLike) -> xr.Dataset:
                          f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
     mags = rotated_magnetizations(stack, rotate, theta)
     moving = ferro.index(rotate)
-    g1, g2, reasons = efficiency_with_reasons(stack, mags, moving)
+    field_like = any(i.mixing_conductance is not None for i in stack.interface_elements)
+    g1, g2, reasons, f = _efficiencies(stack, mags, moving, field_like)
     m1, m2 = mags[:, 0], mags[:, 1]
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
     between = np.arctan2(np.linalg.norm(cross(m1, m2), axis=-1), np.sum(m1 * m2, axis=-1))
     attrs = {"units": "1"}
+    variables = {"g1": ("theta", g1, {**attrs, "long_name": f"efficiency g1 ({ferro[0]})"}),
+                 "g2": ("theta", g2, {**attrs, "long_name": f"efficiency g2 ({ferro[1]})"})}
+    if f is not None:
+        for k in (0, 1):
+            variables[f"f{k + 1}"] = ("theta", f[k], {
+                **attrs, "long_name": f"field-like efficiency f{k + 1} ({ferro[k]})"})
+            if np.any(np.isnan(f[k])):
+                reasons[f"f{k + 1}"] = FIELD_LIKE_UNDEFINED
     return xr.Dataset(
-        {"g1": ("theta", g1, {**attrs, "long_name": f"efficiency g1 ({ferro[0]})"}),
-         "g2": ("theta", g2, {**attrs, "long_name": f"efficiency g2 ({ferro[1]})"})},
+        variables,
         coords={"theta": ("theta", theta, {"units": "rad", "long_name": f"polar angle of {rotate}"}),
                 "theta_deg": ("theta", np.degrees(theta), {"units": "deg"}),
                 "angle_between": ("theta", between, {"units": "rad",

@@ -315,31 +315,36 @@ def _sweep_lines(kind, vec, Gs, Gt, s, GL, GR, sL, sR, mu, delta, store):
         nxt = layer + 1
         g_s = Gs[layer]
         g_t = Gt[layer]
-        ns = vec[nxt, 0] * s[layer, 0] + vec[nxt, 1] * s[layer, 1] + vec[nxt, 2] * s[layer, 2]
         if kind[layer] == 1:
             M = gam + g_t
             A = M + g_s
             sigma = vec[layer, 0] * s[layer, 0] + vec[layer, 1] * s[layer, 1] \
                 + vec[layer, 2] * s[layer, 2]
             ht = h - sigma
+            sign = _axis_sign(vec, layer, nxt)
+            if sign != 0.0:
+                # a shared (or exactly negated) line: n × n' is exactly 0 and w = ±1, so the
+                # general step below reduces to this one bitwise (the usual case on both
+                # sides of a finite interface)
+                store[layer, 0], store[layer, 1], store[layer, 2], store[layer, 3] = A, M, ht, sign
+                gam = g_s * M / A + g_t
+                h = sign * ((M * sigma + g_s * h) / A)
+                continue
             a0, a1, a2 = vec[layer, 0], vec[layer, 1], vec[layer, 2]
             b0, b1, b2 = vec[nxt, 0], vec[nxt, 1], vec[nxt, 2]
             w = a0 * b0 + a1 * b1 + a2 * b2
             c0, c1, c2 = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0
-            sign = _axis_sign(vec, layer, nxt)
-            if sign != 0.0:
-                w = sign  # as in the general kernel's exact frame map
             store[layer, 0], store[layer, 1], store[layer, 2], store[layer, 3] = A, M, ht, w
             gam = w * w * (g_s * M / A) + g_s * (c0 * c0 + c1 * c1 + c2 * c2) + g_t
             # as in the general kernel: n'·s − w σ = (n × n')·(n × s), and the passed-on source
             # M σ/A as a product (σ − Gs σ/A would cancel for a thin layer)
-            h = w * ((M * sigma + g_s * h) / A)
-            if not _same_axis(vec, layer, nxt):
-                s0, s1, s2 = s[layer, 0], s[layer, 1], s[layer, 2]
-                h += c0 * (a1 * s2 - a2 * s1) + c1 * (a2 * s0 - a0 * s2) + c2 * (a0 * s1 - a1 * s0)
+            s0, s1, s2 = s[layer, 0], s[layer, 1], s[layer, 2]
+            h = w * ((M * sigma + g_s * h) / A) \
+                + (c0 * (a1 * s2 - a2 * s1) + c1 * (a2 * s0 - a0 * s2) + c2 * (a0 * s1 - a1 * s0))
         else:
             gam = g_s + g_t
-            h = ns
+            h = vec[nxt, 0] * s[layer, 0] + vec[nxt, 1] * s[layer, 1] \
+                + vec[nxt, 2] * s[layer, 2]
     q = 0.0
     if kind[L] == 1:
         q = (h - (vec[L, 0] * sR[0] + vec[L, 1] * sR[1] + vec[L, 2] * sR[2])) / (gam + GR)

@@ -32,9 +32,11 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from spintorque.geometry import cross
 from spintorque.interfaces import Interface
-from spintorque.stack import Stack
+from spintorque.stack import COLLINEAR_TOLERANCE, Stack
 from spintorque.transport.elements import series_shunt
+from spintorque.transport.nodes import FERRO, NORMAL, SINK, NodeSpaces
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -112,12 +114,21 @@ class Ladder:
             m[0, i] = self.stack.layers[i].magnetization
         return m
 
-    @property
+    @cached_property
     def line_elements(self) -> NDArray[np.bool_]:
         """(E,) whether each element acts along its m only (interfaces with finite G↑↓)."""
         out = np.zeros(self.size, dtype=bool)
         out[list(self.mixing)] = True
+        out.flags.writeable = False
         return out
+
+    @cached_property
+    def mixing_arrays(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """The mixing interfaces as arrays: elements, N-side nodes, Re G↑↓, Im G↑↓ [S/m²]."""
+        elements = np.array(list(self.mixing), dtype=np.int64)
+        nodes = np.array([node for _, node in self.mixing.values()], dtype=np.int64)
+        g = np.array([g for g, _ in self.mixing.values()], dtype=complex)
+        return elements, nodes, g.real.copy(), g.imag.copy()
 
     @property
     def has_interfaces(self) -> bool:
@@ -148,6 +159,70 @@ class Ladder:
             if lead.magnetization is not None:
                 out[:, k] = lead.magnetization
         return out
+
+    def _members_padded(self, m_layers: FloatArray) -> FloatArray:
+        """(B, L+3, 3): :meth:`member_magnetizations` and a last row of zeros (index −1)."""
+        B, L = m_layers.shape[0], m_layers.shape[1]
+        out = np.zeros((B, L + 3, 3))
+        out[:, 1:L + 1] = m_layers
+        for k, lead in ((0, self.stack.left), (L + 1, self.stack.right)):
+            if lead.magnetization is not None:
+                out[:, k] = lead.magnetization
+        return out
+
+    @cached_property
+    def _node_plan(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+        """What :func:`spintorque.transport.nodes.spaces_from_sides` derives from the sides'
+        kinds alone, as indices into :meth:`_members_padded` (−1: the zero row).
+
+        Returns the member each element carries, the static node ranks, the member each node
+        takes its vector from, and the nodes between two different ferromagnetic members (whose
+        rank, 1 or 0, depends on their collinearity) with those two members.
+        """
+        L = len(self.stack.layers)
+        sides = np.empty(self.size + 2, dtype=np.int64)
+        sides[1:-1] = self.owner
+        kinds = np.where(sides >= 0, FERRO, NORMAL)
+        for k, lead, member in ((0, self.stack.left, 0), (-1, self.stack.right, L + 1)):
+            if lead.material is None:
+                kinds[k], sides[k] = SINK, NO_OWNER
+            elif lead.material.is_ferromagnet:
+                kinds[k], sides[k] = FERRO, member
+            else:
+                kinds[k], sides[k] = NORMAL, NO_OWNER
+        a, b = kinds[:-1], kinds[1:]
+        sa, sb = sides[:-1], sides[1:]
+        positions = np.where(kinds == FERRO, np.arange(len(kinds)), -1)
+        last = np.maximum.accumulate(positions)[:-1]
+        frame = np.where(last >= 0, sides[np.maximum(last, 0)], NO_OWNER)
+        sink = (a == SINK) | (b == SINK)
+        normal = (a == NORMAL) & (b == NORMAL)
+        both_f = (a == FERRO) & (b == FERRO)
+        kind = np.select([sink, normal], [0, 3], default=1).astype(np.int64)
+        source = np.where(sink, NO_OWNER, np.where(normal, frame, np.where(a == FERRO, sa, sb)))
+        dynamic = np.flatnonzero(both_f & (sa != sb))
+        element = np.where(self.owner >= 0, self.owner, NO_OWNER)
+        zero = L + 2  # the padded zero row, as a non-negative index (a faster gather)
+        element, source = (np.where(x >= 0, x, zero) for x in (element, source))
+        return element, kind, source, dynamic, sa[dynamic], sb[dynamic]
+
+    def spaces(self, m_layers: FloatArray) -> tuple[FloatArray, NodeSpaces]:
+        """(B, E, 3) element magnetizations and the node spaces of a batch of layer directions.
+
+        The same numbers as :meth:`element_magnetizations` and
+        :func:`spintorque.transport.nodes.spaces_from_sides`, with the part that depends on the
+        stack only worked out once (:attr:`_node_plan`): per batch it is two gathers and the
+        collinearity test of the nodes between two different ferromagnets.
+        """
+        element, kind, source, dynamic, sa, sb = self._node_plan
+        members = self._members_padded(m_layers)
+        B = m_layers.shape[0]
+        kinds = np.broadcast_to(kind, (B, len(kind))).copy()
+        if dynamic.size:
+            collinear = np.linalg.norm(cross(members[:, sa], members[:, sb]), axis=-1)
+            kinds[:, dynamic] = collinear <= COLLINEAR_TOLERANCE
+        return (np.take(members, element, axis=1),
+                NodeSpaces(kinds, np.take(members, source, axis=1)))
 
     def element_magnetizations(self, m_layers: FloatArray) -> FloatArray:
         """(B, E, 3): the magnetization each element carries (zero for normal elements)."""

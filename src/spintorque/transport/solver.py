@@ -11,7 +11,7 @@ from spintorque.transport.elements import lead_terms
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
 from spintorque.transport.ladder import Ladder, build_ladder
 from spintorque.transport.mixing import sweep_mixing, sweep_mixing_serial
-from spintorque.transport.nodes import FERRO, NORMAL, NodeSpaces, spaces_from_sides
+from spintorque.transport.nodes import NodeSpaces
 from spintorque.transport.result import TransportResult
 
 FloatArray = NDArray[np.float64]
@@ -88,9 +88,7 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     m_layers = layer_magnetizations(stack, magnetizations)
     batched = magnetizations is not None and np.ndim(magnetizations) == 3
     ladder = build_ladder(stack)
-    m_elements = ladder.element_magnetizations(m_layers)
-    kinds = np.where(ladder.owner >= 0, FERRO, NORMAL)
-    spaces = spaces_from_sides(stack.left, stack.right, kinds, m_elements)
+    m_elements, spaces = ladder.spaces(m_layers)
     Gs, Gt = ladder.series, ladder.shunt
     sources = ladder.polarization[None, :, None] * m_elements
     GL, sL = lead_terms(stack.left)
@@ -132,15 +130,11 @@ def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
     kind = spaces.kind.copy()
     B, N = kind.shape
     yr, yi = np.zeros(N), np.zeros(N)
-    ym = np.zeros((B, N, 3))
-    elements = np.array(list(ladder.mixing), dtype=np.int64)
-    nodes = np.array([node for _, node in ladder.mixing.values()], dtype=np.int64)
-    g = np.array([g for g, _ in ladder.mixing.values()], dtype=complex)
+    _, nodes, g_real, g_imag = ladder.mixing_arrays
     kind[:, nodes] = np.where(kind[:, nodes] == 0, 0, 3)
-    yr[nodes], yi[nodes] = g.real, g.imag
-    ym[:, nodes] = m_elements[:, elements]
+    yr[nodes], yi[nodes] = g_real, g_imag
     run = sweep_mixing if B >= PARALLEL_THRESHOLD else sweep_mixing_serial
     mu, delta, jperp = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
                              np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
-                             yr, yi, ym, GL, GR, sL, sR)
+                             yr, yi, GL, GR, sL, sR)
     return mu, delta, jperp, kind
