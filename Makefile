@@ -18,7 +18,7 @@ LOWEST := requirements/lowest.txt
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
-COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --python-version 3.11 --universal --upgrade \
+COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --extra explore --python-version 3.11 --universal --upgrade \
 	--custom-compile-command "make lock" --quiet
 
 .PHONY: demo test test-fast test-long test-latest test-lowest lock lint bench clean
@@ -79,7 +79,7 @@ test-long: $(STAMP) lint
 # Not in CI: the newest releases pyproject.toml allows, to see breakage before it reaches the lock.
 test-latest:
 	test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep]"
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep,explore]"
 	$(call lint-with,.venv-latest/bin)
 	$(call suite-with,.venv-latest/bin)
 
