@@ -26,10 +26,19 @@ from spintorque.stack import Stack, spherical
 NM = 1e-9
 
 
+# Panel >= 1.9 calls a widget's caption ``label`` (``name`` is deprecated there); older ones ``name``
+_CAPTION = "label" if "label" in pn.widgets.FloatSlider.param else "name"
+
+
+def _widget(kind: Any, caption: str, **options: Any) -> Any:
+    """A widget of class ``kind`` captioned ``caption``, on every supported Panel."""
+    return kind(**{_CAPTION: caption}, **options)
+
+
 def _value(slider: pn.widgets.FloatSlider) -> float:
-    """A slider's value as a float (a cleared slider is refused by name)."""
+    """A slider's value as a float (a cleared slider is refused by its caption)."""
     if slider.value is None:
-        raise InputError(slider.name, "has no value")
+        raise InputError(str(getattr(slider, _CAPTION)), "has no value")
     return float(slider.value)
 
 
@@ -65,11 +74,16 @@ class Explorer:
         for layer in self.base.layers:
             kind = layer.is_ferromagnet
             options = [n for n, m in self.materials.items() if m.is_ferromagnet == kind]
-            self.material[layer.name] = pn.widgets.Select(
-                name=f"{layer.name} material", options=options, value=layer.material.name, width=130
+            self.material[layer.name] = _widget(
+                pn.widgets.Select,
+                f"{layer.name} material",
+                options=options,
+                value=layer.material.name,
+                width=130,
             )
-            self.thickness[layer.name] = pn.widgets.FloatSlider(
-                name=f"{layer.name} thickness [nm]",
+            self.thickness[layer.name] = _widget(
+                pn.widgets.FloatSlider,
+                f"{layer.name} thickness [nm]",
                 start=0.5,
                 end=100.0,
                 step=0.1,
@@ -79,8 +93,9 @@ class Explorer:
             row = [self.material[layer.name], self.thickness[layer.name]]
             if layer.magnetization is not None:
                 theta, self.phi[layer.name] = _polar(layer.magnetization)
-                self.angle[layer.name] = pn.widgets.FloatSlider(
-                    name=f"{layer.name} θ [deg]",
+                self.angle[layer.name] = _widget(
+                    pn.widgets.FloatSlider,
+                    f"{layer.name} θ [deg]",
                     start=0.0,
                     end=180.0,
                     step=0.5,
@@ -90,16 +105,18 @@ class Explorer:
                 row.append(self.angle[layer.name])
             rows.append(pn.Row(*row))
         J = self.base.current_density
-        self.log_current = pn.widgets.FloatSlider(
-            name="log10 |J| [A/m²]",
+        self.log_current = _widget(
+            pn.widgets.FloatSlider,
+            "log10 |J| [A/m²]",
             start=8.0,
             end=13.0,
             step=0.05,
             value=round(float(np.log10(abs(J))) * 20) / 20 if J else 11.0,
             width=220,
         )
-        self.direction = pn.widgets.Select(
-            name="electrons flow",
+        self.direction = _widget(
+            pn.widgets.Select,
+            "electrons flow",
             options=["towards +x", "towards -x"],
             value="towards -x" if J < 0 else "towards +x",
             width=130,
@@ -232,14 +249,13 @@ class Explorer:
         self.explanation = pn.pane.Markdown("", width=870, name="explanation")
         self.torque_text = pn.pane.Markdown("", width=870, name="torques")
         self.status = pn.pane.Str("", name="status")
-        self.toml = pn.widgets.TextAreaInput(
-            name="stack file (TOML)", value="", height=300, width=430, disabled=True
+        self.toml = _widget(
+            pn.widgets.TextAreaInput, "stack file (TOML)", value="", height=300, width=430, disabled=True
         )
         self.download = pn.widgets.FileDownload(
             callback=lambda: io.StringIO(self.toml.value),
             filename="stack.toml",
             label="download stack.toml",
-            button_type="primary",
         )
 
     def _draw(self, view: View) -> None:
