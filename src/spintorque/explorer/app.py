@@ -24,6 +24,7 @@ from spintorque.materials import Material, load_database
 from spintorque.stack import Stack, spherical
 
 NM = 1e-9
+GA = 1e9  # spin currents drawn in GA/m²
 
 
 # Panel >= 1.9 calls a widget's caption ``label`` (``name`` is deprecated there); older ones ``name``
@@ -182,7 +183,7 @@ class Explorer:
             name="mu_fig",
         )
         self.js_fig = figure(
-            title="spin current hodograph (folded) [A/m²]",
+            title="spin current hodograph [GA/m²], red: Δj_s",
             width=430,
             height=400,
             match_aspect=True,
@@ -194,6 +195,9 @@ class Explorer:
             color = Category10_10[k % 10]
             self.mu_fig.line("x", "y", source=self.mu_src[n], line_width=2, color=color, legend_label=n)
             self.js_fig.line("x", "y", source=self.js_src[n], line_width=2, color=color, legend_label=n)
+            self.js_fig.scatter("x", "y", source=self.js_src[n], size=3, color=color)
+        self.jump_src = ColumnDataSource({"x0": [], "y0": [], "x1": [], "y1": []})
+        self.js_fig.segment("x0", "y0", "x1", "y1", source=self.jump_src, color="red", line_width=3)
         self.rod_src = ColumnDataSource({"x0": [], "y0": [], "x1": [], "y1": []})
         self.mu_fig.segment(
             "x0",
@@ -225,7 +229,7 @@ class Explorer:
             title="efficiencies g1(θ), g2(θ); shaded where negative",
             width=430,
             height=330,
-            x_axis_label="θ [deg]",
+            x_axis_label="polar angle θ of the second ferromagnet [deg]",
             name="g_fig",
         )
         self.g_fig.varea("theta", 0, "neg1", source=self.g_src, color="steelblue", alpha=0.2)
@@ -241,7 +245,11 @@ class Explorer:
         self.g_fig.add_layout(Span(location=0, dimension="width", line_color="gray"))
         self.ra_src = ColumnDataSource({"theta": [], "ra": []})
         self.ra_fig = figure(
-            title="RA(θ) [mΩ·µm²]", width=430, height=330, x_axis_label="θ [deg]", name="ra_fig"
+            title="RA(θ) [mΩ·µm²]",
+            width=430,
+            height=330,
+            x_axis_label="polar angle θ of the second ferromagnet [deg]",
+            name="ra_fig",
         )
         self.ra_fig.line("theta", "ra", source=self.ra_src, line_width=2, name="ra")
         self.ra_now = Span(location=0, dimension="height", line_color="black", line_dash="dotted")
@@ -264,7 +272,14 @@ class Explorer:
         for k, n in enumerate(view.stack.names):
             sel = hodo.layer == k
             self.mu_src[n].data = {"x": mu[sel, 0], "y": mu[sel, 1]}
-            self.js_src[n].data = {"x": hodo.js_2d[sel, 0], "y": hodo.js_2d[sel, 1]}
+            self.js_src[n].data = {"x": hodo.js_2d[sel, 0] / GA, "y": hodo.js_2d[sel, 1] / GA}
+        jumps = hodo.node_js_2d / GA  # (L+1, 2 sides, 2)
+        self.jump_src.data = {
+            "x0": jumps[:, 1, 0],
+            "y0": jumps[:, 1, 1],
+            "x1": jumps[:, 0, 0],
+            "y1": jumps[:, 0, 1],
+        }
         span = 1.3 * (float(np.abs(mu).max()) or 1.0)
         rods = np.array(list(hodo.rods.values())).reshape(-1, 2)
         self.rod_src.data = {
