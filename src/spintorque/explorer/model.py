@@ -19,7 +19,7 @@ from spintorque.errors import InputError
 from spintorque.materials import Ferromagnet, Material, load_database, lookup
 from spintorque.stack import Layer, Lead, Stack, spherical
 from spintorque.transport import efficiency, solve
-from spintorque.transport.magnetoresistance import magnetoresistance
+from spintorque.transport.magnetoresistance import resistance_area_at
 
 FloatArray = NDArray[np.float64]
 
@@ -79,7 +79,7 @@ def view_of(stack: Stack) -> View:
         undefined = {
             key: str(ds.attrs[f"{key}_undefined"]) for key in ("g1", "g2") if f"{key}_undefined" in ds.attrs
         }
-        ra = magnetoresistance(stack, rotate, theta).resistance_area
+        ra = resistance_area_at(stack, rotate, theta)
     try:
         text = explain(stack).explanation
     except InputError as error:
