@@ -20,6 +20,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from spintorque.explorer import default_stack
 from spintorque.explorer.model import ANGLES
@@ -117,7 +118,7 @@ def poll(driver: webdriver.Chrome, until: Callable[[list], bool], timeout: float
         if state is not None and until(state):
             return state
         assert time.monotonic() < deadline, f"page state did not arrive: {state!r}"
-        time.sleep(0.1)
+        time.sleep(0.01)
 
 
 def test_dragging_the_spacer_slider_redraws_g2_as_the_solver_gives_it(served, browser, tmp_path):
@@ -141,6 +142,19 @@ def test_dragging_the_spacer_slider_redraws_g2_as_the_solver_gives_it(served, br
     np.testing.assert_allclose(g2_shown, efficiency(shown, "F2", ANGLES).g2.values, rtol=1e-12)
     shot = tmp_path / "explore.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    # single steps with the keyboard (one update each): the round trip key -> new g2 in the page
+    trips = []
+    for _ in range(5):
+        value = poll(browser, lambda s: True)[0]
+        start = time.perf_counter()
+        handle.send_keys(Keys.ARROW_RIGHT)
+        stepped = poll(browser, lambda s, v=value: s[0] != v and f"{s[0] * 1e-9!r} m" in s[2])
+        trips.append(time.perf_counter() - start)
+        assert stepped[0] == pytest.approx(value + 0.1, abs=1e-9)
+    print(
+        f"\nkeyboard steps of the spacer slider, round trip to the redrawn page: "
+        f"{', '.join(f'{1e3 * t:.0f}' for t in trips)} ms"
+    )
     status = browser.execute_script(
         "const t = Array.from(Bokeh.documents[0].all_models).map(m => m.text).find("
         "t => typeof t === 'string' && /update [0-9]+ ms/.test(t));"

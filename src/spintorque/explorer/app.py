@@ -166,7 +166,8 @@ class Explorer:
         except InputError as error:
             self.status.object = f"refused: {error}"
             return None
-        self._draw(view)
+        with pn.io.hold():  # one document patch for all the figures
+            self._draw(view)
         self.last_update_s = time.perf_counter() - start
         self.status.object = f"update {1e3 * self.last_update_s:.0f} ms"
         self.view = view
