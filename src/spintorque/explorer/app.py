@@ -25,6 +25,7 @@ from spintorque.stack import Stack, spherical
 
 NM = 1e-9
 GA = 1e9  # spin currents drawn in GA/m²
+ANGLE_LABEL = "polar angle θ of the second ferromagnet [deg]"
 
 
 # Panel >= 1.9 calls a widget's caption ``label`` (``name`` is deprecated there); older ones ``name``
@@ -166,8 +167,7 @@ class Explorer:
         except InputError as error:
             self.status.object = f"refused: {error}"
             return None
-        with pn.io.hold():  # one document patch for all the figures
-            self._draw(view)
+        self._draw(view)
         self.last_update_s = time.perf_counter() - start
         self.status.object = f"update {1e3 * self.last_update_s:.0f} ms"
         self.view = view
@@ -230,9 +230,9 @@ class Explorer:
             title="efficiencies g1(θ), g2(θ); shaded where negative",
             width=430,
             height=330,
-            x_axis_label="polar angle θ of the second ferromagnet [deg]",
             name="g_fig",
         )
+        self.g_fig.xaxis.axis_label = ANGLE_LABEL
         self.g_fig.varea("theta", 0, "neg1", source=self.g_src, color="steelblue", alpha=0.2)
         self.g_fig.varea("theta", 0, "neg2", source=self.g_src, color="orange", alpha=0.2)
         self.g_fig.line(
@@ -249,9 +249,9 @@ class Explorer:
             title="RA(θ) [mΩ·µm²]",
             width=430,
             height=330,
-            x_axis_label="polar angle θ of the second ferromagnet [deg]",
             name="ra_fig",
         )
+        self.ra_fig.xaxis.axis_label = ANGLE_LABEL
         self.ra_fig.line("theta", "ra", source=self.ra_src, line_width=2, name="ra")
         self.ra_now = Span(location=0, dimension="height", line_color="black", line_dash="dotted")
         self.ra_fig.add_layout(self.ra_now)
