@@ -124,7 +124,12 @@ class Explorer:
             width=130,
         )
         rows.append(pn.Row(self.direction, self.log_current))
-        self.controls = pn.Column("### Stack", *rows)
+        note = (
+            "the file's interfaces are not used: the page shows the transparent stack (the seed's model)"
+            if stack.interface_elements
+            else "transparent interfaces (the seed's model)"
+        )
+        self.controls = pn.Column("### Stack", pn.pane.Str(note), *rows)
         self._figures()
         for widget in (
             *self.thickness.values(),
