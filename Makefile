@@ -2,6 +2,9 @@
 #   make demo   - create .venv if missing, install the locked versions (with the sweep extra),
 #                 run the main job on the example stack
 #   make test   - same bootstrap, then lint, type-check and run the whole test suite
+#                 (both install the sweep and explore extras; make test also runs `make browser`)
+#   make browser - Debian's chromium and chromium-driver for the explorer's browser test
+#                 (apt-get, as root; skipped at once when both are present)
 # Both install exactly the versions in requirements/lock.txt, the set CI tests. Maintenance:
 #   make docs         - build the documentation site into site/ (mkdocs build --strict)
 #   make test-fast    - lint, type-check and the tests not marked slow (under 2 minutes)
@@ -19,10 +22,20 @@ LOWEST := requirements/lowest.txt
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
-COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --extra docs --python-version 3.11 --universal --upgrade \
+COMPILE := $(UV) pip compile pyproject.toml --extra dev --extra sweep --extra docs --extra explore --python-version 3.11 --universal --upgrade \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: demo docs test test-fast test-long test-latest test-lowest lock lint bench clean
+.PHONY: demo docs test test-fast test-long test-latest test-lowest lock lint bench clean browser
+
+# The explorer's browser test drives Debian's chromium through chromedriver (Playwright's own
+# browser download does not work on the project's machines); idempotent, quick when present.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "chromium and chromedriver present"; \
+	else \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			chromium chromium-driver; \
+	fi
 
 # A venv holding exactly the pins of a lock file plus this package (editable, no other deps);
 # `pip check` then fails if pyproject.toml needs something the lock lacks (run `make lock`).
@@ -51,6 +64,8 @@ demo: $(STAMP)
 	$(BIN)/spintorque explain examples/co_cu_py.toml
 	$(BIN)/spintorque explain examples/co_cu_py.toml --json > out/explain.json
 	$(BIN)/spintorque sweep examples/sweep/co_cu_py.toml -o out/sweep.zarr --json > out/sweep.json
+	$(BIN)/spintorque explore --help > /dev/null
+	@echo "interactive: $(BIN)/spintorque explore examples/co_cu_py.toml (http://127.0.0.1:8050)"
 	@echo "wrote out/: co_cu_py.json, co_cu_py.nc, efficiency.json/.png, profiles.png, hodograph.png, explain.json, sweep.zarr, sweep.json"
 
 # strict: a broken link, a missing API object or an unparsable docstring fails the build
@@ -72,20 +87,20 @@ endef
 lint: $(STAMP)
 	$(call lint-with,$(BIN))
 
-test: $(STAMP) lint
+test: $(STAMP) browser lint
 	$(call suite-with,$(BIN))
 
-test-fast: $(STAMP) lint
+test-fast: $(STAMP) browser lint
 	$(call suite-with,$(BIN),-m "not slow")
 
 # Not in CI: the property tests with their long hypothesis profile (thousands of draws).
-test-long: $(STAMP) lint
+test-long: $(STAMP) browser lint
 	SPINTORQUE_TEST_PROFILE=long $(call suite-with,$(BIN))
 
 # Not in CI: the newest releases pyproject.toml allows, to see breakage before it reaches the lock.
-test-latest:
+test-latest: browser
 	test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep,docs]"
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,sweep,docs,explore]"
 	$(call lint-with,.venv-latest/bin)
 	$(call suite-with,.venv-latest/bin)
 
@@ -93,7 +108,7 @@ test-latest:
 # requirements/lowest.txt. numpy's annotations change with every release (at numpy 2.0-2.3 mypy
 # reports 3-73 errors, all in annotations, none at run time), so the oldest mypy checks the code
 # against the packages of the lock, and the oldest numpy is tested by running the suite.
-test-lowest: $(STAMP) .venv-lowest/.installed
+test-lowest: $(STAMP) .venv-lowest/.installed browser
 	.venv-lowest/bin/ruff check src tests benchmarks examples
 	MYPY_CACHE_DIR=.venv-lowest/.mypy_cache .venv-lowest/bin/mypy --python-executable $(BIN)/python
 	$(call suite-with,.venv-lowest/bin)
@@ -111,6 +126,7 @@ lock: $(UV)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/transport.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/explore.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

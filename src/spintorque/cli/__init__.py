@@ -1,6 +1,6 @@
 """Command line: ``spintorque solve | efficiency | profile | hodograph | explain | signmap |
 escape | dynamics | switching | materials | magnetoresistance |
-export-torque | sweep | state | plot``.
+export-torque | sweep | state | plot | explore``.
 
 The CLI only parses arguments, calls the public API and writes files. Bad input prints one line
 naming the file, field and allowed range and exits with status 2 (no traceback).
@@ -9,6 +9,7 @@ naming the file, field and allowed range and exits with status 2 (no traceback).
 from spintorque.cli import (
     analogy,
     dynamics,
+    explore,
     export,
     fits,
     magnetoresistance,
@@ -22,7 +23,8 @@ from spintorque.cli import (
 from spintorque.cli.app import app
 
 COMMAND_MODULES = (
-    transport, magnetoresistance, export, analogy, thermal, fits, dynamics, wer, sweep, state, plot
+    transport, magnetoresistance, export, analogy, thermal, fits, dynamics, wer, sweep, state, plot,
+    explore,
 )
 """Importing these registers their commands on :data:`app`."""
 
