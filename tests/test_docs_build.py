@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).parents[1]
@@ -26,6 +27,7 @@ def _build(config: Path, site: Path, cwd: Path) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_docs_site_builds_strictly_with_every_page_and_api_object(tmp_path):
     proc = _build(ROOT / "mkdocs.yml", tmp_path / "site", ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 KERNELS = '''
 import numba
@@ -77,6 +78,7 @@ def test_no_writable_cache_location_compiles_in_memory(tmp_path):
     assert result == {"guarded": 41.0, "plain": "RuntimeError"}  # numba: "cannot cache function"
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_damaged_cache_files_are_recompiled(tmp_path):
     env = {"NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     assert _scenario(tmp_path, env) == {"guarded": 41.0, "plain": 41.0}
@@ -104,6 +106,7 @@ def test_a_full_disk_while_saving_the_cache_is_not_an_error(tmp_path):
     assert result == {"guarded": 41.0, "plain": "OSError"}
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_a_read_only_install_imports_runs_a_command_and_builds_every_kernel(tmp_path):
     """The package copied where no ``__pycache__`` can be made, with no writable cache at all."""
     import shutil

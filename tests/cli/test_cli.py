@@ -45,6 +45,7 @@ def test_solve_prints_a_readable_summary():
     assert "torque" in proc.stdout and "efficiency g1" in proc.stdout
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_efficiency_json_and_plot(tmp_path):
     plot = tmp_path / "g.png"
     proc = run("efficiency", str(EXAMPLE), "--rotate", "F2", "--angles", "0:180:19", "--json",
@@ -58,6 +59,7 @@ def test_efficiency_json_and_plot(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_profile_and_materials_commands(tmp_path):
     plot = tmp_path / "p.png"
     assert run("profile", str(EXAMPLE), "--plot", str(plot)).returncode == 0
@@ -188,6 +190,7 @@ def test_dynamics_writes_an_ensemble_and_switching_reports_statistics(tmp_path):
     assert bad.returncode == 2 and "--dt" in bad.stderr
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_escape_from_a_macrospin_file_is_in_seconds():
     from spintorque.magnet.io import load_macrospin
     from spintorque.thermal import mean_first_passage_time
@@ -223,6 +226,7 @@ def test_escape_uses_the_2d_solver_off_the_axis_and_agrees_with_1d_on_it():
     assert bad.returncode == 2 and "--solver" in bad.stderr
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_escape_of_an_in_plane_magnet_file_runs_the_2d_solver_in_seconds():
     proc = run("escape", str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--json")
     assert proc.returncode == 0, proc.stderr

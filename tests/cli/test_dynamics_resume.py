@@ -86,6 +86,7 @@ def test_a_run_killed_with_sigkill_resumes_to_the_numbers_of_an_uninterrupted_ru
     assert a.identical(b) and not partial.exists()
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_resume_refuses_a_checkpoint_made_with_other_inputs_naming_them(tmp_path):
     from spintorque.cli.dynamics import _inputs
     from spintorque.dynamics.checkpoint import Checkpoint
@@ -149,6 +150,7 @@ def test_save_every_off_the_time_step_grid_is_refused_naming_both_flags(save_eve
     assert not (tmp_path / "x.nc.partial").exists()
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_a_drawn_seed_is_printed_and_replays_the_run_with_seed(tmp_path):
     short = ("dynamics", str(THERMAL), "--duration", "20ps", "--dt", "1ps", "--trajectories", "2")
     drawn = run(*short, "-o", str(tmp_path / "a.nc"))

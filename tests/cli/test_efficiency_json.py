@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import spintorque as st
 
@@ -78,6 +79,7 @@ def _efficiency_json(path: Path, n: int) -> dict:
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_efficiency_json_gives_field_like_efficiencies_with_a_mixing_conductance(tmp_path):
     path = tmp_path / "mixing.toml"
     path.write_text(EXAMPLE.read_text() + MIXING)

@@ -94,6 +94,7 @@ def test_physical_flags_need_a_file_and_units():
     assert "T > 0 K" in err
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_json_is_strict_on_a_grid_of_reduced_inputs_in_every_regime():
     seen = set()
     for sigma, i, h in itertools.product(("0.5", "40"), ("-1", "0.5", "0.99", "1", "1.5", "5"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as hs
 from typer.testing import CliRunner
@@ -63,6 +64,7 @@ def test_efficiency_rotate_and_angles(rotate, angles):
 @examples(15)
 @given(points=hs.one_of(hs.integers(-5, 3000).map(str), _text, _number,
                         hs.integers(min_value=10**7 + 1).map(str)))
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_profile_points(points):
     run("profile", STACK, "--points", points, "--json")
 

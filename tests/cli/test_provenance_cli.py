@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import xarray as xr
 from PIL import Image
 
@@ -44,6 +45,7 @@ def test_json_output_records_version_command_and_stack_text():
     assert _texts(prov["input_files"]) == {EXAMPLE.name: EXAMPLE.read_text("utf-8")}
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_a_png_figure_carries_the_same_record(tmp_path):
     png = tmp_path / "p.png"
     proc = run("profile", str(EXAMPLE), "--plot", str(png))
@@ -54,6 +56,7 @@ def test_a_png_figure_carries_the_same_record(tmp_path):
     assert _texts(prov["input_files"]) == {EXAMPLE.name: EXAMPLE.read_text("utf-8")}
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_a_dynamics_dataset_holds_the_referenced_stack_file_text(tmp_path):
     (tmp_path / STACK.name).write_text(STACK.read_text("utf-8"), encoding="utf-8")
     magnet = tmp_path / "magnet.toml"

@@ -24,6 +24,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, check=False)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_in_plane_cell_at_zero_current_does_not_switch_and_the_drawn_seed_replays():
     args = ("switching", str(IN_PLANE), "--current", "0 A/m^2", "--duration", "1ns",
             "--trajectories", "16", "--json")
@@ -49,6 +50,7 @@ def test_in_plane_cell_at_zero_current_does_not_switch_and_the_drawn_seed_replay
         assert again[key] == doc[key]
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_switching_statistics_of_a_thermal_cell_and_a_coarse_step_warning():
     thermal = ROOT / "examples" / "macrospin" / "thermal.toml"
     proc = run("switching", str(thermal), "--current", "0 A/m^2", "--duration", "2ns",
@@ -111,6 +113,7 @@ field = ["{H} A/m", "0 A/m", "0 A/m"]
     assert "near the Nyquist frequency" in coarse.stderr and len(json.loads(coarse.stdout)["warnings"]) == 2
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_fit_activation_refuses_fewer_points_than_parameters_naming_the_file(tmp_path):
     one = tmp_path / "one.csv"
     one.write_text("current,dwell_time\n1e-4,2e-3\n")

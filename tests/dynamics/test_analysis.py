@@ -65,6 +65,7 @@ def test_steady_state_angle_in_a_transverse_field_is_arcsin_of_h_over_h_k():
     assert float(steady_state_angle(ds)[0]) == pytest.approx(np.arcsin(Hx / H_K), rel=1e-6)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_mean_telegraph_dwell_time_matches_the_fokker_planck_first_passage_time():
     # in the axial case m_z(t) is a 1D Markov process: the dwell between the trigger crossings
     # +z0 and -z0 has the mean MFPT(z0 -> -z0) exactly; sampled every 1 ps, dt = 0.1 ps

@@ -137,6 +137,7 @@ def test_relative_angle_follows_the_closed_form_valve_and_current_sets_the_align
     assert np.sign(rate[1] @ (m1 - (m1 @ m2) * m2)) == np.sign(J)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_swapping_the_layers_of_a_mirror_symmetric_stack_and_reversing_the_current_maps_the_motion(co, cu):
     stack = valve(co, cu, 4e-9, 4e-9)
     a = FreeLayer("F1", Macrospin(1.3e6, 4e-9, AREA, 0.02, spherical(0.2, 0.0)),

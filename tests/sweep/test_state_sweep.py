@@ -28,6 +28,7 @@ def _sweep(tmp_path: Path, axes: str, options: str = 'duration = "3 ns"') -> Pat
     return path
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_state_sweep_stores_codes_with_flags_equal_to_the_api_and_on_sun_line(tmp_path: Path):
     # at h = 0 and h = 0.3 (field along P): 1.1 J_c0 (1 + h) switches, 1.1 J_c0 at h = 0.3 and
     # 0.9 J_c0 at h = 0 do not

@@ -50,6 +50,7 @@ def test_mfpt_matches_the_mpmath_double_integral_on_the_whole_grid():
     assert worst < 1e-8
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_lambda1_matches_the_legendre_determinant_on_a_spread_of_the_grid():
     rows = [row for row in TABLE if row["log_lambda1"] is not None][::7]
     assert len(rows) >= 15
@@ -116,6 +117,7 @@ def test_extreme_parameters_stay_finite_and_ordered(sigma, h, i):
     assert tau.log <= -lam.log + 1e-9
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_lambda1_above_the_critical_current_is_the_relaxation_away_from_the_unstable_pole():
     # the slowest mode sits at z = +1, where U has its maximum: far below the well's own rate
     for sigma, h, i in ((40.0, 0.0, 2.0), (100.0, 0.0, 1.0), (10.0, 0.0, 3.0), (20.0, 0.5, 2.0)):

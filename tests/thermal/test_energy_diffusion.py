@@ -40,6 +40,7 @@ def _in_plane(sigma=20.0, kappa=4.0, **kw):
     return uniaxial_model(sigma, alpha=0.01, hard_ratio=kappa, **IN_PLANE, **kw)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_in_plane_separatrix_and_well_bottom_match_closed_forms():
     # U = sigma(−m_x² + kappa m_z²): the separatrix is two great circles m_x = ±√kappa m_z, so the
     # well is a lune of area 4 arctan(1/√kappa) and M(E_s) = ∮|∇U| dl = ∫ΔU dA = 8 sigma √kappa
@@ -116,6 +117,7 @@ def test_low_damping_escape_approaches_kramers_very_low_damping_rate():
         assert 1.8 < errors[0] / errors[1] < 2.2 and 1.8 < errors[1] / errors[2] < 2.2
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_boltzmann_on_every_branch_at_zero_current():
     e = ed.energy_diffusion(_in_plane(12.0, 2.0, field=(0.1, 0.0, 0.0)), (1, 0, 0))
     u = np.linspace(0.0, 1.0, 21)

@@ -67,6 +67,7 @@ def test_mean_escape_time_of_the_llg_ensemble_matches_the_fokker_planck_solver()
     assert abs(switched.mean() - expected) < 4 * error
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_escape_under_a_shaped_slonczewski_torque_matches_the_llg_ensemble():
     # sigma = 3 magnet with a Slonczewski torque (P = 0.6, Λ = 2, polariser −z) at i = 0.3: the
     # angle-dependent efficiency enters the Fokker–Planck potential; the mean first passage to the

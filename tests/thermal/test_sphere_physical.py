@@ -48,6 +48,7 @@ def test_an_axial_macrospin_gives_the_escape_rate_of_the_axial_reduction():
     assert sphere.extrapolate(sizes, lam)[0] == pytest.approx(lambda1_1d(axial.model), rel=1e-6)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_escape_with_a_hard_axis_and_tilted_polariser_matches_the_llg_ensemble():
     # sigma = 3 perpendicular magnet with a hard in-plane axis (N_x = 0.3) and a polariser tilted
     # out of the x-z plane: no symmetry left. Mean first passage from +z to the equator of 4000

@@ -237,6 +237,7 @@ def test_spin_injection_diffusion_rescales_temperature_and_time_in_2d(i):
         _tau_int_reference(sigma / factor, h, i) / factor, rel=5e-9)
 
 
+@pytest.mark.slow  # several seconds: in `make test`, not in `make test-fast`
 def test_through_the_facade_the_2d_mfpt_matches_the_axial_method_to_1e8_up_to_sigma_200():
     # the well found by minimisation lies on the symmetry axis to rounding, so the one-cell
     # family is used (a well tilted by 2e-8 rad gave an N × N grid: MFPT 3e-6 at sigma = 40,
