@@ -176,8 +176,8 @@ def dataset_attrs(
     attrs: dict[str, Any] = {
         "spintorque_version": doc["spintorque_version"],
         "created": doc["created"],
-        "command": json.dumps(doc["command"]),
-        "input_files": json.dumps(doc["input_files"], ensure_ascii=False),
+        "command": json.dumps(doc["command"], allow_nan=False),
+        "input_files": json.dumps(doc["input_files"], ensure_ascii=False, allow_nan=False),
     }
     if "input_files_note" in doc:
         attrs["input_files_note"] = doc["input_files_note"]
@@ -202,7 +202,7 @@ def figure_metadata(path: str | Path) -> dict[str, str]:
     """
     doc = record()
     creator = f"spintorque {doc['spintorque_version']}"
-    text = json.dumps(doc, ensure_ascii=False)
+    text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
     suffix = Path(path).suffix.lower()
     if suffix == ".png":
         return {"Software": creator, "spintorque_provenance": text}

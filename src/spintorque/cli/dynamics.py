@@ -109,7 +109,7 @@ def _inputs(path: Path, run: Any, conditions: Any, T: float, step: float, every:
     stacks = [repr(term.stack) for term in run.model.torques.of_type(DiffusiveTorque)]
     return {"spintorque version": __version__,
             f"{path} (sha256)": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "model": json.dumps(run.model.describe()), "stacks": stacks,
+            "model": json.dumps(run.model.describe(), allow_nan=False), "stacks": stacks,
             "--duration": T, "--dt": step, "--save-every": every * step,
             "--trajectories": trajectories, "--temperature": conditions.temperature,
             "--current": conditions.current_density if conditions.constant_current else

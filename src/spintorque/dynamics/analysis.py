@@ -254,7 +254,7 @@ def precession_sweep(model: MacrospinModel, conditions: Conditions, currents: Ar
         coords={"current_density": ("current_density", currents, {"units": "A/m^2"})},
         attrs={"duration_s": duration, "skip": skip, "sample_step_s": step,
                "samples": samples, "warnings": json.dumps(warnings, allow_nan=False),
-               "torque_tables": json.dumps(tables)})
+               "torque_tables": json.dumps(tables, allow_nan=False)})
 
 
 def switching_map(model: MacrospinModel, conditions: Conditions, amplitudes: ArrayLike,

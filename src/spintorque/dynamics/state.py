@@ -163,7 +163,7 @@ class StateResult:
                 "threshold": self.threshold,
                 "window": self.window,
                 "sample_step_s": self.sample_step,
-                "torque_tables": json.dumps(list(self.torque_tables)),
+                "torque_tables": json.dumps(list(self.torque_tables), allow_nan=False),
             },
         )
 

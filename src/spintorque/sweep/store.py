@@ -101,7 +101,7 @@ def provenance(sweep: Sweep, entropy: int) -> dict[str, Any]:
         "chunk": sweep.chunk,
         "seed": str(entropy),
         "seed_rule": SEED_RULE,
-        "axes": json.dumps([axis.key for axis in sweep.axes]),
+        "axes": json.dumps([axis.key for axis in sweep.axes], allow_nan=False),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "conventions": "SI units (units attributes); NaN: no value at that point or not done",
     }
