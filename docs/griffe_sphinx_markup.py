@@ -1,10 +1,11 @@
 """A griffe extension for the API pages: the docstrings' Sphinx markup shown as Markdown.
 
 The docstrings are NumPy style with a little reStructuredText inside: roles such as
-``:func:`~spintorque.thermal.escape``` and ``.. math::`` directives, which Markdown would print
-as they are. Roles become inline code (``~`` keeps the last name, as in Sphinx); a math
-directive becomes a TeX code block. Nothing in the package changes; the site is built offline,
-so the equations are shown as TeX source rather than typeset by a script from outside.
+``:func:`~spintorque.thermal.escape``` and ``:math:`...```, and ``.. math::`` directives, which
+Markdown would print as they are. Roles become inline code (``~`` keeps the last name, as in
+Sphinx); math becomes pymdownx.arithmatex markup (``\\(...\\)`` inline, one ``$$ ... $$`` block per
+equation of a directive, equations being separated by blank lines as in Sphinx), which the site
+typesets offline (docs/hooks/math.py). Nothing in the package changes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from griffe import Extension
 
 ROLE = re.compile(r":(?:py:)?(?:func|class|mod|meth|attr|data|obj|exc|const):`(~?)([^`]+)`")
+MATH_ROLE = re.compile(r":math:`([^`]+)`")
 
 
 def _role(match: re.Match[str]) -> str:
@@ -22,12 +24,16 @@ def _role(match: re.Match[str]) -> str:
     return f"`{target.rsplit('.', 1)[-1] if match.group(1) else target}`"
 
 
+def _math_role(match: re.Match[str]) -> str:
+    return rf"\({match.group(1)}\)"
+
+
 def _indented(line: str, indent: str) -> bool:
     return line.startswith(indent + " ") and bool(line.strip())
 
 
 def _math(text: str) -> str:
-    """Each ``.. math::`` directive (its first line and the lines indented under it) as TeX code."""
+    """Each ``.. math::`` directive (its first line and the lines indented under it) as ``$$`` blocks."""
     lines, out, k = text.splitlines(), [], 0
     while k < len(lines):
         head = re.match(r"^(\s*)\.\. math::\s*(.*)$", lines[k])
@@ -42,7 +48,15 @@ def _math(text: str) -> str:
                                       and _indented(lines[k + 1], indent))):
             body.append(lines[k].strip())
             k += 1
-        out += ["", f"{indent}```tex", *(f"{indent}{b}" for b in body if b), f"{indent}```", ""]
+        # one displayed equation per paragraph of the body (Sphinx's rule)
+        equations: list[list[str]] = [[]]
+        for line in body:
+            if line:
+                equations[-1].append(line)
+            elif equations[-1]:
+                equations.append([])
+        for equation in (e for e in equations if e):
+            out += ["", f"{indent}$$", *(f"{indent}{b}" for b in equation), f"{indent}$$", ""]
     return "\n".join(out)
 
 
@@ -51,4 +65,5 @@ class SphinxMarkup(Extension):
 
     def on_instance(self, *, obj: Any, **kwargs: Any) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = _math(ROLE.sub(_role, obj.docstring.value))
+            value = MATH_ROLE.sub(_math_role, ROLE.sub(_role, obj.docstring.value))
+            obj.docstring.value = _math(value)
