@@ -150,6 +150,7 @@ LOADS = {
     "video": ("src", "poster"),
     "audio": ("src",),
 }
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNORECASE)
 # TeX that would be shown raw: a control word typical of the docstrings' equations, or $$
 RAW_TEX = re.compile(
@@ -172,6 +173,8 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         self.loads += [(tag, key, values[key]) for key in LOADS.get(tag, ()) if values.get(key)]
+        if tag in VOID:
+            return
         if tag in ("script", "style", "pre", "code", "textarea") or self._skip:
             self._skip.append(tag)
         elif "arithmatex" in values.get("class", "").split():
@@ -179,8 +182,9 @@ class _Page(HTMLParser):
             self._math = []
 
     def handle_endtag(self, tag: str) -> None:
-        if self._skip and self._skip[-1] == tag:
-            self._skip.pop()
+        if tag in self._skip:  # closes it and whatever was left open inside it
+            while self._skip.pop() != tag:
+                pass
             if not self._skip and self._math is not None:
                 self.math.append("".join(self._math))
                 self._math = None
@@ -234,7 +238,9 @@ def test_docstring_equations_are_arithmatex_markup_and_the_typesetter_is_in_the_
             assert (m.startswith(r"\(") and m.endswith(r"\)")) or (
                 m.startswith(r"\[") and m.endswith(r"\]")
             ), (name, m)
-    # ... and no TeX is left outside that markup on any page (nor as a TeX code block)
+    # ... and no TeX is left outside that markup on any page (nor as a TeX code block); the prose
+    # of a page is its text outside code and math (here a sentence after the page's equations)
+    assert "solves it with a ladder sweep" in " ".join("".join(pages["physics/index.html"].prose).split())
     for name, page in pages.items():
         raw = RAW_TEX.findall("".join(page.prose))
         assert raw == [], f"{name} shows raw TeX: {raw[:5]}"
