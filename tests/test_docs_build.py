@@ -265,6 +265,16 @@ return {
   total: els.length,
   typeset: els.filter(e => e.hasAttribute('data-typeset')).length,
   drawn: els.filter(drawn).length,
+  // rendered width over the width MathJax set (in ex of the surrounding text): 1 unless shrunk
+  scale: els.filter(drawn).map(e => {
+    const svg = e.querySelector(':scope > mjx-container > svg');
+    const probe = document.createElement('span');
+    probe.style.cssText = 'display:inline-block;width:100ex;position:absolute;visibility:hidden';
+    svg.parentElement.appendChild(probe);
+    const ex = probe.getBoundingClientRect().width / 100;
+    probe.remove();
+    return svg.getBoundingClientRect().width / (parseFloat(svg.getAttribute('width')) * ex);
+  }),
   errors: Array.from(document.querySelectorAll('.arithmatex[data-tex-error]'))
     .map(e => [e.getAttribute('aria-label'), e.getAttribute('data-tex-error')]),
   text: document.body.innerText,
@@ -351,6 +361,8 @@ def test_every_equation_is_typeset_in_the_browser_without_error_or_raw_tex(
         assert state["total"] == len(pages[name].math), name
         assert state["drawn"] == state["total"], f"{name}: {state['drawn']} of {state['total']} drawn"
         assert state["errors"] == [], f"{name}: TeX errors in {state['errors']}"
+        shrunk = [k for k, scale in enumerate(state["scale"]) if abs(scale - 1) > 0.01]
+        assert shrunk == [], f"{name}: equations {shrunk} drawn at {[state['scale'][k] for k in shrunk]}"
         raw = RAW_TEX.findall(state["text"])
         assert raw == [], f"{name} shows raw TeX: {raw[:5]}"
         outside = [r for r in state["resources"] if not r.startswith(served_site)]
