@@ -37,7 +37,7 @@
       },
     };
     // the bundle reads Bokeh[its version]: any version gets the stand-in
-    return new Proxy({}, { get: () => loader, has: () => true });
+    return new Proxy({}, { get: () => loader });
   }
 
   function load() {
@@ -103,5 +103,6 @@
   } else {
     typeset().catch(console.error);
   }
+  // for content a page adds later: spintorqueTypeset() typesets what is new
   window.spintorqueTypeset = typeset;
 })();
