@@ -202,7 +202,7 @@ def run(
     Summary
     """
     path = Path(store)
-    layout = sweep.command.layout(sweep.command.load(copy.deepcopy(sweep.base_data), sweep.base_path))
+    layout = sweep.layout()
     done, entropy = prepare(path, sweep, layout, force)
     todo = [block for block in blocks(sweep.shape, sweep.chunk) if not done[block].all()]
     finished = int(done.sum()) - sum(int(done[block].sum()) for block in todo)
