@@ -563,7 +563,9 @@ def _wer_layout(run: Any, options: Mapping[str, Any]) -> Layout:
         "current_ratio": Output((), "1", "I / I_c0 (NaN for a non-axial magnet: no closed form)"),
         "critical_current_density": Output((), "A/m^2", "Sun's J_c0 (NaN for a non-axial magnet)"),
         "tau_N": Output((), "s", "free-diffusion time tau_N (the solver's time unit)"),
-        "lambda1": Output((), "1/s", "slowest relaxation rate λ1 of the finest grid"),
+        "lambda1": Output(
+            (), "1/s", "slowest relaxation rate λ1 of the finest grid (NaN where the solver gives none > 0)"
+        ),
     }, {"pulse": Coordinate(tuple(float(t) for t in options["pulse"]), "s", "pulse length")}
 
 
@@ -581,6 +583,7 @@ def _wer(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, An
         method=options["method"],
     )
     jc = problem.critical_current_density
+    rate = float(result.lambda1[0]) / tau  # a decay rate: > 0 (a Ritz value of the 2D path may not be)
     return {
         "write_error_rate": result.write_error_rate[0],
         "write_error_rate_relative_error": result.write_error_rate_error[0],
@@ -588,7 +591,7 @@ def _wer(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, An
         "current_ratio": float(result.current_ratio[0]),
         "critical_current_density": math.nan if jc is None else float(jc),
         "tau_N": tau,
-        "lambda1": float(result.lambda1[0]) / tau,
+        "lambda1": rate if rate > 0 and math.isfinite(rate) else math.nan,
     }
 
 
