@@ -156,3 +156,28 @@ def test_the_example_sweep_file_loads(sweep_file: Callable[..., Path]) -> None:
     sweep = load_sweep(EXAMPLES / "sweep" / "write_error_rate.toml")
     assert sweep.command.name == "write-error-rate" and sweep.shape == (6, 4)
     assert sweep.layout()[1]["pulse"].units == "s"
+
+
+def test_options_a_non_axial_magnet_cannot_take_are_refused(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "macrospin" / "in_plane.toml", tmp_path / "mtj.toml")  # not axial
+    path = tmp_path / "sweep.toml"
+    for options, words in (
+        ('pulse = "2ns:20ns:4"\nnu = 0.1', r"options\.nu: .*axially symmetric magnets only"),
+        ('pulse = "2ns:20ns:4"\nmethod = "chain"', r"options\.method: .*not axially symmetric"),
+    ):
+        path.write_text(WER.format(options=options))
+        with pytest.raises(InputError, match=words) as caught:
+            load_sweep(path)
+        assert str(caught.value).startswith(str(path))
+
+
+def test_a_time_dependent_current_is_refused(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from spintorque.sweep.commands import COMMANDS
+
+    sweep = load_sweep(_write(tmp_path))
+    run = sweep.description((0, 0))
+    pulsed = replace(run, conditions=replace(run.conditions, current_density=lambda t: 3e10))
+    with pytest.raises(InputError, match=r"conditions\.current_density: .*constant current density"):
+        COMMANDS["write-error-rate"].layout(pulsed, sweep.options)
