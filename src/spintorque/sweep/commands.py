@@ -58,7 +58,7 @@ class Coordinate:
         return len(self.values)
 
 
-Layout = tuple[dict[str, Output], dict[str, "list[str] | Coordinate"]]
+Layout = tuple[dict[str, Output], dict[str, list[str] | Coordinate]]
 """Result variables by name, and the coordinates of their extra dimensions: labels (``layer``:
 the layer names) or a :class:`Coordinate` with a unit (``pulse`` [s])."""
 
