@@ -1,6 +1,6 @@
 """Overhead of ``spintorque sweep`` per point against direct API calls, and its 1 → 2 worker speed-up.
 
-Run:  .venv/bin/python benchmarks/sweep.py [--quick]
+Run:  .venv/bin/python benchmarks/sweep.py [--quick] [--part overhead|scaling|all]
 
 1. ``solve`` over a thickness × angle grid of the Co/Cu/Py example: the cost of one more point
    of the sweep (the time of a 3000-point sweep minus a 1000-point one, over 2000; the fixed cost
@@ -11,7 +11,22 @@ Run:  .venv/bin/python benchmarks/sweep.py [--quick]
    ``stack_from_dict`` (what the sweep does at each point, so the rest is the sweep machinery:
    tasks, transfers, Zarr writes). Overhead = sweep time per point / direct time per point − 1,
    at chunk = 100 and 400 points per task (target: ≤ 20 % at chunk ≥ 100).
-2. The same sweep on two worker processes: speed-up over one (at most the usable cores).
+2. Scaling from one worker process to two, on a CPU-bound command with enough work per point
+   that the sweep machinery is negligible: ``escape`` (the thermal escape rate, ~30 ms of
+   NumPy/SciPy CPU time per point, the same work at every point) over 128 temperatures of the
+   MTJ example, 16 points per task (8 tasks of ~0.5 s: the client's cost per task, its Zarr
+   writes and the scheduler, which share the cores with the workers, is a few per cent). Worker
+   *processes* with one thread each and BLAS, numba and OpenMP on one thread (as the sweep's
+   local cluster runs them); each worker is warmed up (imports and a first escape on every
+   worker, then a small sweep) before anything is timed. The time per point is that of one more
+   point (a 128-point sweep minus a 32-point one, as in part 1), without the fixed cost of a run
+   (store creation, connection: ~0.5 s that more workers do not shorten); the whole run's
+   speed-up is printed too. Printed: the wall time on 1 and 2 workers, the
+   speed-up T1/T2 and the parallel efficiency speed-up/2, the CPU time per point (which stays
+   the same where the two workers have a core each), the same points computed directly in this
+   process for reference, and the CPU count and load average before and after: the speed-up can
+   only reach 2 where two cores are idle, and a warning says when the load average shows they
+   were not.
 
 Times are the best of a few repeats: wall time (``time.perf_counter``) and CPU time
 (``time.process_time`` of this process, which runs the client, the scheduler and the Zarr
@@ -33,6 +48,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SCALING = """base = "mtj.toml"
+command = "escape"
+[axes]
+"conditions.temperature" = {{ start = "280 K", stop = "360 K", num = {n} }}
+[run]
+chunk = {chunk}
+"""
 SWEEP = """base = "co_cu_py.toml"
 command = "solve"
 [axes]
@@ -108,17 +130,28 @@ def timed_sweep(folder: Path, text: str, client: object, repeats: int) -> tuple[
     return best(once, repeats, client)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small grid, one repeat")
-    args = parser.parse_args()
-    from distributed import Client, LocalCluster
+def _cluster(workers: int) -> object:
+    from distributed import LocalCluster
 
-    from spintorque.sweep import load_sweep
     from spintorque.sweep.runner import SINGLE_THREAD
 
-    n_t, small, large, repeats = (20, 2, 6, 1) if args.quick else (100, 10, 30, 5)
-    folder = Path(tempfile.mkdtemp())
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+        env=SINGLE_THREAD,
+    )
+
+
+def overhead(folder: Path, quick: bool) -> None:
+    """Part 1: the sweep's cost per point of a cheap command against direct API calls."""
+    from distributed import Client
+
+    from spintorque.sweep import load_sweep
+
+    n_t, small, large, repeats = (20, 2, 6, 1) if quick else (100, 10, 30, 5)
     shutil.copy(ROOT / "examples" / "co_cu_py.toml", folder)
     points = small * n_t
     (folder / "grid.toml").write_text(SWEEP.format(n_d=small, n_t=n_t, chunk=100))
@@ -127,47 +160,131 @@ def main() -> None:
         with_methods()  # warm-up: numba kernels (compiled after ~256 interpreted solves)
     t_with, c_with = (t / points for t in best(with_methods, repeats))
     t_file, c_file = (t / points for t in best(from_file_data, repeats))
-    print("solve over thickness x angle of F2 in the Co/Cu/Py valve; per point:")
+    print("1. overhead: solve over thickness x angle of F2 in the Co/Cu/Py valve; per point:")
     print(f"  direct, Stack.with_* + solve:      {t_with * 1e6:7.1f} us wall, {c_with * 1e6:7.1f} us CPU")
     print(f"  direct, stack_from_dict + solve:   {t_file * 1e6:7.1f} us wall, {c_file * 1e6:7.1f} us CPU")
     print(
         f"  sweep: the cost of one more point (from {small * n_t} and {large * n_t} points), "
         "and the fixed cost of a run (store, connection)"
     )
-    marginal: dict[int, float] = {}
-    for workers in (1, 2):
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                dashboard_address=":0",
-                silence_logs=logging.ERROR,
-                env=SINGLE_THREAD,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            # imports and numba on each worker: the transport kernels run in Python for their
-            # first ~256 single solves in a process, then compiled (spintorque._jit)
-            timed_sweep(folder, SWEEP.format(n_d=4, n_t=workers * 100, chunk=20), client, 1)
-            for chunk in (100, 400) if workers == 1 else (100,):
-                few, many = (
-                    timed_sweep(folder, SWEEP.format(n_d=n, n_t=n_t, chunk=chunk), client, repeats)
-                    for n in (small, large)
-                )
-                wall, cpu = ((b - a) / ((large - small) * n_t) for a, b in zip(few, many, strict=True))
-                fixed = few[0] - wall * small * n_t
-                marginal.setdefault(workers, wall)
-                print(
-                    f"  sweep, {workers} worker(s), chunk {chunk:3d}: {wall * 1e6:7.1f} us wall "
-                    f"({wall / t_with - 1:+4.0%} vs with_*, {wall / t_file - 1:+4.0%} vs stack_from_dict), "
-                    f"{cpu * 1e6:7.1f} us CPU ({cpu / c_with - 1:+4.0%}, {cpu / c_file - 1:+4.0%}); "
-                    f"fixed {fixed:.2f} s"
-                )
+    with _cluster(1) as cluster, Client(cluster) as client:
+        # imports and numba on the worker: the transport kernels run in Python for their
+        # first ~256 single solves in a process, then compiled (spintorque._jit)
+        timed_sweep(folder, SWEEP.format(n_d=4, n_t=100, chunk=20), client, 1)
+        for chunk in (100, 400):
+            few, many = (
+                timed_sweep(folder, SWEEP.format(n_d=n, n_t=n_t, chunk=chunk), client, repeats)
+                for n in (small, large)
+            )
+            wall, cpu = ((b - a) / ((large - small) * n_t) for a, b in zip(few, many, strict=True))
+            fixed = few[0] - wall * small * n_t
+            print(
+                f"  sweep, 1 worker, chunk {chunk:3d}: {wall * 1e6:7.1f} us wall "
+                f"({wall / t_with - 1:+4.0%} vs with_*, {wall / t_file - 1:+4.0%} vs stack_from_dict), "
+                f"{cpu * 1e6:7.1f} us CPU ({cpu / c_with - 1:+4.0%}, {cpu / c_file - 1:+4.0%}); "
+                f"fixed {fixed:.2f} s"
+            )
+
+
+def _warm(path: str) -> None:
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal import escape
+
+    escape(load_macrospin(path))
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def scaling(folder: Path, quick: bool) -> None:
+    """Part 2: wall time per point of a CPU-bound sweep on 1 and 2 warmed-up worker processes."""
+    from distributed import Client
+
+    from spintorque._blas import single_threaded_blas
+    from spintorque.sweep import load_sweep
+    from spintorque.thermal import escape
+
+    small, n, chunk, repeats = (8, 16, 8, 1) if quick else (32, 128, 16, 3)
+    shutil.copy(ROOT / "examples" / "macrospin" / "mtj.toml", folder)
+    (folder / "scaling.toml").write_text(SCALING.format(n=n, chunk=chunk))
+    sweep = load_sweep(folder / "scaling.toml")
+    cores = len(os.sched_getaffinity(0))
+    before = os.getloadavg()[0]  # before this part's own work (after part 1's, with --part all)
     print(
-        f"  speed-up 1 -> 2 workers (chunk 100, per point): {marginal[1] / marginal[2]:.2f}x "
-        f"({len(os.sched_getaffinity(0))} usable cores)"
+        f"2. scaling: escape over {n} temperatures of examples/macrospin/mtj.toml, {chunk} points per "
+        "task, worker processes with one thread each, warmed up"
     )
-    shutil.rmtree(folder, ignore_errors=True)
+    print(
+        f"  machine: {cores} usable cores (os.cpu_count() = {os.cpu_count()}); "
+        f"load average 1/5/15 min before: {_load()}"
+    )
+
+    def direct() -> None:
+        with single_threaded_blas():
+            for index in range(n):
+                escape(sweep.description((index,)))
+
+    direct()  # imports and first calls
+    t_direct, c_direct = best(direct, repeats)
+    print(
+        f"  direct, in this process:  {t_direct / n * 1e3:7.1f} ms wall, "
+        f"{c_direct / n * 1e3:7.1f} ms CPU per point"
+    )
+    walls: dict[int, float] = {}
+    margins: dict[int, float] = {}
+    for workers in (1, 2):
+        with _cluster(workers) as cluster, Client(cluster) as client:
+            client.run(_warm, str(folder / "mtj.toml"))  # on every worker: imports, first escape
+            timed_sweep(folder, SCALING.format(n=2 * workers, chunk=1), client, 1)
+            few, many = (
+                timed_sweep(folder, SCALING.format(n=size, chunk=chunk), client, repeats)
+                for size in (small, n)
+            )
+        walls[workers] = many[0]
+        # one more point, without the fixed cost of a run (store creation, connection), which
+        # does not shrink with more workers
+        margins[workers] = (many[0] - few[0]) / (n - small)
+        cpu = (many[1] - few[1]) / (n - small)
+        print(
+            f"  sweep, {workers} worker(s):      {margins[workers] * 1e3:7.1f} ms wall, "
+            f"{cpu * 1e3:7.1f} ms CPU per point (one more point); {many[0]:.2f} s for the "
+            f"{n} points, {many[1] / (many[0] * workers):.0%} of the workers' time on a CPU"
+        )
+    speedup = margins[1] / margins[2]
+    whole = walls[1] / walls[2]
+    print(
+        f"  speed-up 1 -> 2 workers: {speedup:.2f}x per point, parallel efficiency {speedup / 2:.0%} "
+        f"(ideal 2x); {whole:.2f}x for the whole {n}-point run ({whole / 2:.0%}, with its fixed cost); "
+        f"load average after: {_load()}"
+    )
+    if cores < 2 or before > cores - 2 + 0.5:
+        print(
+            f"  warning: {cores} usable cores with a load average of {before:.2f} before the runs: "
+            "fewer than two cores were idle, so this speed-up measures contention with other "
+            "processes, not the sweep (run it alone on an idle machine: --part scaling)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small grids, one repeat (checks that it runs)")
+    parser.add_argument(
+        "--part",
+        choices=("overhead", "scaling", "all"),
+        default="all",
+        help="which measurement (default all)",
+    )
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    try:
+        if args.part in ("overhead", "all"):
+            overhead(folder, args.quick)
+        if args.part in ("scaling", "all"):
+            scaling(folder, args.quick)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     sys.stdout.flush()
 
 

@@ -125,3 +125,111 @@ def test_plot_refuses_an_unknown_variable_a_1d_store_and_extra_dimensions(tmp_pa
     assert len(result.stderr.strip().splitlines()) == 1
     result = runner.invoke(app, ["plot", str(tmp_path), "--var", "g2"])
     assert result.exit_code == 2 and "not a sweep store" in result.stderr
+
+
+def _wer_store(path: Path) -> Path:
+    J = np.linspace(3e10, 8e10, 4)
+    T = np.array([300.0, 350.0])
+    pulse = np.array([1e-9, 5e-9, 2e-8])
+    names = ("conditions.current_density", "conditions.temperature")
+    shape = (4, 2, 3)
+    ds = xr.Dataset(
+        {
+            "write_error_rate": (
+                (*names, "pulse"),
+                10.0 ** -np.arange(24.0).reshape(shape),
+                {"units": "1", "long_name": "write-error rate"},
+            ),
+            "torque": ((*names, "layer"), np.ones((4, 2, 2)), {"units": "J/m^2"}),
+            "done": (names, np.ones((4, 2), dtype=bool)),
+        },
+        coords={
+            names[0]: (names[0], J, {"units": "A/m^2"}),
+            names[1]: (names[1], T, {"units": "K"}),
+            "pulse": ("pulse", pulse, {"units": "s"}),
+            "layer": ("layer", ["F1", "F2"]),
+        },
+    )
+    ds.to_zarr(path, zarr_format=2)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sel", "shown"),
+    [
+        (["pulse=5e-9"], "pulse = 5e-09 s"),
+        (["pulse=4ns"], "pulse = 5e-09 s"),  # nearest, with a unit
+        (["pulse = 1.3e-8"], "pulse = 2e-08 s"),
+    ],
+)
+def test_plot_sel_picks_the_nearest_pulse_of_a_wer_store(tmp_path: Path, sel: list[str], shown: str):
+    store = _wer_store(tmp_path / "wer.zarr")
+    figure = tmp_path / "map.png"
+    flags = [f for s in sel for f in ("--sel", s)]
+    result = runner.invoke(app, ["plot", str(store), "--var", "write_error_rate", *flags, "-o", str(figure)])
+    assert result.exit_code == 0, result.output
+    assert shown in result.output and figure.stat().st_size > 1000
+
+
+def test_plot_sel_maps_the_chosen_slice_on_a_log_scale(tmp_path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.colors import LogNorm
+
+    from spintorque.plotting.sweep import plot_sweep_map
+
+    ds = xr.open_zarr(_wer_store(tmp_path / "wer.zarr")).load()
+    ax = plot_sweep_map(ds.sel(pulse=5e-9), "write_error_rate")
+    mesh = ax.collections[0]
+    assert isinstance(mesh.norm, LogNorm)
+    np.testing.assert_array_equal(
+        np.ma.getdata(mesh.get_array()).ravel(), ds.write_error_rate.values[:, :, 1].T.ravel()
+    )
+    assert "pulse = 5e-09 s" in ax.get_title()
+
+
+def test_plot_sel_on_a_swept_axis_and_on_labels(tmp_path: Path):
+    store = _wer_store(tmp_path / "wer.zarr")
+    # a label dimension: exactly
+    result = runner.invoke(
+        app, ["plot", str(store), "--var", "torque", "--sel", "layer=F2", "-o", str(tmp_path / "t.png")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "layer = F2" in result.output
+    # selecting a swept axis leaves one: refused
+    result = runner.invoke(
+        app,
+        [
+            "plot",
+            str(store),
+            "--var",
+            "write_error_rate",
+            "--sel",
+            "pulse=1e-9",
+            "--sel",
+            "conditions.temperature=300",
+        ],
+    )
+    assert result.exit_code == 2 and "1 left after --sel" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("sel", "words"),
+    [
+        ([], "--sel pulse=1e-09"),
+        (["pulse=1e-6"], "--sel: pulse=1e-6: outside the coordinate, from 1e-09 to 2e-08 s"),
+        (["pulse=5 A/m"], "--sel"),
+        (["pulse"], "--sel: expected DIM=VALUE"),
+        (["width=3"], "--sel: 'width' is not a dimension of 'write_error_rate'"),
+        (["pulse=1e-9", "pulse=2e-8"], "selected twice"),
+    ],
+)
+def test_plot_sel_refuses_bad_selections_in_one_line(tmp_path: Path, sel: list[str], words: str):
+    store = _wer_store(tmp_path / "wer.zarr")
+    flags = [f for s in sel for f in ("--sel", s)]
+    result = runner.invoke(app, ["plot", str(store), "--var", "write_error_rate", *flags])
+    assert result.exit_code == 2 and words in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(app, ["plot", str(store), "--var", "torque", "--sel", "layer=F3"])
+    assert result.exit_code == 2 and "labels: F1, F2" in result.stderr

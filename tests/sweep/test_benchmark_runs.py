@@ -22,3 +22,5 @@ def test_sweep_benchmark_runs_in_quick_mode() -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "vs with_*" in proc.stdout and "speed-up 1 -> 2 workers" in proc.stdout
+    assert "parallel efficiency" in proc.stdout and "usable cores" in proc.stdout
+    assert "load average 1/5/15 min before" in proc.stdout

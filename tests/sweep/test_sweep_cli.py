@@ -75,6 +75,53 @@ def test_bad_flags_fail_in_one_line(
     assert words in result.output and result.output.count("\n") == 1
 
 
+def _closed_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_scheduler_fails_fast_in_one_line_and_leaves_no_store(
+    sweep_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from spintorque.cli import app
+
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    store = tmp_path / "out.zarr"
+    start = time.monotonic()
+    result = CliRunner().invoke(app, ["sweep", str(sweep_file()), "-o", str(store), "--scheduler", address])
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert "--scheduler" in result.stderr and address in result.stderr
+    assert elapsed < 5.0, f"took {elapsed:.1f} s"  # (Dask's own connect waited 20 s)
+    assert not store.exists()
+    assert not list(tmp_path.glob(".out.zarr.*"))  # nor a half-made one
+
+
+def test_check_scheduler_reports_a_silent_address_after_its_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from spintorque.errors import InputError
+    from spintorque.sweep.runner import check_scheduler
+
+    def silent(address: tuple[str, int], timeout: float) -> socket.socket:
+        raise TimeoutError  # what create_connection raises where nothing answers in time
+
+    monkeypatch.setattr(socket, "create_connection", silent)
+    with pytest.raises(
+        InputError, match=r"--scheduler: cannot connect to tcp://10\.0\.0\.1:8786: no answer within 3 s"
+    ):
+        check_scheduler("tcp://10.0.0.1:8786")
+    with pytest.raises(InputError, match="expected tcp://HOST:PORT"):
+        check_scheduler("tcp://127.0.0.1:99999")
+
+
 @pytest.mark.slow
 def test_json_summary_and_a_resume_that_finds_everything_done(
     sweep_file: Callable[..., Path], tmp_path: Path

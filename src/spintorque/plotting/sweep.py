@@ -21,6 +21,11 @@ def _label(array: Any, name: str) -> str:
     return f"{name} [{units}]" if units not in (None, "", "1") else name
 
 
+def _unit(array: Any) -> str:
+    units = array.attrs.get("units")
+    return f" {units}" if units not in (None, "", "1") else ""
+
+
 def is_log_variable(name: str) -> bool:
     """Whether a variable is drawn on a logarithmic colour scale (WER-like)."""
     return name.endswith("error_rate")
@@ -34,7 +39,8 @@ def plot_sweep_map(ds: Any, var: str, ax: Any = None) -> Any:
     ds : xarray.Dataset
         A sweep store (``xarray.open_zarr``) with exactly two swept dimensions.
     var : str
-        A variable of ``ds`` with exactly those two dimensions.
+        A variable of ``ds`` with exactly those two dimensions (other dimensions selected first,
+        ``ds.sel(pulse=1e-8, method="nearest")``: their values go into the title).
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm
@@ -73,5 +79,11 @@ def plot_sweep_map(ds: Any, var: str, ax: Any = None) -> Any:
         ax.figure.colorbar(mesh, ax=ax, label=_label(data, var))
     ax.set_xlabel(_label(ds[xdim], xdim))
     ax.set_ylabel(_label(ds[ydim], ydim))
-    ax.set_title(data.attrs.get("long_name") or var, fontsize=9)
+    picked = [  # the values --sel chose of the other dimensions (scalar coordinates)
+        f"{name} = {float(c.values):.6g}{_unit(c)}" if c.dtype.kind in "fiu" else f"{name} = {c.values}"
+        for name, c in data.coords.items()
+        if c.ndim == 0
+    ]
+    title = data.attrs.get("long_name") or var
+    ax.set_title(title + (f"\n({', '.join(picked)})" if picked else ""), fontsize=9)
     return ax

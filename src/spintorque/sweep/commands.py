@@ -36,8 +36,31 @@ class Output:
     """Further attributes of the variable (``flag_values``, ``flag_meanings`` of state codes)."""
 
 
-Layout = tuple[dict[str, Output], dict[str, list[str]]]
-"""Result variables by name, and the labels of their extra dimensions (e.g. ``layer``)."""
+@dataclass(frozen=True)
+class Coordinate:
+    """A numeric coordinate of an extra dimension, with its unit (``pulse`` of write-error-rate).
+
+    Attributes
+    ----------
+    values : tuple of float
+        The coordinate values in SI units (``units``), strictly increasing.
+    units : str
+        Their SI unit.
+    long_name : str
+        Description (the ``long_name`` attribute of the coordinate).
+    """
+
+    values: tuple[float, ...]
+    units: str
+    long_name: str = ""
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+Layout = tuple[dict[str, Output], dict[str, list[str] | Coordinate]]
+"""Result variables by name, and the coordinates of their extra dimensions: labels (``layer``:
+the layer names) or a :class:`Coordinate` with a unit (``pulse`` [s])."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +75,9 @@ class Command:
         ``load(data, base_path)``: the command's input from the parsed base file; bad input is
         an :class:`~spintorque.errors.InputError`.
     layout : callable
-        ``layout(input)``: the :data:`Layout` of the results for that input.
+        ``layout(input, options)``: the :data:`Layout` of the results for that input and run
+        options; an :class:`~spintorque.errors.InputError` where the command cannot run on it
+        (checked for every axis value before any work).
     compute : callable
         ``compute(input, seed, options)``: ``{name: value}`` for one point; ``seed`` is the
         point's :class:`numpy.random.SeedSequence` for a stochastic command, else None;
@@ -70,7 +95,7 @@ class Command:
 
     name: str
     load: Callable[[dict[str, Any], Path], Any]
-    layout: Callable[[Any], Layout]
+    layout: Callable[[Any, Mapping[str, Any]], Layout]
     compute: Callable[[Any, np.random.SeedSequence | None, Mapping[str, Any]], Mapping[str, Any]]
     stochastic: bool = False
     base_kind: str = field(default="stack file")
@@ -128,7 +153,7 @@ def _raw_magnetization(value: Any, field: str) -> Any:
     return unit_vector(value, field)
 
 
-def _solve_layout(stack: Any) -> Layout:
+def _solve_layout(stack: Any, options: Mapping[str, Any]) -> Layout:
     outputs = {
         "resistance_area": Output((), "ohm*m^2", "resistance-area product"),
         "spin_resistance_area": Output((), "ohm*m^2", "spin-coupled resistance-area product"),
@@ -154,7 +179,7 @@ def _solve(stack: Any, seed: np.random.SeedSequence | None, options: Mapping[str
     return out
 
 
-def _efficiency_layout(stack: Any) -> Layout:
+def _efficiency_layout(stack: Any, options: Mapping[str, Any]) -> Layout:
     from spintorque.errors import InputError
 
     if len(stack.ferromagnets) != 2:
@@ -181,7 +206,7 @@ def _efficiency(
     return {**{key: float(value) for key, value in result.efficiency.items()}, "angle_between": angle}
 
 
-def _magnetoresistance_layout(stack: Any) -> Layout:
+def _magnetoresistance_layout(stack: Any, options: Mapping[str, Any]) -> Layout:
     from spintorque.transport.magnetoresistance import ferro_name
 
     ferro_name(stack, 1)  # two ferromagnets, or the command's own refusal before any work
@@ -217,7 +242,7 @@ def _load_macrospin(data: dict[str, Any], base: Path) -> Any:
     return macrospin_from_dict(data, base.parent)
 
 
-def _escape_layout(run: Any) -> Layout:
+def _escape_layout(run: Any, options: Mapping[str, Any]) -> Layout:
     return {
         "lambda1": Output((), "1/s", "escape rate λ1 (NaN where it has no value)"),
         "integral_relaxation_time": Output((), "s", "integral relaxation time"),
@@ -278,7 +303,7 @@ def _switching_options(table: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _switching_layout(run: Any) -> Layout:
+def _switching_layout(run: Any, options: Mapping[str, Any]) -> Layout:
     return {
         "probability": Output((), "1", "switched fraction of the ensemble"),
         "standard_error": Output((), "1", "binomial standard error of the probability"),
@@ -350,7 +375,7 @@ def _state_options(table: Mapping[str, Any]) -> dict[str, Any]:
     return {"duration": duration, "tilt": tilt, "threshold": threshold, "window": window}
 
 
-def _state_layout(run: Any) -> Layout:
+def _state_layout(run: Any, options: Mapping[str, Any]) -> Layout:
     from spintorque.dynamics.state import state_attrs
 
     outputs = {}
@@ -395,6 +420,181 @@ def _state(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, 
     return out
 
 
+# --- thermal: write-error-rate --------------------------------------------------------------------
+_WER_OPTIONS = {"pulse", "rtol", "max_cells", "method", "nu"}
+_WER_METHODS = ("auto", "axial", "chain", "spectral", "sphere")
+MAX_PULSES = 10_000
+"""Most pulse lengths of one write-error-rate sweep (as ``spintorque write-error-rate``)."""
+MAX_CELLS = 8192
+"""Largest ``max_cells`` of a write-error-rate sweep (the cost grows like cells³)."""
+
+
+def _pulse_lengths(spec: Any) -> np.ndarray:
+    """``options.pulse`` → pulse lengths [s], strictly increasing, >= 0.
+
+    ``"1ns:50ns:50"`` (START:STOP:COUNT, evenly spaced, as ``--pulse`` of the command), or a
+    table as an axis takes: ``{start, stop, num}`` (``scale = "log"``) or ``{values = [...]}``.
+    """
+    from spintorque.errors import InputError
+    from spintorque.sweep.description import axis_values
+    from spintorque.units import to_si
+
+    field = "options.pulse"
+    if isinstance(spec, str):
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise InputError(
+                field, f"expected 'START:STOP:COUNT' with time units, e.g. '1ns:50ns:50', got {spec!r}"
+            )
+        start, stop = (to_si(part, "time", field) for part in parts[:2])
+        try:
+            count = int(parts[2])
+        except ValueError:
+            raise InputError(field, f"COUNT must be an integer, got {parts[2]!r}") from None
+        if not 1 <= count <= MAX_PULSES:
+            raise InputError(field, f"COUNT must be from 1 to {MAX_PULSES}, got {count}")
+        values = np.linspace(start, stop, count)
+    elif isinstance(spec, dict):
+        values = axis_values(spec, "time", False, field)
+    else:
+        raise InputError(
+            field, "give 'START:STOP:COUNT' (e.g. '1ns:50ns:50'), {start, stop, num} or {values = [...]}"
+        )
+    if values.size > MAX_PULSES:
+        raise InputError(field, f"at most {MAX_PULSES} pulse lengths, got {values.size}")
+    if not (np.all(np.isfinite(values)) and np.all(values >= 0)):
+        raise InputError(field, "pulse lengths must be finite and >= 0 s")
+    if np.any(np.diff(values) <= 0):
+        raise InputError(field, "pulse lengths must be strictly increasing")
+    return values
+
+
+def _wer_options(table: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.errors import InputError
+    from spintorque.units import to_float
+
+    unknown = sorted(set(table) - _WER_OPTIONS)
+    if unknown:
+        raise InputError(
+            f"options.{unknown[0]}", f"unknown option; allowed: {', '.join(sorted(_WER_OPTIONS))}"
+        )
+    if "pulse" not in table:
+        raise InputError("options.pulse", "missing: the pulse lengths, e.g. pulse = '1ns:50ns:50'")
+    pulse = _pulse_lengths(table["pulse"])
+    rtol = to_float(table.get("rtol", 1e-6), "options.rtol")
+    if not 0 < rtol < 1:
+        raise InputError("options.rtol", f"must lie in (0, 1), got {rtol!r}")
+    max_cells = table.get("max_cells", 512)
+    if isinstance(max_cells, bool) or not isinstance(max_cells, int) or not 256 <= max_cells <= MAX_CELLS:
+        raise InputError(
+            "options.max_cells", f"must be an integer from 256 to {MAX_CELLS}, got {max_cells!r}"
+        )
+    method = table.get("method", "auto")
+    if method not in _WER_METHODS:
+        raise InputError("options.method", f"must be one of {', '.join(_WER_METHODS)}, got {method!r}")
+    nu = to_float(table.get("nu", 0.0), "options.nu")
+    return {"pulse": pulse, "rtol": rtol, "max_cells": max_cells, "method": method, "nu": nu}
+
+
+def _wer_problem(run: Any, nu: float) -> Any:
+    """The write problem at the run's own (constant) current density, as ``problem_from_file``.
+
+    :func:`spintorque.thermal.wer.problem_from_file` reads a file; this is the same construction
+    from the parsed point (``tests/sweep/test_wer_sweep.py`` checks that they agree bit for bit):
+    an axially symmetric magnet gives a ``WERProblem`` (1D; i = J/J_c0 from
+    :func:`~spintorque.thermal.axial.axial_reduction`), any other a ``SphereWERProblem`` (2D).
+    """
+    from dataclasses import replace
+
+    from spintorque.errors import InputError
+    from spintorque.thermal.axial import NotAxialError, axial_reduction
+    from spintorque.thermal.wer import WERProblem
+    from spintorque.thermal.wer.sphere import problem_from_sphere_file
+
+    conditions = run.conditions
+    if not conditions.constant_current:
+        raise InputError(
+            "conditions.current_density",
+            "write-error-rate needs a constant current density (the pulse lengths are options.pulse)",
+        )
+    J = float(conditions.current_density)
+    try:
+        reduction = axial_reduction(run.model, replace(conditions, current_density=0.0), nu)
+    except NotAxialError:
+        if nu != 0.0:
+            raise InputError(
+                "options.nu",
+                "the spin-injection diffusion needs i = I/I_c0, defined for axially "
+                "symmetric magnets only; the base file is not",
+            ) from None
+        return problem_from_sphere_file(run, "the base file", np.array([J]), None)
+    Jc = reduction.critical_current_density
+    if Jc is None:
+        raise InputError("torque", "the base file has no spin torque: no write current")
+    try:
+        ratio = axial_reduction(run.model, replace(conditions, current_density=J), nu).model.i
+    except InputError as error:
+        raise InputError(
+            "conditions.current_density",
+            f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
+            f"sigma = {reduction.model.sigma:.4g}): {error.message}",
+        ) from None
+    return WERProblem(replace(reduction.model, i=0.0), np.array([ratio]), reduction.tau_N, np.array([J]), Jc)
+
+
+def _wer_layout(run: Any, options: Mapping[str, Any]) -> Layout:
+    from spintorque.errors import InputError
+    from spintorque.thermal.wer import SphereWERProblem
+
+    problem = _wer_problem(run, options["nu"])
+    if isinstance(problem, SphereWERProblem) and options["method"] not in ("auto", "sphere"):
+        raise InputError(
+            "options.method",
+            f"the base file is not axially symmetric: it is solved in 2D (auto or sphere), "
+            f"got {options['method']!r}",
+        )
+    pulse = ("pulse",)
+    return {
+        "write_error_rate": Output(pulse, "1", "write-error rate P(z > 0) at the end of the pulse"),
+        "write_error_rate_relative_error": Output(
+            pulse, "1", "estimated relative error of the write-error rate (inf where it underflows)"
+        ),
+        "converged": Output(pulse, "1", "relative error estimate within options.rtol", "bool"),
+        "current_ratio": Output((), "1", "I / I_c0 (NaN for a non-axial magnet: no closed form)"),
+        "critical_current_density": Output((), "A/m^2", "Sun's J_c0 (NaN for a non-axial magnet)"),
+        "tau_N": Output((), "s", "free-diffusion time tau_N (the solver's time unit)"),
+        "lambda1": Output(
+            (), "1/s", "slowest relaxation rate λ1 of the finest grid (NaN where the solver gives none > 0)"
+        ),
+    }, {"pulse": Coordinate(tuple(float(t) for t in options["pulse"]), "s", "pulse length")}
+
+
+def _wer(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    from spintorque.thermal.wer import write_error_rate
+
+    problem = _wer_problem(run, options["nu"])
+    tau = float(problem.tau_N)
+    result = write_error_rate(
+        problem,
+        None,
+        options["pulse"] / tau,
+        rtol=options["rtol"],
+        max_cells=options["max_cells"],
+        method=options["method"],
+    )
+    jc = problem.critical_current_density
+    rate = float(result.lambda1[0]) / tau  # a decay rate: > 0 (a Ritz value of the 2D path may not be)
+    return {
+        "write_error_rate": result.write_error_rate[0],
+        "write_error_rate_relative_error": result.write_error_rate_error[0],
+        "converged": result.converged[0],
+        "current_ratio": float(result.current_ratio[0]),
+        "critical_current_density": math.nan if jc is None else float(jc),
+        "tau_N": tau,
+        "lambda1": rate if rate > 0 and math.isfinite(rate) else math.nan,
+    }
+
+
 SOLVE = Command("solve", _load_stack, _solve_layout, _solve, vary=_vary_stack)
 EFFICIENCY = Command("efficiency", _load_stack, _efficiency_layout, _efficiency, vary=_vary_stack)
 MAGNETORESISTANCE = Command(
@@ -416,7 +616,12 @@ STATE = Command(
     "state", _load_state, _state_layout, _state, base_kind="macrospin file", options=_state_options
 )
 
+WRITE_ERROR_RATE = Command(
+    "write-error-rate", _load_macrospin, _wer_layout, _wer, base_kind="macrospin file", options=_wer_options
+)
+
 COMMANDS: dict[str, Command] = {
-    command.name: command for command in (SOLVE, EFFICIENCY, MAGNETORESISTANCE, ESCAPE, SWITCHING, STATE)
+    command.name: command
+    for command in (SOLVE, EFFICIENCY, MAGNETORESISTANCE, ESCAPE, SWITCHING, STATE, WRITE_ERROR_RATE)
 }
 """Sweepable commands by name; adding a command is one entry here."""

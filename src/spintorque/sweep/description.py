@@ -9,7 +9,8 @@ command = "solve"
 [run]
 chunk = 100                      # points per task
 seed = 1                         # stochastic commands
-[options]                        # the command's run options, if it has any (switching)
+[options]                        # the command's run options, if it has any (switching, state,
+                                 # write-error-rate: pulse = "1ns:50ns:50")
 ```
 
 Axis values carry units like the base file's value they replace (a plain number where the base
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from spintorque.errors import InputError
-from spintorque.sweep.commands import COMMANDS, Command
+from spintorque.sweep.commands import COMMANDS, Command, Layout
 from spintorque.sweep.paths import Step, parse_path, resolve, set_value, value_at
 from spintorque.tomlfile import read_toml
 from spintorque.units import to_float, to_si
@@ -127,8 +128,15 @@ class Sweep:
         """The command's input (a Stack, a MacrospinInput, ...) at grid point ``index``."""
         return self.command.load(self.point_data(index), self.base_path)
 
+    def layout(self, data: dict[str, Any] | None = None) -> Layout:
+        """The command's result :data:`~spintorque.sweep.commands.Layout` at ``data`` (default:
+        the base file's values)."""
+        data = copy.deepcopy(self.base_data) if data is None else data
+        return self.command.layout(self.command.load(data, self.base_path), self.options)
+
     def fingerprint(self) -> str:
-        """SHA-256 of what the numbers depend on: command, base data, axis values, chunk, seed.
+        """SHA-256 of what the numbers depend on: command, base data, axis values, chunk, seed
+        and the command's options.
 
         Comments and layout of either file do not count; any change of a value does.
         """
@@ -139,8 +147,21 @@ class Sweep:
             "seed": self.seed,
             "axes": [[a.key, a.units, [float(v).hex() for v in a.values]] for a in self.axes],
         }
+        if self.options:  # (absent without options: the fingerprints of such stores stay as they were)
+            content["options"] = {key: _exact(value) for key, value in sorted(self.options.items())}
         text = json.dumps(content, sort_keys=True, allow_nan=False, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _exact(value: Any) -> Any:
+    """An option value as JSON that tells every float apart (hex), for the fingerprint."""
+    if isinstance(value, np.ndarray):
+        return [_exact(v) for v in value.tolist()]
+    if isinstance(value, float):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_exact(v) for v in value]
+    return value
 
 
 def _kind(base_value: Any) -> str | None:
@@ -166,7 +187,12 @@ def _convert(value: Any, kind: str | None, integer: bool, field: str) -> float:
     return number
 
 
-def _axis_values(spec: Any, kind: str | None, integer: bool, field: str) -> np.ndarray:
+def axis_values(spec: Any, kind: str | None, integer: bool, field: str) -> np.ndarray:
+    """The values [SI] of an axis table ``{start, stop, num[, scale]}`` or ``{values = [...]}``.
+
+    ``kind``: the quantity kind of :func:`spintorque.units.to_si` (None: plain numbers);
+    ``integer``: the values must be integers; ``field``: the key as written, for errors.
+    """
     if not isinstance(spec, dict):
         raise InputError(field, "give {start, stop, num} (optionally scale = 'log') or {values = [...]}")
     if "values" in spec:
@@ -214,7 +240,7 @@ def _axis(key: str, spec: Any, base: dict[str, Any]) -> Axis:
             "quantity the sweep knows (" + ", ".join(KINDS) + ")",
         ) from None
     integer = isinstance(base_value, int)
-    values = _axis_values(spec, kind, integer, field)
+    values = axis_values(spec, kind, integer, field)
     return Axis(key, steps, values, "1" if kind is None else KINDS[kind], integer)
 
 
@@ -254,16 +280,17 @@ def _command(name: Any) -> Command:
 def _check_points(sweep: Sweep) -> None:
     """Load the base file with each axis value in turn (others at the base file's values)."""
     try:
-        reference = sweep.command.layout(sweep.command.load(copy.deepcopy(sweep.base_data), sweep.base_path))
+        reference = sweep.layout()
     except InputError as error:
-        raise error.in_file(str(sweep.base_path)) from None
+        # an option the base file's input cannot take is the sweep file's (load_sweep says so)
+        raise (error if error.field.startswith("options.") else error.in_file(str(sweep.base_path))) from None
     for axis in sweep.axes:
         data = copy.deepcopy(sweep.base_data)
         for i in range(axis.values.size):
             set_value(data, axis.steps, axis.raw(i))
             shown = axis.values[i] if axis.units == "1" else f"{axis.values[i]:.6g} {axis.units}"
             try:
-                layout = sweep.command.layout(sweep.command.load(data, sweep.base_path))
+                layout = sweep.layout(data)
             except InputError as error:
                 raise InputError(
                     f"axes.{json.dumps(axis.key)}", f"at {shown}: {error.field}: {error.message}"

@@ -22,7 +22,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,10 @@ SINGLE_THREAD = {
     name: "1" for name in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 }
 """Environment of local worker processes: one compute thread each."""
+CONNECT_TIMEOUT = 3.0
+"""Seconds a ``scheduler`` address has to accept a TCP connection (checked before the store is
+made); the Dask handshake after it has :data:`HANDSHAKE_TIMEOUT`."""
+HANDSHAKE_TIMEOUT = "20s"
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,41 @@ def local_workers() -> int:
         return os.cpu_count() or 1
 
 
+def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Raise an InputError naming ``--scheduler`` unless ``address`` accepts a TCP connection.
+
+    Only ``tcp://`` and ``tls://`` addresses are probed (others, e.g. ``inproc://``, are left to
+    Dask). A refused connection fails at once, an unanswered one after ``timeout`` seconds.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    from spintorque.errors import InputError
+
+    parts = urlsplit(address)
+    if parts.scheme not in ("tcp", "tls"):
+        return
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a port out of range
+        host, port = None, None
+    if not host or port is None:
+        raise InputError("--scheduler", f"expected tcp://HOST:PORT, got {address!r}")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return
+    except TimeoutError:
+        reason = f"no answer within {timeout:g} s"
+    except socket.gaierror:
+        reason = f"unknown host {host!r}"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    raise InputError(
+        "--scheduler",
+        f"cannot connect to {address}: {reason} (is `dask scheduler` running there?); nothing was written",
+    )
+
+
 @contextmanager
 def _client(scheduler: str | None, workers: int | None, processes: bool) -> Iterator[Any]:
     from distributed import Client, LocalCluster
@@ -144,7 +183,7 @@ def _client(scheduler: str | None, workers: int | None, processes: bool) -> Iter
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout=HANDSHAKE_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise InputError("--scheduler", f"cannot connect to {scheduler}: {exc}") from None
         with client:
@@ -189,7 +228,9 @@ def run(
     workers : int, optional
         Local worker count (default: the usable cores); ignored with ``scheduler``.
     scheduler : str, optional
-        Address of a running Dask scheduler, e.g. ``"tcp://127.0.0.1:8786"``.
+        Address of a running Dask scheduler, e.g. ``"tcp://127.0.0.1:8786"``; connected to
+        before the store is made (:func:`check_scheduler`: an InputError naming
+        ``--scheduler`` within :data:`CONNECT_TIMEOUT` s where nothing answers there).
     processes : bool
         Local workers as processes (default) or as threads of this process.
     force : bool
@@ -202,18 +243,24 @@ def run(
     Summary
     """
     path = Path(store)
-    layout = sweep.command.layout(sweep.command.load(copy.deepcopy(sweep.base_data), sweep.base_path))
-    done, entropy = prepare(path, sweep, layout, force)
-    todo = [block for block in blocks(sweep.shape, sweep.chunk) if not done[block].all()]
-    finished = int(done.sum()) - sum(int(done[block].sum()) for block in todo)
-    already = finished
-    start = time.perf_counter()
-    if progress is not None:
-        progress(finished, sweep.size)
-    n_workers = 0
-    if todo:
-        writer = Writer(path, list(layout[0]))
-        with _client(scheduler, workers, processes) as client:
+    layout = sweep.layout()
+    with ExitStack() as stack:
+        client = None
+        if scheduler is not None:  # connected before the store is made: a wrong address leaves none
+            check_scheduler(scheduler)
+            client = stack.enter_context(_client(scheduler, None, processes))
+        done, entropy = prepare(path, sweep, layout, force)
+        todo = [block for block in blocks(sweep.shape, sweep.chunk) if not done[block].all()]
+        finished = int(done.sum()) - sum(int(done[block].sum()) for block in todo)
+        already = finished
+        start = time.perf_counter()
+        if progress is not None:
+            progress(finished, sweep.size)
+        n_workers = 0
+        if todo:
+            writer = Writer(path, list(layout[0]))
+            if client is None:
+                client = stack.enter_context(_client(None, workers, processes))
             n_workers = len(client.nthreads())
             finished = _drain(client, sweep, todo, entropy, layout, writer, finished, progress)
     return Summary(

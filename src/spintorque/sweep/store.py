@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from spintorque.errors import InputError
-from spintorque.sweep.commands import Layout
+from spintorque.sweep.commands import Coordinate, Layout
 from spintorque.sweep.description import Sweep
 
 MARKER = "spintorque_sweep"
@@ -69,7 +69,15 @@ def _template(sweep: Sweep, layout: Layout, attrs: dict[str, Any]) -> Any:
     coords: dict[str, Any] = {
         axis.key: (axis.key, axis.values, {"units": axis.units, "long_name": axis.key}) for axis in sweep.axes
     }
-    coords.update({name: (name, values) for name, values in labels.items()})
+    for name, values in labels.items():
+        if isinstance(values, Coordinate):
+            coords[name] = (
+                name,
+                np.array(values.values),
+                {"units": values.units, "long_name": values.long_name},
+            )
+        else:
+            coords[name] = (name, values)
     data: dict[str, Any] = {}
     encoding: dict[str, Any] = {}
     for name, out in outputs.items():
