@@ -133,6 +133,12 @@ def _equal_scales(fig: Any, xs: list[Any], ys: list[Any]) -> None:
     fig.y_range.update(start=ym - 0.5 * per_px * FRAME[1], end=ym + 0.5 * per_px * FRAME[1])
 
 
+def _columns(data: dict[str, Any]) -> dict[str, list[float]]:
+    """Columns as lists: Bokeh sends them inline in the message's JSON, not as one binary
+    buffer (two websocket frames) per column."""
+    return {key: np.asarray(value, dtype=float).tolist() for key, value in data.items()}
+
+
 def _polar(m: tuple[float, float, float]) -> tuple[float, float]:
     """Polar angle from +z and azimuth [deg] of a unit vector."""
     theta = float(np.degrees(np.arccos(np.clip(m[2], -1.0, 1.0))))
@@ -466,23 +472,23 @@ class Explorer:
             sel = hodo.layer == k
             mu_data[f"x{k}"], mu_data[f"y{k}"] = mu[sel, 0], mu[sel, 1]
             js_data[f"x{k}"], js_data[f"y{k}"] = hodo.js_2d[sel, 0] / GA, hodo.js_2d[sel, 1] / GA
-        self.mu_src.data = mu_data
-        self.js_src.data = js_data
+        self.mu_src.data = _columns(mu_data)
+        self.js_src.data = _columns(js_data)
         jumps = hodo.node_js_2d / GA  # (L+1, 2 sides, 2)
-        self.jump_src.data = {
+        self.jump_src.data = _columns({
             "x0": jumps[:, 1, 0],
             "y0": jumps[:, 1, 1],
             "x1": jumps[:, 0, 0],
             "y1": jumps[:, 0, 1],
-        }
+        })
         span = 1.3 * (float(np.abs(mu).max()) or 1.0)
         rods = np.array(list(hodo.rods.values())).reshape(-1, 2)
-        self.rod_src.data = {
+        self.rod_src.data = _columns({
             "x0": -span * rods[:, 0],
             "y0": -span * rods[:, 1],
             "x1": span * rods[:, 0],
             "y1": span * rods[:, 1],
-        }
+        })
         nodes = hodo.node_mu_2d * 1e6
         ring = [r.node for r in view.rings]
         largest = max(
@@ -503,15 +509,15 @@ class Explorer:
                 ends.append(nodes[r.node] + scale * (R @ vector))
             end = np.array(ends).reshape(-1, 2)
             rings[f"{key}_x"], rings[f"{key}_y"] = end[:, 0], end[:, 1]
-        self.ring_src.data = rings
-        self.g_src.data = {
+        self.ring_src.data = _columns(rings)
+        self.g_src.data = _columns({
             "theta": np.degrees(view.theta),
             "g1": view.g1,
             "g2": view.g2,
             "neg1": np.minimum(np.nan_to_num(view.g1), 0.0),
             "neg2": np.minimum(np.nan_to_num(view.g2), 0.0),
             "ra": view.resistance_area * 1e15,
-        }
+        })
         mu_x = [mu_data[f"x{k}"] for k in range(len(view.stack.names))]
         mu_y = [mu_data[f"y{k}"] for k in range(len(view.stack.names))]
         ring_x = [rings[c] for c in rings if c.endswith("x")]

@@ -206,7 +206,7 @@ class Trip:
 
     Attributes
     ----------
-    first_message : the first websocket message of the update arrived.
+    first_message : the update's websocket message arrived (its first frame over 1 kB).
     data : the plotted g1/g2/RA changed in the page's document (``doc.on_change``).
     painted : the last figure paint after that (the page redrawn: the response to the key).
     explained : the explain text, computed after the figures, changed.
@@ -247,7 +247,7 @@ def key_round_trip(driver: Any, handle: Any, key: str, settle: float = 0.3, time
     t0 = p["keys"][0]
     data = min(t for t, name, _, _ in p["changes"] if name == "g_source") - t0
     ws = [(t - t0, b) for t, b in p["ws"] if t >= t0]
-    first = min(t for t, _ in ws if t > 0)
+    first = min((t for t, b in ws if b > 1000), default=float("nan"))  # the update, not an ack
     painted = max(t - t0 for t, _ in p["paints"] if t - t0 >= data)
     status = driver.execute_script(
         "return Array.from(Bokeh.documents[0].all_models).map(m => m.text).find("
