@@ -74,7 +74,7 @@ def test_dragging_the_spacer_slider_redraws_g2_as_the_solver_gives_it(served, br
     after = probe.wait_for(
         browser,
         probe.MODEL_VALUE,
-        lambda s: s[0] != 10.0 and f"{s[0] * 1e-9!r} m" in s[2] and "released" not in s[3],
+        lambda s: s[0] != 10.0 and f"{s[0] * 1e-9!r} m" in s[2] and "rests" not in s[3],
         SLIDER,
     )
     thickness_nm, g2_shown, toml_shown, explain_shown = after

@@ -79,8 +79,8 @@ EQUATIONS = (
     (
         "**Efficiencies g1, g2** (the seed's eq. (1); θ the angle between m1 and m2):",
         r"$$\mathbf T_1 = -\frac{\hbar}{2e}\, J g_1(\theta)\,"
-        r" \mathbf m_1\times(\mathbf m_2\times\mathbf m_1),"
-        r"\qquad \mathbf T_2 = \frac{\hbar}{2e}\, J g_2(\theta)\,"
+        r" \mathbf m_1\times(\mathbf m_2\times\mathbf m_1)$$"
+        r"$$\mathbf T_2 = \frac{\hbar}{2e}\, J g_2(\theta)\,"
         r" \mathbf m_2\times(\mathbf m_1\times\mathbf m_2)$$",
     ),
 )
@@ -106,6 +106,9 @@ def _interface_rows(stack: Stack) -> str:
         )
     return "\n".join(rows)
 
+
+EXPLAIN_DELAY_MS = 250
+"""While a slider is dragged, the ``explain`` text waits this long for the next move [ms]."""
 
 FRAME = (340, 300)
 """Inner width and height of the hodograph figures [px]: their ranges are set to equal scales."""
@@ -232,7 +235,7 @@ class Explorer:
             "database interfaces (the shipped [interfaces] values for pairs the file does not give)",
             value=database_interfaces,
         )
-        self.interface_table = pn.pane.Markdown("", width=430, name="interfaces")
+        self.interface_table = pn.pane.Markdown("", width=560, name="interfaces")
         self.controls = pn.Column("### Stack", *rows, self.use_database, self.interface_table)
         self._figures()
         for widget in (
@@ -274,19 +277,20 @@ class Explorer:
 
     def _changed(self, *events: Any) -> None:
         """A widget changed. A slider being dragged sends ``value`` alone, its release (and a
-        key step) ``value_throttled``: the ``explain`` text waits for that, the figures do not."""
+        key step) ``value_throttled`` too: the ``explain`` text is computed at once only then."""
         final = any(e.name == "value_throttled" or not isinstance(e.obj, _Slider) for e in events)
         if any(e.name == "value" for e in events):
             self.update(explain=final)
         elif final:
-            self._schedule_explain()
+            self._schedule_explain(0)
 
     def update(self, explain: bool = True) -> View | None:
         """Recompute and redraw; returns the new view (None, with the reason shown, if refused).
 
         In a served page the ``explain`` text follows on the server's next tick
-        (:meth:`explain_now`), or, with ``explain=False`` (a slider being dragged), after the
-        slider is released; elsewhere (tests, benchmarks) it is computed here.
+        (:meth:`explain_now`), or, with ``explain=False`` (a slider being dragged),
+        :data:`EXPLAIN_DELAY_MS` later if no newer move came; elsewhere (tests, benchmarks) it
+        is computed here.
         """
         start = time.perf_counter()
         try:
@@ -301,23 +305,21 @@ class Explorer:
             self._draw(view)
             self.last_update_s = time.perf_counter() - start
             self.status.object = f"update {1e3 * self.last_update_s:.0f} ms"
-            self.explanation.object = "**explain:** (computed when the slider is released)"
+            self.explanation.object = "**explain:** (follows when the slider rests)"
         self.timings = {"view": solved - start, "draw": time.perf_counter() - solved}
-        if explain or not self._served():
-            self._schedule_explain()
+        self._schedule_explain(0 if explain else EXPLAIN_DELAY_MS)
         return self.view
 
-    @staticmethod
-    def _served() -> bool:
+    def _schedule_explain(self, delay_ms: int) -> None:
+        """Run :meth:`explain_now` for the current update after ``delay_ms`` (served), or now."""
         doc = pn.state.curdoc
-        return doc is not None and doc.session_context is not None
-
-    def _schedule_explain(self) -> None:
-        doc = pn.state.curdoc
-        if doc is not None and doc.session_context is not None:
-            doc.add_next_tick_callback(partial(self.explain_now, self._generation))
+        callback = partial(self.explain_now, self._generation)
+        if doc is None or doc.session_context is None:
+            callback()
+        elif delay_ms == 0:
+            doc.add_next_tick_callback(callback)
         else:
-            self.explain_now(self._generation)
+            doc.add_timeout_callback(callback, delay_ms)
 
     def explain_now(self, generation: int) -> None:
         """Compute and show the ``explain`` text of update ``generation``, unless a newer came."""
@@ -405,6 +407,7 @@ class Explorer:
         for fig in (self.mu_fig, self.js_fig):
             fig.legend.click_policy = "hide"
             fig.legend.label_text_font_size = "8pt"
+            fig.add_layout(fig.legend[0], "right")  # beside the frame, not over the curves
         # g1, g2 and RA over θ share one source
         self.g_src = ColumnDataSource(
             {"theta": [], "g1": [], "g2": [], "neg1": [], "neg2": [], "ra": []}, name="g_source"
@@ -412,7 +415,7 @@ class Explorer:
         self.ra_src = self.g_src
         self.g_fig = figure(
             title="efficiencies g1(θ), g2(θ); shaded where negative",
-            width=430,
+            width=500,
             height=330,
             x_range=Range1d(start=0, end=180),
             y_range=Range1d(start=-1, end=1),
@@ -432,7 +435,7 @@ class Explorer:
         self.g_fig.add_layout(Span(location=0, dimension="width", line_color="gray"))
         self.ra_fig = figure(
             title="RA(θ) [mΩ·µm²]",
-            width=430,
+            width=500,
             height=330,
             x_range=Range1d(start=0, end=180),
             y_range=Range1d(start=-1, end=1),
@@ -442,21 +445,21 @@ class Explorer:
         self.ra_fig.line("theta", "ra", source=self.g_src, line_width=2, name="ra")
         self.ra_now = Span(location=0, dimension="height", line_color="black", line_dash="dotted")
         self.ra_fig.add_layout(self.ra_now)
-        self.explanation = pn.pane.Markdown("", width=870, name="explanation")
-        self.torque_text = pn.pane.Markdown("", width=870, name="torques")
+        self.explanation = pn.pane.Markdown("", width=1000, name="explanation")
+        self.torque_text = pn.pane.Markdown("", width=1000, name="torques")
         self.equations = pn.Column(
             *(
                 pane
                 for caption, formula in EQUATIONS
                 for pane in (
-                    pn.pane.Markdown(caption, width=870),
-                    pn.pane.LaTeX(formula, renderer="katex", width=870, name="equation"),
+                    pn.pane.Markdown(caption, width=520),
+                    pn.pane.LaTeX(formula, renderer="katex", width=520, name="equation"),
                 )
             )
         )
         self.status = pn.pane.Str("", name="status")
         self.toml = _widget(
-            pn.widgets.TextAreaInput, "stack file (TOML)", value="", height=300, width=430, disabled=True
+            pn.widgets.TextAreaInput, "stack file (TOML)", value="", height=220, width=500, disabled=True
         )
         self.download = pn.widgets.FileDownload(
             callback=lambda: io.StringIO(self.toml.value),
@@ -525,8 +528,8 @@ class Explorer:
         _equal_scales(self.mu_fig, [*mu_x, *ring_x, 0.0], [*mu_y, *ring_y, 0.0])
         _equal_scales(
             self.js_fig,
-            [*(js_data[f"x{k}"] for k in range(len(view.stack.names))), jumps[..., 0], 0.0],
-            [*(js_data[f"y{k}"] for k in range(len(view.stack.names))), jumps[..., 1], 0.0],
+            [*(js_data[f"x{k}"] for k in range(len(view.stack.names))), jumps[..., 0]],
+            [*(js_data[f"y{k}"] for k in range(len(view.stack.names))), jumps[..., 1]],
         )
         g_lo, g_hi = _limits([view.g1, view.g2, 0.0])
         self.g_fig.y_range.update(start=g_lo, end=g_hi)
@@ -545,13 +548,12 @@ class Explorer:
     def layout(self) -> pn.viewable.Viewable:
         """The page."""
         return pn.Row(
-            pn.Column(self.controls, self.status, self.toml, self.download),
+            pn.Column(self.controls, self.status, self.toml, self.download, self.equations),
             pn.Column(
                 pn.Row(self.mu_fig, self.js_fig),
                 pn.Row(self.g_fig, self.ra_fig),
                 self.explanation,
                 self.torque_text,
-                self.equations,
             ),
         )
 
