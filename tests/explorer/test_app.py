@@ -255,3 +255,25 @@ def test_a_file_asking_for_database_interfaces_starts_with_the_toggle_on(tmp_pat
     assert len(page.stack().interface_elements) == 4
     assert load_stack(path) == page.stack()
     _assert_page_equals_cli(page, path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hs.floats(1e-22, 1e-9),
+    hs.floats(-0.999, 0.999),
+    hs.floats(0.0, 1e3),
+    hs.one_of(hs.none(), hs.tuples(hs.floats(1e9, 1e24), hs.floats(-1e24, 1e24))),
+    hs.text(min_size=1, max_size=40),
+    hs.sampled_from(["user", "sourced", "illustrative"]),
+)
+def test_exported_interfaces_read_back_exactly(ar, gamma, delta, mixing, source, status):
+    from spintorque.interfaces import Interface
+
+    g = None if mixing is None else complex(*mixing)
+    interface = Interface(("F1", "N"), ar, gamma, delta, g, source, status)
+    stack = default_stack().with_interfaces([interface])
+    import tomllib
+
+    back = stack_from_dict(tomllib.loads(stack_toml(stack)))
+    assert back.interface_elements == stack.interface_elements
+    assert back.transparent() == stack.transparent()

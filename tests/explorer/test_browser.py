@@ -26,6 +26,8 @@ from spintorque.explorer import default_stack, explanation_of, probe
 from spintorque.explorer.model import ANGLES
 from spintorque.stack import stack_from_dict
 from spintorque.transport import efficiency
+from spintorque.transport.magnetoresistance import resistance_area_at
+from tests.explorer.test_app import WITH_INTERFACE  # the F1/N interface of the in-process tests
 
 pytestmark = pytest.mark.slow  # starts a server and a browser: several seconds
 
@@ -122,3 +124,39 @@ def test_dragging_the_spacer_slider_redraws_g2_as_the_solver_gives_it(served, br
         f"{', '.join(f'{t.explained:.0f}' for t in trips)} ms; {trips[-1].bytes} bytes in "
         f"{trips[-1].messages} websocket frames; screenshot {shot}, N = {thickness_nm} nm"
     )
+
+
+CLICK_CHECKBOX = """
+function walk(root, out) {
+  for (const el of root.querySelectorAll('*')) { out.push(el); if (el.shadowRoot) walk(el.shadowRoot, out); }
+  return out;
+}
+const boxes = walk(document, []).filter(e => e.tagName === 'INPUT' && e.type === 'checkbox');
+if (boxes.length !== 1) return boxes.length;  // the page has one checkbox, the toggle
+boxes[0].click();
+return true;
+"""
+CURVES = """
+const doc = Bokeh.documents[0];
+const ra = doc.get_model_by_name('ra').data_source.data;
+const text = Array.from(doc.all_models).find(m => m.title === 'stack file (TOML)');
+return [Array.from(ra.ra), Array.from(ra.g2), text.value];
+"""
+
+
+def test_the_database_toggle_puts_interfaces_into_ra_and_the_stack_file(browser, tmp_path):
+    source = tmp_path / "with_interface.toml"
+    source.write_text(WITH_INTERFACE)
+    with probe.served(str(source)) as url:
+        browser.get(url)
+        probe.wait_for(browser, probe.MODEL_VALUE, lambda s: len(s[1]) == ANGLES.size, SLIDER)
+        ra_file, _, toml_file = browser.execute_script(CURVES)
+        assert "[[interfaces]]" in toml_file and "database_interfaces" not in toml_file
+        assert browser.execute_script(CLICK_CHECKBOX) is True
+        ra, g2, toml_shown = probe.wait_for(browser, CURVES, lambda c: "database_interfaces = true" in c[2])
+    shown = stack_from_dict(tomllib.loads(toml_shown))
+    assert len(shown.interface_elements) == 4  # the file's F1/N and three from the database
+    # the page's RA(θ) and g2(θ) are the solver's for the stack with all four interfaces
+    np.testing.assert_allclose(np.asarray(ra) * 1e-15, resistance_area_at(shown, "F2", ANGLES), rtol=1e-12)
+    np.testing.assert_allclose(g2, efficiency(shown, "F2", ANGLES).g2.values, rtol=1e-12)
+    assert not np.allclose(ra, ra_file, rtol=1e-3)  # the database's interfaces changed RA
