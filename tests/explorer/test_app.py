@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as hs
 from typer.testing import CliRunner
 
@@ -258,6 +258,7 @@ def test_a_file_asking_for_database_interfaces_starts_with_the_toggle_on(tmp_pat
 
 
 @settings(max_examples=25, deadline=None)
+@example(1e-15, 0.5, 0.1, None, 'DEL \x7f, quote ", backslash \\, newline \n, tab \t', "user")  # TOML escapes
 @given(
     hs.floats(1e-22, 1e-9),
     hs.floats(-0.999, 0.999),

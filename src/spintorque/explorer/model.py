@@ -195,10 +195,17 @@ def _lead(lead: Lead) -> str:
 
 
 def _toml_string(text: str) -> str:
-    """A TOML basic string (JSON escapes are valid TOML ones)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+    """``text`` as a TOML basic string: backslash, quote and control characters escaped
+    (TOML 1.0 forbids U+0000-U+001F and U+007F unescaped; JSON lets U+007F through)."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) < 0x20 or ord(c) == 0x7F:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
 
 
 def _interface_table(interface: Interface) -> list[str]:
