@@ -92,10 +92,40 @@ def in_process(moves: int) -> None:
     sources = [page.mu_src, page.js_src, page.jump_src, page.rod_src, page.ring_src, page.g_src]
     numbers = sum(np.asarray(v).size for src in sources for v in src.data.values())
     print(f"  plotted data per update: {numbers} numbers ({8 * numbers / 1024:.1f} KiB as float64)")
+    print(f"  the update's websocket message (PATCH-DOC): {patch_message(moves)}")
     print(f"  page construction with the first update (kernels compiled or loaded): {first:.2f} s")
     print(
         f"  one bare solve {statistics.median(parts['solve']):.3f} ms; "
         f"update/solve = {statistics.median(updates) / statistics.median(parts['solve']):.0f}"
+    )
+
+
+def patch_message(moves: int) -> str:
+    """Size and serialisation time of the message one slider move sends (page in a Document)."""
+    from bokeh.document import Document
+    from bokeh.document.events import DocumentPatchedEvent
+    from bokeh.protocol import Protocol
+
+    doc = Document()
+    page = Explorer(default_stack())
+    doc.add_root(page.layout().get_root(doc))
+    events: list[DocumentPatchedEvent] = []
+    doc.on_change(lambda event: events.append(event) if isinstance(event, DocumentPatchedEvent) else None)
+    protocol = Protocol()
+    times, sizes, counts = [], [], []
+    for k in range(moves):
+        events.clear()
+        page.thickness["N"].value = 10.5 + 0.1 * k
+        start = time.perf_counter()
+        message = protocol.create("PATCH-DOC", list(events))
+        buffers = sum(len(b.data) for b in message.buffers)
+        size = len(message.header_json) + len(message.content_json) + buffers
+        times.append(1e3 * (time.perf_counter() - start))
+        sizes.append(size)
+        counts.append(len(events))
+    return (
+        f"{statistics.median(counts):.0f} property changes, {statistics.median(sizes):.0f} bytes, "
+        f"serialised in {stats(times)}"
     )
 
 
