@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as hs
 from typer.testing import CliRunner
 
@@ -142,3 +142,139 @@ def test_a_missing_stack_file_is_one_line_and_exit_2(tmp_path):
     result = CliRunner().invoke(app, ["explore", str(tmp_path / "none.toml"), "--no-browser"])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "none.toml" in result.output
+
+
+# --- finite interfaces ---------------------------------------------------------------------------
+WITH_INTERFACE = """
+[current]
+density = "1e11 A/m^2"
+
+[[layers]]
+name = "N0"
+material = "Cu"
+thickness = "5 nm"
+
+[[layers]]
+name = "F1"
+material = "Co"
+thickness = "8 nm"
+magnetization = [0, 0, 1]
+
+[[layers]]
+name = "N"
+material = "Cu"
+thickness = "10 nm"
+
+[[layers]]
+name = "F2"
+material = "Py"
+thickness = "3 nm"
+magnetization = { theta = "30 deg", phi = "0 deg" }
+
+[[layers]]
+name = "N3"
+material = "Cu"
+thickness = "5 nm"
+
+[[interfaces]]
+between = ["F1", "N"]
+resistance_area = "0.6 fOhm*m^2"
+spin_asymmetry = 0.7
+spin_memory_loss = 0.25
+mixing_conductance = ["0.5e15 S/m^2", "0.05e15 S/m^2"]
+"""
+
+
+def _moved_with_interfaces(tmp_path, database: bool) -> tuple[Explorer, str]:
+    source = tmp_path / "source.toml"
+    source.write_text(("database_interfaces = true\n" if database else "") + WITH_INTERFACE)
+    page = Explorer(load_stack(source))
+    page.thickness["N"].value = 6.0
+    page.angle["F2"].value = 70.0
+    page.log_current.value = 11.2
+    path = tmp_path / "shown.toml"
+    path.write_text(page.toml.value)
+    return page, str(path)
+
+
+def _assert_page_equals_cli(page: Explorer, path: str) -> None:
+    """g1, g2, RA(θ) and the torques on the page = the CLI's on the exported file."""
+    doc = cli("efficiency", path, "--rotate", "F2", "--angles", GRID, "--json")
+    np.testing.assert_allclose(page.g_src.data["g1"], doc["efficiency"]["F1"], rtol=1e-12)
+    np.testing.assert_allclose(page.g_src.data["g2"], doc["efficiency"]["F2"], rtol=1e-12)
+    doc = cli("magnetoresistance", path, "--rotate", "F2", "--angles", GRID, "--json")
+    np.testing.assert_allclose(np.asarray(page.ra_src.data["ra"]) * 1e-15, doc["resistance_area"], rtol=1e-12)
+    doc = cli("solve", path, "--json")
+    assert len(doc["interface_elements"]) == len(page.view.stack.interface_elements) > 0
+    for layer in doc["layers"]:
+        if layer["ferromagnet"]:
+            torque = np.asarray(layer["torque"])
+            np.testing.assert_allclose(
+                page.view.torques[layer["name"]], torque, rtol=1e-12, atol=1e-12 * np.abs(torque).max()
+            )
+
+
+@pytest.mark.slow
+def test_the_files_interfaces_enter_ra_torques_g_and_the_export(tmp_path):
+    page, path = _moved_with_interfaces(tmp_path, database=False)
+    stack = page.stack()
+    assert [i.between for i in stack.interface_elements] == [("F1", "N")]
+    assert load_stack(path) == stack  # the interface is written back, exactly
+    assert "database_interfaces" not in read_toml(path)
+    _assert_page_equals_cli(page, path)
+    # ... and they matter: the transparent stack's RA(θ) is another curve
+    transparent = view_of(stack.transparent())
+    assert not np.allclose(transparent.resistance_area * 1e15, page.g_src.data["ra"], rtol=1e-3)
+    assert "F1/N" in page.interface_table.object and "file" in page.interface_table.object
+
+
+@pytest.mark.slow
+def test_database_interfaces_on_the_toggle_and_in_the_export(tmp_path):
+    page, _ = _moved_with_interfaces(tmp_path, database=False)
+    assert not page.use_database.value
+    page.use_database.value = True
+    stack = page.stack()
+    # Co/Cu at N0|F1, Py/Cu at N|F2 and F2|N3 from the database; F1|N stays the file's
+    pairs = {i.between: i for i in stack.interface_elements}
+    assert set(pairs) == {("N0", "F1"), ("F1", "N"), ("N", "F2"), ("F2", "N3")}
+    assert pairs[("F1", "N")].resistance_area == pytest.approx(0.6e-15, rel=1e-15)
+    assert pairs[("N", "F2")].status == "sourced"
+    path = tmp_path / "toggled.toml"
+    path.write_text(page.toml.value)
+    assert read_toml(path)["database_interfaces"] is True
+    assert load_stack(path) == stack
+    _assert_page_equals_cli(page, str(path))
+    assert page.interface_table.object.count("database") == 3
+    page.use_database.value = False
+    assert [i.between for i in page.stack().interface_elements] == [("F1", "N")]
+
+
+def test_a_file_asking_for_database_interfaces_starts_with_the_toggle_on(tmp_path):
+    page, path = _moved_with_interfaces(tmp_path, database=True)
+    assert page.use_database.value
+    assert len(page.stack().interface_elements) == 4
+    assert load_stack(path) == page.stack()
+    _assert_page_equals_cli(page, path)
+
+
+@settings(max_examples=25, deadline=None)
+@example(1e-15, 0.5, 0.1, None, 'DEL \x7f, quote ", backslash \\, newline \n, tab \t', "user")  # TOML escapes
+@given(
+    hs.floats(1e-22, 1e-9),
+    hs.floats(-0.999, 0.999),
+    hs.floats(0.0, 1e3),
+    hs.one_of(hs.none(), hs.tuples(hs.floats(1e9, 1e24), hs.floats(-1e24, 1e24))),
+    hs.text(min_size=1, max_size=40),
+    hs.sampled_from(["user", "sourced", "illustrative"]),
+)
+def test_exported_interfaces_read_back_exactly(ar, gamma, delta, mixing, source, status):
+    from spintorque.interfaces import Interface
+
+    g = None if mixing is None else complex(*mixing)
+    interface = Interface(("F1", "N"), ar, gamma, delta, g, source, status)
+    stack = default_stack().with_interfaces([interface])
+    import tomllib
+
+    back = stack_from_dict(tomllib.loads(stack_toml(stack)))
+    assert back.interface_elements == stack.interface_elements
+    assert back.transparent() == stack.transparent()

@@ -1,4 +1,7 @@
-"""The explorer benchmark stays runnable (its speed is printed there, never asserted here)."""
+"""The explorer benchmark stays runnable (its speed is printed there, never asserted here).
+
+Its browser part needs Debian's chromium and chromium-driver, as tests/explorer/test_browser.py.
+"""
 
 from __future__ import annotations
 
@@ -22,3 +25,4 @@ def test_explore_benchmark_runs_in_quick_mode():
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "update median" in proc.stdout and "update/solve" in proc.stdout
+    assert "round trip, figures repainted: median" in proc.stdout  # the browser part ran

@@ -4,6 +4,22 @@
 without the ``explore`` extra); :mod:`spintorque.explorer.app` is the Panel/Bokeh page.
 """
 
-from spintorque.explorer.model import View, default_stack, json_ready, stack_toml, view_of
+from spintorque.explorer.model import (
+    View,
+    database_interfaces,
+    default_stack,
+    explanation_of,
+    json_ready,
+    stack_toml,
+    view_of,
+)
 
-__all__ = ["View", "default_stack", "json_ready", "stack_toml", "view_of"]
+__all__ = [
+    "View",
+    "database_interfaces",
+    "default_stack",
+    "explanation_of",
+    "json_ready",
+    "stack_toml",
+    "view_of",
+]

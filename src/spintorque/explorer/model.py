@@ -1,9 +1,14 @@
 """What the explorer page shows for one stack, computed by the public API (no web code here).
 
 :func:`view_of` is the page's update function: every number the page plots comes from it, so a
-test can compare it with ``spintorque solve`` / ``efficiency`` / ``explain`` for the same stack.
-The explorer works on the transparent stack (the seed paper's model, as ``spintorque hodograph``
-and ``spintorque explain`` do).
+test can compare it with ``spintorque solve`` / ``efficiency`` / ``magnetoresistance`` /
+``explain`` for the same stack.
+
+Finite interfaces (:mod:`spintorque.interfaces`: the stack file's ``[[interfaces]]`` and, on
+request, the database's) enter the torques, g1(θ), g2(θ) and RA(θ), as in ``spintorque solve``,
+``efficiency`` and ``magnetoresistance``. The mechanical analogy (hodographs, rings, forces) and
+the ``explain`` text are the seed paper's transparent model, drawn for ``stack.transparent()``, as
+``spintorque hodograph`` and ``spintorque explain`` do.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from numpy.typing import NDArray
 
 from spintorque.analogy import Hodograph, RingForces, explain, hodograph, ring_forces
 from spintorque.errors import InputError
+from spintorque.interfaces import LEFT_LEAD, RIGHT_LEAD, Interface, interfaces_from_data
 from spintorque.materials import Ferromagnet, Material, load_database, lookup
 from spintorque.stack import Layer, Lead, Stack, spherical
 from spintorque.transport import efficiency, solve
@@ -33,15 +39,17 @@ class View:
 
     Attributes
     ----------
-    stack : the transparent stack shown.
+    stack : the stack shown, with its finite interfaces (``stack.interface_elements``).
     torques : dict ferromagnet name -> spin-transfer torque per area (3-vector) [J/m²], as
-        ``TransportResult.torque`` of :func:`spintorque.solve`.
-    hodo, rings : the folded hodograph and ring forces (:mod:`spintorque.analogy`).
+        ``TransportResult.torque`` of :func:`spintorque.solve` (interfaces included).
+    hodo, rings : the folded hodograph and ring forces (:mod:`spintorque.analogy`) of the
+        transparent stack (the seed's model).
     theta : polar angles of the rotated (second) ferromagnet [rad]; ``rotate`` its name.
     g1, g2 : efficiencies at ``theta`` (NaN where undefined, with ``undefined`` saying why).
-    resistance_area : RA(θ) [Ω·m²] at ``theta``.
-    explanation : the ``spintorque explain`` text, or the reason there is none.
-    toml : the stack as a stack file.
+    resistance_area : RA(θ) [Ω·m²] at ``theta`` (interfaces included).
+    explanation : the ``spintorque explain`` text of the transparent stack, or the reason there
+        is none ("" when :func:`view_of` was asked not to compute it).
+    toml : the stack as a stack file (:func:`stack_toml`).
     """
 
     stack: Stack
@@ -58,15 +66,17 @@ class View:
     toml: str
 
 
-def view_of(stack: Stack) -> View:
-    """Solve ``stack`` (made transparent) and gather what the page shows.
+def view_of(stack: Stack, *, database_interfaces: bool = False, explanation: bool = True) -> View:
+    """Solve ``stack`` and gather what the page shows.
 
     Two-ferromagnet stacks get g1(θ), g2(θ), RA(θ) and the ``explain`` text as the second
     ferromagnet's polar angle θ turns 0…180° (azimuth kept, the others fixed); other stacks get
-    empty curves and the reason in ``explanation``.
+    empty curves and the reason in ``explanation``. ``database_interfaces`` is only passed on to
+    :func:`stack_toml` (the stack already holds its interfaces); ``explanation=False`` leaves
+    the text empty (the page computes it after drawing the rest: :func:`explanation_of`).
     """
-    stack = stack.transparent()
     result = solve(stack)
+    seed = result if not stack.interface_elements else solve(stack.transparent())
     torques = {layer.name: np.asarray(result.torque(layer.name)) for layer in stack.ferromagnets}
     ferro = [layer.name for layer in stack.ferromagnets]
     empty = np.empty(0)
@@ -80,23 +90,55 @@ def view_of(stack: Stack) -> View:
             key: str(ds.attrs[f"{key}_undefined"]) for key in ("g1", "g2") if f"{key}_undefined" in ds.attrs
         }
         ra = resistance_area_at(stack, rotate, theta)
-    try:
-        text = explain(stack).explanation
-    except InputError as error:
-        text = f"no explanation: {error}"
     return View(
         stack,
         torques,
-        hodograph(result, points_per_layer=40),
-        ring_forces(result),
+        hodograph(seed, points_per_layer=40),
+        ring_forces(seed),
         rotate,
         theta,
         g1,
         g2,
         undefined,
         ra,
-        text,
-        stack_toml(stack),
+        explanation_of(stack) if explanation else "",
+        stack_toml(stack, database_interfaces=database_interfaces),
+    )
+
+
+def explanation_of(stack: Stack) -> str:
+    """The ``spintorque explain`` text of the transparent ``stack``, or why there is none."""
+    try:
+        return explain(stack.transparent()).explanation
+    except InputError as error:
+        return f"no explanation: {error}"
+
+
+# --- interfaces ----------------------------------------------------------------------------------
+DATABASE_LABEL = "database.interfaces."
+"""How :func:`spintorque.interfaces.interfaces_from_data` labels an interface of the database."""
+
+
+def from_database(interface: Interface) -> bool:
+    """Whether ``interface`` came from the shipped database (``database_interfaces = true``)."""
+    return interface.label.startswith(DATABASE_LABEL)
+
+
+def database_interfaces(stack: Stack) -> tuple[Interface, ...]:
+    """The database interfaces of every adjacent pair of ``stack`` it does not describe itself.
+
+    The pairs and values ``database_interfaces = true`` gives a stack file with the same layers,
+    leads and ``[[interfaces]]`` (:func:`spintorque.interfaces.interfaces_from_data`).
+    """
+    members = [LEFT_LEAD, *stack.names, RIGHT_LEAD]
+    materials = [
+        None if stack.left.material is None else stack.left.material.name,
+        *(layer.material.name for layer in stack.layers),
+        None if stack.right.material is None else stack.right.material.name,
+    ]
+    given = {frozenset(i.between) for i in stack.interface_elements}
+    return tuple(
+        i for i in interfaces_from_data([], True, members, materials) if frozenset(i.between) not in given
     )
 
 
@@ -152,16 +194,49 @@ def _lead(lead: Lead) -> str:
     return f'{{ material = "{lead.material.name}", magnetization = {_direction(lead.magnetization)} }}'
 
 
-def stack_toml(stack: Stack) -> str:
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: backslash, quote and control characters escaped
+    (TOML 1.0 forbids U+0000-U+001F and U+007F unescaped; JSON lets U+007F through)."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) < 0x20 or ord(c) == 0x7F:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def _interface_table(interface: Interface) -> list[str]:
+    lines = [
+        "[[interfaces]]",
+        f"between = [{_toml_string(interface.between[0])}, {_toml_string(interface.between[1])}]",
+        f"resistance_area = {_quantity(interface.resistance_area, 'ohm*m^2')}",
+        f"spin_asymmetry = {interface.spin_asymmetry!r}",
+        f"spin_memory_loss = {interface.spin_memory_loss!r}",
+    ]
+    g = interface.mixing_conductance
+    if g is not None:
+        lines.append(f"mixing_conductance = [{_quantity(g.real, 'S/m^2')}, {_quantity(g.imag, 'S/m^2')}]")
+    lines += [f"status = {_toml_string(interface.status)}", f"source = {_toml_string(interface.source)}"]
+    return lines
+
+
+def stack_toml(stack: Stack, *, database_interfaces: bool = False) -> str:
     """The stack as a stack file that :func:`spintorque.stack.load_stack` reads back.
 
     A database material is named; any other is written as a ``[materials.NAME]`` table. Values are
-    the shortest reprs of the SI floats, so the file reads back to an equal stack. Interfaces are
-    not written: the explorer shows the transparent stack.
+    the shortest reprs of the SI floats, so the file reads back to an equal stack. The stack's
+    interfaces are written as ``[[interfaces]]`` tables, except, with ``database_interfaces``,
+    those that came from the database (:func:`from_database`): the file then says
+    ``database_interfaces = true``, which gives them back on reading.
     """
-    lines = [
-        "# written by spintorque explore (the transparent stack shown on the page)",
-        "",
+    written = [i for i in stack.interface_elements if not (database_interfaces and from_database(i))]
+    lines = ["# written by spintorque explore (the stack shown on the page)", ""]
+    if database_interfaces:
+        lines += ["database_interfaces = true", ""]
+    lines += [
         "[current]",
         f"density = {_quantity(stack.current_density, 'A/m^2')}",
         "",
@@ -185,6 +260,8 @@ def stack_toml(stack: Stack) -> str:
         ]
         if layer.magnetization is not None:
             lines.append(f"magnetization = {_direction(layer.magnetization)}")
+    for interface in written:
+        lines += ["", *_interface_table(interface)]
     return "\n".join(lines) + "\n"
 
 
@@ -202,8 +279,19 @@ def json_ready(view: View) -> dict[str, Any]:
         "undefined": view.undefined,
         "resistance_area_ohm_m2": finite(view.resistance_area),
         "torques": {k: finite(v) for k, v in view.torques.items()},
+        "interfaces": [i.describe() for i in view.stack.interface_elements],
         "explanation": view.explanation,
     }
 
 
-__all__ = ["ANGLES", "View", "default_stack", "json_ready", "stack_toml", "view_of"]
+__all__ = [
+    "ANGLES",
+    "View",
+    "database_interfaces",
+    "default_stack",
+    "explanation_of",
+    "from_database",
+    "json_ready",
+    "stack_toml",
+    "view_of",
+]
