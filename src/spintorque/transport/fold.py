@@ -72,7 +72,6 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
     tl (N,), tp (N, 3) their spin accumulation along / across their state axis, q (N,) the
     coordinate of the rank-1 nodes. Returns False where the fold does not apply."""
     E = Gs.shape[0]
-    N = E + 1
     # forward sweep
     gam = 0.0
     h = 0.0

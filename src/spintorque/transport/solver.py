@@ -92,14 +92,19 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     m_layers = layer_magnetizations(stack, magnetizations)
     batched = magnetizations is not None and np.ndim(magnetizations) == 3
     ladder = build_ladder(stack)
-    m_elements, spaces = ladder.spaces(m_layers)
+    m_elements, spaces = ladder.spaces(m_layers, mixing=bool(ladder.mixing))
     Gs, Gt = ladder.series, ladder.shunt
     sources = ladder.polarization[None, :, None] * m_elements
     GL, sL = lead_terms(stack.left)
     GR, sR = lead_terms(stack.right)
     if kernel not in ("auto", "general", "lines"):
         raise InputError("kernel", f"must be 'auto', 'general' or 'lines', got {kernel!r}")
-    lines = bool(np.all(spaces.kind <= 1))
+    if ladder.mixing:
+        # (the freed mixing nodes have rank 3 in spaces; 'lines' asks about the others, which
+        # the fold keeps scalar: the node plan's static ranks, the dynamic ones being 0 or 1)
+        lines = kernel != "lines" or bool(np.all(ladder.node_ranks <= 1))
+    else:
+        lines = bool(np.all(spaces.kind <= 1))
     if kernel == "lines" and not lines:
         raise InputError("kernel", "'lines' needs every node of rank <= 1 (no N/N interface)")
     # Below a few hundred configurations waking the thread pool costs more than it saves.
@@ -132,19 +137,17 @@ def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
                   method: str = "fold"
                   ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
     """Stacks with a finite mixing conductance: the N-side node of such an interface is freed
-    (rank 3, unless a sink pins it) and carries Y.
+    (rank 3, unless a sink pins it) and carries Y; ``spaces`` has these ranks already
+    (``Ladder.spaces(..., mixing=True)``).
 
     ``method="fold"`` runs the scalar sweep of :mod:`spintorque.transport.fold` (the
     transverse unknowns eliminated in closed form); ``"block"`` the block-tridiagonal solve of
     :mod:`spintorque.transport.mixing`, the reference it is tested against, which also takes
     any configuration the fold reports it does not cover.
     """
-    kind = spaces.kind.copy()
-    B, N = kind.shape
-    yr, yi = np.zeros(N), np.zeros(N)
-    _, nodes, g_real, g_imag = ladder.mixing_arrays
-    kind[:, nodes] = np.where(kind[:, nodes] == 0, 0, 3)
-    yr[nodes], yi[nodes] = g_real, g_imag
+    kind = spaces.kind  # the ranks of ladder.mixing_plan (Ladder.spaces(..., mixing=True))
+    B = kind.shape[0]
+    _, yr, yi = ladder.mixing_plan
     Gs, Gt, line = ladder.series, ladder.shunt, ladder.line_elements
     sources = np.ascontiguousarray(sources)
     parallel = B >= PARALLEL_THRESHOLD
