@@ -152,8 +152,12 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                 return False
             Ml = lam + g_t
             Al = Ml + g_s
-            Mt = complex(thr + g_t, thi)
-            Xt = g_s * Mt / (Mt + g_s)
+            # Xt = Gs Mt/(Mt + Gs), Mt = Θ + Gt, written out (no subtraction in its real part)
+            mr = thr + g_t
+            ar = mr + g_s
+            norm = ar * ar + thi * thi
+            xt_r = g_s * (mr * ar + thi * thi) / norm
+            xt_i = g_s * g_s * thi / norm
             Xl = g_s * Ml / Al
             h2 = g_s * h / Al
             if k2 == 0:
@@ -162,12 +166,12 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                 n0, n1, n2 = vec[j, 0], vec[j, 1], vec[j, 2]
                 w = a0 * n0 + a1 * n1 + a2 * n2
                 c0, c1, c2 = a1 * n2 - a2 * n1, a2 * n0 - a0 * n2, a0 * n1 - a1 * n0
-                gam = w * w * Xl + (c0 * c0 + c1 * c1 + c2 * c2) * Xt.real + g_t
+                gam = w * w * Xl + (c0 * c0 + c1 * c1 + c2 * c2) * xt_r + g_t
                 h = w * h2
                 continue
             lam = Xl + g_t
-            thr = Xt.real + g_t
-            thi = Xt.imag
+            thr = xt_r + g_t
+            thi = xt_i
             h = h2
             via_line = False
         elif k == 1:
@@ -257,7 +261,6 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
         tl[E] = ql
         for r in range(3):
             tp[E, r] = 0.0
-            jperp[E, r] = 0.0
         mu[E, 0], mu[E, 1], mu[E, 2] = ql * a0, ql * a1, ql * a2
     else:
         qE = 0.0
@@ -272,8 +275,6 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
         k = kind[i]
         k2 = kind[j]
         g_s = Gs[i]
-        for r in range(3):
-            jperp[i, r] = 0.0
         if k == 0:
             for r in range(3):
                 mu[i, r] = 0.0
@@ -377,23 +378,27 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
         g_t = Gt[i]
         Ml = lam + g_t
         Al = Ml + g_s
-        Mt = complex(thr + g_t, thi)
-        inv = 1.0 / (Mt + g_s)
-        up = g_s * inv
-        dn = -Mt * inv
+        # Gs/(Mt + Gs) and −Mt/(Mt + Gs), Mt = Θ + Gt, written out
+        mr = thr + g_t
+        ar = mr + g_s
+        norm = ar * ar + thi * thi
+        up_r = g_s * ar / norm
+        up_i = -g_s * thi / norm
+        dn_r = -(mr * ar + thi * thi) / norm
+        dn_i = -g_s * thi / norm
         # x⊥ × a, for the imaginary parts
         v0, v1, v2 = x1 * a2 - x2 * a1, x2 * a0 - x0 * a2, x0 * a1 - x1 * a0
         ql = (h + g_s * t) / Al
         dl = (h - Ml * t) / Al
-        p0 = up.real * x0 + up.imag * v0
-        p1 = up.real * x1 + up.imag * v1
-        p2 = up.real * x2 + up.imag * v2
+        p0 = up_r * x0 + up_i * v0
+        p1 = up_r * x1 + up_i * v1
+        p2 = up_r * x2 + up_i * v2
         tl[i] = ql
         tp[i, 0], tp[i, 1], tp[i, 2] = p0, p1, p2
         mu[i, 0], mu[i, 1], mu[i, 2] = ql * a0 + p0, ql * a1 + p1, ql * a2 + p2
-        delta[i, 0] = dl * a0 + dn.real * x0 + dn.imag * v0
-        delta[i, 1] = dl * a1 + dn.real * x1 + dn.imag * v1
-        delta[i, 2] = dl * a2 + dn.real * x2 + dn.imag * v2
+        delta[i, 0] = dl * a0 + dn_r * x0 + dn_i * v0
+        delta[i, 1] = dl * a1 + dn_r * x1 + dn_i * v1
+        delta[i, 2] = dl * a2 + dn_r * x2 + dn_i * v2
         if yr[i] != 0.0 or yi[i] != 0.0:
             # about a = this node's m: Re G μ⊥ + Im G μ⊥ × m
             r0, r1, r2 = p1 * a2 - p2 * a1, p2 * a0 - p0 * a2, p0 * a1 - p1 * a0
