@@ -131,10 +131,11 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                     th2 = thr * thr + thi * thi
                     D = (Im + w * thi) ** 2 + (R + w2 * thr) ** 2 + w2 * s2 * thr * thr \
                         + s2 * (lam * thr + R * lam + R * thr)
+                    rD = 1.0 / D
                     S = (lam * ((thr + w2 * R) ** 2 + (thi + w * Im) ** 2 + w2 * s2 * R * R)
-                         + s2 * (R * lam * thr + R * th2 + thr * (R * R + Im * Im))) / D
+                         + s2 * (R * lam * thr + R * th2 + thr * (R * R + Im * Im))) * rD
                     heff = h * (w * ((R + thr) ** 2 + Im * Im + thi * thi)
-                                + (1.0 + w2) * Im * thi) / D
+                                + (1.0 + w2) * Im * thi) * rD
                 elif iso or (a0 == b0 and a1 == b1 and a2 == b2):
                     S = lam
                     heff = h
@@ -151,15 +152,15 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
             if pend or s[e, 0] != 0.0 or s[e, 1] != 0.0 or s[e, 2] != 0.0:
                 return False
             Ml = lam + g_t
-            Al = Ml + g_s
+            rl = g_s / (Ml + g_s)
             # Xt = Gs Mt/(Mt + Gs), Mt = Θ + Gt, written out (no subtraction in its real part)
             mr = thr + g_t
             ar = mr + g_s
-            norm = ar * ar + thi * thi
-            xt_r = g_s * (mr * ar + thi * thi) / norm
-            xt_i = g_s * g_s * thi / norm
-            Xl = g_s * Ml / Al
-            h2 = g_s * h / Al
+            rn = g_s / (ar * ar + thi * thi)
+            xt_r = (mr * ar + thi * thi) * rn
+            xt_i = g_s * thi * rn
+            Xl = Ml * rl
+            h2 = h * rl
             if k2 == 0:
                 continue
             if k2 == 1:
@@ -324,16 +325,17 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                 tli = w * qi
                 if s2 > 0.0:
                     sn = np.sqrt(s2)
-                    c0, c1, c2 = c0 / sn, c1 / sn, c2 / sn
+                    rs = 1.0 / sn
+                    c0, c1, c2 = c0 * rs, c1 * rs, c2 * rs
                     R = yr[i]
                     Im = yi[i]
                     w2 = w * w
                     D = (Im + w * thi) ** 2 + (R + w2 * thr) ** 2 + w2 * s2 * thr * thr \
                         + s2 * (lam * thr + R * lam + R * thr)
-                    x = sn * (qi * (Im * w * (lam - thr) + thi * (lam + R))
-                              - h * (Im + w * thi)) / D
-                    y = sn * (h * (R + thr)
-                              - qi * (w * ((lam - thr) * (R + thr) - thi * thi) - Im * thi)) / D
+                    rD = sn / D
+                    x = (qi * (Im * w * (lam - thr) + thi * (lam + R)) - h * (Im + w * thi)) * rD
+                    y = (h * (R + thr)
+                         - qi * (w * ((lam - thr) * (R + thr) - thi * thi) - Im * thi)) * rD
                     # b × ĉ and a × ĉ
                     e0, e1, e2 = b1 * c2 - b2 * c1, b2 * c0 - b0 * c2, b0 * c1 - b1 * c0
                     f0, f1, f2 = a1 * c2 - a2 * c1, a2 * c0 - a0 * c2, a0 * c1 - a1 * c0
@@ -377,19 +379,19 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
             x2 = a0 * c1 - a1 * c0
         g_t = Gt[i]
         Ml = lam + g_t
-        Al = Ml + g_s
+        rl = 1.0 / (Ml + g_s)
         # Gs/(Mt + Gs) and −Mt/(Mt + Gs), Mt = Θ + Gt, written out
         mr = thr + g_t
         ar = mr + g_s
-        norm = ar * ar + thi * thi
-        up_r = g_s * ar / norm
-        up_i = -g_s * thi / norm
-        dn_r = -(mr * ar + thi * thi) / norm
-        dn_i = -g_s * thi / norm
+        rn = 1.0 / (ar * ar + thi * thi)
+        up_r = g_s * ar * rn
+        up_i = -g_s * thi * rn
+        dn_r = -(mr * ar + thi * thi) * rn
+        dn_i = up_i
         # x⊥ × a, for the imaginary parts
         v0, v1, v2 = x1 * a2 - x2 * a1, x2 * a0 - x0 * a2, x0 * a1 - x1 * a0
-        ql = (h + g_s * t) / Al
-        dl = (h - Ml * t) / Al
+        ql = (h + g_s * t) * rl
+        dl = (h - Ml * t) * rl
         p0 = up_r * x0 + up_i * v0
         p1 = up_r * x1 + up_i * v1
         p2 = up_r * x2 + up_i * v2
