@@ -256,10 +256,10 @@ def test_a_configuration_outside_the_fold_is_reported_and_solved_by_the_block_so
     vec = np.array([[[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]])
     Gs, Gt = np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.5, 0.5])
     line = np.array([False, False, True])
-    s = np.zeros((1, 3, 3))
+    p, m = np.zeros(3), np.zeros((1, 3, 3))
     yr, yi = np.array([0.0, 1.0, 1.0, 0.0]), np.array([0.0, 0.2, 0.1, 0.0])
     for x in (line, yr, yi):  # as the solver passes them (one compiled specialisation)
         x.flags.writeable = False
-    *_, ok = sweep_folded_serial(kind, vec, Gs, Gt, line, s, yr, yi, 1.0, 1.0, np.zeros(3),
+    *_, ok = sweep_folded_serial(kind, vec, Gs, Gt, line, p, m, yr, yi, 1.0, 1.0, np.zeros(3),
                                  np.zeros(3))
     assert not ok[0]

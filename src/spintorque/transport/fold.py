@@ -65,10 +65,10 @@ def _same(vec, i, j):  # compiled
 
 
 @njit(cache=True)
-def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jperp,
+def _fold_one(kind, vec, Gs, Gt, line, p, m, yr, yi, GL, GR, sL, sR, mu, delta, jperp,
               store, axis, state, tl, tp, q):  # compiled
     """One configuration (module docstring). Work arrays: store (E, 4) the scalar steps
-    (A, M, h̃, w), axis (N, 3) and state (N, 5) (Λ, Θr, Θi, h, pending) of the rank-3 nodes,
+    (1/A, M, h̃, w), axis (N, 3) and state (N, 6) (Λ, Θr, Θi, h, pending, 1/D) of the rank-3 nodes,
     tl (N,), tp (N, 3) their spin accumulation along / across their state axis, q (N,) the
     coordinate of the rank-1 nodes. Returns False where the fold does not apply."""
     E = Gs.shape[0]
@@ -112,6 +112,8 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
         g_t = Gt[e]
         k = kind[i]
         k2 = kind[j]
+        # the element's source p m (the product solver.py would form)
+        se0, se1, se2 = p[e] * m[e, 0], p[e] * m[e, 1], p[e] * m[e, 2]
         if k == 3:
             axis[i, 0], axis[i, 1], axis[i, 2] = a0, a1, a2
             state[i, 0], state[i, 1], state[i, 2], state[i, 3] = lam, thr, thi, h
@@ -132,6 +134,7 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                     D = (Im + w * thi) ** 2 + (R + w2 * thr) ** 2 + w2 * s2 * thr * thr \
                         + s2 * (lam * thr + R * lam + R * thr)
                     rD = 1.0 / D
+                    state[i, 5] = rD
                     S = (lam * ((thr + w2 * R) ** 2 + (thi + w * Im) ** 2 + w2 * s2 * R * R)
                          + s2 * (R * lam * thr + R * th2 + thr * (R * R + Im * Im))) * rD
                     heff = h * (w * ((R + thr) ** 2 + Im * Im + thi * thi)
@@ -142,14 +145,14 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                 else:
                     return False
                 M = S + g_t
-                A = M + g_s
-                sigma = b0 * s[e, 0] + b1 * s[e, 1] + b2 * s[e, 2]
-                store[e, 0], store[e, 1], store[e, 2], store[e, 3] = A, M, heff - sigma, 1.0
-                gam = g_s * M / A + g_t
-                h = (M * sigma + g_s * heff) / A
+                rA = 1.0 / (M + g_s)
+                sigma = b0 * se0 + b1 * se1 + b2 * se2
+                store[e, 0], store[e, 1], store[e, 2], store[e, 3] = rA, M, heff - sigma, 1.0
+                gam = g_s * M * rA + g_t
+                h = (M * sigma + g_s * heff) * rA
                 continue
             # a normal element: the state must be about one axis, and the element sourceless
-            if pend or s[e, 0] != 0.0 or s[e, 1] != 0.0 or s[e, 2] != 0.0:
+            if pend or se0 != 0.0 or se1 != 0.0 or se2 != 0.0:
                 return False
             Ml = lam + g_t
             rl = g_s / (Ml + g_s)
@@ -179,57 +182,57 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
             if k2 != 3:
                 # both nodes scalar: the step of kernel._sweep_lines
                 M = gam + g_t
-                A = M + g_s
-                sigma = vec[i, 0] * s[e, 0] + vec[i, 1] * s[e, 1] + vec[i, 2] * s[e, 2]
+                rA = 1.0 / (M + g_s)
+                sigma = vec[i, 0] * se0 + vec[i, 1] * se1 + vec[i, 2] * se2
                 ht = h - sigma
                 if _same(vec, i, j):
-                    store[e, 0], store[e, 1], store[e, 2], store[e, 3] = A, M, ht, 1.0
-                    gam = g_s * M / A + g_t
-                    h = (M * sigma + g_s * h) / A
+                    store[e, 0], store[e, 1], store[e, 2], store[e, 3] = rA, M, ht, 1.0
+                    gam = g_s * M * rA + g_t
+                    h = (M * sigma + g_s * h) * rA
                     continue
                 if (vec[i, 0] == -vec[j, 0] and vec[i, 1] == -vec[j, 1]
                         and vec[i, 2] == -vec[j, 2]):
-                    store[e, 0], store[e, 1], store[e, 2], store[e, 3] = A, M, ht, -1.0
-                    gam = g_s * M / A + g_t
-                    h = -((M * sigma + g_s * h) / A)
+                    store[e, 0], store[e, 1], store[e, 2], store[e, 3] = rA, M, ht, -1.0
+                    gam = g_s * M * rA + g_t
+                    h = -((M * sigma + g_s * h) * rA)
                     continue
                 x0, x1, x2 = vec[i, 0], vec[i, 1], vec[i, 2]
                 b0, b1, b2 = vec[j, 0], vec[j, 1], vec[j, 2]
                 w = x0 * b0 + x1 * b1 + x2 * b2
                 c0, c1, c2 = x1 * b2 - x2 * b1, x2 * b0 - x0 * b2, x0 * b1 - x1 * b0
-                store[e, 0], store[e, 1], store[e, 2], store[e, 3] = A, M, ht, w
-                gam = w * w * (g_s * M / A) + g_s * (c0 * c0 + c1 * c1 + c2 * c2) + g_t
-                s0, s1, s2_ = s[e, 0], s[e, 1], s[e, 2]
-                h = w * ((M * sigma + g_s * h) / A) \
+                store[e, 0], store[e, 1], store[e, 2], store[e, 3] = rA, M, ht, w
+                gam = w * w * (g_s * M * rA) + g_s * (c0 * c0 + c1 * c1 + c2 * c2) + g_t
+                s0, s1, s2_ = se0, se1, se2
+                h = w * ((M * sigma + g_s * h) * rA) \
                     + (c0 * (x1 * s2_ - x2 * s1) + c1 * (x2 * s0 - x0 * s2_)
                        + c2 * (x0 * s1 - x1 * s0))
                 continue
             # into a rank-3 node: along its own line (a mixing interface) or through a layer
             a0, a1, a2 = vec[i, 0], vec[i, 1], vec[i, 2]
             M = gam + g_t
-            A = M + g_s
+            rA = 1.0 / (M + g_s)
             via_line = bool(line[e])
             if via_line:
                 if not _same(vec, i, j):
                     return False
-                sigma = a0 * s[e, 0] + a1 * s[e, 1] + a2 * s[e, 2]
+                sigma = a0 * se0 + a1 * se1 + a2 * se2
                 thr = 0.0
             else:
-                if s[e, 0] != 0.0 or s[e, 1] != 0.0 or s[e, 2] != 0.0:
+                if se0 != 0.0 or se1 != 0.0 or se2 != 0.0:
                     return False
                 sigma = 0.0
                 thr = g_s + g_t  # the transverse part is pinned at the line node
-            store[e, 0], store[e, 1], store[e, 2], store[e, 3] = A, M, h - sigma, 1.0
-            lam = g_s * M / A + g_t
+            store[e, 0], store[e, 1], store[e, 2], store[e, 3] = rA, M, h - sigma, 1.0
+            lam = g_s * M * rA + g_t
             thi = 0.0
-            h = (M * sigma + g_s * h) / A
+            h = (M * sigma + g_s * h) * rA
             iso = False
         else:
             if k2 != 3:
                 gam = g_s + g_t
-                h = vec[j, 0] * s[e, 0] + vec[j, 1] * s[e, 1] + vec[j, 2] * s[e, 2]
+                h = vec[j, 0] * se0 + vec[j, 1] * se1 + vec[j, 2] * se2
                 continue
-            if s[e, 0] != 0.0 or s[e, 1] != 0.0 or s[e, 2] != 0.0:
+            if se0 != 0.0 or se1 != 0.0 or se2 != 0.0:
                 return False
             lam = g_s + g_t
             thr = lam
@@ -283,7 +286,7 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
             q[i] = 0.0
             continue
         if k == 1:
-            A, M, ht, w = store[i, 0], store[i, 1], store[i, 2], store[i, 3]
+            rA, M, ht, w = store[i, 0], store[i, 1], store[i, 2], store[i, 3]
             n0, n1, n2 = vec[i, 0], vec[i, 1], vec[i, 2]
             x0 = x1 = x2 = 0.0
             if k2 == 3:
@@ -298,8 +301,8 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                     x0 = q[j] * (n1 * c2 - n2 * c1)
                     x1 = q[j] * (n2 * c0 - n0 * c2)
                     x2 = q[j] * (n0 * c1 - n1 * c0)
-            qi = (ht + g_s * t) / A
-            d = (ht - M * t) / A
+            qi = (ht + g_s * t) * rA
+            d = (ht - M * t) * rA
             q[i] = qi
             delta[i, 0] = d * n0 - x0
             delta[i, 1] = d * n1 - x1
@@ -310,10 +313,10 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
         a0, a1, a2 = axis[i, 0], axis[i, 1], axis[i, 2]
         lam, thr, thi, h = state[i, 0], state[i, 1], state[i, 2], state[i, 3]
         if line[i]:
-            A, M, ht = store[i, 0], store[i, 1], store[i, 2]
+            rA, M, ht = store[i, 0], store[i, 1], store[i, 2]
             t = q[j]
-            qi = (ht + g_s * t) / A
-            d = (ht - M * t) / A
+            qi = (ht + g_s * t) * rA
+            d = (ht - M * t) * rA
             b0, b1, b2 = vec[i, 0], vec[i, 1], vec[i, 2]
             p0 = p1 = p2 = 0.0
             tli = qi
@@ -324,15 +327,12 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
                 s2 = c0 * c0 + c1 * c1 + c2 * c2
                 tli = w * qi
                 if s2 > 0.0:
-                    sn = np.sqrt(s2)
-                    rs = 1.0 / sn
+                    rs = 1.0 / np.sqrt(s2)
+                    sn = s2 * rs
                     c0, c1, c2 = c0 * rs, c1 * rs, c2 * rs
                     R = yr[i]
                     Im = yi[i]
-                    w2 = w * w
-                    D = (Im + w * thi) ** 2 + (R + w2 * thr) ** 2 + w2 * s2 * thr * thr \
-                        + s2 * (lam * thr + R * lam + R * thr)
-                    rD = sn / D
+                    rD = sn * state[i, 5]
                     x = (qi * (Im * w * (lam - thr) + thi * (lam + R)) - h * (Im + w * thi)) * rD
                     y = (h * (R + thr)
                          - qi * (w * ((lam - thr) * (R + thr) - thi * thi) - Im * thi)) * rD
@@ -413,15 +413,16 @@ def _fold_one(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR, mu, delta, jpe
 @njit(cache=True)
 def _work(N):  # compiled
     """Per-thread work arrays of :func:`_fold_one`."""
-    return (np.zeros((max(N - 1, 1), 4)), np.zeros((N, 3)), np.zeros((N, 5)), np.zeros(N),
+    return (np.zeros((max(N - 1, 1), 4)), np.zeros((N, 3)), np.zeros((N, 6)), np.zeros(N),
             np.zeros((N, 3)), np.zeros(N))
 
 
 @njit(cache=True, parallel=True)
-def sweep_folded(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR):  # compiled
+def sweep_folded(kind, vec, Gs, Gt, line, p, m, yr, yi, GL, GR, sL, sR):  # compiled
     """Solve a batch (module docstring); the arguments and results of
-    :func:`spintorque.transport.mixing.sweep_mixing` (without m, which ``vec`` carries), and
-    ``ok`` (B,): False for a configuration left to the block solve."""
+    :func:`spintorque.transport.mixing.sweep_mixing`, but the element polarizations p (E,)
+    for the sources (s = p m, formed here), and ``ok`` (B,): False for a configuration left
+    to the block solve."""
     B, N = kind.shape
     E = N - 1
     mu = np.zeros((B, N, 3))
@@ -432,13 +433,13 @@ def sweep_folded(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR):  # compile
     for c in prange(chunks):
         store, axis, state, tl, tp, q = _work(N)
         for b in range(c * B // chunks, (c + 1) * B // chunks):
-            ok[b] = _fold_one(kind[b], vec[b], Gs, Gt, line, s[b], yr, yi, GL, GR, sL, sR,
+            ok[b] = _fold_one(kind[b], vec[b], Gs, Gt, line, p, m[b], yr, yi, GL, GR, sL, sR,
                               mu[b], delta[b], jperp[b], store, axis, state, tl, tp, q)
     return mu, delta, jperp, ok
 
 
 @njit(cache=True)
-def sweep_folded_serial(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR):  # compiled
+def sweep_folded_serial(kind, vec, Gs, Gt, line, p, m, yr, yi, GL, GR, sL, sR):  # compiled
     """:func:`sweep_folded` on one thread: no thread wake-up cost for small batches."""
     B, N = kind.shape
     E = N - 1
@@ -448,6 +449,6 @@ def sweep_folded_serial(kind, vec, Gs, Gt, line, s, yr, yi, GL, GR, sL, sR):  # 
     ok = np.zeros(B, dtype=np.bool_)
     store, axis, state, tl, tp, q = _work(N)
     for b in range(B):
-        ok[b] = _fold_one(kind[b], vec[b], Gs, Gt, line, s[b], yr, yi, GL, GR, sL, sR,
+        ok[b] = _fold_one(kind[b], vec[b], Gs, Gt, line, p, m[b], yr, yi, GL, GR, sL, sR,
                           mu[b], delta[b], jperp[b], store, axis, state, tl, tp, q)
     return mu, delta, jperp, ok

@@ -94,7 +94,6 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     ladder = build_ladder(stack)
     m_elements, spaces = ladder.spaces(m_layers, mixing=bool(ladder.mixing))
     Gs, Gt = ladder.series, ladder.shunt
-    sources = ladder.polarization[None, :, None] * m_elements
     GL, sL = lead_terms(stack.left)
     GR, sR = lead_terms(stack.right)
     if kernel not in ("auto", "general", "lines"):
@@ -112,13 +111,14 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     jperp = None
     if ladder.mixing:
         method = "block" if kernel == "general" else "fold"
-        mu, delta, jperp, rank = _solve_mixing(ladder, spaces, m_elements, sources, GL, GR, sL,
-                                               sR, method)
+        mu, delta, jperp, rank = _solve_mixing(ladder, spaces, m_elements, GL, GR, sL, sR,
+                                               method)
     else:
         if lines and kernel != "general":
             run = sweep_lines if parallel else sweep_lines_serial
         else:
             run = sweep if parallel else sweep_serial
+        sources = ladder.polarization[None, :, None] * m_elements
         mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
         rank = spaces.kind
     if not batched:
@@ -133,7 +133,7 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
 
 
 def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
-                  sources: FloatArray, GL: float, GR: float, sL: FloatArray, sR: FloatArray,
+                  GL: float, GR: float, sL: FloatArray, sR: FloatArray,
                   method: str = "fold"
                   ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
     """Stacks with a finite mixing conductance: the N-side node of such an interface is freed
@@ -149,20 +149,21 @@ def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
     B = kind.shape[0]
     _, yr, yi = ladder.mixing_plan
     Gs, Gt, line = ladder.series, ladder.shunt, ladder.line_elements
-    sources = np.ascontiguousarray(sources)
+    m_elements = np.ascontiguousarray(m_elements)
     parallel = B >= PARALLEL_THRESHOLD
     if method == "fold":
         run_fold = sweep_folded if parallel else sweep_folded_serial
-        mu, delta, jperp, ok = run_fold(kind, spaces.vec, Gs, Gt, line, sources, yr, yi, GL, GR,
-                                        sL, sR)
+        mu, delta, jperp, ok = run_fold(kind, spaces.vec, Gs, Gt, line, ladder.polarization,
+                                        m_elements, yr, yi, GL, GR, sL, sR)
         if ok.all():
             return mu, delta, jperp, kind
         rest = np.flatnonzero(~ok)
         mu[rest], delta[rest], jperp[rest], _ = _solve_mixing(
             ladder, NodeSpaces(spaces.kind[rest], spaces.vec[rest]), m_elements[rest],
-            sources[rest], GL, GR, sL, sR, "block")
+            GL, GR, sL, sR, "block")
         return mu, delta, jperp, kind
     run = sweep_mixing if parallel else sweep_mixing_serial
-    mu, delta, jperp = run(kind, spaces.vec, Gs, Gt, line, np.ascontiguousarray(m_elements),
-                           sources, yr, yi, GL, GR, sL, sR)
+    sources = ladder.polarization[None, :, None] * m_elements
+    mu, delta, jperp = run(kind, spaces.vec, Gs, Gt, line, m_elements, sources, yr, yi, GL, GR,
+                           sL, sR)
     return mu, delta, jperp, kind
