@@ -413,8 +413,9 @@ def _fold_one(kind, vec, Gs, Gt, line, p, m, yr, yi, GL, GR, sL, sR, mu, delta, 
 @njit(cache=True)
 def _work(N):  # compiled
     """Per-thread work arrays of :func:`_fold_one`."""
-    return (np.zeros((max(N - 1, 1), 4)), np.zeros((N, 3)), np.zeros((N, 6)), np.zeros(N),
-            np.zeros((N, 3)), np.zeros(N))
+    # (every entry is written before it is read)
+    return (np.empty((max(N - 1, 1), 4)), np.empty((N, 3)), np.empty((N, 6)), np.empty(N),
+            np.empty((N, 3)), np.empty(N))
 
 
 @njit(cache=True, parallel=True)
@@ -425,9 +426,9 @@ def sweep_folded(kind, vec, Gs, Gt, line, p, m, yr, yi, GL, GR, sL, sR):  # comp
     to the block solve."""
     B, N = kind.shape
     E = N - 1
-    mu = np.zeros((B, N, 3))
-    delta = np.zeros((B, E, 3))
-    jperp = np.zeros((B, N, 3))
+    mu = np.empty((B, N, 3))  # every node and element is written (or the case refused)
+    delta = np.empty((B, E, 3))
+    jperp = np.zeros((B, N, 3))  # written at the nodes of the mixing shunts only
     ok = np.zeros(B, dtype=np.bool_)
     chunks = min(B, 64)
     for c in prange(chunks):
@@ -443,9 +444,9 @@ def sweep_folded_serial(kind, vec, Gs, Gt, line, p, m, yr, yi, GL, GR, sL, sR): 
     """:func:`sweep_folded` on one thread: no thread wake-up cost for small batches."""
     B, N = kind.shape
     E = N - 1
-    mu = np.zeros((B, N, 3))
-    delta = np.zeros((B, E, 3))
-    jperp = np.zeros((B, N, 3))
+    mu = np.empty((B, N, 3))  # every node and element is written (or the case refused)
+    delta = np.empty((B, E, 3))
+    jperp = np.zeros((B, N, 3))  # written at the nodes of the mixing shunts only
     ok = np.zeros(B, dtype=np.bool_)
     store, axis, state, tl, tp, q = _work(N)
     for b in range(B):
