@@ -206,15 +206,38 @@ class Ladder:
         element, source = (np.where(x >= 0, x, zero) for x in (element, source))
         return element, kind, source, dynamic, sa[dynamic], sb[dynamic]
 
-    def spaces(self, m_layers: FloatArray) -> tuple[FloatArray, NodeSpaces]:
+    @property
+    def node_ranks(self) -> IntArray:
+        """(E + 1,) the static node ranks of :attr:`_node_plan` (a node between two different
+        ferromagnets has rank 1 or 0 with their collinearity; it is given 1 here)."""
+        return self._node_plan[1]
+
+    @cached_property
+    def mixing_plan(self) -> tuple[IntArray, FloatArray, FloatArray]:
+        """The static node ranks with the N-side node of every interface with finite G↑↓
+        freed (3, unless a sink pins it: :mod:`spintorque.transport.mixing`), and the node
+        shunts Re G↑↓, Im G↑↓ (N + 1,) [S/m²] (0 at the other nodes)."""
+        kind = self._node_plan[1].copy()
+        _, nodes, g_real, g_imag = self.mixing_arrays
+        kind[nodes] = np.where(kind[nodes] == 0, 0, 3)
+        yr, yi = np.zeros(self.size + 1), np.zeros(self.size + 1)
+        yr[nodes], yi[nodes] = g_real, g_imag
+        for x in (kind, yr, yi):
+            x.flags.writeable = False
+        return kind, yr, yi
+
+    def spaces(self, m_layers: FloatArray, mixing: bool = False) -> tuple[FloatArray, NodeSpaces]:
         """(B, E, 3) element magnetizations and the node spaces of a batch of layer directions.
 
         The same numbers as :meth:`element_magnetizations` and
         :func:`spintorque.transport.nodes.spaces_from_sides`, with the part that depends on the
         stack only worked out once (:attr:`_node_plan`): per batch it is two gathers and the
-        collinearity test of the nodes between two different ferromagnets.
+        collinearity test of the nodes between two different ferromagnets. With ``mixing``
+        the ranks are those of :attr:`mixing_plan` (the nodes of the mixing shunts freed).
         """
         element, kind, source, dynamic, sa, sb = self._node_plan
+        if mixing:
+            kind = self.mixing_plan[0]
         members = self._members_padded(m_layers)
         B = m_layers.shape[0]
         kinds = np.broadcast_to(kind, (B, len(kind))).copy()

@@ -365,6 +365,12 @@ class TransportResult:
                              f"g1, g2 need exactly two ferromagnetic layers, found {len(ferro)}")
         return ferro[0], ferro[1]
 
+    @cached_property
+    def _pair_torques(self) -> tuple[FloatArray, FloatArray]:
+        """Δj_s/J of the two ferromagnets (g and f project the same two vectors)."""
+        i1, i2 = self._ferromagnet_pair()
+        return self.torque_per_current_of(i1), self.torque_per_current_of(i2)
+
     def projected_efficiency(self) -> dict[str, FloatArray]:
         """g1, g2 by projecting the torques on eq. (1)'s vectors, however small the angle.
 
@@ -376,10 +382,9 @@ class TransportResult:
         u1 = cross(m1, cross(m2, m1))
         u2 = cross(m2, cross(m1, m2))
         n1, n2 = dot(u1, u1), dot(u2, u2)
-        g1 = np.where(n1 == 0, np.nan, -dot(self.torque_per_current_of(i1), u1)
-                      / np.where(n1 == 0, 1.0, n1))
-        g2 = np.where(n2 == 0, np.nan, dot(self.torque_per_current_of(i2), u2)
-                      / np.where(n2 == 0, 1.0, n2))
+        t1, t2 = self._pair_torques
+        g1 = np.where(n1 == 0, np.nan, -dot(t1, u1) / np.where(n1 == 0, 1.0, n1))
+        g2 = np.where(n2 == 0, np.nan, dot(t2, u2) / np.where(n2 == 0, 1.0, n2))
         return {"g1": np.asarray(g1), "g2": np.asarray(g2)}
 
     def field_like_efficiency(self) -> dict[str, FloatArray]:
@@ -393,8 +398,9 @@ class TransportResult:
         n = cross(m1, m2)
         nn = dot(n, n)
         safe = np.where(nn == 0, 1.0, nn)
-        f1 = np.where(nn == 0, np.nan, dot(self.torque_per_current_of(i1), n) / safe)
-        f2 = np.where(nn == 0, np.nan, -dot(self.torque_per_current_of(i2), n) / safe)
+        t1, t2 = self._pair_torques
+        f1 = np.where(nn == 0, np.nan, dot(t1, n) / safe)
+        f2 = np.where(nn == 0, np.nan, -dot(t2, n) / safe)
         return {"g1": np.asarray(f1), "g2": np.asarray(f2)}
 
     def torque_parts(self) -> tuple[FloatArray, FloatArray]:

@@ -8,6 +8,7 @@ from numpy.typing import ArrayLike, NDArray
 from spintorque.errors import InputError
 from spintorque.stack import Stack
 from spintorque.transport.elements import lead_terms
+from spintorque.transport.fold import sweep_folded, sweep_folded_serial
 from spintorque.transport.kernel import sweep, sweep_lines, sweep_lines_serial, sweep_serial
 from spintorque.transport.ladder import Ladder, build_ladder
 from spintorque.transport.mixing import sweep_mixing, sweep_mixing_serial
@@ -61,6 +62,9 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     kernel : {"auto", "general", "lines"}
         ``"lines"`` is a scalar specialisation valid when no node has rank 3 (no normal/normal
         interface); ``"auto"`` picks it whenever it applies. Both give the same numbers.
+        With a finite mixing conductance ``"auto"`` (and ``"lines"``) run the folded scalar
+        sweep of :mod:`spintorque.transport.fold`, ``"general"`` the block solve of
+        :mod:`spintorque.transport.mixing`: the same numbers to rounding.
 
     Returns
     -------
@@ -88,27 +92,33 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
     m_layers = layer_magnetizations(stack, magnetizations)
     batched = magnetizations is not None and np.ndim(magnetizations) == 3
     ladder = build_ladder(stack)
-    m_elements, spaces = ladder.spaces(m_layers)
+    m_elements, spaces = ladder.spaces(m_layers, mixing=bool(ladder.mixing))
     Gs, Gt = ladder.series, ladder.shunt
-    sources = ladder.polarization[None, :, None] * m_elements
     GL, sL = lead_terms(stack.left)
     GR, sR = lead_terms(stack.right)
     if kernel not in ("auto", "general", "lines"):
         raise InputError("kernel", f"must be 'auto', 'general' or 'lines', got {kernel!r}")
-    lines = bool(np.all(spaces.kind <= 1))
+    if ladder.mixing:
+        # (the freed mixing nodes have rank 3 in spaces; 'lines' asks about the others, which
+        # the fold keeps scalar: the node plan's static ranks, the dynamic ones being 0 or 1)
+        lines = kernel != "lines" or bool(np.all(ladder.node_ranks <= 1))
+    else:
+        lines = bool(np.all(spaces.kind <= 1))
     if kernel == "lines" and not lines:
         raise InputError("kernel", "'lines' needs every node of rank <= 1 (no N/N interface)")
     # Below a few hundred configurations waking the thread pool costs more than it saves.
     parallel = spaces.kind.shape[0] >= PARALLEL_THRESHOLD
     jperp = None
     if ladder.mixing:
-        mu, delta, jperp, rank = _solve_mixing(ladder, spaces, m_elements, sources, GL, GR, sL,
-                                               sR)
+        method = "block" if kernel == "general" else "fold"
+        mu, delta, jperp, rank = _solve_mixing(ladder, spaces, m_elements, GL, GR, sL, sR,
+                                               method)
     else:
         if lines and kernel != "general":
             run = sweep_lines if parallel else sweep_lines_serial
         else:
             run = sweep if parallel else sweep_serial
+        sources = ladder.polarization[None, :, None] * m_elements
         mu, delta = run(spaces.kind, spaces.vec, Gs, Gt, sources, GL, GR, sL, sR)
         rank = spaces.kind
     if not batched:
@@ -123,18 +133,37 @@ def solve(stack: Stack, magnetizations: ArrayLike | None = None, *,
 
 
 def _solve_mixing(ladder: Ladder, spaces: NodeSpaces, m_elements: FloatArray,
-                  sources: FloatArray, GL: float, GR: float, sL: FloatArray,
-                  sR: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
-    """The block solve of :mod:`spintorque.transport.mixing`: the N-side node of an interface
-    with a finite mixing conductance is freed (rank 3, unless a sink pins it) and carries Y."""
-    kind = spaces.kind.copy()
-    B, N = kind.shape
-    yr, yi = np.zeros(N), np.zeros(N)
-    _, nodes, g_real, g_imag = ladder.mixing_arrays
-    kind[:, nodes] = np.where(kind[:, nodes] == 0, 0, 3)
-    yr[nodes], yi[nodes] = g_real, g_imag
-    run = sweep_mixing if B >= PARALLEL_THRESHOLD else sweep_mixing_serial
-    mu, delta, jperp = run(kind, spaces.vec, ladder.series, ladder.shunt, ladder.line_elements,
-                             np.ascontiguousarray(m_elements), np.ascontiguousarray(sources),
-                             yr, yi, GL, GR, sL, sR)
+                  GL: float, GR: float, sL: FloatArray, sR: FloatArray,
+                  method: str = "fold"
+                  ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
+    """Stacks with a finite mixing conductance: the N-side node of such an interface is freed
+    (rank 3, unless a sink pins it) and carries Y; ``spaces`` has these ranks already
+    (``Ladder.spaces(..., mixing=True)``).
+
+    ``method="fold"`` runs the scalar sweep of :mod:`spintorque.transport.fold` (the
+    transverse unknowns eliminated in closed form); ``"block"`` the block-tridiagonal solve of
+    :mod:`spintorque.transport.mixing`, the reference it is tested against, which also takes
+    any configuration the fold reports it does not cover.
+    """
+    kind = spaces.kind  # the ranks of ladder.mixing_plan (Ladder.spaces(..., mixing=True))
+    B = kind.shape[0]
+    _, yr, yi = ladder.mixing_plan
+    Gs, Gt, line = ladder.series, ladder.shunt, ladder.line_elements
+    m_elements = np.ascontiguousarray(m_elements)
+    parallel = B >= PARALLEL_THRESHOLD
+    if method == "fold":
+        run_fold = sweep_folded if parallel else sweep_folded_serial
+        mu, delta, jperp, ok = run_fold(kind, spaces.vec, Gs, Gt, line, ladder.polarization,
+                                        m_elements, yr, yi, GL, GR, sL, sR)
+        if ok.all():
+            return mu, delta, jperp, kind
+        rest = np.flatnonzero(~ok)
+        mu[rest], delta[rest], jperp[rest], _ = _solve_mixing(
+            ladder, NodeSpaces(spaces.kind[rest], spaces.vec[rest]), m_elements[rest],
+            GL, GR, sL, sR, "block")
+        return mu, delta, jperp, kind
+    run = sweep_mixing if parallel else sweep_mixing_serial
+    sources = ladder.polarization[None, :, None] * m_elements
+    mu, delta, jperp = run(kind, spaces.vec, Gs, Gt, line, m_elements, sources, yr, yi, GL, GR,
+                           sL, sR)
     return mu, delta, jperp, kind
