@@ -1,0 +1,130 @@
+r"""Write-error rate of a low-damping, non-axial macrospin from the energy-diffusion equation.
+
+The α → 0 limit of the 2D definition of :mod:`~spintorque.thermal.wer.sphere` (THERMAL.md §6):
+the density is a function of the energy on each branch of precession orbits, evolved on the star
+graph of branches by :mod:`~spintorque.thermal.energy.evolution` (start state: the zero-current
+Boltzmann state restricted to m·u > 0, orbit-averaged; WER: the mass on m·u > 0, each orbit
+counted with the fraction of its period spent there). The chain is solved on 64, 128 and 256
+cells per branch (cells uniform in the zero-current diffusion variable) and log WER is
+Romberg-extrapolated (h², h⁴); the error estimate is the last Romberg step plus the propagator's
+rounding bound and hand-over residual.
+
+Domain. The averaged equation needs many precession turns per change of the energy: near the
+start well's bottom the damping removes the fraction ε = α M'(E_0) of E − E_0 per turn
+(:meth:`~spintorque.thermal.energy.evolution.StarOrbits.bottom_decrement`; for the linearised
+motion this is 2πα (k1 + k2)/√(k1 k2), k the stiffnesses), and the model's error is of relative
+order ε. The solver refuses ε > :data:`MAX_DECREMENT`; ``method="auto"`` uses it for α below
+:data:`AUTO_ALPHA`, where the 2D grids do not resolve the precession (docs/wer.md).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from spintorque.errors import InputError
+from spintorque.thermal.energy.evolution import star_chain, star_masses, star_orbits
+from spintorque.thermal.energy.orbits import fibonacci_sphere
+from spintorque.thermal.wer.sphere import SphereWERProblem
+
+if TYPE_CHECKING:
+    from spintorque.thermal.wer.rates import WERResult
+
+FloatArray = NDArray[np.float64]
+CELLS = (64, 128, 256)
+"""Cells per branch of the three chains (Romberg in h², h⁴)."""
+MAX_DECREMENT = 2.0
+"""Largest α M'(E_0) (fraction of the energy above the well bottom damped per precession turn)
+accepted: beyond it the energy changes by more than e² in one turn and orbit averaging fails."""
+AUTO_ALPHA = 0.2
+"""method="auto" uses the energy-diffusion solver for non-axial magnets with α below this (the
+planar 2D grids do not converge at α = 0.1 and do at α = 0.5; docs/wer.md)."""
+
+
+def decrement(problem: SphereWERProblem) -> float:
+    """ε = α M'(E_0) of the problem (largest over its currents' α; see the module docstring)."""
+    orbits = star_orbits(problem.start_model, problem.axis)
+    return max(m.alpha for m in problem.models) * orbits.bottom_decrement()
+
+
+def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
+    """Romberg extrapolation of log values on grids h, h/2, h/4 (error series h², h⁴); the error
+    estimate is the largest change of the last step (along the diagonal and the last row)."""
+    a, b, c = logs
+    r1, r2 = (4.0 * b - a) / 3.0, (4.0 * c - b) / 3.0
+    best = (16.0 * r2 - r1) / 15.0
+    return best, np.maximum(np.abs(best - r2), np.abs(best - r1))
+
+
+def energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: float) -> WERResult:
+    """WER of every current of ``problem`` at ``times`` [tau_N] by energy diffusion, as a
+    :class:`~spintorque.thermal.wer.rates.WERResult` with solver "energy".
+
+    Raises InputError in plain words where the averaged model does not apply (α M'(E_0) above
+    :data:`MAX_DECREMENT`, a landscape the orbit tracing cannot follow, several separatrix
+    levels, a start side m·u > 0 that cuts orbits away from the saddles, a current that changes
+    the energy itself).
+    """
+    from spintorque.thermal.wer.rates import WERResult
+
+    times = np.asarray(times, dtype=float)
+    if times.size == 0 or not (np.all(np.isfinite(times)) and np.all(times >= 0)):
+        raise InputError("pulse", "pulse lengths must be finite and >= 0")
+    if not 0 < rtol < 1:
+        raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
+    orbits = star_orbits(problem.start_model, problem.axis)
+    probe = fibonacci_sphere(200)
+    reference = np.asarray(problem.start_model.potential(probe))
+    scale = 1.0 + float(np.ptp(reference))
+    slope = orbits.bottom_decrement()
+    for m in problem.models:
+        if not np.allclose(np.asarray(m.potential(probe)), reference, rtol=0.0, atol=1e-12 * scale):
+            raise InputError("current", "the current changes the energy landscape itself; the "
+                             "energy-diffusion WER needs the orbits of the zero-current energy")
+        eps = m.alpha * slope
+        if eps > MAX_DECREMENT:
+            raise InputError("damping", f"alpha = {m.alpha:g} is too large for orbit averaging: "
+                             f"the damping removes the fraction alpha·M'(E0) = {eps:.3g} of the "
+                             f"energy per precession turn (needs <= {MAX_DECREMENT:g}); use "
+                             "--method sphere")
+    from spintorque._blas import single_threaded_blas
+
+    n_i = len(problem.models)
+    wer = np.empty((n_i, times.size))
+    err = np.empty_like(wer)
+    switched = np.empty_like(wer)
+    sw_err = np.empty_like(wer)
+    rates = np.empty(n_i)
+    with single_threaded_blas():
+        for row, model in enumerate(problem.models):
+            starts, switches, extra, lams = [], [], np.zeros(times.size), []
+            for n in CELLS:
+                found = star_masses(star_chain(orbits, model, n), times)
+                starts.append(found.start)
+                switches.append(found.switched)
+                late = times > (found.handover if found.handover is not None else math.inf)
+                extra = np.maximum(extra, found.rounding + np.where(late, found.handover_residual, 0.0))
+                lams.append(found.rate)
+            for values, out, out_err in ((starts, wer, err), (switches, switched, sw_err)):
+                stack = np.array(values)
+                positive = np.all(stack > 0.0, axis=0)
+                zero = np.all(stack == 0.0, axis=0)
+                with np.errstate(divide="ignore"):
+                    logs = [np.log(np.where(positive, v, 1.0)) for v in values]
+                best, change = _romberg(logs)
+                with np.errstate(over="ignore"):
+                    out[row] = np.where(positive, np.minimum(np.exp(best), 1.0), 0.0)
+                    out_err[row] = np.where(positive, np.expm1(np.minimum(change, 700.0)) + extra,
+                                            np.where(zero, 0.0, np.inf))
+            lam = np.array(lams)
+            rates[row] = (float(_romberg([np.array([v]) for v in lam])[0][0])
+                          if np.all(np.isfinite(lam)) else math.nan)
+    at_zero = times == 0.0
+    wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
+    switched[:, at_zero], sw_err[:, at_zero] = 0.0, 0.0
+    label = f"energy[{'/'.join(map(str, CELLS))} cells per branch, {len(orbits.branches)} branches]"
+    return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, CELLS, rtol, rates,
+                     problem, tuple(label for _ in problem.models), "write_error_rate", "energy")
