@@ -154,7 +154,9 @@ def write_error_rate_command(
     from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
 
     if method not in ("auto", "axial", "chain", "spectral", "sphere", "energy"):
-        raise InputError("--method", f"must be auto, axial, chain, spectral, sphere or energy, got {method!r}")
+        raise InputError(
+            "--method", f"must be auto, axial, chain, spectral, sphere or energy, got {method!r}"
+        )
 
     if not pulse:
         raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
