@@ -242,7 +242,7 @@ def write_error_rate_command(
         hint = (
             "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
             if result.solver == "2d"
-            else "energy diffusion on 64/128/256 cells per branch does not resolve this drift"
+            else "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
             if result.solver == "energy"
             else "try --max-cells 1024"
         )

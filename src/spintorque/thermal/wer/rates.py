@@ -52,7 +52,7 @@ METHODS = {
     "sphere": "2D Fokker-Planck on the sphere: finite-volume chain, shift-and-invert Krylov "
     "evolution with the two-state tail, extrapolated over four grids",
     "energy": "low-damping limit: energy diffusion on the star graph of precession-orbit "
-    "branches, nonnegative propagator, Romberg over 64/128/256 cells per branch",
+    "branches, nonnegative propagator, Romberg over 32/64/128/256 cells per branch",
 }
 
 
