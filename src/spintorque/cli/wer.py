@@ -238,6 +238,8 @@ def write_error_rate_command(
         if found is not None:
             ax2 = plot_target_current(found, problem.tau_N)
             savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
+    for note in getattr(result, "notes", ()):
+        print(f"warning: {note}", file=sys.stderr)
     if not doc["converged"]:
         hint = (
             "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
@@ -299,6 +301,8 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
             "write_error_rate": "probability",
         },
     )
+    if getattr(result, "notes", ()):
+        doc["model_notes"] = list(result.notes)
     if not math.isfinite(worst):
         doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
     return doc

@@ -248,10 +248,18 @@ def _fraction(f: float | Chebyshev, x: FloatArray) -> FloatArray:
     return np.full_like(x, float(f)) if isinstance(f, float) else np.clip(f(x), 0.0, 1.0)
 
 
-def star_chain(orbits: StarOrbits, model: SphereModel, cells: int) -> StarChain:
-    """The chain of ``model`` (one current) on ``cells`` cells per branch (see the module docstring)."""
-    branches = [energy_branch(model, b, orbits.degree, g)
-                for b, g in zip(orbits.branches, orbits.geometries, strict=True)]
+def averaged_branches(orbits: StarOrbits, model: SphereModel) -> list[EnergyBranch]:
+    """The averaged branches of ``model`` (one current) on the orbits of ``orbits``."""
+    return [energy_branch(model, b, orbits.degree, g)
+            for b, g in zip(orbits.branches, orbits.geometries, strict=True)]
+
+
+def star_chain(orbits: StarOrbits, model: SphereModel, cells: int,
+               branches: list[EnergyBranch] | None = None) -> StarChain:
+    """The chain of ``model`` (one current) on ``cells`` cells per branch (see the module
+    docstring); ``branches`` (:func:`averaged_branches`) reuses the averaged coefficients."""
+    if branches is None:
+        branches = averaged_branches(orbits, model)
     E0 = orbits.branches[0].energy
     log_mass, log_res, weights, log_p0 = [], [], [], []
     for e, z, f in zip(branches, orbits.zero_current, orbits.fractions, strict=True):

@@ -118,6 +118,8 @@ class WERResult:
     quantity: str = "write_error_rate"
     solver: str = "1d"
     """"1d" (axial solvers), "2d" (Fokker–Planck on the sphere) or "energy" (low-damping limit)."""
+    notes: tuple[str, ...] = ()
+    """Caveats of the model in plain words (e.g. the orbit-averaging error at the given damping)."""
 
     @property
     def converged(self) -> NDArray[np.bool_]:
