@@ -118,6 +118,15 @@ class StarOrbits:
         return float(ratio[np.argmin(eps)])
 
 
+    def bottom_period(self) -> float:
+        """τ0 = dΦ/dE at the start well's bottom [1/k_BT]: the precession period there is
+        (α/D) τ0 = 2α τ0 tau_N (from the orbit areas near the bottom)."""
+        e = self.zero_current[0]
+        u = 1.0 - 1e-6
+        Q = power(e.branch)
+        return float(e.area.deriv()(u) / (-Q * e.branch.depth * u ** (Q - 1)))
+
+
 def start_fraction(geometry: OrbitGeometry, axis: FloatArray) -> float | Chebyshev:
     """f(u): the fraction of each orbit's period on m·u > 0, Σ weight·1[m·u > 0]/Σ weight.
 

@@ -26,8 +26,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal.energy.evolution import averaged_branches, star_chain, star_masses, star_orbits
+from spintorque.thermal.energy.diffusion import bottom_work_ratio
+from spintorque.thermal.energy.evolution import (
+    StarOrbits,
+    averaged_branches,
+    star_chain,
+    star_masses,
+    star_orbits,
+)
 from spintorque.thermal.energy.orbits import fibonacci_sphere
+from spintorque.thermal.sphere.model import SphereModel
 from spintorque.thermal.wer.sphere import SphereWERProblem
 
 if TYPE_CHECKING:
@@ -39,12 +47,10 @@ CELLS = (32, 64, 128, 256)
 MAX_DECREMENT = 2.0
 """Largest α M'(E_0) (fraction of the energy above the well bottom damped per precession turn)
 accepted: beyond it the energy changes by more than e² in one turn and orbit averaging fails."""
-NOTE_DECREMENT = 0.1
-"""Above this α M'(E0) a result carries :func:`model_note` (model error above ~4 %)."""
-MODEL_ERROR_SLOPE = 0.4
-"""Measured relative WER error of the averaged model per unit α M'(E0): against 1000–2000 LLG
-trajectories on examples/macrospin/in_plane.toml, up to 0.6 at ε = 1.68 (α = 0.1) and 0.10 at
-ε = 0.34 (α = 0.02, the current scaled with α), WER ≥ 1e-2 (docs/wer.md)."""
+NOTE_ERROR = 0.05
+"""Estimated model error (deterministic switching) above which a result carries a note."""
+NOTE_DELTA = 0.3
+"""α M(E_s) [k_BT] above which a thermally activated current's result carries a note."""
 AUTO_ALPHA = 0.2
 """method="auto" uses the energy-diffusion solver for non-axial magnets with α below this (the
 planar 2D grids do not converge at α = 0.1 and do at α = 0.5; docs/wer.md)."""
@@ -143,14 +149,49 @@ def energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: 
     eps = max(m.alpha for m in problem.models) * slope
     label = (f"energy[{'/'.join(map(str, CELLS))} cells per branch, {len(orbits.branches)} branches, "
              f"alpha·M'(E0) = {eps:.3g}]")
-    notes = (model_note(eps),) if eps > NOTE_DECREMENT else ()
+    notes = tuple(n for n in (model_note(orbits, m, label_j)
+                              for m, label_j in zip(problem.models, _labels(problem), strict=True))
+                  if n)
     return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, CELLS, rtol, rates,
                      problem, tuple(label for _ in problem.models), "write_error_rate", "energy", notes)
 
 
-def model_note(eps: float) -> str:
-    """The caveat reported with a result at α M'(E0) = ``eps`` above :data:`NOTE_DECREMENT`."""
-    return (f"orbit averaging at alpha·M'(E0) = {eps:.2g} (fraction of the energy damped per "
-            f"precession turn): the WER error estimate is that of the energy-diffusion equation; "
-            f"the model itself is off by about {MODEL_ERROR_SLOPE * eps:.0%} (the LLG ensemble "
-            "switches about half a precession period later; docs/wer.md)")
+def _labels(problem: SphereWERProblem) -> list[str]:
+    if problem.current_density is not None:
+        return [f"J = {j:.4g} A/m^2" for j in problem.current_density]
+    return [f"current {k}" for k in range(len(problem.models))]
+
+
+def model_note(orbits: StarOrbits, model: SphereModel, label: str) -> str | None:
+    """The caveat of orbit averaging for one current, or None where it is small.
+
+    * Start well unstable under the current (deterministic switching): the averaged model
+      leaves the start side at the separatrix, the magnetization about half a precession period
+      T_p/2 = α τ0 tau_N later (measured against LLG ensembles, docs/wer.md), so the WER's tail,
+      decaying at the bottom's growth rate γ = D M'(E0)(W/DM − 1)/τ0, is too small by the factor
+      e^{γ T_p/2} = e^{α M'(E0)(W/DM − 1)/2}; noted where that exceeds 1 + :data:`NOTE_ERROR`.
+    * Start well stable (thermally activated): the averaged equation is Kramers' energy-diffusion
+      limit, valid for δ = α M(E_s) ≪ 1 k_BT damped per separatrix turn; above
+      :data:`NOTE_DELTA` the escape rate is in the turnover regime and may be overestimated by up
+      to a factor ~δ (Mel'nikov & Meshkov 1986).
+    """
+    alpha = model.alpha
+    ratio = bottom_work_ratio(model, orbits.branches[0])
+    if ratio > 1.0:
+        # the tail decays at the energy's growth rate at the bottom, γ = D M'(E0)(W/DM − 1)/τ0,
+        # so λ1 T_p/2 = α τ0 γ = α M'(E0)(W/DM − 1)/2
+        log_error = 0.5 * alpha * orbits.bottom_decrement() * (ratio - 1.0)
+        if not log_error > math.log1p(NOTE_ERROR):
+            return None
+        return (f"{label}: orbit averaging at alpha = {alpha:g} misses about half a precession "
+                f"period ({2 * alpha * orbits.bottom_period():.3g} tau_N per turn) before the "
+                f"switch: the tail of the WER is low by a factor of about "
+                f"{math.exp(min(log_error, 700.0)):.3g} (model error, beyond the error estimate "
+                "of the energy-diffusion equation; docs/wer.md)")
+    delta = alpha * orbits.separatrix_dissipation
+    if delta <= NOTE_DELTA:
+        return None
+    return (f"{label}: thermally activated at alpha·M(E_s) = {delta:.3g} k_BT damped per "
+            "separatrix turn: outside the energy-diffusion regime (needs << 1), the escape rate "
+            f"may be overestimated by up to a factor ~{max(delta, 1.0):.3g} (Kramers turnover; "
+            "docs/wer.md)")
