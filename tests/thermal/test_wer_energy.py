@@ -78,3 +78,67 @@ def test_method_energy_is_refused_for_an_axial_problem_and_large_damping():
         write_error_rate(AxialModel(10.0), [1.5], [0.5], method="energy")
     with pytest.raises(InputError, match="too large for orbit averaging"):
         energy_write_error_rate(_axial_problem(5.0, [0.5], alpha=0.5), np.array([0.1]), 1e-6)
+
+
+@pytest.mark.slow
+def test_in_plane_low_damping_wer_matches_the_llg_ensemble_within_the_model_note(tmp_path):
+    """The in-plane example at alpha = 0.02 (the current scaled with alpha): 1000 stochastic LLG
+    trajectories from the restricted Boltzmann state against the energy-diffusion WER, within 3
+    binomial standard errors plus the model error its note states (half a precession period)."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from spintorque.dynamics import run_stochastic
+    from spintorque.dynamics.switching import switching_axis
+    from spintorque.magnet.io import load_macrospin
+    from tests.thermal.test_wer_sphere import boltzmann_start
+
+    text = (Path(__file__).parents[2] / "examples" / "macrospin" / "in_plane.toml").read_text()
+    path = tmp_path / "cell.toml"
+    path.write_text(text.replace("damping = 0.1", "damping = 0.02"))
+    J, n = -6e10, 1000
+    pulses = np.array([2e-9, 3e-9, 4e-9, 5e-9, 6e-9])
+    problem = problem_from_file(path, [J])
+    r = write_error_rate(problem, None, pulses / problem.tau_N)
+    assert r.solver == "energy" and len(r.notes) == 1
+    factor = float(r.notes[0].split("factor of about ")[1].split(" ")[0])
+    assert 1.05 < factor < 1.2
+    wer = r.write_error_rate[0]
+    assert wer.min() >= 1e-2 and np.all(r.write_error_rate_error[0] < 1e-2)
+    run = load_macrospin(path)
+    u, _ = switching_axis(run.model)
+    start = boltzmann_start(run.model, u, n, np.random.default_rng(11))
+    seen: dict[int, float] = {}
+
+    def record(t: float, m: np.ndarray) -> bool:
+        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
+        return False
+
+    run_stochastic(run.model, replace(run.conditions, current_density=J), duration=6e-9, dt=1e-12,
+                   trajectories=n, seed=2026, save_every=1000, initial=start, callback=record, keep=False)
+    fractions = np.array([seen[round(t * 1e12)] for t in pulses])
+    sigma = np.sqrt(wer * (1 - wer) / n)
+    assert np.all(np.abs(fractions - wer) <= 3 * sigma + (factor - 1) * wer), (fractions, wer, sigma)
+    # the ensemble lies above the averaged model (it switches later), as the note says
+    assert np.mean(fractions > wer) >= 0.8
+
+
+@pytest.mark.slow
+def test_cli_json_reports_the_energy_solver_and_its_notes():
+    import json
+    from pathlib import Path
+
+    from tests.cli.test_wer_cli import invoke
+
+    path = Path(__file__).parents[2] / "examples" / "macrospin" / "in_plane.toml"
+    code, stdout, stderr = invoke("write-error-rate", str(path), "--current", "-1e11 A/m^2",
+                                  "--pulse", "1ns:5ns:3", "--json")
+    assert code == 0, stderr
+    doc = json.loads(stdout)
+    assert doc["solver"] == "energy" and doc["method_per_current"][0].startswith("energy[")
+    for key in ("current_density", "pulse_s", "write_error_rate", "write_error_rate_relative_error",
+                "converged", "model_notes", "lambda1_tau_N"):
+        assert key in doc
+    assert doc["converged"] is True and "Kramers" in doc["model_notes"][0] and "warning" in stderr
+    wer = np.array(doc["write_error_rate"][0])
+    assert np.all((wer > 0.99) & (wer <= 1)) and np.all(np.diff(wer) <= 0)
