@@ -142,3 +142,37 @@ def test_cli_json_reports_the_energy_solver_and_its_notes():
     assert doc["converged"] is True and "Kramers" in doc["model_notes"][0] and "warning" in stderr
     wer = np.array(doc["write_error_rate"][0])
     assert np.all((wer > 0.99) & (wer <= 1)) and np.all(np.diff(wer) <= 0)
+
+
+def _small_in_plane(i, alpha=0.01, sigma=20.0):
+    kw = dict(alpha=alpha, hard_ratio=2.0, easy_axis=(1, 0, 0), hard_axis=(0, 0, 1))
+    return uniaxial_model(sigma, current_ratio=i, **kw), uniaxial_model(sigma, **kw)
+
+
+@pytest.mark.slow
+def test_four_branch_star_against_another_grid_sequence_and_mass_conservation():
+    # the non-axial star (two wells, two caps counted half on the start side) on another
+    # sequence of grids (48 … 384 cells: different cell edges, so an independent discretisation
+    # error), Romberg-extrapolated the same way: agreement within the estimates, down to 1e-12
+    from spintorque.thermal.wer import energy as we
+
+    X = np.array([1.0, 0.0, 0.0])
+    times = np.array([0.02, 0.1, 0.3, 1.0, 2.0, 4.0])
+    models = [_small_in_plane(i)[0] for i in (0.5, 2.0)]
+    start = _small_in_plane(0.0)[1]
+    problem = SphereWERProblem(tuple(models), start, X, np.array([0.5, 2.0]))
+    ours = energy_write_error_rate(problem, times, 1e-6)
+    orbits = ev.star_orbits(start, X)
+    for row, model in enumerate(models):
+        averaged = ev.averaged_branches(orbits, model)
+        logs = []
+        for n in (48, 96, 192, 384):
+            found = ev.star_masses(ev.star_chain(orbits, model, n, averaged), times)
+            total = found.start + found.switched
+            assert np.all(np.abs(total - 1.0) <= 1e-9), total  # mass conservation
+            assert np.all((found.start >= 0) & (found.start <= 1 + 1e-12))
+            logs.append(np.log(found.start))
+        other, change = we._romberg(logs)
+        gap = np.abs(np.exp(other) / ours.write_error_rate[row] - 1.0)
+        assert np.all(gap <= ours.write_error_rate_error[row] + np.expm1(change)), (row, gap)
+    assert ours.write_error_rate.min() < 1e-12  # the scan reaches below 1e-12
