@@ -67,7 +67,6 @@ FloatArray = NDArray[np.float64]
 _X, _W = leg.leggauss(16)
 TERMS = 30
 EPS = float(np.finfo(float).eps)
-MAX_ROUNDING = 1e-8
 MAX_DOUBLINGS = 60
 CUT_TOLERANCE = 1e-8
 """|m·u| below which a quadrature node counts as on the plane m·u = 0 (orbits within ~1e-12 of
@@ -443,27 +442,29 @@ def star_masses(chain: StarChain, times: FloatArray, handover_tol: float = 1e-11
                 break
         else:
             residual = math.inf
-        if _rounding(4.0 * T / tau0, n) > MAX_ROUNDING or level >= MAX_DOUBLINGS:
-            break
+        if level >= MAX_DOUBLINGS:
+            break  # beyond 2^60 τ0: the late times below get an infinite error
+        # (no stop on the rounding bound: it is reported with every value and enters the
+        # error estimate, whereas a two-state law without a passed check would be a guess)
         ladder.append(_square(ladder[-1]))
         level += 1
     reach = (1 << (len(ladder) - 1)) * tau0
     direct = np.minimum(times, handover if handover is not None else reach)
     start, switched, steps = _propagate(ladder, P, g0, direct / tau0, masses)
-    if handover is not None or reach < t_max:
-        T0 = handover if handover is not None else reach
-        late = times > T0
+    rounding = _rounding(steps, n)
+    if handover is not None:
+        late = times > handover
         if late.any():
-            s0, w0, n0 = _propagate(ladder, P, g0, np.array([T0 / tau0]), masses)
-            r = rate if math.isfinite(rate) else 0.0
-            decay = np.exp(-r * (times[late] - T0))
-            grow = -np.expm1(-r * (times[late] - T0))
+            s0, w0, n0 = _propagate(ladder, P, g0, np.array([handover / tau0]), masses)
+            decay = np.exp(-rate * (times[late] - handover))
+            grow = -np.expm1(-rate * (times[late] - handover))
             start[late] = stationary[0] * grow + s0[0] * decay
             switched[late] = stationary[1] * grow + w0[0] * decay
-            steps[late] = n0[0]
-    if handover is None and reach >= t_max:
+            rounding[late] = _rounding(n0[0], n)
+    else:
         residual = 0.0
-    return StarMasses(start, switched, _rounding(steps, n), handover, residual, rate)
+        rounding[times > reach] = math.inf  # not reached (more than 2^60 steps τ0)
+    return StarMasses(start, switched, rounding, handover, residual, rate)
 
 
 def _propagate(ladder: list[FloatArray], P: sp.csr_matrix, g0: FloatArray, steps: FloatArray,
