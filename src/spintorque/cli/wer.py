@@ -301,6 +301,8 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
             "write_error_rate": "probability",
         },
     )
+    if any(v is None for v in doc["lambda1_tau_N"]):
+        doc["lambda1_note"] = "null: the slowest rate did not converge (near-degenerate slow modes)"
     if getattr(result, "notes", ()):
         doc["model_notes"] = list(result.notes)
     if not math.isfinite(worst):

@@ -80,6 +80,18 @@ def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
 
 
 def energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: float) -> WERResult:
+    """WER by energy diffusion (see :func:`_energy_write_error_rate`); numerical failures of the
+    orbit tracing or the chain (a landscape outside what they handle) become one InputError."""
+    try:
+        return _energy_write_error_rate(problem, times, rtol)
+    except (ValueError, FloatingPointError, ArithmeticError, np.linalg.LinAlgError) as error:
+        if isinstance(error, InputError):
+            raise
+        raise InputError("energy diffusion", "the orbit tracing or the energy chain failed on this "
+                         f"landscape ({type(error).__name__}); use --method sphere") from None
+
+
+def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: float) -> WERResult:
     """WER of every current of ``problem`` at ``times`` [tau_N] by energy diffusion, as a
     :class:`~spintorque.thermal.wer.rates.WERResult` with solver "energy".
 
