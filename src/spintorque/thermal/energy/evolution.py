@@ -208,7 +208,9 @@ class StarChain:
     p0 : ndarray
         Cell probabilities of the start state (zero-current Boltzmann restricted to m·u > 0).
     masses, resistances : list of ndarray
-        Per branch, scaled π and R (for the Green iteration), with their log scales.
+        Per branch, scaled π and R (for the Green iteration).
+    scale : float
+        log of the product of their scales (physical π R = scaled π R · e^{scale}).
     """
 
     log_mass: FloatArray
@@ -390,7 +392,7 @@ def _square(E: FloatArray) -> FloatArray:
     return np.asarray(C)
 
 
-def _rounding(steps: FloatArray | float, n: int) -> FloatArray:
+def _rounding(steps: FloatArray | float) -> FloatArray:
     """Relative rounding bound after ``steps`` elementary steps (8 eps each, as in the 1D propagator)."""
     return np.asarray(8.0 * EPS * (np.asarray(steps) + TERMS))
 
@@ -437,7 +439,7 @@ def star_masses(chain: StarChain, times: FloatArray, handover_tol: float = 1e-11
             residual = max(
                 float(abs(p - float(a[0])) / float(a[0])) if a[0] > 0 else (0.0 if p == 0 else math.inf)
                 for p, a in zip(predicted, after, strict=True))
-            if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0, n))):
+            if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0))):
                 handover = T
                 break
         else:
@@ -451,7 +453,7 @@ def star_masses(chain: StarChain, times: FloatArray, handover_tol: float = 1e-11
     reach = (1 << (len(ladder) - 1)) * tau0
     direct = np.minimum(times, handover if handover is not None else reach)
     start, switched, steps = _propagate(ladder, P, g0, direct / tau0, masses)
-    rounding = _rounding(steps, n)
+    rounding = _rounding(steps)
     if handover is not None:
         late = times > handover
         if late.any():
@@ -460,7 +462,7 @@ def star_masses(chain: StarChain, times: FloatArray, handover_tol: float = 1e-11
             grow = -np.expm1(-rate * (times[late] - handover))
             start[late] = stationary[0] * grow + s0[0] * decay
             switched[late] = stationary[1] * grow + w0[0] * decay
-            rounding[late] = _rounding(n0[0], n)
+            rounding[late] = _rounding(n0[0])
     else:
         residual = 0.0
         rounding[times > reach] = math.inf  # not reached (more than 2^60 steps τ0)
