@@ -17,7 +17,10 @@ the same process:
      5 currents × 50 pulses (1–50 ns; target < 60 s), with its accuracy; an in-plane cell that the
      grids resolve (alpha = 0.5, sigma ≈ 8.7), 5 × 50, and against 2000 LLG trajectories started
      from the restricted Boltzmann state; an axial problem on the 2D path against the 1D path.
-``--quick`` runs smaller versions (used to check the script still runs); ``--only-2d`` section 6.
+  7. the low-damping path (energy diffusion): the in-plane example (alpha = 0.1) 5 currents × 50
+     pulses (0.2–10 ns; target < 60 s) with its accuracy, and against 2000 LLG trajectories.
+``--quick`` runs smaller versions (used to check the script still runs); ``--only-2d`` section 6,
+``--only-energy`` section 7.
 """
 
 from __future__ import annotations
@@ -182,12 +185,14 @@ current_density = "0 A/m^2"
 """
 
 
-def _table_2d(path: Path, currents: list[float], pulses: np.ndarray, label: str):
+def _table_2d(path: Path, currents: list[float], pulses: np.ndarray, label: str,
+              method: str = "auto"):
     from spintorque.thermal.wer import problem_from_file
 
     problem = problem_from_file(path, currents)
     assert problem.tau_N is not None
-    elapsed, cpu, r = cpu_timed(lambda: write_error_rate(problem, None, pulses / problem.tau_N))
+    elapsed, cpu, r = cpu_timed(
+        lambda: write_error_rate(problem, None, pulses / problem.tau_N, method=method))
     err = r.write_error_rate_error
     finite = err[np.isfinite(err)]
     print(f"   {label}: {len(currents)} currents × {pulses.size} pulses in {elapsed:.1f} s wall, "
@@ -209,7 +214,7 @@ def sphere_2d(quick: bool) -> None:
     pulses = np.linspace(1e-9, 50e-9, 10 if quick else 50)
     js = [-0.8e12, -1e12, -1.2e12, -1.5e12, -2e12]
     _table_2d(MTJ.parent / "in_plane.toml", js[:2] if quick else js, pulses,
-              "examples/macrospin/in_plane.toml (alpha = 0.1)")
+              "examples/macrospin/in_plane.toml (alpha = 0.1), --method sphere", "sphere")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cell.toml"
         path.write_text(SMALL_IN_PLANE)
@@ -258,14 +263,76 @@ def sphere_2d(quick: bool) -> None:
           f"the 1D path {gap.max():.1e} (2D estimate {two.write_error_rate_error.max():.1e})")
 
 
+def _restricted_boltzmann(run, u: np.ndarray, n: int) -> np.ndarray:
+    """n directions from exp(−E V/k_BT) restricted to m·u > 0 (rejection sampling, exact)."""
+    from spintorque.constants import k_B
+
+    rng = np.random.default_rng(11)
+    scale = run.model.magnet.volume / (k_B * run.conditions.temperature)
+    floor = float(run.model.energy.energy_density(u[None, :], run.model.magnet)[0]) * scale
+    chosen: list[np.ndarray] = []
+    while sum(len(c) for c in chosen) < n:
+        m = rng.normal(size=(100_000, 3))
+        m /= np.linalg.norm(m, axis=1)[:, None]
+        m = m[m @ u > 0]
+        U = run.model.energy.energy_density(m, run.model.magnet) * scale - floor
+        chosen.append(m[rng.random(len(m)) < np.exp(-U)])
+    return np.concatenate(chosen)[:n]
+
+
+def energy_diffusion(quick: bool) -> None:
+    from spintorque.dynamics import run_stochastic
+    from spintorque.dynamics.switching import switching_axis
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal.energy.evolution import star_orbits
+
+    path = MTJ.parent / "in_plane.toml"
+    print("7. the low-damping path (energy diffusion on the star graph of orbit branches):")
+    js = [-1.5e11, -2e11, -2.5e11, -3e11, -4e11]
+    pulses = np.linspace(0.2e-9, 10e-9, 10 if quick else 50)
+    problem, r = _table_2d(path, js[:2] if quick else js, pulses,
+                           "examples/macrospin/in_plane.toml (alpha = 0.1), auto")
+    orbits = star_orbits(problem.start_model, problem.axis)
+    alpha = problem.models[0].alpha
+    print(f"   {r.methods[0]}; alpha·M'(E0) = {alpha * orbits.bottom_decrement():.3g} per turn, "
+          f"alpha·M(E_s) = {alpha * orbits.separatrix_dissipation:.3g} k_BT per separatrix turn")
+    J, n = -3e11, 200 if quick else 2000
+    ens = np.array([0.25e-9, 0.5e-9, 0.75e-9, 1e-9, 1.25e-9, 1.5e-9])
+    _, r = _table_2d(path, [J], ens, "same file at the ensemble's pulses")
+    run = load_macrospin(path)
+    u, _ = switching_axis(run.model)
+    start = _restricted_boltzmann(run, u, n)
+    seen: dict[int, float] = {}
+
+    def record(t: float, m: np.ndarray) -> bool:
+        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
+        return False
+    from dataclasses import replace
+
+    elapsed, _ = timed(lambda: run_stochastic(
+        run.model, replace(run.conditions, current_density=J), duration=float(ens[-1]), dt=1e-12,
+        trajectories=n, seed=2026, save_every=250, initial=start, callback=record, keep=False))
+    print(f"   against {n} LLG trajectories (Heun, dt = 1 ps, J = {J:.3g} A/m², {elapsed:.0f} s), "
+          "fraction with m·u > 0 at the pulse end (the model error of orbit averaging at this damping):")
+    for tp, wer in zip(ens, r.write_error_rate[0], strict=True):
+        frac = seen[round(tp * 1e12)]
+        se = math.sqrt(max(frac * (1 - frac), 1.0 / n) / n)
+        print(f"   pulse {tp * 1e9:.2f} ns: energy-diffusion WER {wer:.5f}, ensemble {frac:.4f} ± {se:.4f} "
+              f"({(frac - wer) / se:+.1f} standard errors)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only-2d", action="store_true", help="only section 6 (the 2D path)")
+    parser.add_argument("--only-energy", action="store_true", help="only section 7 (energy diffusion)")
     parser.add_argument("--cells", type=int, default=1024, help="finest chain for the cross-check")
     args = parser.parse_args()
     if args.only_2d:
         sphere_2d(args.quick)
+        return
+    if args.only_energy:
+        energy_diffusion(args.quick)
         return
     wer_table(args.quick, 256 if args.quick else args.cells)
     read_table(args.quick)
@@ -273,6 +340,7 @@ def main() -> None:
     target(args.quick)
     ensemble(args.quick)
     sphere_2d(args.quick)
+    energy_diffusion(args.quick)
 
 
 if __name__ == "__main__":

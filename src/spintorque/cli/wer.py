@@ -127,8 +127,9 @@ def write_error_rate_command(
         typer.Option(
             "--method",
             help="auto (by geometry: 1D for axial magnets, spectral without a start "
-            "well, else the finite-volume chain; 2D for the rest), axial, chain, spectral or sphere "
-            "(the 2D path, also for axial magnets; docs/wer.md)",
+            "well, else the finite-volume chain; for the rest energy diffusion at damping < 0.2, "
+            "else 2D), axial, chain, spectral, sphere (the 2D path, also for axial magnets) or "
+            "energy (low-damping limit, non-axial files; docs/wer.md)",
         ),
     ] = "auto",
     max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 512,
@@ -152,8 +153,10 @@ def write_error_rate_command(
     from spintorque.thermal import AxialModel
     from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
 
-    if method not in ("auto", "axial", "chain", "spectral", "sphere"):
-        raise InputError("--method", f"must be auto, axial, chain, spectral or sphere, got {method!r}")
+    if method not in ("auto", "axial", "chain", "spectral", "sphere", "energy"):
+        raise InputError(
+            "--method", f"must be auto, axial, chain, spectral, sphere or energy, got {method!r}"
+        )
 
     if not pulse:
         raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
@@ -194,12 +197,15 @@ def write_error_rate_command(
     from spintorque.thermal.wer import SphereWERProblem
 
     two_d = isinstance(problem, SphereWERProblem)
-    if two_d and method not in ("auto", "sphere"):
+    if two_d and method not in ("auto", "sphere", "energy"):
         raise InputError(
             "--method",
             f"{magnet_file} is not axially symmetric: it is solved in 2D "
-            f"(--method auto or sphere), got {method!r}",
+            f"(--method auto, sphere or energy), got {method!r}",
         )
+    if not two_d and method == "energy":
+        raise InputError("--method", "energy (low-damping energy diffusion) is for non-axial macrospin "
+                         "files; an axial problem is solved exactly in 1D (auto or chain)")
     if (two_d or method == "sphere") and (read or target is not None):
         raise InputError(
             "--read-disturb/--target",
@@ -232,10 +238,14 @@ def write_error_rate_command(
         if found is not None:
             ax2 = plot_target_current(found, problem.tau_N)
             savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
+    for note in getattr(result, "notes", ()):
+        print(f"warning: {note}", file=sys.stderr)
     if not doc["converged"]:
         hint = (
             "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
             if result.solver == "2d"
+            else "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
+            if result.solver == "energy"
             else "try --max-cells 1024"
         )
         print(
@@ -275,7 +285,7 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
     errors = result.switching_probability_error if read else result.write_error_rate_error
     worst = float(errors.max())
     doc.update(
-        lambda1_tau_N=[float(v) for v in result.lambda1],
+        lambda1_tau_N=_finite_or_none(result.lambda1),
         solver=result.solver,
         method_per_current=list(result.methods),
         method=result.method,
@@ -291,6 +301,10 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
             "write_error_rate": "probability",
         },
     )
+    if any(v is None for v in doc["lambda1_tau_N"]):
+        doc["lambda1_note"] = "null: the slowest rate did not converge (near-degenerate slow modes)"
+    if getattr(result, "notes", ()):
+        doc["model_notes"] = list(result.notes)
     if not math.isfinite(worst):
         doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
     return doc

@@ -53,8 +53,10 @@ from spintorque.thermal.chebyshev import cumulative_matrix, nodes, weights
 from spintorque.thermal.energy.orbits import (
     Branch,
     CriticalPoint,
+    OrbitGeometry,
     branch_about,
     critical_points,
+    orbit_geometry,
     orbit_integrals,
 )
 from spintorque.thermal.sphere.grid import unit_vector
@@ -128,12 +130,15 @@ class EnergyBranch:
         return float(1.0 - self.psi.deriv()(1.0) / dE) if self.branch.depth > 0 else 0.0
 
 
-def energy_branch(model: SphereModel, branch: Branch, degree: int = DEGREE) -> EnergyBranch:
-    """Average ``model`` over the orbits of ``branch`` (T̃ = model.temperature_factor)."""
+def energy_branch(model: SphereModel, branch: Branch, degree: int = DEGREE,
+                  geometry: OrbitGeometry | None = None) -> EnergyBranch:
+    """Average ``model`` over the orbits of ``branch`` (T̃ = model.temperature_factor);
+    ``geometry`` (:func:`branch_geometry`) reuses orbits traced once for several currents."""
     u = _u_nodes(degree)
     b = branch
     Q = power(b)
-    orbits = orbit_integrals(model.potential, model.drift, b, b.separatrix - b.sign * b.depth * u**Q)
+    orbits = orbit_integrals(model.potential, model.drift, b, b.separatrix - b.sign * b.depth * u**Q,
+                             geometry)
     T = model.temperature_factor
     dE = -b.sign * Q * b.depth * u ** (Q - 1)
     psi_u = dE * (1.0 - orbits.work / (D * orbits.dissipation)) / T
@@ -142,8 +147,16 @@ def energy_branch(model: SphereModel, branch: Branch, degree: int = DEGREE) -> E
     moments += [_interpolant(orbits.second_moment[:, i, j]) for i in range(3) for j in range(3)]
     edge = orbit_integrals(model.potential, None, b,
                            np.array([b.separatrix - b.sign * 1e-13 * (1.0 + b.depth)]))
+    # (the separatrix orbit's dissipation does not depend on the current)
     return EnergyBranch(b, _interpolant(orbits.area), _interpolant(psi_u).integ(lbnd=0.0),
                         _interpolant(flow), tuple(moments), float(edge.dissipation[0]))
+
+
+def branch_geometry(model: SphereModel, branch: Branch, degree: int = DEGREE) -> OrbitGeometry:
+    """The orbits of ``branch`` at the u nodes of :func:`energy_branch` (traced once)."""
+    u = _u_nodes(degree)
+    b = branch
+    return orbit_geometry(model.potential, b, b.separatrix - b.sign * b.depth * u ** power(b))
 
 
 @dataclass(frozen=True, eq=False)

@@ -298,11 +298,27 @@ class OrbitIntegrals:
     second_moment: FloatArray
 
 
-def orbit_integrals(potential: Potential, drift: Potential | None, branch: Branch,
-                    energies: FloatArray) -> OrbitIntegrals:
-    """Φ, M, W and moments of the orbits U = E (E strictly between U(x) and E_s)."""
+@dataclass(frozen=True)
+class OrbitGeometry:
+    """The orbits U = E of one branch sampled at the azimuth quadrature nodes: points m (E, φ, 3),
+    gradients ∇U, radii r, directions d (φ, 3), azimuth weights, and the time weight
+    sin r / V_r dφ (so that Σ weight·g = ∮ g dl/|∇U|)."""
+
+    energies: FloatArray
+    m: FloatArray
+    grad: FloatArray
+    r: FloatArray
+    d: FloatArray
+    wphi: FloatArray
+    weight: FloatArray
+    order: int
+
+
+def orbit_geometry(potential: Potential, branch: Branch, energies: FloatArray) -> OrbitGeometry:
+    """The orbits U = E (E strictly between U(x) and E_s) on the rays of :func:`azimuths`."""
     E = np.asarray(energies, dtype=float)
-    phi, wphi = azimuths(branch.corners)
+    order = 20
+    phi, wphi = azimuths(branch.corners, order=order)
     top = _ray_tops(potential, branch, phi)
     level = branch.sign * E[:, None]
     lo = np.zeros((E.size, phi.size))
@@ -321,10 +337,24 @@ def orbit_integrals(potential: Potential, drift: Potential | None, branch: Branc
     Vr = branch.sign * np.sum(grad * radial, axis=-1)
     if np.any(Vr <= 0):
         raise InputError("well", "the energy does not rise along a ray at an orbit")
-    weight = np.sin(r) / Vr * wphi
-    work = np.zeros_like(E)
-    if drift is not None:
-        work = np.sum(weight * np.sum(np.asarray(drift(m)) * grad, axis=-1), axis=-1)
+    return OrbitGeometry(E, m, grad, r, d, wphi, np.sin(r) / Vr * wphi, order)
+
+
+def orbit_work(geometry: OrbitGeometry, drift: Potential | None) -> FloatArray:
+    """W(E) = ∮ w·∇U/|∇U| dl on the sampled orbits (zero without a drift)."""
+    if drift is None:
+        return np.zeros_like(geometry.energies)
+    g = geometry
+    return np.asarray(np.sum(g.weight * np.sum(np.asarray(drift(g.m)) * g.grad, axis=-1), axis=-1))
+
+
+def orbit_integrals(potential: Potential, drift: Potential | None, branch: Branch,
+                    energies: FloatArray, geometry: OrbitGeometry | None = None) -> OrbitIntegrals:
+    """Φ, M, W and moments of the orbits U = E (E strictly between U(x) and E_s); ``geometry``
+    (from :func:`orbit_geometry` at the same energies) skips the orbit tracing."""
+    g = orbit_geometry(potential, branch, energies) if geometry is None else geometry
+    r, d, wphi, weight, grad = g.r, g.d, g.wphi, g.weight, g.grad
+    work = orbit_work(g, drift)
     c, s = np.cos(r), np.sin(r)
     x = branch.extremum
     # closed forms of ∫_0^r (·) sin r' dr' along each ray

@@ -51,6 +51,8 @@ METHODS = {
     "axial": "the 1D (axial) solvers, chosen as by auto",
     "sphere": "2D Fokker-Planck on the sphere: finite-volume chain, shift-and-invert Krylov "
     "evolution with the two-state tail, extrapolated over four grids",
+    "energy": "low-damping limit: energy diffusion on the star graph of precession-orbit "
+    "branches, nonnegative propagator, Romberg over 32/64/128/256 cells per branch",
 }
 
 
@@ -115,7 +117,9 @@ class WERResult:
     methods: tuple[str, ...] = ()
     quantity: str = "write_error_rate"
     solver: str = "1d"
-    """"1d" (axial solvers) or "2d" (Fokker–Planck on the sphere)."""
+    """"1d" (axial solvers), "2d" (Fokker–Planck on the sphere) or "energy" (low-damping limit)."""
+    notes: tuple[str, ...] = ()
+    """Caveats of the model in plain words (e.g. the orbit-averaging error at the given damping)."""
 
     @property
     def converged(self) -> NDArray[np.bool_]:
@@ -133,6 +137,8 @@ class WERResult:
         names = (
             {"sphere": METHODS["sphere"]}
             if self.solver == "2d"
+            else {"energy": METHODS["energy"]}
+            if self.solver == "energy"
             else {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
         )
         density = self.problem.current_density
@@ -324,9 +330,11 @@ def write_error_rate(
         ``max_cells`` cells) until the Romberg error estimate meets it.
     max_cells : int
         Largest grid (the cost grows like cells³ × log(pulse·cells²)).
-    method : {"auto", "axial", "chain", "spectral", "sphere"}
+    method : {"auto", "axial", "chain", "spectral", "sphere", "energy"}
         The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
-        and the 2D one for a SphereWERProblem; "sphere" forces the 2D Fokker–Planck evolution
+        and for a SphereWERProblem energy diffusion at low damping (α < 0.2, where the model
+        applies; :mod:`~spintorque.thermal.wer.energy`, also forced by "energy"), else the 2D
+        grids; "sphere" forces the 2D Fokker–Planck evolution
         (:mod:`~spintorque.thermal.wer.sphere`; for an axial problem a check of the 2D path,
         rtol is then its Krylov target, the grid error is what four grids reach).
         Within 1D: "chain": the finite-volume chain (any current; the only one for read disturb);
@@ -355,16 +363,18 @@ def write_error_rate(
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     if quantity not in ("write_error_rate", "switching_probability"):
         raise InputError("quantity", f"must be write_error_rate or switching_probability, got {quantity!r}")
-    if isinstance(problem, SphereWERProblem) or method == "sphere":
-        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere"):
-            raise InputError("method", f"a non-axial magnet is solved in 2D (auto or sphere), got {method!r}")
+    if isinstance(problem, SphereWERProblem) or method in ("sphere", "energy"):
+        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere", "energy"):
+            raise InputError(
+                "method", f"a non-axial magnet is solved in 2D (auto, sphere or energy), got {method!r}"
+            )
         if quantity != "write_error_rate":
             raise InputError(
                 "read disturb",
                 "the read-disturb probability is computed for axially "
                 "symmetric magnets only (the 2D path gives the write-error rate)",
             )
-        return sphere_write_error_rate(problem, times, rtol)
+        return sphere_write_error_rate(problem, times, rtol, method)
     _check_inputs(problem, times, rtol, max_cells)
     method = "auto" if method == "axial" else method
     start = replace(problem.model, i=0.0)

@@ -256,11 +256,31 @@ def problem_from_sphere_file(
 
 
 def sphere_write_error_rate(
-    problem: WERProblem | SphereWERProblem, times: FloatArray, rtol: float
+    problem: WERProblem | SphereWERProblem, times: FloatArray, rtol: float, method: str = "sphere"
 ) -> WERResult:
-    """The 2D path for every current, as a :class:`~spintorque.thermal.wer.rates.WERResult`."""
+    """The 2D path for every current, as a :class:`~spintorque.thermal.wer.rates.WERResult`.
+
+    ``method="energy"`` solves a non-axial problem by energy diffusion instead
+    (:mod:`~spintorque.thermal.wer.energy`, refused in plain words outside its domain);
+    ``"auto"`` does so where every current's damping is below
+    :data:`~spintorque.thermal.wer.energy.AUTO_ALPHA` (there the 2D grids upwind the
+    precession) and the averaged model applies, and uses the 2D grids otherwise.
+    """
     from spintorque.thermal.wer.rates import WERResult
 
+    if method in ("auto", "energy"):
+        from spintorque.thermal.wer.energy import AUTO_ALPHA, energy_write_error_rate
+
+        if not isinstance(problem, SphereWERProblem):
+            if method == "energy":
+                raise InputError("method", "energy diffusion is the path for non-axial magnets; "
+                                 "an axial problem is solved exactly in 1D (auto or chain)")
+        elif method == "energy" or max(m.alpha for m in problem.models) < AUTO_ALPHA:
+            try:
+                return energy_write_error_rate(problem, times, rtol)
+            except InputError:
+                if method == "energy":
+                    raise
     if times.size == 0 or not (np.all(np.isfinite(times)) and np.all(times >= 0)):
         raise InputError("pulse", "pulse lengths must be finite and >= 0")
     if not 0 < rtol < 1:
