@@ -275,7 +275,7 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
     errors = result.switching_probability_error if read else result.write_error_rate_error
     worst = float(errors.max())
     doc.update(
-        lambda1_tau_N=[float(v) for v in result.lambda1],
+        lambda1_tau_N=_lambda1_values(result.lambda1),
         solver=result.solver,
         method_per_current=list(result.methods),
         method=result.method,
@@ -291,9 +291,29 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
             "write_error_rate": "probability",
         },
     )
+    note = _lambda1_note(result)
+    if note is not None:
+        doc["lambda1_note"] = note
     if not math.isfinite(worst):
         doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
     return doc
+
+
+def _lambda1_values(values: np.ndarray) -> list[Any]:
+    """λ1·tau_N per current; null where unresolved (NaN) or below the double range (0)."""
+    return [float(v) if math.isfinite(v) and v > 0 else None for v in values]
+
+
+def _lambda1_note(result: Any) -> str | None:
+    import numpy as np
+
+    from spintorque.thermal.wer.sphere import LAMBDA1_UNRESOLVED
+
+    if np.any(np.isnan(result.lambda1)):
+        return LAMBDA1_UNRESOLVED
+    if np.any(result.lambda1 <= 0):
+        return "null: lambda1 tau_N is below the double range (< 1e-308; a barrier above ~700 k_BT)"
+    return None
 
 
 def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
