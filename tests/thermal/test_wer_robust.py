@@ -10,20 +10,20 @@ import warnings
 import numpy as np
 import pytest
 
-from spintorque.errors import InputError
 from spintorque.thermal import AxialModel, smallest_eigenvalue
-from spintorque.thermal.wer import read_disturb, write_error_rate
+from spintorque.thermal.wer import write_error_rate
 from spintorque.thermal.wer.chain import build_chain, chain_rate, log_chain_rate
 
 PULSES = [0.0, 1e-3, 0.05, 0.3, 1.0, 10.0, 1e3]
 
 
-def check_point(sigma: float, h: float, currents: list[float], max_cells: int = 256) -> None:
+def check_point(sigma: float, h: float, currents: list[float], max_cells: int = 512) -> None:
     """WER on PULSES for each current: no warning, finite, in [0, 1], non-increasing in the pulse
     length for a current that does not stabilise the start well (i (1 + h) >= 0; a stabilising
     one pulls leaked probability back), non-increasing in the destabilising drive i (1 + h)
     (h < −1 flips the sign of I_c0(h)); λ1 finite and >= 0 (0: below the double range).
-    Differences within the reported error estimates are not violations."""
+    Differences within the reported error estimates are not violations; values whose estimate
+    is >= 1 (no digit known, reported with a null error) are not compared."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         r = write_error_rate(AxialModel(sigma, h), currents, PULSES, max_cells=max_cells)
@@ -31,15 +31,18 @@ def check_point(sigma: float, h: float, currents: list[float], max_cells: int = 
     where = f"sigma = {sigma}, h = {h}"
     assert np.all(np.isfinite(w)) and np.all((w >= 0) & (w <= 1)), where
     assert np.all(np.isfinite(r.lambda1)) and np.all(r.lambda1 >= 0), (where, r.lambda1)
-    slack = np.where(np.isfinite(err), err, 0.0) + 1e-9
+    known = err < 1.0  # values with at least one digit (converged or not)
+    slack = np.where(known, err, np.inf) + 1e-9
     drive = np.asarray(currents) * (1.0 + h)
     for k in np.flatnonzero(drive >= 0):
-        rise = w[k, 1:] - w[k, :-1] * (1 + slack[k, 1:] + slack[k, :-1])
-        assert np.all(rise <= 1e-300), (where, currents[k], w[k])
+        with np.errstate(invalid="ignore"):
+            rise = w[k, 1:] - w[k, :-1] * (1 + slack[k, 1:] + slack[k, :-1])
+        assert not np.any(rise > 1e-300), (where, currents[k], w[k])
     order = np.argsort(drive)
     for a, b in itertools.pairwise(order):
-        rise = w[b] - w[a] * (1 + slack[a] + slack[b])
-        assert np.all(rise <= 1e-300), (where, currents[a], currents[b], w[a], w[b])
+        with np.errstate(invalid="ignore"):
+            rise = w[b] - w[a] * (1 + slack[a] + slack[b])
+        assert not np.any(rise > 1e-300), (where, currents[a], currents[b], w[a], w[b])
 
 
 @pytest.mark.parametrize(
