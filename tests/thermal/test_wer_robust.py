@@ -12,7 +12,7 @@ import pytest
 
 from spintorque.thermal import AxialModel, smallest_eigenvalue
 from spintorque.thermal.wer import write_error_rate
-from spintorque.thermal.wer.chain import build_chain, chain_rate, log_chain_rate
+from spintorque.thermal.wer.chain import build_chain, chain_rate
 
 PULSES = [0.0, 1e-3, 0.05, 0.3, 1.0, 10.0, 1e3]
 
@@ -47,7 +47,12 @@ def check_point(sigma: float, h: float, currents: list[float], max_cells: int = 
 
 @pytest.mark.parametrize(
     ("sigma", "h", "currents"),
-    [(500.0, 0.0, [0.5]), (300.0, 0.0, [0.5]), (200.0, 0.0, [1.5]), (2000.0, 0.3, [0.5, 0.9])],
+    [
+        (500.0, 0.0, [0.5]),
+        (300.0, 0.0, [0.5]),
+        pytest.param(200.0, 0.0, [1.5], marks=pytest.mark.slow),
+        (2000.0, 0.3, [0.5, 0.9]),
+    ],
 )
 def test_large_barriers_and_currents_do_not_crash(sigma, h, currents):
     check_point(sigma, h, currents, max_cells=256)
@@ -55,6 +60,8 @@ def test_large_barriers_and_currents_do_not_crash(sigma, h, currents):
 
 @pytest.mark.parametrize(("sigma", "h", "i"), [(40.0, 0.0, 0.5), (60.0, 0.2, 0.3), (40.0, 0.0, 1.5)])
 def test_log_space_chain_rate_is_the_plain_one_where_both_work(sigma, h, i):
+    from spintorque.thermal.wer.chain import log_chain_rate
+
     chain = build_chain(AxialModel(sigma, h, i), 128)
     log_rate, converged = log_chain_rate(chain)
     assert converged
@@ -81,3 +88,24 @@ def test_drift_dominated_chain_is_not_trusted_without_a_start_well():
     assert not chain.converged.all()
     auto = write_error_rate(model, [11.67], [0.00744])
     assert 1e-4 < auto.write_error_rate[0, 0] < 1e-2
+
+
+SCAN_SIGMAS = (0.01, 1.0, 20.0, 80.0, 200.0, 500.0)
+SCAN_FIELDS = (-1.5, -0.9, 0.0, 0.5, 1.5)
+SCAN_CURRENTS = [-2.0, -0.5, 0.0, 0.5, 0.9, 1.0, 1.1, 2.0, 5.0, 20.0]
+
+
+def test_reduced_scan_of_the_domain():
+    """A corner of every regime in one call each: stabilising, read, critical, strongly driven."""
+    check_point(500.0, 1.5, [0.5], max_cells=256)
+    check_point(20.0, -1.5, [-2.0, 0.5, 5.0], max_cells=256)
+    check_point(80.0, 0.5, [1.1], max_cells=256)
+    check_point(200.0, -0.9, [2.0], max_cells=256)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sigma", SCAN_SIGMAS)
+@pytest.mark.parametrize("h", SCAN_FIELDS)
+def test_full_scan_of_the_domain(sigma, h):
+    """sigma 0.01 … 500 × i −2 … 20 × h −1.5 … 1.5 at the command's default grids (~10 s each)."""
+    check_point(sigma, h, SCAN_CURRENTS)

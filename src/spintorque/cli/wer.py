@@ -332,7 +332,10 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
     if note is not None:
         doc["lambda1_note"] = note
     if not math.isfinite(worst):
-        doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
+        doc["note"] = (
+            "relative error null where no digit is certain: a probability that underflows double "
+            "precision (< 1e-300) on some grid, or a solver that does not resolve it (docs/wer.md)"
+        )
     return doc
 
 
