@@ -20,6 +20,11 @@ combination of two positive numbers (no cancellation either), with λ1 the chain
 (:func:`~spintorque.thermal.wer.chain.chain_rate`). The hand-over time T is the first 2^k τ0 at
 which this law, started at T, reproduces the propagated masses at 2T to ``handover_tol``; read
 disturb over 1e30 tau_N then costs no more than over a few relaxation times.
+
+Where log π spreads over more than :data:`PROBABILITY_SPAN` (large sigma or currents) g = p/√π
+leaves the double range; :func:`start_side_masses` then runs the same steps on the
+probabilities themselves (P = I + A/Λ column-stochastic, entries in [0, 1]; agreement with the
+symmetric variables ~1e-12 where both work).
 """
 
 from __future__ import annotations
