@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
-from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain
+from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain, theta_edges
 from spintorque.thermal.wer.propagator import start_side_masses
 from spintorque.thermal.wer.spectral import spectral_start_mass
 from spintorque.thermal.wer.sphere import SphereWERProblem, sphere_write_error_rate
@@ -477,7 +477,7 @@ def _no_well_chain_row(
     does not resolve the drift (:data:`CHAIN_DROP_LIMIT`)."""
     row = _chain_row(model, start, times, rtol, max_cells)
     evolve, _ = model.equivalent()
-    edges = build_chain(evolve, row[5][-1]).edges
+    edges = theta_edges(row[5][-1])
     drop = float(np.max(np.abs(np.diff(evolve.potential(edges)))))
     if drop <= CHAIN_DROP_LIMIT:
         return row
