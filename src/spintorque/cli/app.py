@@ -187,9 +187,9 @@ def parse_range(spec: str, option: str, unit: str, max_count: int = 100_000_000)
     return np.linspace(start, stop, count)
 
 
-def parse_angles(spec: str) -> np.ndarray:
+def parse_angles(spec: str, max_count: int = 100_000_000) -> np.ndarray:
     """Parse --angles START:STOP:COUNT (degrees, inclusive, within ±720) into degrees."""
-    degrees = parse_range(spec, "--angles", "degrees")
+    degrees = parse_range(spec, "--angles", "degrees", max_count)
     if max(abs(degrees[0]), abs(degrees[-1])) > 720.0:
         raise InputError("--angles", f"START and STOP must lie within ±720 degrees (two turns), "
                          f"got {spec!r}")

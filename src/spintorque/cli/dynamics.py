@@ -294,6 +294,12 @@ def precession(
     run = load_macrospin(magnet_file)
     T = parse(duration, "duration", "--duration")
     step = None if sample_step is None else to_si(sample_step, "time", "--sample-step")
+    if step is not None and not step <= T / 32:  # the analysis reads the last half: >= 16 samples
+        raise InputError(
+            "--sample-step",
+            f"{sample_step} leaves fewer than 16 samples in the analysed second half of "
+            f"--duration {duration}: need a step of at most duration/32 = {T / 32:.4g} s",
+        )
     from spintorque.progress import progress_bar
 
     with progress_bar(float(values.size), "precession") as advance, as_flags(FLAGS):

@@ -16,7 +16,7 @@ from spintorque.cli.app import (
     check_output_path,
     console,
     friendly,
-    parse_range,
+    parse_angles,
     print_json,
     savefig,
     use_agg,
@@ -56,7 +56,7 @@ def magnetoresistance(
             f"{rotate!r} is not a ferromagnetic layer of {stack_file}; "
             f"choose one of: {', '.join(ferro) or '(none)'}",
         )
-    degrees = parse_range(angles, "--angles", "degrees", max_count=MAX_ANGLES)
+    degrees = parse_angles(angles, max_count=MAX_ANGLES)
     result = sweep(stack, rotate, np.radians(degrees))
     if output is not None:
         write_dataset(result.to_dataset(), output)

@@ -13,6 +13,7 @@ from spintorque.cli.app import (
     DATASET,
     FIGURE,
     app,
+    as_flags,
     check_output_path,
     console,
     friendly,
@@ -82,8 +83,42 @@ def _table(values: np.ndarray) -> list[list[Any]]:
     return [_finite_or_none(row) for row in values]
 
 
+FLAGS = {
+    "rtol": "--rtol",
+    "max_cells": "--max-cells",
+    "target": "--target",
+    "bracket": "--target",
+    "method": "--method",
+    "read disturb": "--read-disturb",
+    "sigma": "--sigma",
+    "h": "--reduced-field",
+    "nu": "--nu",
+    "pulse": "--pulse",
+    "read current": "--current-ratio",
+    "current ratio": "--current-ratio",
+    "currents/pulses": "--current-ratio/--pulse",
+}
+"""Fields of the WER API → the flags a user wrote (reduced units; with a file, --current)."""
+
+
+def _named_flags(func: Any) -> Any:
+    """Run the command with errors of the API renamed to its flags (:func:`as_flags`)."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        names = dict(FLAGS)
+        if kwargs.get("magnet_file") is not None:
+            names.update({"read current": "--current", "current ratio": "--current"})
+        with as_flags(names):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 @app.command("write-error-rate")
 @friendly
+@_named_flags
 def write_error_rate_command(
     magnet_file: Annotated[
         Path | None,
@@ -160,6 +195,8 @@ def write_error_rate_command(
 
     if not pulse:
         raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
+    if target is not None and not 0.0 < target < 1.0:  # before the table is computed
+        raise InputError("--target", f"the target WER must be in (0, 1), got {target!r}")
     if (magnet_file is None) == (sigma is None):
         raise InputError("write-error-rate", "give either a macrospin file or --sigma (reduced units)")
     if magnet_file is not None:
@@ -285,7 +322,7 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
     errors = result.switching_probability_error if read else result.write_error_rate_error
     worst = float(errors.max())
     doc.update(
-        lambda1_tau_N=_finite_or_none(result.lambda1),
+        lambda1_tau_N=_lambda1_values(result.lambda1),
         solver=result.solver,
         method_per_current=list(result.methods),
         method=result.method,
@@ -301,25 +338,49 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
             "write_error_rate": "probability",
         },
     )
-    if any(v is None for v in doc["lambda1_tau_N"]):
-        doc["lambda1_note"] = "null: the slowest rate did not converge (near-degenerate slow modes)"
+    note = _lambda1_note(result)
+    if note is not None:
+        doc["lambda1_note"] = note
     if getattr(result, "notes", ()):
         doc["model_notes"] = list(result.notes)
     if not math.isfinite(worst):
-        doc["note"] = "some probabilities underflow double precision (< 1e-300): relative error null"
+        doc["note"] = (
+            "relative error null where no digit is certain: a probability that underflows double "
+            "precision (< 1e-300) on some grid, or a solver that does not resolve it (docs/wer.md)"
+        )
     return doc
+
+
+def _lambda1_values(values: np.ndarray) -> list[Any]:
+    """λ1·tau_N per current; null where unresolved (NaN) or below the double range (0)."""
+    return [float(v) if math.isfinite(v) and v > 0 else None for v in values]
+
+
+def _lambda1_note(result: Any) -> str | None:
+    import numpy as np
+
+    from spintorque.thermal.wer.sphere import LAMBDA1_UNRESOLVED
+
+    if np.any(np.isnan(result.lambda1)):
+        if result.solver == "energy":
+            return "null: the slowest rate did not converge (near-degenerate slow modes)"
+        return LAMBDA1_UNRESOLVED
+    if np.any(result.lambda1 <= 0):
+        return "null: lambda1 tau_N is below the double range (< 1e-308; a barrier above ~700 k_BT)"
+    return None
 
 
 def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "write_error_rate": found.target,
-        "current_ratio": [float(v) for v in found.current_ratio],
-        "current_ratio_error": [float(v) for v in found.error],
+        "current_ratio": _finite_or_none(found.current_ratio),
+        "current_ratio_error": _finite_or_none(found.error),
         "outside_bracket": [bool(v) for v in found.outside],
         "bracket_current_ratio": [float(v) for v in found.bracket],
+        "reason": list(found.reason),
     }
     if problem.critical_current_density is not None:
-        doc["current_density"] = [float(v * problem.critical_current_density) for v in found.current_ratio]
+        doc["current_density"] = _finite_or_none(found.current_ratio * problem.critical_current_density)
     return doc
 
 

@@ -33,6 +33,7 @@ from numpy.polynomial import legendre as leg
 from numpy.typing import NDArray
 from scipy.special import logsumexp
 
+from spintorque.thermal.axial import chain as axial_chain
 from spintorque.thermal.axial.fokker_planck import AxialModel
 
 FloatArray = NDArray[np.float64]
@@ -137,6 +138,16 @@ def build_chain(model: AxialModel, cells: int, grading: tuple[float, float] | No
     return Chain(edges, log_mass, log_resistance, coupling, outflow, edges[1:] > 0.0)
 
 
+def initial_probability(chain: Chain, start: AxialModel) -> FloatArray:
+    """p0_k: the Boltzmann distribution of ``start`` restricted to z > 0 and normalised, per cell
+    (see :func:`initial_state`; computed in log space, cells below 1e-308 are 0)."""
+    edges = chain.edges
+    log_p0 = _log_integrals(edges[:-1], edges[1:], lambda t: -start.potential(t))
+    log_p0 = np.where(chain.start_side, log_p0, -np.inf)
+    with np.errstate(under="ignore"):
+        return np.asarray(np.exp(log_p0 - logsumexp(log_p0[chain.start_side])))
+
+
 def initial_state(chain: Chain, start: AxialModel) -> FloatArray:
     """g(0) = p0/√π for the Boltzmann distribution of ``start`` restricted to z > 0 and normalised.
 
@@ -155,8 +166,14 @@ def chain_rate(chain: Chain, tol: float = 1e-14, max_iter: int = 3000) -> float:
     Power iteration on the chain's exact Green operator, applied with running sums of positive
     terms (the method of :func:`spintorque.thermal.axial.smallest_eigenvalue`, on this grid), so
     that an exponentially small rate is not lost to rounding (a symmetric eigensolver would give
-    it only to eps·‖S‖ absolute).
+    it only to eps·‖S‖ absolute). Where the masses or resistances span more than
+    :data:`LINEAR_RANGE` (large sigma or current: e^{−U} leaves the double range) the same
+    Green operator is applied in signed log arithmetic (:func:`log_chain_rate`); a rate below
+    the double range (a barrier above ~700 k_BT) comes back as 0.0.
     """
+    if max(np.ptp(chain.log_mass), np.ptp(chain.log_resistance)) > LINEAR_RANGE:
+        log_rate, _ = log_chain_rate(chain)
+        return math.exp(log_rate) if log_rate > _LOG_TINY else 0.0
     top_m, top_r = float(chain.log_mass.max()), float(chain.log_resistance.max())
     masses = np.exp(chain.log_mass - top_m)
     resistances = np.exp(chain.log_resistance - top_r)
@@ -188,3 +205,45 @@ def chain_rate(chain: Chain, tol: float = 1e-14, max_iter: int = 3000) -> float:
         if converged:
             break
     return float(math.exp(-(top_m + top_r)) / estimate)
+
+
+LINEAR_RANGE = 250.0
+"""Largest spread of log π and log r (natural log) for which :func:`chain_rate` scales by the
+largest value and works in plain doubles (its iterate's π-norm squares values: 2 × 250 stays
+well inside the double range)."""
+_LOG_TINY = math.log(np.finfo(float).tiny)
+
+
+class _LogChain(axial_chain.Chain):
+    """A WER chain seen by the signed-log Green operator of :mod:`spintorque.thermal.axial.chain`
+    (its own masses and resistances, not re-integrated)."""
+
+    def __init__(self, chain: Chain) -> None:  # the parent's landscape integrals are not needed
+        self.log_mass = chain.log_mass
+        self.log_resistance = chain.log_resistance
+        self.centres = 0.5 * (chain.edges[1:] + chain.edges[:-1])
+        self.anchor = int(np.argmax(chain.log_mass))
+        self.log_total = float(logsumexp(chain.log_mass))
+        self.reference = 0.0
+
+
+def log_chain_rate(chain: Chain, tol: float = 1e-13) -> tuple[float, bool]:
+    """ln(λ1·tau_N) of the chain and whether the iteration converged, in signed log arithmetic.
+
+    Subspace iteration on the Green operator (:meth:`spintorque.thermal.axial.chain.Chain.
+    log_inverse_rate`), started on z, z² and the indicator of each side of the highest
+    resistance (the barrier): masses e^{−2000} and rates e^{−1000} keep their relative accuracy.
+    """
+    log_chain = _LogChain(chain)
+    z = log_chain.centres
+    barrier = z[int(np.argmax(chain.log_resistance))] if chain.cells > 1 else 0.0
+    block = []
+    for v in (z, z * z - float(np.mean(z * z)), np.where(z > barrier, 1.0, 0.0)):
+        with np.errstate(divide="ignore"):
+            sv, lv = log_chain.project(np.where(v >= 0, 1.0, -1.0), np.log(np.abs(v)))
+        norm = 0.5 * float(logsumexp(chain.log_mass + 2.0 * lv))
+        if math.isfinite(norm):
+            block.append((sv, lv - norm))
+    unused = AxialModel(1.0)  # the model only chooses start vectors, and the block is given
+    log_inverse, converged, _ = log_chain.log_inverse_rate(unused, block, tol=tol)
+    return -log_inverse, converged

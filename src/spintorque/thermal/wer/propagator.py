@@ -20,6 +20,11 @@ combination of two positive numbers (no cancellation either), with λ1 the chain
 (:func:`~spintorque.thermal.wer.chain.chain_rate`). The hand-over time T is the first 2^k τ0 at
 which this law, started at T, reproduces the propagated masses at 2T to ``handover_tol``; read
 disturb over 1e30 tau_N then costs no more than over a few relaxation times.
+
+Where log π spreads over more than :data:`PROBABILITY_SPAN` (large sigma or currents) g = p/√π
+leaves the double range; :func:`start_side_masses` then runs the same steps on the
+probabilities themselves (P = I + A/Λ column-stochastic, entries in [0, 1]; agreement with the
+symmetric variables ~1e-12 where both work).
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from scipy.linalg import eigh_tridiagonal
 from scipy.linalg.blas import dsyrk
 from scipy.special import xlogy
 
-from spintorque.thermal.wer.chain import Chain, chain_rate
+from spintorque.thermal.axial.fokker_planck import AxialModel
+from spintorque.thermal.wer.chain import Chain, chain_rate, initial_probability, initial_state
 
 FloatArray = NDArray[np.float64]
 TERMS = 30
@@ -70,11 +76,16 @@ class SideMasses:
     rate: float
 
 
-def _tridiagonal_apply(diag: FloatArray, off: FloatArray, A: FloatArray) -> FloatArray:
-    """P @ A for the symmetric tridiagonal P (nonnegative), A of shape (N, m)."""
+Off = FloatArray | tuple[FloatArray, FloatArray]
+"""Off-diagonal of P: one array (symmetric), or (upper, lower) in the probability variables."""
+
+
+def _tridiagonal_apply(diag: FloatArray, off: Off, A: FloatArray) -> FloatArray:
+    """P @ A for the tridiagonal P (nonnegative; ``off`` as :data:`Off`), A of shape (N, m)."""
+    upper, lower = off if isinstance(off, tuple) else (off, off)
     B = diag[:, None] * A
-    B[:-1] += off[:, None] * A[1:]
-    B[1:] += off[:, None] * A[:-1]
+    B[:-1] += upper[:, None] * A[1:]
+    B[1:] += lower[:, None] * A[:-1]
     return B
 
 
@@ -93,18 +104,52 @@ def _square(E: FloatArray) -> FloatArray:
     return np.asarray(C)
 
 
-def side_masses(chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: float = 1e-11) -> SideMasses:
-    """Masses on z > 0 and z < 0 at ``times`` [tau_N] (≥ 0), starting from g(0) = p0/√π."""
+PROBABILITY_SPAN = 600.0
+"""Spread of log π (natural log) beyond which :func:`start_side_masses` evolves the
+probabilities p themselves instead of g = p/√π (whose entries would leave the double range:
+large sigma or currents, issue 14)."""
+
+
+def start_side_masses(chain: Chain, start: AxialModel, times: FloatArray) -> SideMasses:
+    """:func:`side_masses` from the restricted Boltzmann state of ``start``, in the symmetric
+    variables g = p/√π where they fit in doubles, else in the probabilities p
+    (:data:`PROBABILITY_SPAN`): the column-stochastic uniformised chain, whose entries are
+    transition probabilities in [0, 1], squared by plain products (no ``dsyrk``, ~2× the cost)."""
+    if float(np.ptp(chain.log_mass)) <= PROBABILITY_SPAN:
+        return side_masses(chain, initial_state(chain, start), times)
+    return side_masses(chain, initial_probability(chain, start), times, probabilities=True)
+
+
+def side_masses(
+    chain: Chain,
+    g0: FloatArray,
+    times: FloatArray,
+    handover_tol: float = 1e-11,
+    probabilities: bool = False,
+) -> SideMasses:
+    """Masses on z > 0 and z < 0 at ``times`` [tau_N] (≥ 0), starting from g(0) = p0/√π
+    (``probabilities``: g0 is p0 itself, evolved in the probability variables)."""
     times = np.asarray(times, dtype=float)
     Lam = 2.0 * float(chain.outflow.max())
     tau0 = 0.5 / Lam
     diag = 1.0 - chain.outflow / Lam  # >= 1/2: no cancellation
-    off = chain.coupling / Lam
-    sqrt_mass = np.exp(0.5 * chain.log_mass)
     plus = chain.start_side
+    off: Off
+    if probabilities:
+        # dp_k/dt: from k+1 at 1/(r_k π_{k+1}), from k at 1/(r_k π_k) (the outflow's terms)
+        upper = np.exp(-chain.log_resistance - chain.log_mass[1:]) / Lam
+        lower = np.exp(-chain.log_resistance - chain.log_mass[:-1]) / Lam
+        off = (upper, lower)
 
-    def masses(v: FloatArray) -> tuple[FloatArray, FloatArray]:
-        return (sqrt_mass[plus] @ v[plus]), (sqrt_mass[~plus] @ v[~plus])
+        def masses(v: FloatArray) -> tuple[FloatArray, FloatArray]:
+            return v[plus].sum(axis=0), v[~plus].sum(axis=0)
+
+    else:
+        off = chain.coupling / Lam
+        sqrt_mass = np.exp(0.5 * chain.log_mass)
+
+        def masses(v: FloatArray) -> tuple[FloatArray, FloatArray]:
+            return (sqrt_mass[plus] @ v[plus]), (sqrt_mass[~plus] @ v[~plus])
 
     coeff = _poisson(np.array([tau0 * Lam]))[:, 0]
     E = coeff[TERMS] * np.eye(chain.cells)
@@ -126,17 +171,18 @@ def side_masses(chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: f
         after = masses(v)
         kept = math.exp(-rate * T)
         predicted = [s * -math.expm1(-rate * T) + m * kept for s, m in zip(stationary, before, strict=True)]
-        residual = max(
-            float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
-            for p, a in zip(predicted, after, strict=True)
-        )
+        with np.errstate(over="ignore"):  # a denormal mass: the mismatch is inf
+            residual = max(
+                float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
+                for p, a in zip(predicted, after, strict=True)
+            )
         # the ladder's own rounding drift (~ eps·Λ·t) is the floor this check can reach
         if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0))):
             handover = T
             break
         if _rounding(4.0 * T / tau0) > MAX_ROUNDING or level >= MAX_DOUBLINGS:
             break  # no hand-over possible within the accuracy: what lies beyond keeps `residual`
-        ladder.append(_square(ladder[-1]))
+        ladder.append(ladder[-1] @ ladder[-1] if probabilities else _square(ladder[-1]))
         level += 1
     reach = (1 << (len(ladder) - 1)) * tau0  # representable with the ladder's binary digits
     direct = np.minimum(times, handover if handover is not None else reach)
@@ -173,14 +219,14 @@ def _rate(chain: Chain, Lam: float) -> float:
     lam = -float(np.min(values))
     if lam > 1e9 * EPS * Lam:
         return lam
-    green = chain_rate(chain)
-    return green if math.isfinite(green) and green > 0 else max(lam, 0.0)
+    green = chain_rate(chain)  # 0.0: below the double range (the eigensolver's value is rounding)
+    return green if math.isfinite(green) and green >= 0 else max(lam, 0.0)
 
 
 def _propagate(
     ladder: list[FloatArray],
     diag: FloatArray,
-    off: FloatArray,
+    off: Off,
     g0: FloatArray,
     steps: FloatArray,
     masses: Masses,

@@ -31,8 +31,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
-from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain, initial_state
-from spintorque.thermal.wer.propagator import side_masses
+from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain, theta_edges
+from spintorque.thermal.wer.propagator import start_side_masses
 from spintorque.thermal.wer.spectral import spectral_start_mass
 from spintorque.thermal.wer.sphere import SphereWERProblem, sphere_write_error_rate
 
@@ -44,7 +44,8 @@ towards the cut of P0 at z = 0 (:data:`~spintorque.thermal.wer.chain.EQUATOR_GRA
 ones on cells uniform in θ, whose smaller uniformisation rate keeps the rounding bound of long
 evolutions small (issue 14)."""
 METHODS = {
-    "auto": "spectral without a start well (chain where it misses rtol), chain with one",
+    "auto": "spectral without a start well (chain where it misses rtol), chain with one "
+    "and for h <= -1",
     "chain": "exponentially fitted finite-volume chain (exact detailed balance), nonnegative "
     "propagator (uniformisation + squaring), Romberg over grids",
     "spectral": "Legendre-Galerkin: expm where WER >= 1e-6, slowest modes beyond",
@@ -234,6 +235,12 @@ def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cell
         raise InputError("max_cells", f"must be >= {4 * BASE_CELLS} (three grids), got {max_cells}")
     m = problem.model
     for i in problem.current_ratio:
+        if not 1.0 + m.nu * float(i) > 0.0:
+            raise InputError(
+                "nu",
+                f"the diffusion factor 1 + nu·i must be > 0 at every current, got nu = {m.nu:g} "
+                f"with i = {i:g} (1 + nu·i = {1.0 + m.nu * float(i):.4g})",
+            )
         try:
             replace(m, i=float(i))  # validates the potential's range and 1 + nu i > 0
         except InputError as error:
@@ -274,13 +281,13 @@ def _one_current(
     short = pulses * D <= SHORT_PULSE
     for n in cells:
         chain = build_chain(evolve, n)
-        sides = side_masses(chain, initial_state(chain, start), pulses * D)
+        sides = start_side_masses(chain, start, pulses * D)
         start_mass, switched_mass = sides.start.copy(), sides.switched.copy()
         late = pulses * D > (sides.handover if sides.handover is not None else math.inf)
         error = sides.rounding + np.where(late, sides.handover_residual, 0.0)
         if short.any():  # the layer at the cut z = 0: cells graded towards it
             graded = build_chain(evolve, n, EQUATOR_GRADING)
-            near = side_masses(graded, initial_state(graded, start), pulses[short] * D)
+            near = start_side_masses(graded, start, pulses[short] * D)
             start_mass[short], switched_mass[short] = near.start, near.switched
             error[short] = near.rounding  # pulses this short end before any hand-over
         starts.append(start_mass)
@@ -299,7 +306,8 @@ def _extrapolate(values: list[FloatArray], extra: FloatArray) -> tuple[FloatArra
         logs = [np.log(np.where(positive, v, 1.0)) for v in values]
     best, err = _romberg(logs)
     value = np.where(positive, np.exp(best), 0.0)
-    error = np.where(positive, np.expm1(err) + extra, np.where(zero_all, 0.0, np.inf))
+    with np.errstate(over="ignore"):  # a log change beyond 709: no digit left (inf)
+        error = np.where(positive, np.expm1(err) + extra, np.where(zero_all, 0.0, np.inf))
     return np.minimum(value, 1.0), error
 
 
@@ -341,7 +349,9 @@ def write_error_rate(
         "spectral": Legendre–Galerkin (:mod:`~spintorque.thermal.wer.spectral`; no start well);
         "auto": where the start well is gone (i ≥ 1 for h > −1) spectral, and the chain too, point
         by point, wherever the spectral estimate misses rtol; with a start well the chain (there
-        the spectral evolution's error over long times is not reliably estimated).
+        the spectral evolution's error over long times is not reliably estimated), and the
+        chain alone for h <= -1 (the zero-current start distribution piles against the cut
+        z = 0, whose Legendre ringing the spectral error estimate misses by up to 1e15).
     quantity : {"write_error_rate", "switching_probability"}
         Which of the two ``converged`` and the refinement refer to.
 
@@ -394,13 +404,21 @@ def write_error_rate(
                 f"spectral needs a current without a start well (i >= 1 for "
                 f"h > -1), got i = {i:g}: use the chain",
             )
-        first = "spectral" if no_well and method != "chain" else "chain"
-        runs = {"spectral": _spectral_row, "chain": _chain_row}
+        cut = model.h <= -1.0  # P0 piled against the cut z = 0: Gibbs ringing in Legendre modes
+        if method == "spectral" and cut:
+            raise InputError(
+                "method",
+                f"spectral cannot represent the start distribution for h <= -1 (piled against "
+                f"the cut z = 0), got h = {model.h:g}: use the chain",
+            )
+        no_well_spectral = no_well and not cut  # the spectral error estimate misses the ringing
+        first = "spectral" if no_well_spectral and method != "chain" else "chain"
+        runs = {"spectral": _spectral_row, "chain": _no_well_chain_row if no_well else _chain_row}
         out = runs[first](model, start, times, rtol, max_cells)
         wer[row], switched[row], wer_err[row], sw_err[row], rates[row], cells = out
         name = first if first == "chain" else f"spectral{list(cells)}"
         cells = cells if first == "chain" else ()
-        if method == "auto" and no_well and goal[row].max() > rtol:
+        if method == "auto" and no_well_spectral and goal[row].max() > rtol:
             # the other method, kept point by point where its error estimate is smaller
             other = "chain" if first == "spectral" else "spectral"
             alt = runs[other](model, start, times, rtol, max_cells)
@@ -454,6 +472,29 @@ def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: fl
         cells = (*cells, finer)
 
 
+CHAIN_DROP_LIMIT = 2.0
+"""Largest rise of U [k_BT] across one cell of the finest chain for its values to be trusted
+without a start well. There the density inside a cell is far from the local Boltzmann shape the
+chain assumes (drift-dominated reversal), and every grid can agree on a wrong answer: at
+sigma = 77, i = 11.7 all grids of 64 … 512 cells keep WER = 1 − 3e-13 at t = 0.0074 tau_N,
+where the reversal from the thermal angle is mostly over (spectral: 1.2e-3)."""
+
+
+def _no_well_chain_row(
+    model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int
+) -> Row:
+    """:func:`_chain_row` without a start well; errors inf (not converged) where its finest grid
+    does not resolve the drift (:data:`CHAIN_DROP_LIMIT`)."""
+    row = _chain_row(model, start, times, rtol, max_cells)
+    evolve, _ = model.equivalent()
+    edges = theta_edges(row[5][-1])
+    drop = float(np.max(np.abs(np.diff(evolve.potential(edges)))))
+    if drop <= CHAIN_DROP_LIMIT:
+        return row
+    infinite = np.full(times.size, np.inf)
+    return row[0], row[1], infinite, infinite.copy(), row[4], row[5]
+
+
 def _spectral_row(
     model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int
 ) -> Row:
@@ -494,6 +535,13 @@ def read_disturb(
             "read current",
             "a read current needs i = I/I_c0 < 1 (at i >= 1 the start "
             f"well is gone), got {float(problem.current_ratio.max())!r}",
+        )
+    h = problem.model.h
+    if (1.0 + h) * (1.0 - float(problem.current_ratio.max())) <= 0.0:  # i < 1 here: h <= -1
+        raise InputError(
+            "h",
+            f"a read needs a start well, (1 + h)(1 - i) > 0; h = {h:g} <= -1 leaves none "
+            "(the field alone reverses the cell): use h > -1",
         )
     return write_error_rate(
         problem, None, times, rtol=rtol, max_cells=max_cells, method="chain", quantity="switching_probability"

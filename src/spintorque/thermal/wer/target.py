@@ -35,14 +35,16 @@ class TargetCurrent:
     pulse : ndarray
         Pulse lengths [tau_N].
     current_ratio : ndarray
-        i* per pulse; NaN never: pulses whose root lies outside the bracket are listed in
-        ``outside`` and carry the bracket end.
+        i* per pulse; NaN where the root lies outside the bracket (``outside``, ``reason``).
     error : ndarray
-        Estimated absolute error of i* (interpolation on half the nodes vs all).
+        Estimated absolute error of i* (the last secant step); NaN where there is no root.
     outside : ndarray of bool
         True where the target is not reached inside the bracket.
     bracket : tuple of float
-        The current range searched (the upper end capped at the solvable range).
+        The current range searched (the upper end capped at the model's range,
+        :func:`largest_current`).
+    reason : tuple of str or None
+        Per pulse: why there is no i* (None where there is one).
     """
 
     target: float
@@ -51,6 +53,7 @@ class TargetCurrent:
     error: FloatArray
     outside: NDArray[np.bool_]
     bracket: tuple[float, float]
+    reason: tuple[str | None, ...] = ()
 
 
 def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -111,7 +114,19 @@ def current_for_target(
         found[j], error[j] = _secant(
             model, float(times[j]), goal, float(guess[j]), float(coarse[j]), (lo, hi), max_cells
         )
-    return TargetCurrent(target, times, found, error, outside, (lo, hi))
+    reason: list[str | None] = [None] * times.size
+    for j in np.flatnonzero(outside):
+        low_end = log_wer[0, j] < goal
+        k = 0 if low_end else -1
+        end, wer_end = (lo if low_end else hi), float(result.write_error_rate[k, j])
+        where = f"the bracket's {'lowest' if low_end else 'highest'} current i = {end:.4g}"
+        reason[j] = (
+            f"WER is already {wer_end:.3g} < {target:g} at {where}"
+            if low_end
+            else f"not reached: WER is {wer_end:.3g} > {target:g} at {where}"
+        )
+    found[outside], error[outside] = math.nan, math.nan
+    return TargetCurrent(target, times, found, error, outside, (lo, hi), tuple(reason))
 
 
 def _secant(
@@ -137,15 +152,15 @@ def _secant(
 
 
 def largest_current(model: AxialModel) -> float:
-    """Upper end of the target-current search, i with h_eff = h − i(1 + h) = −(325/sigma − 1)/2.
+    """Upper end of the target-current search: the model's own range,
+    sigma (1 + |h|)(1 + i) <= :data:`~spintorque.thermal.axial.model.STEEPNESS_MAX` (the WER
+    solvers work in log space over all of it; each value carries its error estimate)."""
+    from spintorque.thermal.axial.model import STEEPNESS_MAX
 
-    There U = −sigma z² − 2 sigma h_eff z spans 4 sigma |h_eff| = 650 − 2 sigma k_BT on
-    [−1, 1]: the landscapes over which the WER methods are validated (docs/wer.md).
-    """
     s, h = model.sigma, model.h
     if s == 0.0:
         return math.inf
-    return (h + 0.5 * (325.0 / s - 1.0)) / (1.0 + h) if h > -1.0 else 0.0
+    return STEEPNESS_MAX / (s * (1.0 + abs(h))) - 1.0
 
 
 def problem_from_file(
