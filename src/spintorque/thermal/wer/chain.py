@@ -155,7 +155,8 @@ def chain_rate(chain: Chain, tol: float = 1e-14, max_iter: int = 3000) -> float:
     Power iteration on the chain's exact Green operator, applied with running sums of positive
     terms (the method of :func:`spintorque.thermal.axial.smallest_eigenvalue`, on this grid), so
     that an exponentially small rate is not lost to rounding (a symmetric eigensolver would give
-    it only to eps·‖S‖ absolute).
+    it only to eps·‖S‖ absolute). NaN where the iteration cannot run (the masses away from the
+    deep well underflow to zero); the caller then uses the eigensolver's value.
     """
     top_m, top_r = float(chain.log_mass.max()), float(chain.log_resistance.max())
     masses = np.exp(chain.log_mass - top_m)
@@ -182,9 +183,14 @@ def chain_rate(chain: Chain, tol: float = 1e-14, max_iter: int = 3000) -> float:
     for _ in range(max_iter):
         f = green(g)
         rayleigh = float(np.dot(masses, f * g) / np.dot(masses, g * g))
-        g = f / math.sqrt(float(np.dot(masses, f * f)))
+        norm = math.sqrt(float(np.dot(masses, f * f)))
+        if not (norm > 0 and math.isfinite(norm) and math.isfinite(rayleigh)):
+            return math.nan  # the masses underflowed away from the deep well: no rate from here
+        g = f / norm
         converged = abs(rayleigh - estimate) <= tol * abs(rayleigh)
         estimate = rayleigh
         if converged:
             break
+    if not estimate > 0:
+        return math.nan
     return float(math.exp(-(top_m + top_r)) / estimate)

@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain, initial_state
-from spintorque.thermal.wer.propagator import side_masses
+from spintorque.thermal.wer.propagator import chain_lambda1, side_masses
 from spintorque.thermal.wer.spectral import spectral_start_mass
 from spintorque.thermal.wer.sphere import SphereWERProblem, sphere_write_error_rate
 
@@ -238,12 +238,13 @@ def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cell
             ) from None
 
 
-def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
-    """Romberg extrapolation (error series in h², h⁴, ...) of log values on grids h, h/2, ...
+RATIO_WINDOW = 2.0
+"""A column of the Romberg table counts as asymptotic where the ratio of its last two differences
+is within this factor of the ratio 4^(j+1) of its leading error term (issue 14)."""
 
-    Returns the extrapolated log value and the error estimate (largest change of the last
-    step, along the diagonal and along the last row).
-    """
+
+def _romberg_table(logs: list[FloatArray]) -> list[list[FloatArray]]:
+    """Romberg table of log values on grids h, h/2, ... (error series in h², h⁴, ...)."""
     table = [[logs[0]]]
     for k in range(1, len(logs)):
         row = [logs[k]]
@@ -251,37 +252,66 @@ def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
             with np.errstate(invalid="ignore"):
                 row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (4.0**j - 1.0))
         table.append(row)
+    return table
+
+
+def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
+    """Extrapolated log values over grids h, h/2, ... and their error estimate, point by point.
+
+    Candidates: for every table started at some grid (the coarse grids may lie outside the
+    asymptotic range: at intermediate times the front of P0 carried towards the cut is resolved
+    by a few cells only on them, issue 14) and every column j whose last two differences have
+    the ratio 4^(j+1) of an h^(2j+2) error (within :data:`RATIO_WINDOW`), so that column j + 1
+    has that error removed: the estimate is column j + 1's change between the two finest grids
+    (a bound on its finest entry wherever that column converges at all), the value the entry of
+    column j + 2 where the table has one (it moves the entry of column j + 1 by 1/(4^(j+2) − 1)
+    of that change, which the estimate adds). The candidate with the smallest estimate is taken. Where no
+    column is asymptotic: the whole table's last entry, with the larger of its last step and the
+    last change between the two finest grids.
+    """
+    table = _romberg_table(logs)
     best = table[-1][-1]
     with np.errstate(invalid="ignore"):
         error = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
+        error = np.maximum(error, np.abs(logs[-1] - logs[-2]))
+    for first in range(len(logs) - 2):
+        sub = table if first == 0 else _romberg_table(logs[first:])
+        m = len(sub)
+        for j in range(m - 2):
+            d1, d2 = sub[m - 2][j] - sub[m - 3][j], sub[m - 1][j] - sub[m - 2][j]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = d1 / d2
+            r = 4.0 ** (j + 1)
+            step = sub[m - 1][j + 1] - sub[m - 2][j + 1]
+            value = sub[m - 1][min(j + 2, m - 1)]
+            # T[j+2] moves T[j+1] by step/(4^(j+2) − 1): the bound grows by that much at most
+            estimate = np.abs(step) * (1.0 + 1.0 / (4.0 * r - 1.0))
+            take = (ratio >= r / RATIO_WINDOW) & (ratio <= r * RATIO_WINDOW) & (estimate < error)
+            best = np.where(take, value, best)
+            error = np.where(take, estimate, error)
     return best, error
 
 
-def _one_current(
-    model: AxialModel, start: AxialModel, pulses: FloatArray, cells: tuple[int, ...]
-) -> tuple[list[FloatArray], list[FloatArray], FloatArray, float]:
-    """Side masses per grid, and the extra (rounding + hand-over) relative error."""
+def _one_grid(
+    model: AxialModel, start: AxialModel, pulses: FloatArray, cells: int
+) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    """Side masses on one grid, the time evolution's own error bound, and λ1·tau_N."""
     evolve, D = model.equivalent()  # nu: potential U/D, time D·t
-    starts, switches = [], []
-    extra = np.zeros(pulses.size)
-    rate = math.nan
-    short = pulses * D <= SHORT_PULSE
-    for n in cells:
-        chain = build_chain(evolve, n)
-        sides = side_masses(chain, initial_state(chain, start), pulses * D)
-        start_mass, switched_mass = sides.start.copy(), sides.switched.copy()
-        late = pulses * D > (sides.handover if sides.handover is not None else math.inf)
-        error = sides.rounding + np.where(late, sides.handover_residual, 0.0)
-        if short.any():  # the layer at the cut z = 0: cells graded towards it
-            graded = build_chain(evolve, n, EQUATOR_GRADING)
-            near = side_masses(graded, initial_state(graded, start), pulses[short] * D)
-            start_mass[short], switched_mass[short] = near.start, near.switched
-            error[short] = near.rounding  # pulses this short end before any hand-over
-        starts.append(start_mass)
-        switches.append(switched_mass)
-        extra = np.maximum(extra, error)
-        rate = sides.rate * D
-    return starts, switches, extra, rate
+    times = pulses * D
+    short = times <= SHORT_PULSE
+    start_mass, switched_mass, error = np.empty(times.size), np.empty(times.size), np.empty(times.size)
+    chain = build_chain(evolve, cells)
+    if (~short).any():
+        sides = side_masses(chain, initial_state(chain, start), times[~short])
+        start_mass[~short], switched_mass[~short], error[~short] = sides.start, sides.switched, sides.error
+        rate = sides.rate
+    else:
+        rate = chain_lambda1(chain)
+    if short.any():  # the layer at the cut z = 0: cells graded towards it
+        graded = build_chain(evolve, cells, EQUATOR_GRADING)
+        near = side_masses(graded, initial_state(graded, start), times[short])
+        start_mass[short], switched_mass[short], error[short] = near.start, near.switched, near.error
+    return start_mass, switched_mass, error, rate * D
 
 
 def _extrapolate(values: list[FloatArray], extra: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -303,7 +333,7 @@ def write_error_rate(
     pulses: ArrayLike,
     *,
     rtol: float = 1e-6,
-    max_cells: int = 512,
+    max_cells: int = 1024,
     method: str = "auto",
     quantity: str = "write_error_rate",
 ) -> WERResult:
@@ -427,21 +457,33 @@ Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, tuple[int, ..
 
 
 def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int) -> Row:
-    """Chain on 64, 128, 256, ... cells, Romberg, refined until both sides meet rtol."""
-    cells = tuple(BASE_CELLS << k for k in range(3))
-    starts, switches, extra, rate = _one_current(model, start, times, cells)
-    while True:
-        wer, wer_err = _extrapolate(starts, extra)
-        switched, sw_err = _extrapolate(switches, extra)
-        finer = 2 * cells[-1]
-        if max(wer_err.max(), sw_err.max()) <= rtol or finer > max_cells:
-            return wer, switched, wer_err, sw_err, rate, cells
-        more = _one_current(model, start, times, (finer,))
-        starts += more[0]
-        switches += more[1]
-        extra = np.maximum(extra, more[2])
-        rate = more[3]
-        cells = (*cells, finer)
+    """Chain on 64, 128, 256, ... cells, Romberg; each finer grid only for the pulses whose
+    estimate still misses rtol on either side (issue 14), up to ``max_cells``."""
+    cells: tuple[int, ...] = ()
+    starts: list[FloatArray] = []
+    switches: list[FloatArray] = []
+    extra = np.zeros(times.size)
+    wer, switched = np.empty(times.size), np.empty(times.size)
+    wer_err, sw_err = np.full(times.size, np.inf), np.full(times.size, np.inf)
+    pending = np.ones(times.size, dtype=bool)
+    rate = math.nan
+    n = BASE_CELLS
+    while n <= max_cells and pending.any():
+        s, w, e, rate = _one_grid(model, start, times[pending], n)
+        full = [np.full(times.size, np.nan) for _ in range(2)]
+        full[0][pending], full[1][pending] = s, w
+        starts.append(full[0])
+        switches.append(full[1])
+        extra[pending] = np.maximum(extra[pending], e)
+        cells = (*cells, n)
+        n *= 2
+        if len(cells) < 3:
+            continue
+        # the pending pulses have every grid so far (pending only shrinks)
+        wer[pending], wer_err[pending] = _extrapolate([v[pending] for v in starts], extra[pending])
+        switched[pending], sw_err[pending] = _extrapolate([v[pending] for v in switches], extra[pending])
+        pending &= np.maximum(wer_err, sw_err) > rtol
+    return wer, switched, wer_err, sw_err, rate, cells
 
 
 def _spectral_row(
@@ -462,7 +504,7 @@ def read_disturb(
     times: ArrayLike,
     *,
     rtol: float = 1e-6,
-    max_cells: int = 512,
+    max_cells: int = 1024,
 ) -> WERResult:
     """Read disturb: the probability that a read current i < 1 switches the cell within t [tau_N].
 
