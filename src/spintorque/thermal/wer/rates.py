@@ -239,53 +239,76 @@ def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cell
 
 
 RATIO_WINDOW = 2.0
-"""A column of the Romberg table counts as asymptotic where the ratio of its last two differences
-is within this factor of the ratio 4^(j+1) of its leading error term (issue 14)."""
+"""A column of the extrapolation table counts as asymptotic where the ratio of its last two
+differences is within this factor of the ratio its leading error term predicts (issue 14)."""
 
 
-def _romberg_table(logs: list[FloatArray]) -> list[list[FloatArray]]:
-    """Romberg table of log values on grids h, h/2, ... (error series in h², h⁴, ...)."""
+def grid_sizes(max_cells: int) -> tuple[int, ...]:
+    """The chain's grids: 64·2^(k/2) cells rounded to even (64, 90, 128, 180, 256, 362, 512, 724,
+    1024, ...) up to ``max_cells``. Steps of √2 rather than 2 put twice as many grids into the
+    range where the h² series is asymptotic for the same finest grid (issue 14: at intermediate
+    pulses and σ ≳ 40 only the grids from ~256 cells on are)."""
+    sizes = []
+    k = 0
+    while (n := 2 * round(BASE_CELLS / 2 * 2.0 ** (k / 2))) <= max_cells:
+        sizes.append(n)
+        k += 1
+    return tuple(sizes)
+
+
+def _neville_table(logs: list[FloatArray], x: FloatArray) -> list[list[FloatArray]]:
+    """Richardson (Neville) table of log values on grids with x = h² (error series in x, x², ...):
+    T[k][j] = T[k][j−1] + (T[k][j−1] − T[k−1][j−1]) / (x[k−j]/x[k] − 1)."""
     table = [[logs[0]]]
     for k in range(1, len(logs)):
         row = [logs[k]]
         for j in range(1, k + 1):
             with np.errstate(invalid="ignore"):
-                row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (4.0**j - 1.0))
+                row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (x[k - j] / x[k] - 1.0))
         table.append(row)
     return table
 
 
-def _romberg(logs: list[FloatArray]) -> tuple[FloatArray, FloatArray]:
-    """Extrapolated log values over grids h, h/2, ... and their error estimate, point by point.
+def _romberg(logs: list[FloatArray], cells: tuple[int, ...] | None = None) -> tuple[FloatArray, FloatArray]:
+    """Extrapolated log values over grids of ``cells`` cells (default 64·2^k; h ∝ 1/cells) and
+    their error estimate, point by point.
 
     Candidates: for every table started at some grid (the coarse grids may lie outside the
     asymptotic range: at intermediate times the front of P0 carried towards the cut is resolved
     by a few cells only on them, issue 14) and every column j whose last two differences have
-    the ratio 4^(j+1) of an h^(2j+2) error (within :data:`RATIO_WINDOW`), so that column j + 1
-    has that error removed: the estimate is column j + 1's change between the two finest grids
-    (a bound on its finest entry wherever that column converges at all), the value the entry of
-    column j + 2 where the table has one (it moves the entry of column j + 1 by 1/(4^(j+2) − 1)
-    of that change, which the estimate adds). The candidate with the smallest estimate is taken. Where no
-    column is asymptotic: the whole table's last entry, with the larger of its last step and the
-    last change between the two finest grids.
+    the ratio that its leading error term c·x_(k−j)···x_k (x = h²) predicts, within
+    :data:`RATIO_WINDOW` (so that column j + 1 has that error removed): the estimate is column
+    j + 1's change between the two finest grids (a bound on its finest entry wherever that column
+    converges at all), the value the entry of column j + 2 where the table has one (it moves the
+    entry of column j + 1 by a fraction 1/(x_(K−j−2)/x_K − 1) of that change, which the estimate
+    adds). The candidate with the smallest estimate is taken. Where no column is asymptotic: the
+    whole table's last entry, with the larger of its last step and the last change between the
+    two finest grids.
     """
-    table = _romberg_table(logs)
+    default = [BASE_CELLS << k for k in range(len(logs))]
+    sizes = np.asarray(cells if cells is not None else default, dtype=float)
+    x = 1.0 / sizes**2
+    table = _neville_table(logs, x)
     best = table[-1][-1]
     with np.errstate(invalid="ignore"):
         error = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
         error = np.maximum(error, np.abs(logs[-1] - logs[-2]))
     for first in range(len(logs) - 2):
-        sub = table if first == 0 else _romberg_table(logs[first:])
+        sub = table if first == 0 else _neville_table(logs[first:], x[first:])
+        xs = x[first:]
         m = len(sub)
         for j in range(m - 2):
             d1, d2 = sub[m - 2][j] - sub[m - 3][j], sub[m - 1][j] - sub[m - 2][j]
+            # leading error of T[k][j]: ∝ x_(k−j) ··· x_k
+            lead = [float(np.prod(xs[k - j : k + 1])) for k in (m - 3, m - 2, m - 1)]
+            r = (lead[1] - lead[0]) / (lead[2] - lead[1])
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = d1 / d2
-            r = 4.0 ** (j + 1)
             step = sub[m - 1][j + 1] - sub[m - 2][j + 1]
-            value = sub[m - 1][min(j + 2, m - 1)]
-            # T[j+2] moves T[j+1] by step/(4^(j+2) − 1): the bound grows by that much at most
-            estimate = np.abs(step) * (1.0 + 1.0 / (4.0 * r - 1.0))
+            top = min(j + 2, m - 1)
+            value = sub[m - 1][top]
+            grow = 1.0 / (xs[m - 1 - top] / xs[m - 1] - 1.0) if top == j + 2 else 0.0
+            estimate = np.abs(step) * (1.0 + grow)
             take = (ratio >= r / RATIO_WINDOW) & (ratio <= r * RATIO_WINDOW) & (estimate < error)
             best = np.where(take, value, best)
             error = np.where(take, estimate, error)
@@ -314,14 +337,16 @@ def _one_grid(
     return start_mass, switched_mass, error, rate * D
 
 
-def _extrapolate(values: list[FloatArray], extra: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _extrapolate(
+    values: list[FloatArray], extra: FloatArray, cells: tuple[int, ...]
+) -> tuple[FloatArray, FloatArray]:
     """Romberg in log space; exact zeros stay zero; underflow (a zero on some grid only) → inf error."""
     stack = np.array(values)
     zero_all = np.all(stack == 0.0, axis=0)
     positive = np.all(stack > 0.0, axis=0)
     with np.errstate(divide="ignore"):
         logs = [np.log(np.where(positive, v, 1.0)) for v in values]
-    best, err = _romberg(logs)
+    best, err = _romberg(logs, cells)
     value = np.where(positive, np.exp(best), 0.0)
     error = np.where(positive, np.expm1(err) + extra, np.where(zero_all, 0.0, np.inf))
     return np.minimum(value, 1.0), error
@@ -456,9 +481,13 @@ def write_error_rate(
 Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, tuple[int, ...]]
 
 
+MIN_GRIDS = 5
+"""Grids every pulse gets (64 … 256 cells) before its estimate may stop the refinement."""
+
+
 def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int) -> Row:
-    """Chain on 64, 128, 256, ... cells, Romberg; each finer grid only for the pulses whose
-    estimate still misses rtol on either side (issue 14), up to ``max_cells``."""
+    """Chain on the grids of :func:`grid_sizes`, extrapolated by :func:`_romberg`; each finer
+    grid only for the pulses whose estimate still misses rtol on either side (issue 14)."""
     cells: tuple[int, ...] = ()
     starts: list[FloatArray] = []
     switches: list[FloatArray] = []
@@ -467,8 +496,9 @@ def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: fl
     wer_err, sw_err = np.full(times.size, np.inf), np.full(times.size, np.inf)
     pending = np.ones(times.size, dtype=bool)
     rate = math.nan
-    n = BASE_CELLS
-    while n <= max_cells and pending.any():
+    for n in grid_sizes(max_cells):
+        if not pending.any():
+            break
         s, w, e, rate = _one_grid(model, start, times[pending], n)
         full = [np.full(times.size, np.nan) for _ in range(2)]
         full[0][pending], full[1][pending] = s, w
@@ -476,13 +506,15 @@ def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: fl
         switches.append(full[1])
         extra[pending] = np.maximum(extra[pending], e)
         cells = (*cells, n)
-        n *= 2
         if len(cells) < 3:
             continue
         # the pending pulses have every grid so far (pending only shrinks)
-        wer[pending], wer_err[pending] = _extrapolate([v[pending] for v in starts], extra[pending])
-        switched[pending], sw_err[pending] = _extrapolate([v[pending] for v in switches], extra[pending])
-        pending &= np.maximum(wer_err, sw_err) > rtol
+        wer[pending], wer_err[pending] = _extrapolate([v[pending] for v in starts], extra[pending], cells)
+        switched[pending], sw_err[pending] = _extrapolate(
+            [v[pending] for v in switches], extra[pending], cells
+        )
+        if len(cells) >= MIN_GRIDS:
+            pending &= np.maximum(wer_err, sw_err) > rtol
     return wer, switched, wer_err, sw_err, rate, cells
 
 
