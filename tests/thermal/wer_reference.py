@@ -1,15 +1,16 @@
 """An independent reference for the axial WER and read disturb (THERMAL.md §6; issue 14).
 
-Written apart from ``spintorque.thermal.wer``: finite volumes uniform in θ on other grid sizes
-(3·2^k cells, not 64·2^k; no grading towards z = 0; cells uniform in z would spoil the regular
-h² series at the poles), z = 0 an edge; cell masses ∫ e^{−U} dz and resistances
-∫ 2 e^{U}/(1 − z²) dz between centres by 12-point Gauss–Legendre, in log space with a
-per-interval shift (no overflow at large sigma); the generator Q acts on the cell masses p (not
-on p/√π). Its propagator is built from nonnegative pieces only (the only way a probability of
-1e-200 keeps its relative accuracy): a Taylor series of e^{τ(Q + ΛI)} with τΛ = 1/4 and 40
-terms (plain matrix products, no Horner, no symmetric rank-k update), repeated squaring by
-``@``, and a Taylor step on the vector for the remainder of each time. Richardson over three
-grids N, 2N, 4N (error in h², h⁴) in log space; the last step is its error estimate.
+Written apart from ``spintorque.thermal.wer``: finite volumes on other grids (192·2^(k/2) cells,
+not 64·2^(k/2); uniform in θ, or for times up to 0.1 tau_N graded towards the cut of P0 at z = 0
+by another smooth map than the library's; cells uniform in z would spoil the regular h² series
+at the poles), z = 0 an edge; cell masses ∫ e^{−U} dz and resistances ∫ 2 e^{U}/(1 − z²) dz
+between centres by 12-point Gauss–Legendre, in log space with a per-interval shift (no overflow
+at large sigma); the generator Q acts on the cell masses p (not on p/√π). Its propagator is
+built from nonnegative pieces only (the only way a probability of 1e-200 keeps its relative
+accuracy): a Taylor series of e^{τ(Q + ΛI)} with τΛ = 1/4 and 40 terms (plain matrix products,
+no Horner, no symmetric rank-k update), repeated squaring by ``@``, and a Taylor step on the
+vector for the remainder of each time; no two-state hand-over (its rounding bound grows like t).
+Richardson (Neville in h²) over five grids in log space.
 """
 
 from __future__ import annotations
@@ -31,11 +32,27 @@ def _log_cell_integrals(log_f, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return top + np.log(0.5 * (b - a) * (np.exp(values - top[:, None]) @ _W))
 
 
-def side_masses(sigma: float, h: float, i: float, times: np.ndarray, cells: int):
+def edges_graded(cells: int, graded: bool) -> np.ndarray:
+    """Edges z = sin ψ, ψ = (π/2) φ(s) on each hemisphere, s uniform; φ(s) = s (uniform in θ), or
+    with ``graded`` φ' ∝ c + (1 − c) tanh²(s/ε), c = 0.04, ε = 0.12 (cells 25 times finer at
+    z = 0; a smooth map, so the h² series stays regular; not the library's erf map)."""
+    half = cells // 2
+    s = np.linspace(0.0, 1.0, half + 1)
+    if graded:
+        c, eps = 0.04, 0.12
+
+        def raw(x):
+            return c * x + (1 - c) * (x - eps * np.tanh(x / eps))
+        s = raw(s) / raw(1.0)
+    upper = np.sin(0.5 * np.pi * s)
+    upper[0], upper[-1] = 0.0, 1.0
+    return np.concatenate([-upper[::-1][:-1], upper])
+
+
+def side_masses(sigma: float, h: float, i: float, times: np.ndarray, cells: int, graded: bool = False):
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] on ``cells`` cells (even)."""
     bias = 2.0 * sigma * (h - i * (1.0 + h))
-    edges = -np.cos(np.linspace(0.0, np.pi, cells + 1))  # uniform in θ: a regular h² series
-    edges[0], edges[cells // 2], edges[-1] = -1.0, 0.0, 1.0
+    edges = edges_graded(cells, graded)
     centres = 0.5 * (edges[1:] + edges[:-1])
 
     def U(z):  # THERMAL.md §6, the pulse's potential
@@ -86,16 +103,34 @@ def side_masses(sigma: float, h: float, i: float, times: np.ndarray, cells: int)
     return V[plus].sum(axis=0), V[~plus].sum(axis=0), 8 * 2.2e-16 * (whole + TERMS)
 
 
+SHORT = 0.1
+"""Times up to this [tau_N] on the graded cells (the layer at the cut of P0), longer ones uniform."""
+
+
 def reference(sigma: float, h: float, i: float, times: np.ndarray, cells: int = 192):
-    """(WER, read disturb, their relative error estimates) at ``times``, Richardson over cells,
-    2·cells, 4·cells (values and estimates in log space; the estimate includes the rounding)."""
-    runs = [side_masses(sigma, h, i, times, n) for n in (cells, 2 * cells, 4 * cells)]
-    out = []
-    for side in (0, 1):
-        with np.errstate(divide="ignore"):
-            L = [np.log(r[side]) for r in runs]
-        first = [(4 * L[1] - L[0]) / 3, (4 * L[2] - L[1]) / 3]
-        best = (16 * first[1] - first[0]) / 15
-        out.append(np.exp(best))
-        out.append(np.expm1(np.abs(best - first[1])) + runs[2][2])
+    """(WER, read disturb, their relative error estimates) at ``times``: Richardson (Neville in
+    h²) over five grids cells·2^(k/2), in log space; the estimate is the larger of the last two
+    steps of the table plus the rounding bound."""
+    times = np.asarray(times, dtype=float)
+    sizes = [2 * round(cells / 2 * 2 ** (k / 2)) for k in range(5)]
+    x = 1.0 / np.array(sizes, dtype=float) ** 2
+    out = [np.empty(times.size) for _ in range(4)]
+    for graded, part in ((True, times <= SHORT), (False, times > SHORT)):
+        if not part.any():
+            continue
+        runs = [side_masses(sigma, h, i, times[part], n, graded) for n in sizes]
+        rounding = np.maximum.reduce([r[2] for r in runs])
+        for side in (0, 1):
+            with np.errstate(divide="ignore"):
+                table = [[np.log(runs[0][side])]]
+                for k in range(1, len(sizes)):
+                    row = [np.log(runs[k][side])]
+                    for j in range(1, k + 1):
+                        row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (x[k - j] / x[k] - 1))
+                    table.append(row)
+            best = table[-1][-1]
+            with np.errstate(invalid="ignore"):
+                est = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
+            out[2 * side][part] = np.exp(best)
+            out[2 * side + 1][part] = np.expm1(est) + rounding
     return out[0], out[2], out[1], out[3]

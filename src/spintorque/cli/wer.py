@@ -131,7 +131,7 @@ def write_error_rate_command(
             "(the 2D path, also for axial magnets; docs/wer.md)",
         ),
     ] = "auto",
-    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 512,
+    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 1024,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure file: log10 WER vs pulse")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="NetCDF file of the table")] = None,
@@ -236,7 +236,7 @@ def write_error_rate_command(
         hint = (
             "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
             if result.solver == "2d"
-            else "try --max-cells 1024"
+            else "try --max-cells 2048"
         )
         print(
             f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "
