@@ -5,7 +5,8 @@ evolution on other grids with its own nonnegative propagator and Richardson extr
 every point where the reference's own error estimate is below 1e-7: the library's value agrees
 to 1e-6 wherever it reports convergence, and everywhere its error estimate (plus the
 reference's) bounds the difference. Invariants on every point: probabilities in [0, 1] and
-finite, the two sides summing to 1, read disturb non-decreasing in the read current.
+finite, the two sides summing to 1, read disturb non-decreasing in the read current, and in
+time for destabilising currents (i >= 0).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def _check_against_reference(sigma: float, h: float, currents: list[float], time
             assert np.all((W >= 0) & (W <= 1) & (R >= 0) & (R <= 1))
             assert np.all((eW >= 0) & (eR >= 0))
             assert np.all(np.abs(W + R - 1) <= 1e-6 + 2 * np.maximum(eW * W, eR * R))
+            if i >= 0:  # a destabilising current: switched mass only grows (docs/wer.md, Limits)
+                slack = R * eR
+                assert np.all(np.diff(R) >= -(slack[1:] + slack[:-1]) - 1e-300), (sigma, h, i)
             refW, refR, refeW, refeR = reference(sigma, h, float(i), times, ref_cells)
             for got, est, ref, ref_est in ((W, eW, refW, refeW), (R, eR, refR, refeR)):
                 ok = (ref >= 1e-300) & (ref_est <= REF_OK) & np.isfinite(ref)
