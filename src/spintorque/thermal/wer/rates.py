@@ -352,7 +352,8 @@ def _extrapolate(
         logs = [np.log(np.where(positive, v, 1.0)) for v in values]
     best, err = _romberg(logs, cells)
     value = np.where(positive, np.exp(best), 0.0)
-    error = np.where(positive, np.expm1(err) + extra, np.where(zero_all, 0.0, np.inf))
+    with np.errstate(over="ignore"):  # an estimate beyond e^709: inf, i.e. no accuracy at all
+        error = np.where(positive, np.expm1(err) + extra, np.where(zero_all, 0.0, np.inf))
     return np.minimum(value, 1.0), error
 
 
