@@ -14,10 +14,11 @@ Definitions (followed exactly):
   the mass on z < 0, computed directly (not as 1 − WER).
 
 Numerics: the exponentially fitted finite-volume chain (:mod:`~spintorque.thermal.wer.chain`)
-on N = base·2^k cells, evolved by the cancellation-free positive propagator
-(:mod:`~spintorque.thermal.wer.propagator`); the O(h²) grid error removed by Romberg
-extrapolation of log WER and log R over the grids, whose last two entries give the error
-estimate. A WER of 1e-30 has the same relative accuracy as one of 0.5.
+on N = 64·2^(k/2) cells, evolved by the cancellation-free positive propagator
+(:mod:`~spintorque.thermal.wer.propagator`); the O(h²) grid error removed by Richardson
+(Neville) extrapolation in h² of log WER and log R over the grids in the asymptotic range,
+point by point (:func:`_romberg`), each finer grid only for the pulses that still miss rtol.
+A WER of 1e-30 has the same relative accuracy as one of 0.5.
 """
 
 from __future__ import annotations
@@ -225,7 +226,7 @@ def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cell
     if not 0 < rtol < 1:
         raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
     if max_cells < 4 * BASE_CELLS:
-        raise InputError("max_cells", f"must be >= {4 * BASE_CELLS} (three grids), got {max_cells}")
+        raise InputError("max_cells", f"must be >= {4 * BASE_CELLS} (the grids 64 … 256), got {max_cells}")
     m = problem.model
     for i in problem.current_ratio:
         try:
@@ -380,10 +381,12 @@ def write_error_rate(
     pulses : array_like
         Pulse lengths t >= 0 in units of tau_N (for a physical problem: divide seconds by tau_N).
     rtol : float
-        Target relative accuracy of every probability; grids are refined (64, 128, 256, ...,
-        ``max_cells`` cells) until the Romberg error estimate meets it.
+        Target relative accuracy of every probability; grids are refined (64, 90, 128, 182, ...,
+        ``max_cells`` cells: :func:`grid_sizes`), pulse by pulse, until the extrapolation's
+        error estimate meets it.
     max_cells : int
-        Largest grid (the cost grows like cells³ × log(pulse·cells²)).
+        Largest grid (the cost grows like cells³ × log(pulse·cells²), for the pulses that need
+        it). Default 1024.
     method : {"auto", "axial", "chain", "spectral", "sphere"}
         The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
         and the 2D one for a SphereWERProblem; "sphere" forces the 2D Fokker–Planck evolution
