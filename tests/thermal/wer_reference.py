@@ -121,7 +121,8 @@ def reference(sigma: float, h: float, i: float, times: np.ndarray, cells: int = 
         runs = [side_masses(sigma, h, i, times[part], n, graded) for n in sizes]
         rounding = np.maximum.reduce([r[2] for r in runs])
         for side in (0, 1):
-            with np.errstate(divide="ignore"):
+            # an underflowed mass (log 0) makes its table entries NaN: not a reference point
+            with np.errstate(divide="ignore", invalid="ignore"):
                 table = [[np.log(runs[0][side])]]
                 for k in range(1, len(sizes)):
                     row = [np.log(runs[k][side])]
@@ -129,8 +130,8 @@ def reference(sigma: float, h: float, i: float, times: np.ndarray, cells: int = 
                         row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (x[k - j] / x[k] - 1))
                     table.append(row)
             best = table[-1][-1]
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore", over="ignore"):
                 est = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
-            out[2 * side][part] = np.exp(best)
-            out[2 * side + 1][part] = np.expm1(est) + rounding
+                out[2 * side][part] = np.exp(best)
+                out[2 * side + 1][part] = np.expm1(est) + rounding
     return out[0], out[2], out[1], out[3]
