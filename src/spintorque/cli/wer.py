@@ -167,7 +167,7 @@ def write_error_rate_command(
             "energy (low-damping limit, non-axial files; docs/wer.md)",
         ),
     ] = "auto",
-    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 512,
+    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 1024,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure file: log10 WER vs pulse")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="NetCDF file of the table")] = None,
@@ -283,7 +283,7 @@ def write_error_rate_command(
             if result.solver == "2d"
             else "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
             if result.solver == "energy"
-            else "try --max-cells 1024"
+            else "try --max-cells 2048"
         )
         print(
             f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "

@@ -169,7 +169,8 @@ def chain_rate(chain: Chain, tol: float = 1e-14, max_iter: int = 3000) -> float:
     it only to eps·‖S‖ absolute). Where the masses or resistances span more than
     :data:`LINEAR_RANGE` (large sigma or current: e^{−U} leaves the double range) the same
     Green operator is applied in signed log arithmetic (:func:`log_chain_rate`); a rate below
-    the double range (a barrier above ~700 k_BT) comes back as 0.0.
+    the double range (a barrier above ~700 k_BT) comes back as 0.0; NaN where the
+    linear iteration cannot run (the caller then uses the eigensolver's value).
     """
     if max(np.ptp(chain.log_mass), np.ptp(chain.log_resistance)) > LINEAR_RANGE:
         log_rate, _ = log_chain_rate(chain)
@@ -199,11 +200,16 @@ def chain_rate(chain: Chain, tol: float = 1e-14, max_iter: int = 3000) -> float:
     for _ in range(max_iter):
         f = green(g)
         rayleigh = float(np.dot(masses, f * g) / np.dot(masses, g * g))
-        g = f / math.sqrt(float(np.dot(masses, f * f)))
+        norm = math.sqrt(float(np.dot(masses, f * f)))
+        if not (norm > 0 and math.isfinite(norm) and math.isfinite(rayleigh)):
+            return math.nan  # the masses underflowed away from the deep well: no rate from here
+        g = f / norm
         converged = abs(rayleigh - estimate) <= tol * abs(rayleigh)
         estimate = rayleigh
         if converged:
             break
+    if not estimate > 0:
+        return math.nan
     return float(math.exp(-(top_m + top_r)) / estimate)
 
 

@@ -66,6 +66,10 @@ class SideMasses:
         Relative mismatch of the two-state law in its check (0 without hand-over).
     rate : float
         λ1·tau_N of the chain.
+    error : ndarray
+        Bound on the relative error at each time from the time evolution alone: ``rounding``, plus
+        ``handover_residual`` at the times given by the two-state law (beyond ``handover``, or
+        beyond the ladder's reach where no hand-over passed its check).
     """
 
     start: FloatArray
@@ -74,6 +78,7 @@ class SideMasses:
     handover: float | None
     handover_residual: float
     rate: float
+    error: FloatArray
 
 
 Off = FloatArray | tuple[FloatArray, FloatArray]
@@ -200,12 +205,20 @@ def side_masses(
             steps[late] = n0[0]
     if handover is None and reach >= t_max:
         residual = 0.0
-    return SideMasses(start, switched, _rounding(steps), handover, residual, rate)
+    rounding = _rounding(steps)
+    two_state = times > (handover if handover is not None else reach)
+    error = rounding + np.where(two_state, residual, 0.0)
+    return SideMasses(start, switched, rounding, handover, residual, rate, np.asarray(error, dtype=float))
 
 
 def _rounding(steps: FloatArray | float) -> FloatArray:
     """Estimated relative rounding error after ``steps`` elementary steps τ0 (8 eps each)."""
     return np.asarray(8.0 * EPS * (np.asarray(steps) + TERMS))
+
+
+def chain_lambda1(chain: Chain) -> float:
+    """λ1·tau_N of the chain (as :class:`SideMasses` reports it), without any time evolution."""
+    return _rate(chain, 2.0 * float(chain.outflow.max()))
 
 
 def _rate(chain: Chain, Lam: float) -> float:
