@@ -8,7 +8,7 @@
 # Both install exactly the versions in requirements/lock.txt, the set CI tests. Maintenance:
 #   make docs         - build the documentation site into site/ (mkdocs build --strict)
 #   make test-fast    - lint, type-check and the tests not marked slow (under 2 minutes)
-#   make test-long    - the whole suite with the long hypothesis profile of the property tests
+#   make test-long    - the whole suite with the long hypothesis profile and the full domain scans
 #   make lock         - regenerate requirements/lock.txt and requirements/lowest.txt with uv
 #   make test-latest  - the whole suite with the newest releases pyproject.toml allows (.venv-latest)
 #   make test-lowest  - the whole suite at the lower bounds of pyproject.toml (.venv-lowest)
@@ -88,12 +88,13 @@ lint: $(STAMP)
 	$(call lint-with,$(BIN))
 
 test: $(STAMP) browser lint
-	$(call suite-with,$(BIN))
+	$(call suite-with,$(BIN),-m "not long")
 
 test-fast: $(STAMP) browser lint
-	$(call suite-with,$(BIN),-m "not slow")
+	$(call suite-with,$(BIN),-m "not slow and not long")
 
-# Not in CI: the property tests with their long hypothesis profile (thousands of draws).
+# Not in CI: the property tests with their long hypothesis profile (thousands of draws), and the
+# full domain scans marked `long` (tens of minutes).
 test-long: $(STAMP) browser lint
 	SPINTORQUE_TEST_PROFILE=long $(call suite-with,$(BIN))
 

@@ -104,6 +104,13 @@ def test_reduced_scan_of_the_domain():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("sigma", "h"), [(1.0, -0.9), (80.0, 0.5), (20.0, 1.5)])
+def test_medium_scan_of_the_domain(sigma, h):
+    """Rows of the full scan (every current) in three regimes; the full scan is ``long``."""
+    check_point(sigma, h, SCAN_CURRENTS)
+
+
+@pytest.mark.long
 @pytest.mark.parametrize("sigma", SCAN_SIGMAS)
 @pytest.mark.parametrize("h", SCAN_FIELDS)
 def test_full_scan_of_the_domain(sigma, h):

@@ -84,6 +84,15 @@ def test_a_reduced_scan_matches_the_independent_reference():
 
 
 @pytest.mark.slow
+def test_a_medium_scan_matches_the_independent_reference():
+    """The hard case of the full scan (sigma = 40, h = 0.5: the intermediate-pulse front) on
+    fewer points; the full scan is ``long``."""
+    times = np.logspace(-3, 1, 5)
+    worst = _check_against_reference(40.0, 0.5, [0.3, 0.95], times, ref_cells=192)
+    assert worst["checked"] >= 5
+
+
+@pytest.mark.long
 @pytest.mark.parametrize("sigma", [0.5, 5.0, 40.0, 60.0, 200.0])
 def test_the_scan_matches_the_independent_reference(sigma: float):
     times = np.logspace(-4, 3, 15)
