@@ -363,7 +363,7 @@ def _lambda1_note(result: Any) -> str | None:
 
     if np.any(np.isnan(result.lambda1)):
         if result.solver == "energy":
-            return "null: the slowest rate did not converge (near-degenerate slow modes)"
+            return "null: the energy-diffusion lambda1 did not converge (near-degenerate slow modes)"
         return LAMBDA1_UNRESOLVED
     if np.any(result.lambda1 <= 0):
         return "null: lambda1 tau_N is below the double range (< 1e-308; a barrier above ~700 k_BT)"
