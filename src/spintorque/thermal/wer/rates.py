@@ -53,6 +53,8 @@ METHODS = {
     "evolution with the two-state tail, extrapolated over four grids",
     "energy": "low-damping limit: energy diffusion on the star graph of precession-orbit "
     "branches, nonnegative propagator, Romberg over 32/64/128/256 cells per branch",
+    "harmonics": "2D Fokker-Planck on the sphere: spherical-harmonic Galerkin expansion (no "
+    "numerical diffusion), expm_multiply, spread over degrees L/1.25L/1.5L",
 }
 
 
@@ -117,7 +119,8 @@ class WERResult:
     methods: tuple[str, ...] = ()
     quantity: str = "write_error_rate"
     solver: str = "1d"
-    """"1d" (axial solvers), "2d" (Fokker–Planck on the sphere) or "energy" (low-damping limit)."""
+    """"1d" (axial solvers), "2d" (Fokker–Planck on the sphere), "energy" (low-damping limit) or
+    "harmonics" (spherical-harmonic Galerkin on the sphere)."""
     notes: tuple[str, ...] = ()
     """Caveats of the model in plain words (e.g. the orbit-averaging error at the given damping)."""
 
@@ -139,6 +142,8 @@ class WERResult:
             if self.solver == "2d"
             else {"energy": METHODS["energy"]}
             if self.solver == "energy"
+            else {"harmonics": METHODS["harmonics"]}
+            if self.solver == "harmonics"
             else {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
         )
         density = self.problem.current_density
@@ -363,10 +368,11 @@ def write_error_rate(
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     if quantity not in ("write_error_rate", "switching_probability"):
         raise InputError("quantity", f"must be write_error_rate or switching_probability, got {quantity!r}")
-    if isinstance(problem, SphereWERProblem) or method in ("sphere", "energy"):
-        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere", "energy"):
+    if isinstance(problem, SphereWERProblem) or method in ("sphere", "energy", "harmonics"):
+        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere", "energy", "harmonics"):
             raise InputError(
-                "method", f"a non-axial magnet is solved in 2D (auto, sphere or energy), got {method!r}"
+                "method",
+                f"a non-axial magnet is solved in 2D (auto, sphere, energy or harmonics), got {method!r}",
             )
         if quantity != "write_error_rate":
             raise InputError(
