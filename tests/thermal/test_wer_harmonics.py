@@ -37,9 +37,15 @@ def test_axial_lambda1_matches_the_1d_solver(sigma, h, i):
     polar axis, so every m couples: λ1 against the 1D chain's."""
     model = uniaxial_model(sigma, alpha=0.4, easy_axis=TILTED, field=tuple(h * TILTED),
                            polarizer=TILTED, current_ratio=i)
-    lam1, lam2 = slowest_rates(sh.build_operator(model, 48, TILTED))
+    lam1, lam2, floor = slowest_rates(sh.build_operator(model, 48, TILTED))
     exact = smallest_eigenvalue(AxialModel(sigma, h, i=i), cells=16384)
     assert lam1 == pytest.approx(exact, rel=1e-8) and lam2 > 10 * lam1
+    # the stationary start-side mass: 1/2 by symmetry, more with the field along u, less with a
+    # current that destabilises u
+    if h == i == 0:
+        assert floor == pytest.approx(0.5, abs=1e-8)
+    else:
+        assert (floor > 0.5) == (h > 0) and (floor < 0.5) == (i > 0)
 
 
 def test_operator_matches_the_finite_volume_action_on_a_smooth_function():
@@ -86,11 +92,13 @@ def test_mass_is_conserved_and_hemisphere_weights_are_exact():
     start = sh.start_density(uniaxial_model(6.0, easy_axis=(1, 0, 0), hard_axis=(0, 0, 1),
                                             hard_ratio=2.0), op)
     assert float(np.real(sh.total_weight(op) @ start)) == pytest.approx(1.0, rel=1e-14)
-    wer, bound, _ = evolve(model, replace(model, drift=None), u, np.array([0.0, 0.1, 0.3]), 30)
+    times = np.array([0.0, 0.1, 0.3])
+    wer, bound, _ = evolve(model, replace(model, drift=None), u, times, 30)
     # the cut of the start state at m·u = 0, where it is e^{-6} of its peak: a Gibbs error of
-    # that order (1.7e-4 here), carried in the bound
-    assert abs(wer[0] - 1) < np.exp(-6.0) and np.all(bound >= abs(wer[0] - 1))
-    assert np.all(np.diff(wer) < 0) and bound.max() < np.exp(-6.0)
+    # that order (1.7e-4 here), which the spread over the degrees carries
+    assert abs(wer[0] - 1) < np.exp(-6.0) and np.all(np.diff(wer) < 0) and bound.max() < 1e-12
+    row = harmonic_row(replace(model, drift=None), replace(model, drift=None), u, times)
+    assert row.error[0] >= abs(row.wer[0] - 1)
 
 
 @pytest.mark.slow
@@ -157,10 +165,13 @@ def test_invariants_on_a_scan_and_the_slowest_mode_tail(tmp_path):
     assert np.all(np.diff(w, axis=1) <= 1e-12 * w[:, :-1])
     assert np.all(np.diff(w, axis=0) <= 1e-12 * w[:-1])
     assert np.all(np.isfinite(r.lambda1)) and np.all(np.diff(r.lambda1) > 0)
-    row = harmonic_row(problem.models[-1], problem.start_model, problem.axis, times)
-    assert row.tail.any() and not row.tail[:4].any()
+    # the default degrees (41/51/62, from the start well) do not resolve the narrow state the
+    # current drives the cell into, and say so: the tail's estimates exceed 1 there
+    assert np.all(e[-1][w[-1] < 1e-8] > 1)
+    row = harmonic_row(problem.models[-1], problem.start_model, problem.axis, times, (62, 80, 100))
+    assert row.tail.any() and not row.tail[:4].any() and np.all(row.error[row.tail] < 0.1)
     # the tail against the direct evolution where both exist (finest degree)
-    direct = evolve(problem.models[-1], problem.start_model, problem.axis, times, row.degrees[-1])[0]
+    direct = evolve(problem.models[-1], problem.start_model, problem.axis, times, 120)[0]
     usable = row.tail & (direct > 1e-11)
     assert usable.any()
     assert np.all(np.abs(row.wer[usable] / direct[usable] - 1) <= row.error[usable] + 1e-3)

@@ -96,41 +96,47 @@ def base_degree(start: SphereModel, u: FloatArray) -> int:
     return int(min(max(24, math.ceil(8.0 * math.sqrt(k0))), MAX_DEGREE // 1.5))
 
 
-def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float]:
-    """(λ1, Re λ2) τ_N: minus the real parts of the two non-zero eigenvalues of A nearest zero
-    (shift-and-invert Arnoldi about a small positive shift). NaN where not resolved: eigenvalues
-    within 1e-10 of the operator's scale of 0 (a deep well at low current, whose λ1 the harmonic
-    expansion cannot tell from the stationary mode in double precision)."""
+def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
+    """(λ1, Re λ2) τ_N and the stationary state's start-side mass M_∞: minus the real parts of
+    the two non-zero eigenvalues of A nearest zero and the null vector's hemisphere mass
+    (shift-and-invert Arnoldi about a small positive shift). NaN where not resolved: no
+    eigenvalue beyond 1e-10 of the operator's scale of 0 (a deep well at low current, whose λ1
+    the harmonic expansion cannot tell from the stationary mode in double precision)."""
     from scipy.sparse.linalg import ArpackError, eigs
 
     scale = float(abs(op.matrix).sum(axis=0).max())
     try:
-        vals = eigs(op.matrix.tocsc(), k=6, sigma=1e-6, which="LM", return_eigenvectors=False,
-                    tol=1e-12)
+        vals, vecs = eigs(op.matrix.tocsc(), k=6, sigma=1e-6, which="LM", tol=1e-12)
     except (ArpackError, RuntimeError):
-        return math.nan, math.nan
-    vals = vals[np.abs(vals) > 1e-10 * scale]
-    vals = vals[np.argsort(np.abs(vals))]
+        return math.nan, math.nan, math.nan
+    order = np.argsort(np.abs(vals))
+    vals, vecs = vals[order], vecs[:, order]
+    floor = math.nan
+    if abs(vals[0]) <= 1e-10 * scale:
+        total = complex(sh.total_weight(op) @ vecs[:, 0])
+        if total != 0:
+            floor = float((complex(sh.hemisphere_weights(op) @ vecs[:, 0]) / total).real)
+    keep = np.abs(vals) > 1e-10 * scale
+    vals = vals[keep]
     if vals.size == 0 or vals[0].real >= 0:
-        return math.nan, math.nan
+        return math.nan, math.nan, floor
     lam1 = float(-vals[0].real)
     rest = [float(-v.real) for v in vals[1:] if abs(v - vals[0]) > 1e-8 * abs(vals[0])]
-    return lam1, (min(rest) if rest else math.nan)
+    return lam1, (min(rest) if rest else math.nan), floor
 
 
 def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatArray, L: int,
-           rate: bool = False) -> tuple[FloatArray, FloatArray, tuple[float, float]]:
+           rate: bool = False) -> tuple[FloatArray, FloatArray, tuple[float, float, float]]:
     """(WER, absolute error bound) at ``times`` [tau_N] for degree L, and (λ1, Re λ2) τ_N if
-    ``rate`` (else NaN). The bound: rounding (|Im g·c| and :data:`ROUNDING`) and the projected
-    start's error on the start side, |g·c₀ − 1| (the cut's Gibbs error)."""
+    ``rate`` (else NaN), with the stationary start-side mass M_∞. The bound: rounding
+    (|Im g·c| and :data:`ROUNDING`). The projected start's own error (the Gibbs error of the cut
+    at m·u = 0, ~e^{−barrier}) depends on L and is in the spread over the degrees."""
     even = sh.is_even(model, u) and sh.is_even(start, u)
     op = sh.build_operator(model, L, u, even=even)
-    lam = slowest_rates(op) if rate else (math.nan, math.nan)
+    lam = slowest_rates(op) if rate else (math.nan, math.nan, math.nan)
     c = sh.start_density(start, op)
     g = sh.hemisphere_weights(op)
-    # the projected start's own error on the start side (exactly 1 before projection): the
-    # Gibbs error of the cut at m·u = 0, ~e^{−barrier}; counted at every time
-    start_error = abs(complex(g @ c) - 1.0)
+
     order = np.argsort(times)
     wer = np.empty(times.size)
     bound = np.empty(times.size)
@@ -142,7 +148,7 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
             t_now = float(times[j])
         value = complex(g @ c)
         wer[j] = value.real
-        bound[j] = abs(value.imag) + ROUNDING + start_error
+        bound[j] = abs(value.imag) + ROUNDING
     return wer, bound, lam
 
 
@@ -167,11 +173,12 @@ def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: F
     """WER at ``times`` [tau_N] for one current (see the module docstring).
 
     Where the finest degree's WER has fallen below :data:`TAIL` after a value t* ≥ TAIL whose
-    estimate is within 1e-3, WER(t) = WER(t*) e^{−λ1 (t − t*)}: the slowest mode (the
-    stationary floor, the +u mass of the current's stationary state, lies below the expansion's
-    absolute resolution and is counted in the error). Its relative error: that of WER(t*), the
-    spread of λ1 over the two finest degrees times (t − t*), the second mode's share
-    e^{−(λ2 − λ1) t*} and the absolute floor 1e-14/WER.
+    estimate is within 1e-3, WER(t) = M_∞ + (WER(t*) − M_∞) e^{−λ1 (t − t*)}: the slowest mode
+    on top of the stationary floor M_∞ (the start-side mass of the current's stationary state,
+    the null vector of A). Its error: that of WER(t*), the spread of λ1 over the two finest
+    degrees times (t − t*) and the second mode's share e^{−(λ2 − λ1) t*} on the transient, the
+    spread of M_∞ over the two finest degrees (plus 1e-14, and |M_∞| where it came out
+    negative: an unresolved floor) on the floor.
     """
     if degrees is None:
         L = base_degree(start, u)
@@ -191,21 +198,24 @@ def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: F
     wer = np.clip(best, 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         error = np.where(wer > 0, absolute / wer, np.inf)
-    (lam1, lam2), (lam1_mid, _) = rates[-1], rates[-2]
+    (lam1, lam2, floor), (lam1_mid, _, floor_mid) = rates[-1], rates[-2]
     tail = np.zeros(times.size, dtype=bool)
     anchors = np.flatnonzero((wer >= TAIL) & (error <= 1e-3) & (times > 0))
-    if anchors.size and math.isfinite(lam1):
+    floor_ok = math.isfinite(floor) and math.isfinite(floor_mid)
+    if anchors.size and math.isfinite(lam1) and floor_ok:
         a = anchors[np.argmax(times[anchors])]
         tail = (times > times[a]) & (wer < TAIL)
         if tail.any():
             dt = times[tail] - times[a]
-            value = wer[a] * np.exp(-lam1 * dt)
+            m_inf = max(floor, 0.0)
+            floor_err = abs(floor - floor_mid) + ROUNDING + max(-floor, 0.0)
+            transient = (wer[a] - m_inf) * np.exp(-lam1 * dt)
+            value = m_inf + transient
             second = math.exp(-(lam2 - lam1) * times[a]) if math.isfinite(lam2) else 1.0
             lam_err = abs(lam1 - lam1_mid) if math.isfinite(lam1_mid) else lam1
-            with np.errstate(divide="ignore"):
-                err = error[a] + lam_err * dt + second + ROUNDING / value
-            wer = np.where(tail, 0.0, wer)
-            error = np.where(tail, np.inf, error)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                err = (transient * (error[a] * wer[a] / (wer[a] - m_inf) + lam_err * dt + second)
+                       + floor_err) / value
             wer[tail], error[tail] = value, err
     return HarmonicRow(wer, error, tuple(degrees), lam1, tail)
 
