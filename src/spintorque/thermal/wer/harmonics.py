@@ -172,8 +172,9 @@ def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: F
                  degrees: tuple[int, ...] | None = None) -> HarmonicRow:
     """WER at ``times`` [tau_N] for one current (see the module docstring).
 
-    Where the finest degree's WER has fallen below :data:`TAIL` after a value t* ≥ TAIL whose
-    estimate is within 1e-3, WER(t) = M_∞ + (WER(t*) − M_∞) e^{−λ1 (t − t*)}: the slowest mode
+    From the first time after the last value t* ≥ :data:`TAIL` with an estimate within 1e-3
+    where the finest degree's WER falls below TAIL or its estimate exceeds the tail's, and at
+    all later times, WER(t) = M_∞ + (WER(t*) − M_∞) e^{−λ1 (t − t*)}: the slowest mode
     on top of the stationary floor M_∞ (the start-side mass of the current's stationary state,
     the null vector of A). Its error: that of WER(t*), the spread of λ1 over the two finest
     degrees times (t − t*) and the second mode's share e^{−(λ2 − λ1) t*} on the transient, the
@@ -204,19 +205,23 @@ def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: F
     floor_ok = math.isfinite(floor) and math.isfinite(floor_mid)
     if anchors.size and math.isfinite(lam1) and floor_ok:
         a = anchors[np.argmax(times[anchors])]
-        tail = (times > times[a]) & (wer < TAIL)
-        if tail.any():
-            dt = times[tail] - times[a]
-            m_inf = max(floor, 0.0)
-            floor_err = abs(floor - floor_mid) + ROUNDING + max(-floor, 0.0)
-            transient = (wer[a] - m_inf) * np.exp(-lam1 * dt)
-            value = m_inf + transient
-            second = math.exp(-(lam2 - lam1) * times[a]) if math.isfinite(lam2) else 1.0
-            lam_err = abs(lam1 - lam1_mid) if math.isfinite(lam1_mid) else lam1
-            with np.errstate(divide="ignore", invalid="ignore"):
-                err = (transient * (error[a] * wer[a] / (wer[a] - m_inf) + lam_err * dt + second)
-                       + floor_err) / value
-            wer[tail], error[tail] = value, err
+        later = times > times[a]
+        dt = np.where(later, times - times[a], 0.0)
+        m_inf = max(floor, 0.0)
+        floor_err = abs(floor - floor_mid) + ROUNDING + max(-floor, 0.0)
+        transient = (wer[a] - m_inf) * np.exp(-lam1 * dt)
+        value = m_inf + transient
+        second = math.exp(-(lam2 - lam1) * times[a]) if math.isfinite(lam2) else 1.0
+        lam_err = abs(lam1 - lam1_mid) if math.isfinite(lam1_mid) else lam1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            err = (transient * (error[a] * wer[a] / (wer[a] - m_inf) + lam_err * dt + second)
+                   + floor_err) / value
+        # from the first later time where the direct value is below TAIL or less accurate than
+        # the tail, the tail for all later times (one hand-over: the curve stays monotone)
+        switch = later & ((wer < TAIL) | (error > err))
+        if switch.any():
+            tail = times >= times[switch].min()
+            wer[tail], error[tail] = value[tail], err[tail]
     return HarmonicRow(wer, error, tuple(degrees), lam1, tail)
 
 
