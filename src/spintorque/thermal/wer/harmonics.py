@@ -148,19 +148,33 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     c = sh.start_density(start, op)
     g = sh.hemisphere_weights(op)
 
-    order = np.argsort(times)
     wer = np.empty(times.size)
     bound = np.empty(times.size)
-    t_now = 0.0
-    for j in order:
-        dt = float(times[j]) - t_now
-        if dt > 0:
-            c = expm_multiply(op.matrix * dt, c)
-            t_now = float(times[j])
-        value = complex(g @ c)
-        wer[j] = value.real
-        bound[j] = abs(value.imag) + ROUNDING
+    distinct, where = np.unique(times, return_inverse=True)
+    states = _states(op.matrix, c, distinct)
+    values = states @ g
+    wer[:] = values.real[where]
+    bound[:] = np.abs(values.imag)[where] + ROUNDING
     return wer, bound, lam
+
+
+def _states(A: object, c: NDArray[np.complex128], times: FloatArray) -> NDArray[np.complex128]:
+    """exp(A t) c at ascending ``times`` (rows): one call of expm_multiply's interval mode where
+    the positive times are evenly spaced (its norm estimates once), else pulse to pulse."""
+    out = np.empty((times.size, c.size), dtype=complex)
+    t_now, k = 0.0, 0
+    while k < times.size and times[k] == 0.0:
+        out[k] = c
+        k += 1
+    rest = times[k:]
+    if rest.size >= 3 and np.allclose(np.diff(rest), rest[1] - rest[0], rtol=1e-9, atol=0.0):
+        out[k:] = expm_multiply(A, c, start=rest[0], stop=rest[-1], num=rest.size, endpoint=True)
+        return out
+    for j in range(k, times.size):
+        c = expm_multiply(A * (times[j] - t_now), c)
+        t_now = float(times[j])
+        out[j] = c
+    return out
 
 
 TAIL = 1e-8
