@@ -335,13 +335,15 @@ def write_error_rate(
         ``max_cells`` cells) until the Romberg error estimate meets it.
     max_cells : int
         Largest grid (the cost grows like cells³ × log(pulse·cells²)).
-    method : {"auto", "axial", "chain", "spectral", "sphere", "energy"}
+    method : {"auto", "axial", "chain", "spectral", "sphere", "energy", "harmonics"}
         The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
         and for a SphereWERProblem energy diffusion at low damping (α < 0.2, where the model
         applies; :mod:`~spintorque.thermal.wer.energy`, also forced by "energy"), else the 2D
         grids; "sphere" forces the 2D Fokker–Planck evolution
         (:mod:`~spintorque.thermal.wer.sphere`; for an axial problem a check of the 2D path,
-        rtol is then its Krylov target, the grid error is what four grids reach).
+        rtol is then its Krylov target, the grid error is what four grids reach);
+        "harmonics" the spherical-harmonic Galerkin evolution (any geometry and damping, no
+        numerical diffusion; :mod:`~spintorque.thermal.wer.harmonics`; explicit only: slower).
         Within 1D: "chain": the finite-volume chain (any current; the only one for read disturb);
         "spectral": Legendre–Galerkin (:mod:`~spintorque.thermal.wer.spectral`; no start well);
         "auto": where the start well is gone (i ≥ 1 for h > −1) spectral, and the chain too, point
