@@ -164,7 +164,8 @@ def write_error_rate_command(
             help="auto (by geometry: 1D for axial magnets, spectral without a start "
             "well, else the finite-volume chain; for the rest energy diffusion at damping < 0.2, "
             "else 2D), axial, chain, spectral, sphere (the 2D path, also for axial magnets) or "
-            "energy (low-damping limit, non-axial files; docs/wer.md)",
+            "energy (low-damping limit, non-axial files), or harmonics (spherical-harmonic "
+            "Galerkin on the sphere: any damping, slow; docs/wer.md)",
         ),
     ] = "auto",
     max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 1024,
@@ -188,9 +189,9 @@ def write_error_rate_command(
     from spintorque.thermal import AxialModel
     from spintorque.thermal.wer import problem_from_file, read_disturb, write_error_rate
 
-    if method not in ("auto", "axial", "chain", "spectral", "sphere", "energy"):
+    if method not in ("auto", "axial", "chain", "spectral", "sphere", "energy", "harmonics"):
         raise InputError(
-            "--method", f"must be auto, axial, chain, spectral, sphere or energy, got {method!r}"
+            "--method", f"must be auto, axial, chain, spectral, sphere, energy or harmonics, got {method!r}"
         )
 
     if not pulse:
@@ -283,6 +284,8 @@ def write_error_rate_command(
             if result.solver == "2d"
             else "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
             if result.solver == "energy"
+            else "the spherical-harmonic degrees do not resolve this state (docs/wer.md)"
+            if result.solver == "harmonics"
             else "try --max-cells 2048"
         )
         print(

@@ -55,6 +55,8 @@ METHODS = {
     "evolution with the two-state tail, extrapolated over four grids",
     "energy": "low-damping limit: energy diffusion on the star graph of precession-orbit "
     "branches, nonnegative propagator, Romberg over 32/64/128/256 cells per branch",
+    "harmonics": "2D Fokker-Planck on the sphere: spherical-harmonic Galerkin expansion (no "
+    "numerical diffusion), expm_multiply, spread over degrees L/1.25L/1.5L",
 }
 
 
@@ -119,7 +121,8 @@ class WERResult:
     methods: tuple[str, ...] = ()
     quantity: str = "write_error_rate"
     solver: str = "1d"
-    """"1d" (axial solvers), "2d" (Fokker–Planck on the sphere) or "energy" (low-damping limit)."""
+    """"1d" (axial solvers), "2d" (Fokker–Planck on the sphere), "energy" (low-damping limit) or
+    "harmonics" (spherical-harmonic Galerkin on the sphere)."""
     notes: tuple[str, ...] = ()
     """Caveats of the model in plain words (e.g. the orbit-averaging error at the given damping)."""
 
@@ -141,6 +144,8 @@ class WERResult:
             if self.solver == "2d"
             else {"energy": METHODS["energy"]}
             if self.solver == "energy"
+            else {"harmonics": METHODS["harmonics"]}
+            if self.solver == "harmonics"
             else {"chain": METHODS["chain"], "spectral": METHODS["spectral"]}
         )
         density = self.problem.current_density
@@ -400,13 +405,15 @@ def write_error_rate(
     max_cells : int
         Largest grid (the cost grows like cells³ × log(pulse·cells²), for the pulses that need
         it). Default 1024.
-    method : {"auto", "axial", "chain", "spectral", "sphere", "energy"}
+    method : {"auto", "axial", "chain", "spectral", "sphere", "energy", "harmonics"}
         The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
         and for a SphereWERProblem energy diffusion at low damping (α < 0.2, where the model
         applies; :mod:`~spintorque.thermal.wer.energy`, also forced by "energy"), else the 2D
         grids; "sphere" forces the 2D Fokker–Planck evolution
         (:mod:`~spintorque.thermal.wer.sphere`; for an axial problem a check of the 2D path,
-        rtol is then its Krylov target, the grid error is what four grids reach).
+        rtol is then its Krylov target, the grid error is what four grids reach);
+        "harmonics" the spherical-harmonic Galerkin evolution (any geometry and damping, no
+        numerical diffusion; :mod:`~spintorque.thermal.wer.harmonics`; explicit only: slower).
         Within 1D: "chain": the finite-volume chain (any current; the only one for read disturb);
         "spectral": Legendre–Galerkin (:mod:`~spintorque.thermal.wer.spectral`; no start well);
         "auto": where the start well is gone (i ≥ 1 for h > −1) spectral, and the chain too, point
@@ -435,10 +442,11 @@ def write_error_rate(
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     if quantity not in ("write_error_rate", "switching_probability"):
         raise InputError("quantity", f"must be write_error_rate or switching_probability, got {quantity!r}")
-    if isinstance(problem, SphereWERProblem) or method in ("sphere", "energy"):
-        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere", "energy"):
+    if isinstance(problem, SphereWERProblem) or method in ("sphere", "energy", "harmonics"):
+        if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere", "energy", "harmonics"):
             raise InputError(
-                "method", f"a non-axial magnet is solved in 2D (auto, sphere or energy), got {method!r}"
+                "method",
+                f"a non-axial magnet is solved in 2D (auto, sphere, energy or harmonics), got {method!r}",
             )
         if quantity != "write_error_rate":
             raise InputError(

@@ -289,6 +289,11 @@ def sphere_write_error_rate(
     """
     from spintorque.thermal.wer.rates import WERResult
 
+    if method == "harmonics":  # spherical-harmonic Galerkin (thermal/wer/harmonics.py)
+        from spintorque.thermal.wer.harmonics import harmonic_write_error_rate
+
+        on_sphere = problem if isinstance(problem, SphereWERProblem) else axial_on_sphere(problem)
+        return harmonic_write_error_rate(on_sphere, times, rtol)
     if method in ("auto", "energy"):
         from spintorque.thermal.wer.energy import AUTO_ALPHA, energy_write_error_rate
 
