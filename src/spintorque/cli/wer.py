@@ -232,18 +232,18 @@ def write_error_rate_command(
         pulses = parse_range(pulse, "--pulse", "tau_N", MAX_PULSES)
         if np.any(pulses < 0):
             raise InputError("--pulse", f"pulse lengths must be >= 0, got {pulse!r}")
-    from spintorque.thermal.wer import SphereWERProblem
+    from spintorque.thermal.wer import TWO_D_METHODS, SphereWERProblem
 
     two_d = isinstance(problem, SphereWERProblem)
-    if two_d and method not in ("auto", "sphere", "energy"):
+    if two_d and method not in TWO_D_METHODS:
         raise InputError(
             "--method",
             f"{magnet_file} is not axially symmetric: it is solved in 2D "
-            f"(--method auto, sphere or energy), got {method!r}",
+            f"(--method {', '.join(TWO_D_METHODS)}), got {method!r}",
         )
-    if not two_d and method == "energy":
-        raise InputError("--method", "energy (low-damping energy diffusion) is for non-axial macrospin "
-                         "files; an axial problem is solved exactly in 1D (auto or chain)")
+    if not two_d and method in ("energy", "harmonics"):
+        raise InputError("--method", f"{method} is for non-axial macrospin files; an axial problem "
+                         "is solved exactly in 1D (auto or chain)")
     if (two_d or method == "sphere") and (read or target is not None):
         raise InputError(
             "--read-disturb/--target",

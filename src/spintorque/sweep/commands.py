@@ -422,7 +422,7 @@ def _state(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, 
 
 # --- thermal: write-error-rate --------------------------------------------------------------------
 _WER_OPTIONS = {"pulse", "rtol", "max_cells", "method", "nu"}
-_WER_METHODS = ("auto", "axial", "chain", "spectral", "sphere")
+_WER_METHODS = ("auto", "axial", "chain", "spectral", "sphere", "energy", "harmonics")
 MAX_PULSES = 10_000
 """Most pulse lengths of one write-error-rate sweep (as ``spintorque write-error-rate``)."""
 MAX_CELLS = 8192
@@ -484,7 +484,7 @@ def _wer_options(table: Mapping[str, Any]) -> dict[str, Any]:
     rtol = to_float(table.get("rtol", 1e-6), "options.rtol")
     if not 0 < rtol < 1:
         raise InputError("options.rtol", f"must lie in (0, 1), got {rtol!r}")
-    max_cells = table.get("max_cells", 512)
+    max_cells = table.get("max_cells", 1024)  # the command's default
     if isinstance(max_cells, bool) or not isinstance(max_cells, int) or not 256 <= max_cells <= MAX_CELLS:
         raise InputError(
             "options.max_cells", f"must be an integer from 256 to {MAX_CELLS}, got {max_cells!r}"
@@ -544,14 +544,20 @@ def _wer_problem(run: Any, nu: float) -> Any:
 
 def _wer_layout(run: Any, options: Mapping[str, Any]) -> Layout:
     from spintorque.errors import InputError
-    from spintorque.thermal.wer import SphereWERProblem
+    from spintorque.thermal.wer import TWO_D_METHODS, SphereWERProblem
 
     problem = _wer_problem(run, options["nu"])
-    if isinstance(problem, SphereWERProblem) and options["method"] not in ("auto", "sphere"):
+    if isinstance(problem, SphereWERProblem) and options["method"] not in TWO_D_METHODS:
         raise InputError(
             "options.method",
-            f"the base file is not axially symmetric: it is solved in 2D (auto or sphere), "
+            f"the base file is not axially symmetric: it is solved in 2D ({', '.join(TWO_D_METHODS)}), "
             f"got {options['method']!r}",
+        )
+    if not isinstance(problem, SphereWERProblem) and options["method"] in ("energy", "harmonics"):
+        raise InputError(
+            "options.method",
+            f"{options['method']} is for non-axial magnets; an axial base file is solved in 1D "
+            "(auto, axial, chain, spectral or sphere)",
         )
     pulse = ("pulse",)
     return {

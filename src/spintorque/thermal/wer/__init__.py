@@ -12,7 +12,11 @@ from spintorque.thermal.wer.rates import WERProblem, WERResult, read_disturb, wr
 from spintorque.thermal.wer.sphere import SphereWERProblem
 from spintorque.thermal.wer.target import TargetCurrent, current_for_target, problem_from_file
 
+TWO_D_METHODS = ("auto", "sphere", "energy", "harmonics")
+"""Methods for a non-axial magnet (:class:`SphereWERProblem`)."""
+
 __all__ = [
+    "TWO_D_METHODS",
     "SphereWERProblem",
     "TargetCurrent",
     "WERProblem",
