@@ -284,7 +284,7 @@ def write_error_rate_command(
             if result.solver == "2d"
             else "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
             if result.solver == "energy"
-            else "the spherical-harmonic degrees do not resolve this state (docs/wer.md)"
+            else "the spherical-harmonic degrees do not resolve this state"
             if result.solver == "harmonics"
             else "try --max-cells 2048"
         )
