@@ -1,0 +1,133 @@
+"""What `escape` reports means one thing for every method (issue 14, escape semantics).
+
+* λ1 is the relaxation rate; with two wells it is k_fwd + k_back, dominated by the shallower
+  well. The forward switching rate k_fwd = λ1·P_stat(beyond the transition surface) is its own
+  key, checked here against the exact mean switching time (the MFPT deep into the other well).
+* The MFPT goes to the transition surface (the top of the effective potential between the
+  wells, z* = −h_eff on the axis) for the axial, sphere and energy methods alike, checked against
+  an independent mpmath double quadrature.
+* An unstable start pole is the start for every method (the transit from the start direction).
+* The landscape of an axially symmetric torque (e.g. the diffusive one) is judged from its exact
+  1D effective potential.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import mpmath as mp
+import pytest
+
+from spintorque.thermal import ReducedProblem, escape
+from spintorque.thermal.axial.fokker_planck import AxialModel, mean_first_passage_time
+from spintorque.thermal.regime import sphere_landscape
+
+
+def _mfpt_mpmath(sigma: float, h: float, i: float, target: float) -> float:
+    """T(1 → target) = 2 ∫_target^1 e^{U(z)}/(1 − z²) ∫_z^1 e^{−U(y)} dy dz, U = −σz² − 2σh_eff z,
+    in 30-digit arithmetic (independent of the library's log-space quadrature)."""
+    mp.mp.dps = 30
+    b = 2 * sigma * (h - i * (1 + h))
+
+    def U(z: mp.mpf) -> mp.mpf:
+        return -sigma * z * z - b * z
+
+    def outer(z: mp.mpf) -> mp.mpf:
+        inner = mp.quad(lambda y: mp.exp(U(z) - U(y)), [z, 1])
+        return inner / (1 - z * z)
+
+    points = [*sorted({target, *[p for p in (0.5 * (target + 1), 0.9, 0.99) if target < p < 1]}), 1]
+    return float(2 * mp.quad(outer, points))
+
+
+@pytest.mark.slow  # 5-25 s each (mpmath): in `make test`, not in `make test-fast`
+@pytest.mark.parametrize(("sigma", "h", "i"), [(20.0, 0.3, 0.0), (5.0, 0.3, -0.5),
+                                               (10.0, -0.2, 0.4), (3.0, 0.0, 0.8)])
+def test_the_mfpt_goes_to_the_transition_surface_and_matches_mpmath(sigma, h, i):
+    result = escape(ReducedProblem(sigma, h, i), "axial")
+    top = -(h - i * (1 + h))
+    assert result.details["mfpt_target_m_dot_u"] == pytest.approx(top, abs=1e-15)
+    assert result.mfpt_over_tau_N == pytest.approx(_mfpt_mpmath(sigma, h, i, top), rel=1e-9)
+
+
+def test_lambda1_is_the_sum_of_both_rates_and_the_forward_rate_is_the_mean_switching_time():
+    # the audit's case: a barrier of 33.8 k_BT, a reversed well of 9.8 k_BT
+    result = escape(ReducedProblem(20.0, 0.3))
+    k = result.switching_rate_tau_N
+    assert result.regime == "thermally activated" and k is not None
+    assert result.lambda1_tau_N > 1e9 * k  # λ1 is the shallow well's escape, not the switch
+    # the exact mean switching time: the MFPT deep into the reversed well (its e^{−9.8} tail
+    # from the far pole is the only correction of the two-state split)
+    deep = mean_first_passage_time(AxialModel(20.0, 0.3), 1.0, -0.999)
+    assert k * deep == pytest.approx(1.0, abs=2e-3)
+    # the MFPT to the transition surface is half of it, to O(barrier^-1/2) (asymmetric wells)
+    assert 2 * k * result.mfpt_over_tau_N == pytest.approx(1.0, abs=3 / math.sqrt(33.8))
+    brown = result.closed_forms["brown_switching_rate_tau_N"].value
+    assert brown == pytest.approx(k, rel=3 / 33.8)
+    assert result.closed_forms["brown_lambda1_tau_N"].value == pytest.approx(
+        result.lambda1_tau_N, rel=5 / 9.8)  # the sum, dominated by the 9.8 k_BT well
+    doc = json.loads(result.to_json())
+    assert doc["switching_rate_tau_N"] == k and "sum of the forward" in doc["lambda1_meaning"]
+    assert "transition surface" in doc["mfpt_meaning"]
+
+
+def test_symmetric_wells_give_two_forward_rates_and_twice_the_mfpt():
+    result = escape(ReducedProblem(40.0))
+    k = result.switching_rate_tau_N
+    assert k == pytest.approx(result.lambda1_tau_N / 2, rel=1e-12)
+    assert 2 * k * result.mfpt_over_tau_N == pytest.approx(1.0, rel=1e-10)
+
+
+def test_a_reversed_well_that_is_not_metastable_gets_no_switching_rate():
+    result = escape(ReducedProblem(5.0, 0.3, -0.5))  # reversed well 0.0125 k_BT deep
+    assert result.regime == "thermally activated" and result.switching_rate_tau_N is None
+    assert "not metastable" in result.null_reasons["switching_rate"]
+    doc = json.loads(result.to_json())
+    assert doc["switching_rate_tau_N"] is None and "switching_rate_tau_N" in doc["null_reasons"]
+
+
+@pytest.mark.slow  # ~4 s each: in `make test`, not in `make test-fast`
+@pytest.mark.parametrize(("sigma", "h", "i"), [(20.0, 0.3, 0.0), (5.0, 0.3, -0.5),
+                                               (10.0, 0.0, 0.3), (20.0, -0.4, 0.5)])
+def test_the_three_methods_report_the_same_mfpt_and_forward_rate(sigma, h, i):
+    axial = escape(ReducedProblem(sigma, h, i), "axial")
+    sphere = escape(ReducedProblem(sigma, h, i), "sphere")
+    energy = escape(ReducedProblem(sigma, h, i), "energy")
+    for other, rel in ((sphere, 1e-8), (energy, 1e-9)):
+        assert other.regime == axial.regime and other.converged
+        assert other.mfpt_over_tau_N == pytest.approx(axial.mfpt_over_tau_N, rel=rel)
+        if axial.switching_rate_tau_N is None:
+            assert other.switching_rate_tau_N is None
+        else:
+            assert other.switching_rate_tau_N == pytest.approx(axial.switching_rate_tau_N,
+                                                               rel=1e3 * rel)
+
+
+def test_an_unstable_start_pole_is_the_start_of_every_method():
+    # h = −1.3: the start pole m_z = +1 is unstable; the sphere used to start in the −z well
+    axial = escape(ReducedProblem(20.0, -1.3), "axial")
+    sphere = escape(ReducedProblem(20.0, -1.3), "sphere")
+    assert axial.regime == sphere.regime == "no barrier"
+    assert sphere.mfpt_over_tau_N == pytest.approx(axial.mfpt_over_tau_N, rel=1e-8)
+    assert sphere.details["well"] == [0.0, 0.0, 1.0]
+    assert sphere.lambda1_tau_N == pytest.approx(axial.lambda1_tau_N, rel=1e-8)
+
+
+@pytest.mark.parametrize("current", [1.0, 2.0])
+def test_an_axially_symmetric_torque_beyond_the_reversed_well_is_a_single_well(current):
+    # a polariser along −z (an axially symmetric drift, so the 2D solver is used) stabilising
+    # +z: h_eff = 0.3 + current·1.3 >= 1, no reversed state. The old classification called it
+    # "thermally activated" from the exponent of an excursion to the equator.
+    problem = ReducedProblem(20.0, 0.3, current, polarizer_angle=math.pi)
+    verdict = sphere_landscape(problem.sphere_model(), (0.0, 0.0, 1.0), mfpt=1e30)
+    assert verdict.regime == "single well"
+    assert escape(ReducedProblem(20.0, 0.3, -current)).regime == "single well"  # its axial twin
+
+
+def test_an_axially_symmetric_torque_gets_the_exact_barrier_and_transition_surface():
+    problem = ReducedProblem(20.0, 0.3, 0.5, polarizer_angle=math.pi)  # ≡ i = −0.5 on the axis
+    verdict = sphere_landscape(problem.sphere_model(), (0.0, 0.0, 1.0), mfpt=1e30)
+    h_eff = 0.3 + 0.5 * 1.3
+    assert verdict.effective_barrier_kT == pytest.approx(20.0 * (1 + h_eff) ** 2, rel=1e-10)
+    assert verdict.transition == pytest.approx(-h_eff, abs=1e-10)
