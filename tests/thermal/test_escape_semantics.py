@@ -114,6 +114,17 @@ def test_an_unstable_start_pole_is_the_start_of_every_method():
     assert sphere.lambda1_tau_N == pytest.approx(axial.lambda1_tau_N, rel=1e-8)
 
 
+def test_a_start_pole_held_by_the_current_against_the_field_is_the_start_of_every_method():
+    # h = −1.5 leaves the energy one minimum, at −z; i = 2 holds +z (h_eff = −0.5, barrier
+    # 5 k_BT at sigma = 20): the sphere used to start in the energy's −z well
+    axial = escape(ReducedProblem(20.0, -1.5, 2.0), "axial")
+    sphere = escape(ReducedProblem(20.0, -1.5, 2.0), "sphere")
+    assert axial.regime == sphere.regime == "thermally activated"
+    assert sphere.details["well"] == [0.0, 0.0, 1.0]
+    assert sphere.mfpt_over_tau_N == pytest.approx(axial.mfpt_over_tau_N, rel=1e-8)
+    assert sphere.switching_rate_tau_N == pytest.approx(axial.switching_rate_tau_N, rel=1e-5)
+
+
 @pytest.mark.parametrize("current", [1.0, 2.0])
 def test_an_axially_symmetric_torque_beyond_the_reversed_well_is_a_single_well(current):
     # a polariser along −z (an axially symmetric drift, so the 2D solver is used) stabilising
@@ -131,3 +142,17 @@ def test_an_axially_symmetric_torque_gets_the_exact_barrier_and_transition_surfa
     h_eff = 0.3 + 0.5 * 1.3
     assert verdict.effective_barrier_kT == pytest.approx(20.0 * (1 + h_eff) ** 2, rel=1e-10)
     assert verdict.transition == pytest.approx(-h_eff, abs=1e-10)
+
+
+@pytest.mark.slow  # ~10 s (the diffusive torque is solved for every direction)
+def test_the_shipped_diffusive_example_is_a_single_well_like_its_slonczewski_twin():
+    from pathlib import Path
+
+    from spintorque.thermal import PhysicalProblem
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "macrospin"
+    diffusive = escape(PhysicalProblem.from_file(examples / "perpendicular_diffusive.toml"))
+    twin = escape(PhysicalProblem.from_file(examples / "perpendicular.toml"))
+    assert diffusive.method == "sphere" and diffusive.details["grid_family"] == "axisymmetric"
+    assert diffusive.regime == twin.regime == "single well"
+    assert diffusive.switching_rate is None and diffusive.converged

@@ -56,7 +56,9 @@ Problem = ReducedProblem | PhysicalProblem
 
 
 def escape(problem: Problem | MacrospinInput, method: str = "auto", **options: Any) -> EscapeResult:
-    """Escape rate λ1, integral relaxation time and mean first-passage time of a macrospin.
+    """Relaxation rate λ1, forward switching rate, integral relaxation time and mean
+    first-passage time (to the transition surface) of a macrospin; see docs/thermal.md,
+    "Meaning of the reported rates and times".
 
     Parameters
     ----------

@@ -69,7 +69,8 @@ def checked(values: dict[str, float | None], reasons: dict[str, str], messages: 
 
 
 def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
-    """λ1, τ_int and MFPT(1 → 0) of the exact 1D solver, with its per-run error estimates.
+    """λ1, τ_int, MFPT(1 → z*) to the transition surface (:func:`mfpt_target`) and the forward
+    rate λ1·P_eq(z < z*) of the exact 1D solver, with its per-run error estimates.
 
     The solver works with logarithms, so a value beyond the floating-point range is reported
     as null with its decimal exponent rather than as an overflow.
@@ -162,8 +163,9 @@ def start_direction(model: SphereModel, near: Any, landscape: Landscape | None
     """The axis u of the 2D solver, the landscape where it is known beforehand, and the m·u of
     the MFPT's target surface.
 
-    u is the energy minimum of the start well; where the start state is unstable (no barrier)
-    it is the start direction itself, so that every method reports the transit from the start
+    On the axis u is the start pole the axial landscape describes; otherwise the energy minimum
+    of the start well, or, where the start state is unstable or no minimum lies within 60° of
+    it, the start direction itself, so that every method reports the transit from the start
     direction (not an escape from the other well, which the energy minimum near an unstable
     start direction would be)."""
     from spintorque.thermal.regime import fixed_point
@@ -171,10 +173,12 @@ def start_direction(model: SphereModel, near: Any, landscape: Landscape | None
     from spintorque.thermal.sphere.grid import unit_vector
 
     start = unit_vector(near, "initial")
-    well = well_direction(model, start)
     if landscape is not None:
-        return (start if landscape.regime == "no barrier" else well), landscape, \
+        # an axial problem: the start state is the pole m_z = ±1 the landscape describes, also
+        # where the energy has no minimum there (h < −1 held by a current i > 1)
+        return np.array([0.0, 0.0, 1.0 if start[2] >= 0 else -1.0]), landscape, \
             mfpt_target(landscape)
+    well = well_direction(model, start)
     found = fixed_point(model, well)
     if found is None or float(np.max(found[1].real)) >= 0.0 or float(well @ start) < 0.5:
         return start, None, 0.0
@@ -217,6 +221,10 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
         errors["switching_rate"] = rate.relative_error if math.isfinite(rate.relative_error) \
             else None
         ok = checked(values, reasons, messages, "2D") and ok
+        if not rate.relative_error < CONVERGED:
+            messages.append(f"switching_rate: relative error estimate {rate.relative_error:.2g} "
+                            f"> {CONVERGED:g}")
+            ok = False
     else:
         values["switching_rate"] = errors["switching_rate"] = None
     details = {"well": [float(c) for c in well], "grid_family": result.family,

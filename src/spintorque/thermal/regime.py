@@ -31,7 +31,12 @@ How each case is decided (no barrier law is assumed off the axis):
   sigma (1 + h_eff)²/(1 + nu i);
 * axial, any efficiency: the same from U(z)/(1 + nu i) sampled on [−1, 1] (stable while
   U'(1) < 0; barrier U(z*) − U(1) at the first maximum z* met going down from z = 1);
-* sphere: the start state is the fixed point of the deterministic drift
+* sphere, energy and torque axially symmetric about the start direction u (a polariser along
+  −z, the diffusive torque of an axial stack): the m·u modes are exactly 1D, with
+  U_eff'(z) = ∂_z U − 2 w·u/(1 − z²) (:func:`effective_slope`), and the rules of the sampled
+  axial case apply (:func:`profile_landscape`; issue 14: such a problem had been called
+  "thermally activated" from the exponent of an excursion to the equator in a single well);
+* sphere, otherwise: the start state is the fixed point of the deterministic drift
   v = −D∇U + (D/α) m×∇U + w next to the energy minimum (Newton in the tangent plane); stable when
   both eigenvalues of its Jacobian have negative real parts. Without a drift the barrier is the
   energy of the saddle bounding the well minus that of the well. Under a non-conservative torque

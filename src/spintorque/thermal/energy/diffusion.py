@@ -479,8 +479,15 @@ def _rate(ed: EnergyDiffusion, cells: int, tol: float, max_iter: int) -> float:
     estimate, change = 0.0, math.inf
     for _ in range(max_iter):
         f = _green(masses, resistances, g, root)
-        rayleigh = _dot(masses, f, g) / _dot(masses, g, g)
-        g = [fk / math.sqrt(_dot(masses, f, f)) for fk in f]
+        gg, ff = _dot(masses, g, g), _dot(masses, f, f)
+        if not (gg > 0 and ff > 0 and math.isfinite(gg) and math.isfinite(ff)):
+            # the wells' stationary weights differ beyond double precision (e.g. sigma = 200,
+            # h = −0.5: e^{−400}): the start well's mass underflows in the Green operator
+            raise InputError("lambda1", "the stationary weights of the wells differ by more "
+                             "than double precision resolves, so the energy-diffusion λ1 and "
+                             "τ_int cannot be computed (the 1D or 2D solver can)")
+        rayleigh = _dot(masses, f, g) / gg
+        g = [fk / math.sqrt(ff) for fk in f]
         change = abs(rayleigh - estimate) / abs(rayleigh)
         estimate = rayleigh
         if change <= tol:

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.sphere import solvers as sphere
-from spintorque.thermal.sphere.chain import build_chain
+from spintorque.thermal.sphere.chain import SphereChain, build_chain
 from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
 from spintorque.thermal.sphere.model import SphereModel
 
@@ -416,13 +416,19 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     rate: list[float] = []
     frequency = 0.0
     both = spectral_make is make
-    for n in spectral_sizes:
-        frequency = _spectral(model, spectral_make(n), u, lam, tau)
+    if not both:
+        for n in spectral_sizes:
+            grid = spectral_make(n)
+            frequency = _spectral(build_chain(model, grid), grid, u, lam, tau)
     for n in sizes:
         grid = make(n)
         chain = build_chain(model, grid)
         try:
-            mode = sphere.slowest_mode(chain, start=grid.centres @ u) if not both else None
+            if both:  # λ1 and τ_int on the same grids
+                frequency = _spectral(chain, grid, u, lam, tau)
+                mode = None
+            else:
+                mode = sphere.slowest_mode(chain, start=grid.centres @ u)
             first.append(float(sphere.mean_first_passage_time(
                 chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u)))
             # two-state split: k_fwd = λ1 P_stat(beyond the target surface), the ring on it
@@ -450,10 +456,9 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
                     converged(first, odd), chosen, spectral_at, frequency, forward)
 
 
-def _spectral(model: SphereModel, grid: SphereGrid, u: FloatArray, lam: list[float],
+def _spectral(chain: SphereChain, grid: SphereGrid, u: FloatArray, lam: list[float],
               tau: list[float]) -> float:
     """Append λ1 and τ_int of m·u on one grid; return |Im λ| of the slowest mode."""
-    chain = build_chain(model, grid)
     try:
         mode = sphere.slowest_mode(chain, start=grid.centres @ u)
         lam.append(mode.real)
