@@ -565,12 +565,13 @@ def _masses(e: EnergyBranch, a: float, b: float, cells: int, lo: float) -> Float
     return _gauss(lambda t: np.exp(-(e.psi(t) - lo)) * -e.area.deriv()(t), edges[:-1], edges[1:])
 
 
-def _resistances(e: EnergyBranch, a: float, b: float, cells: int, hi: float) -> FloatArray:
+def _resistances(e: EnergyBranch, a: float, b: float, cells: int, hi: float,
+                 last: bool = True) -> FloatArray:
     """Resistances ∫ e^{Ψ − hi} K/Φ du of the faces a → centre 0, centre j → centre j + 1 and
-    the last centre → b (cells + 1 faces)."""
+    (``last``) the last centre → b (cells + 1 faces; without ``last``, cells faces)."""
     _, centres = _lobatto(a, b, cells)
-    left = np.concatenate([[a], centres])
-    right = np.concatenate([centres, [b]])
+    left = np.concatenate([[a], centres])[:None if last else -1]
+    right = np.concatenate([centres, [b]])[:None if last else -1]
     return _gauss(lambda t: np.exp(np.minimum(e.psi(t) - hi, 300.0)) * e.flow(t) / e.area(t),
                   left, right)
 
@@ -624,7 +625,7 @@ def _transition_chain(ed: EnergyDiffusion, where: tuple[int, float], cells: int)
     lo, hi = _span(branches)
     start = 0.0 if k else ustar
     pi = _masses(ed.well, start, 1.0, cells, lo)
-    R = _resistances(ed.well, start, 1.0, cells, hi)[:-1]  # faces start → … → last centre
+    R = _resistances(ed.well, start, 1.0, cells, hi, last=False)  # start → … → last centre
     total = float(np.sum(R * np.cumsum(pi[::-1])[::-1]))
     if k:
         others = sum(float(np.sum(_masses(e, 0.0, 1.0, cells, lo)))
