@@ -149,8 +149,8 @@ def _label(problem: Problem, solution: methods.Solution, tau: float | None,
     details = {**details, "lambda1_meaning": landscape.meaning["lambda1"],
                "mfpt_meaning": landscape.meaning["mfpt"],
                "switching_rate_meaning": landscape.meaning["switching_rate"]}
-    if solution.method != "energy":
-        details["mfpt_target_m_dot_u"] = methods.mfpt_target(landscape)
+    if solution.method != "energy":  # the surface the solver used (the sphere records it)
+        details.setdefault("mfpt_target_m_dot_u", methods.mfpt_target(landscape))
     details["reversed_barrier_kT"] = landscape.reversed_barrier_kT
     if landscape.reversed_barrier_kT is None:
         reasons.setdefault("reversed_barrier_kT", "no reversed state with a barrier was located "

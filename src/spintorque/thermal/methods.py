@@ -215,6 +215,12 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
                         "solver' (at low damping: method 'energy')")
     if needs_mfpt:  # the activation exponent ln(MFPT·|Re μ|) decides the regime
         landscape = sphere_landscape(model, well, values["mfpt"])
+        messages.append(
+            f"mfpt: under a spin torque off the symmetry axis the transition surface m·u = "
+            f"{target:.4g} is an estimate (the azimuthally averaged effective potential of m·u), "
+            "not the exact transition state, so the MFPT is not exactly half the mean switching "
+            "time; the forward switching rate does not depend on where the surface lies between "
+            "the wells (docs/thermal.md, 'Meaning of the reported rates and times')")
     if forward_rate_applies(landscape, reasons) and result.switching_rate is not None:
         rate = result.switching_rate
         values["switching_rate"] = rate.value

@@ -392,7 +392,8 @@ def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = N
               "damping, where no potential exists")
     if mfpt is None or not (math.isfinite(mfpt) and mfpt > 0):
         return Landscape("critical", "stable start state; without a valid mean first-passage "
-                         "time the escape cannot be called a rare event", None, reason)
+                         "time the escape cannot be called a rare event", None, reason,
+                         transition=transition, reversed_barrier_kT=back)
     exponent = math.log(mfpt * -slowest)
     verdict = _with_barrier(exponent, "activation exponent ln(MFPT·|Re μ|) =")
     return Landscape(verdict.regime, verdict.reason, None, reason, exponent, transition, back)
