@@ -156,3 +156,19 @@ def test_the_shipped_diffusive_example_is_a_single_well_like_its_slonczewski_twi
     assert diffusive.method == "sphere" and diffusive.details["grid_family"] == "axisymmetric"
     assert diffusive.regime == twin.regime == "single well"
     assert diffusive.switching_rate is None and diffusive.converged
+
+
+@pytest.mark.slow  # ~10 s (N × N grids)
+def test_off_the_axis_the_mfpt_goes_to_the_surface_it_reports_with_a_warning():
+    from spintorque.thermal.sphere.escape2d import escape_2d
+
+    problem = ReducedProblem(17.67, -0.09, 0.48, alpha=0.93, polarizer_angle=2.81)
+    result = escape(problem, "sphere")
+    target = result.details["mfpt_target_m_dot_u"]
+    assert target == pytest.approx(-0.323, abs=1e-3)  # ≈ −h_eff of the polariser's z part
+    direct = escape_2d(problem.sphere_model(), (0.0, 0.0, 1.0), transition=target)
+    assert result.mfpt_over_tau_N == pytest.approx(direct.mfpt.value, rel=1e-12)
+    assert any("is an estimate" in message for message in result.messages)
+    # the forward rate hardly depends on the surface: the same split deep in the reversed well
+    deeper = escape_2d(problem.sphere_model(), (0.0, 0.0, 1.0), transition=-0.7)
+    assert deeper.switching_rate.value == pytest.approx(result.switching_rate_tau_N, rel=0.05)
