@@ -601,6 +601,10 @@ def transition_point(ed: EnergyDiffusion) -> tuple[int, float]:
     if other is not None:
         psi_o = ed.branches[other].psi(u)
         j = int(np.argmax(psi_o))
+        if j == u.size - 1 and psi_o[j] > scale:
+            raise InputError("current_ratio", "the averaged effective potential Ψ rises all the "
+                             "way to the bottom of the other well: no reversed state and no "
+                             "transition surface (a single well)")
         if j > 0 and psi_o[j] > scale:
             return other, _refine_max(ed.branches[other], u, j)
     return 0, 0.0
