@@ -133,7 +133,8 @@ def mfpt_target(landscape: Landscape) -> float:
     well has a barrier (thermally activated, critical), else the equator m·u = 0 (no barrier:
     the transit from the unstable start direction; single well: an excursion)."""
     if landscape.regime in ("thermally activated", "critical") and landscape.transition is not None:
-        return float(landscape.transition)
+        z = float(landscape.transition)
+        return 0.0 if abs(z) < 1e-12 else z  # the equator up to rounding (symmetric wells)
     return 0.0
 
 
