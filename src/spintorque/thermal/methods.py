@@ -129,12 +129,20 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
 
 
 def mfpt_target(landscape: Landscape) -> float:
-    """m·u of the surface the reported MFPT goes to: the transition surface where the start
-    well has a barrier (thermally activated, critical), else the equator m·u = 0 (no barrier:
-    the transit from the unstable start direction; single well: an excursion)."""
+    """m·u of the surface the reported MFPT goes to: whichever of the separatrix m·u = 0 (the
+    surface an LLG ensemble's "switched" refers to, THERMAL.md §6) and the transition surface
+    z* (the top of the effective potential) lies farther from the start pole, min(0, z*), where
+    the start well has a barrier (thermally activated, critical); there the state has both
+    passed the barrier top and crossed the separatrix. Else the equator m·u = 0 (no barrier:
+    the transit from the unstable start direction; single well: an excursion).
+
+    With z* >= 0 (no field, or a current destabilising the start: the device case) the MFPT is
+    the mean switching time, ≈ 1/k_fwd when activated; with z* < 0 (a field or current
+    stabilising the start) it is the MFPT to the top, ≈ 1/(2 k_fwd). The target is continuous
+    in the current across i = 1, where z* runs to the start pole."""
     if landscape.regime in ("thermally activated", "critical") and landscape.transition is not None:
         z = float(landscape.transition)
-        return 0.0 if abs(z) < 1e-12 else z  # the equator up to rounding (symmetric wells)
+        return 0.0 if z > -1e-12 else z  # the equator up to rounding (symmetric wells)
     return 0.0
 
 
@@ -216,6 +224,7 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
                         "solver' (at low damping: method 'energy')")
     if needs_mfpt:  # the activation exponent ln(MFPT·|Re μ|) decides the regime
         landscape = sphere_landscape(model, well, values["mfpt"])
+    if needs_mfpt and target < 0.0:
         messages.append(
             f"mfpt: under a spin torque off the symmetry axis the transition surface m·u = "
             f"{target:.4g} is an estimate (the azimuthally averaged effective potential of m·u), "
@@ -265,10 +274,10 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     errors["integral_relaxation_time"] = None
     reasons.setdefault("integral_relaxation_time_relative_error", "quadrature doubled until "
                        "two results agree (1e-13); no separate estimate")
-    # the MFPT to the transition surface (the top of Ψ between the wells), as for the other
-    # methods; λ1 P_stat(beyond it) is the forward rate
+    # the MFPT to the later of the separatrix and the top of Ψ between the wells, as for the
+    # other methods (:func:`mfpt_target`); λ1 P_stat(beyond the top) is the forward rate
     mfpt, mfpt_error = solver_call("energy",
-                                   lambda: ed.mean_first_passage_time_to_transition(problem))
+                                   lambda: ed.mean_first_passage_time_to_target(problem))
     values["mfpt"], errors["mfpt"] = mfpt, mfpt_error
     landscape = landscape or energy_landscape(problem)
     values["switching_rate"] = errors["switching_rate"] = None
@@ -289,7 +298,7 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     if loss is not None and loss > LOW_DAMPING_LOSS_KT:
         messages.append(f"the damping removes {loss:.3g} k_BT per turn on the separatrix; the "
                         "low-damping limit needs this << 1 (docs/thermal.md, 'Low damping')")
-    where = ed.transition_point(problem) if values["mfpt"] is not None else None
+    where = ed.mfpt_point(problem) if values["mfpt"] is not None else None
     details = {"limit": "alpha -> 0 (energy diffusion)", "barrier_kT": problem.barrier,
                "mfpt_target_energy_kT": None if where is None else float(
                    (problem.branches[where[0]] if where[0] else problem.well).energy(where[1])),

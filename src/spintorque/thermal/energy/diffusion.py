@@ -656,13 +656,39 @@ def _spectral_from(e: EnergyBranch, a: float, n: int) -> float:
     return float(half * (weights(n) @ (flow * np.exp(psi - hi) * ratio)) * math.exp(hi - lo))
 
 
-def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10
+def mfpt_point(ed: EnergyDiffusion) -> tuple[int, float]:
+    """(branch, u) of the target of the reported MFPT: whichever of the separatrix (0, 0.0)
+    and the transition surface of :func:`transition_point` comes later on the escape path (the
+    analogue of m·u = min(0, z*) on the axis): the transition surface where it lies in the
+    other well's orbits (a torque stabilising the start well), else the separatrix."""
+    where = transition_point(ed)
+    return where if where[0] else (0, 0.0)
+
+
+def mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
+                                      ) -> tuple[float, float]:
+    """Mean first-passage time [tau_N] from the bottom of the start well to :func:`mfpt_point`
+    and its relative error estimate: :func:`mean_first_passage_time_with_error` to the
+    separatrix, or :func:`mean_first_passage_time_to_transition` to a transition surface in
+    the other well's orbits. Raises :class:`NotConvergedError` above :data:`USEFUL`."""
+    where = mfpt_point(ed)
+    if where[0]:
+        return mean_first_passage_time_to_transition(ed, tol, where)
+    value, error = mean_first_passage_time_with_error(ed, tol)
+    if not (math.isfinite(value) and value > 0 and error <= USEFUL):
+        raise NotConvergedError("mfpt", error)
+    return value, max(error, 1e-13)
+
+
+def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10,
+                                          where: tuple[int, float] | None = None
                                           ) -> tuple[float, float]:
     """Mean first-passage time [tau_N] from the bottom of the start well to the transition
-    surface of :func:`transition_point`, and its relative error estimate (Richardson on
-    :data:`MFPT_CELLS`, the change between the last two). Raises :class:`NotConvergedError`
-    above :data:`USEFUL`."""
-    where = transition_point(ed)
+    surface of :func:`transition_point` (or to ``where``, a (branch, u) point on the escape
+    path), and its relative error estimate (Richardson on :data:`MFPT_CELLS`, the change
+    between the last two). Raises :class:`NotConvergedError` above :data:`USEFUL`."""
+    if where is None:
+        where = transition_point(ed)
     previous, error = math.nan, math.inf
     # two Richardson steps (the chain's error expands in h², h⁴ on the smooth Lobatto mesh)
     raw = [_transition_chain(ed, where, MFPT_CELLS[0] // 4),
