@@ -57,7 +57,8 @@ Problem = ReducedProblem | PhysicalProblem
 
 def escape(problem: Problem | MacrospinInput, method: str = "auto", **options: Any) -> EscapeResult:
     """Relaxation rate λ1, forward switching rate, integral relaxation time and mean
-    first-passage time (to the transition surface) of a macrospin; see docs/thermal.md,
+    first-passage time (to the later of the separatrix m·u = 0 and the transition surface) of a
+    macrospin; see docs/thermal.md,
     "Meaning of the reported rates and times".
 
     Parameters

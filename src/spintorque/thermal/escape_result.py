@@ -23,9 +23,10 @@ QUANTITIES = ("lambda1", "integral_relaxation_time", "mfpt", "switching_rate")
 LONG_NAMES = {"lambda1": "relaxation rate λ1 (smallest non-zero eigenvalue; with two wells the "
                          "sum of the forward and backward switching rates)",
               "integral_relaxation_time": "integral relaxation time of m·u",
-              "mfpt": "mean first-passage time from the start direction to the transition "
-                      "surface (the top of the effective potential between the wells; the "
-                      "equator m·u = 0 where there is none)",
+              "mfpt": "mean first-passage time from the start direction to the later of the "
+                      "separatrix m·u = 0 and the transition surface m·u = z* (the top of the "
+                      "effective potential between the wells), m·u = min(0, z*) (the equator "
+                      "where there is no barrier)",
               "switching_rate": "forward switching rate k_fwd = λ1·P_stat(beyond the transition "
                                 "surface) out of the start well (two-state split)"}
 REDUCED_KEYS = {"lambda1": "lambda1_tau_N",
@@ -65,16 +66,22 @@ class EscapeResult:
         λ1 [1/tau_N] (the relaxation rate: with two wells λ1 = k_fwd + k_back, the sum of the
         forward and backward switching rates, dominated by the faster, which is the shallower
         well's), τ_int [tau_N] and the mean first-passage time [tau_N] from the start direction
-        to the transition surface m·u = z* (the top of the effective potential between the
-        wells: z* = −h_eff on the axis; the same surface for every method; the equator m·u = 0
-        where there is no barrier or no second well; ``details["mfpt_meaning"]``). None where
-        the method has no valid number (``null_reasons`` says why).
+        to the later of the separatrix m·u = 0 (what an LLG ensemble's "switched" refers to)
+        and the transition surface m·u = z* (the top of the effective potential between the
+        wells: z* = −h_eff on the axis), i.e. m·u = min(0, z*), the same surface for every
+        method (the energy method: the separatrix orbit, or the top of Ψ where it lies beyond
+        it); the equator m·u = 0 where there is no barrier or no second well
+        (``details["mfpt_meaning"]``). None where the method has no valid number
+        (``null_reasons`` says why).
     switching_rate_tau_N : float or None
         Forward switching rate k_fwd [1/tau_N] out of the start well (thermally activated
         regime only): the two-state split k_fwd = λ1·P_stat(beyond the transition surface),
-        exact up to e^{−barrier} corrections; 1/k_fwd is the mean dwell time, and
-        2·k_fwd·MFPT = 1 + O(1/barrier) (from the transition surface the state falls back or
-        goes on with equal odds).
+        exact up to e^{−barrier} corrections; 1/k_fwd is the mean dwell time. With z* >= 0 (no
+        field or a destabilising current) the MFPT is the mean switching time, k_fwd·MFPT ≈ 1
+        once the effective potential falls by more than ~1 k_BT from the top to the separatrix
+        (σ z*² on the axis; at z* = 0 it is 1/2); with z* < 0 (a field or current stabilising
+        the start) it is the MFPT to the top, 2·k_fwd·MFPT = 1 + O(barrier^-1/2) (from the top
+        the state falls back or goes on with equal odds).
     tau_N : float or None
         Free-diffusion time [s] of a physical problem (None for a reduced one).
     error_estimate : dict

@@ -207,8 +207,12 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
         target = mfpt_target(landscape)
         needs_mfpt = model.drift is not None and not axially_symmetric(model, well) \
             and landscape.regime != "no barrier"
+    # the MFPT to m·u = min(0, z*) (:func:`mfpt_target`), the two-state split at z* itself
+    top = landscape.transition if landscape.regime in ("thermally activated", "critical") \
+        else None
+    split = target if top is None or abs(float(top)) < 1e-12 else float(top)
     result = solver_call("sphere", lambda: escape_2d(model, well, options.get("sizes"),
-                                                     transition=target))
+                                                     transition=target, split=split))
     quantities = {"lambda1": result.lambda1,
                   "integral_relaxation_time": result.integral_relaxation_time,
                   "mfpt": result.mfpt}

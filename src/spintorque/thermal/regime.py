@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,19 +82,23 @@ MEANINGS = {
         "lambda1": "relaxation rate between the two wells, λ1 = k_fwd + k_back: the sum of the "
                    "forward (out of the start well) and backward switching rates, dominated by "
                    "the shallower well's escape; the forward rate alone is switching_rate",
-        "mfpt": "mean first-passage time from the start well to the transition surface (the top "
-                "of the effective potential between the wells, m·u = z*; z* = −h_eff on the "
-                "axis); from there the state goes on or falls back with equal odds, so the mean "
-                "switching time is 1/switching_rate = 2·MFPT (1 + O(barrier^-1/2); O(1/barrier) "
-                "for symmetric wells)",
+        "mfpt": "mean first-passage time from the start well to the separatrix m·u = 0, the "
+                "later of it and the transition surface m·u = z* (the top of the effective "
+                "potential between the wells; z* = −h_eff on the axis), which lies before it "
+                "here (z* >= 0: no field, or a current destabilising the start): the mean "
+                "switching time, ≈ 1/switching_rate where the effective potential falls by "
+                "more than ~1 k_BT from the top to the separatrix (on the axis sigma·z*² k_BT), "
+                "tending to 1/(2·switching_rate) as z* → 0 (symmetric wells: exactly, since "
+                "from the top the state goes on or falls back with equal odds)",
         "switching_rate": "forward switching rate out of the start well, k_fwd = λ1·P_stat(beyond "
                           "the transition surface) (two-state split); 1/k_fwd is the mean dwell "
                           "time in the start well"},
     "critical": {
         "lambda1": "slowest relaxation; the barrier is below 5 k_BT, so escape and relaxation "
                    "inside the well are not separated",
-        "mfpt": "mean first-passage time from the start well to the transition surface (the top "
-                "of the effective potential, m·u = z*; not a rare event)",
+        "mfpt": "mean first-passage time from the start well to the separatrix m·u = 0 (the "
+                "later of it and the transition surface m·u = z*, the top of the effective "
+                "potential, which lies before it here; not a rare event)",
         "switching_rate": "not reported: below 5 k_BT no switching rate separates from the "
                           "relaxation"},
     "no barrier": {
@@ -111,7 +115,22 @@ MEANINGS = {
                 "state falls back: not a switching time",
         "switching_rate": "not reported: there is no reversed state to switch to"},
 }
-"""What λ1 and the MFPT measure in each regime (THERMAL.md §6)."""
+"""What λ1 and the MFPT measure in each regime (THERMAL.md §6), where the MFPT goes to the
+separatrix (:data:`MFPT_TO_TOP` where it goes to a transition surface beyond it)."""
+
+MFPT_TO_TOP = {
+    "thermally activated": "mean first-passage time from the start well to the transition "
+                           "surface m·u = z* (the top of the effective potential between the "
+                           "wells; z* = −h_eff on the axis), the later of it and the separatrix "
+                           "m·u = 0: z* < 0 here (a field or current stabilising the start); "
+                           "from the top the state goes on or falls back with equal odds, so "
+                           "the mean switching time is 1/switching_rate ≈ 2·MFPT "
+                           "(1 + O(barrier^-1/2))",
+    "critical": "mean first-passage time from the start well to the transition surface m·u = z* "
+                "(the top of the effective potential, beyond the separatrix m·u = 0 here: "
+                "z* < 0; not a rare event)",
+}
+"""The MFPT's meaning where the transition surface lies beyond the separatrix (z* < 0)."""
 
 
 @dataclass(frozen=True)
@@ -146,10 +165,25 @@ class Landscape:
     surface to the bottom beyond it (None where not located). Below
     :data:`ACTIVATED_BARRIER_KT` the reversed state is not metastable and no two-state
     switching rate is reported."""
+    top_beyond_separatrix: bool = False
+    """The top of the effective potential lies beyond the separatrix also where ``transition``
+    is None (the energy method: the top of Ψ in the other well's orbits)."""
+
+    @property
+    def mfpt_to_top(self) -> bool:
+        """Whether the reported MFPT goes to the transition surface (it lies beyond the
+        separatrix: z* < 0) rather than to the separatrix m·u = 0 (see
+        :func:`spintorque.thermal.methods.mfpt_target`)."""
+        if self.regime not in MFPT_TO_TOP:
+            return False
+        return self.top_beyond_separatrix or (self.transition is not None
+                                              and self.transition < -1e-12)
 
     @property
     def meaning(self) -> dict[str, str]:
-        """What λ1 and the MFPT measure in this regime (:data:`MEANINGS`)."""
+        """What λ1 and the MFPT measure in this regime (:data:`MEANINGS`, :data:`MFPT_TO_TOP`)."""
+        if self.mfpt_to_top:
+            return {**MEANINGS[self.regime], "mfpt": MFPT_TO_TOP[self.regime]}
         return MEANINGS[self.regime]
 
 
@@ -452,4 +486,4 @@ def energy_landscape(problem: EnergyDiffusion) -> Landscape:
     bottom = float(np.min(problem.well.psi(grid)))
     top = float(other.psi(u))
     back = top - float(np.min(other.psi(grid[grid >= u])))
-    return _with_barrier(top - bottom, back=back)
+    return replace(_with_barrier(top - bottom, back=back), top_beyond_separatrix=True)

@@ -656,13 +656,56 @@ def _spectral_from(e: EnergyBranch, a: float, n: int) -> float:
     return float(half * (weights(n) @ (flow * np.exp(psi - hi) * ratio)) * math.exp(hi - lo))
 
 
+def _progress(where: tuple[int, float]) -> float:
+    """Position of the orbit ``where`` = (branch, u) along the escape path: 1 − u in the start
+    well (from its bottom u = 1 to the separatrix u = 0), 1 + u in the other well's orbits."""
+    k, u = where
+    return 1.0 + u if k else 1.0 - u
+
+
+def _circle(ed: EnergyDiffusion, c: float) -> tuple[int, float] | None:
+    """(branch, u) of the orbit m·u = c on a problem axially symmetric about the start well's
+    axis u (its orbits are the circles m·u = const), None where that orbit lies beyond the
+    separatrix and there is no other well."""
+    axis = unit_vector(ed.well.branch.extremum, "well")
+    side = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    side = side - (side @ axis) * axis
+    side /= np.linalg.norm(side)
+
+    def energy(z: float) -> float:
+        return float(np.asarray(ed.model.potential((z * axis + math.sqrt(1.0 - z * z) * side)[None, :]))[0])
+
+    e0, delta = energy(c), 1e-6
+    scale = 1e-12 * (1.0 + abs(e0))
+    slope = energy(c + delta) - energy(c - delta)
+    if abs(slope) <= scale:
+        return 0, 0.0
+    if slope < 0:  # E falls towards the start well's bottom: c lies on the start side
+        k, b = 0, ed.well.branch
+    else:
+        other = _other_well(ed)
+        if other is None:
+            return None
+        k, b = other, ed.branches[other].branch
+    x = (float(b.separatrix) - e0) / (b.sign * float(b.depth))
+    return k, float(min(max(x, 0.0), 1.0) ** (1.0 / power(b)))
+
+
 def mfpt_point(ed: EnergyDiffusion) -> tuple[int, float]:
-    """(branch, u) of the target of the reported MFPT: whichever of the separatrix (0, 0.0)
-    and the transition surface of :func:`transition_point` comes later on the escape path (the
-    analogue of m·u = min(0, z*) on the axis): the transition surface where it lies in the
-    other well's orbits (a torque stabilising the start well), else the separatrix."""
-    where = transition_point(ed)
-    return where if where[0] else (0, 0.0)
+    """(branch, u) of the target of the reported MFPT, the later on the escape path of the
+    transition surface of :func:`transition_point` (the top of Ψ) and the separatrix of the
+    switching definition: on a problem axially symmetric about the start well's axis u the
+    circle m·u = 0 (THERMAL.md §6: the axial separatrix z = 0, whatever the field; the same
+    target m·u = min(0, z*) as the axial and sphere methods), else the energy separatrix
+    (0, 0.0)."""
+    from spintorque.thermal.sphere.escape2d import axially_symmetric
+
+    top = transition_point(ed)
+    axis = unit_vector(ed.well.branch.extremum, "well")
+    circle = _circle(ed, 0.0) if axially_symmetric(ed.model, axis) else (0, 0.0)
+    if circle is None:
+        return top
+    return max((circle, top), key=_progress)
 
 
 def mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
@@ -672,7 +715,7 @@ def mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
     separatrix, or :func:`mean_first_passage_time_to_transition` to a transition surface in
     the other well's orbits. Raises :class:`NotConvergedError` above :data:`USEFUL`."""
     where = mfpt_point(ed)
-    if where[0]:
+    if where != (0, 0.0):
         return mean_first_passage_time_to_transition(ed, tol, where)
     value, error = mean_first_passage_time_with_error(ed, tol)
     if not (math.isfinite(value) and value > 0 and error <= USEFUL):

@@ -350,7 +350,7 @@ def grid_family(model: SphereModel, well: ArrayLike, theta: float = 0.5 * math.p
 
 def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
               sizes: tuple[int, ...] | None = None, *, family: str | None = None,
-              transition: float | None = None) -> Escape2D:
+              transition: float | None = None, split: float | None = None) -> Escape2D:
     """Escape rate, relaxation time and first passage of the 2D problem, extrapolated.
 
     Parameters
@@ -369,7 +369,11 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     transition : float, optional
         m·u of the target surface of the first passage, in (−1, 1) (default 0: the surface
         perpendicular to u); a ring of cell centres lies on it (axisymmetric and axial-like
-        families). The switching rate λ1·P_stat(m·u < transition) is returned too.
+        families). The switching rate λ1·P_stat(m·u < split) is returned too.
+    split : float, optional
+        m·u of the surface of the two-state split (default: ``transition``), in (−1, 1); where
+        it differs from ``transition`` the stationary distribution is taken on grids of the
+        same family with a ring of centres on it (λ1 from the first-passage grids).
 
     Raises
     ------
@@ -384,6 +388,9 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     if not (math.isfinite(target) and -1.0 < target < 1.0):
         raise InputError("transition", f"must lie in (-1, 1), got {transition!r}")
     theta = math.acos(target)
+    cut = target if split is None else float(split)
+    if not (math.isfinite(cut) and -1.0 < cut < 1.0):
+        raise InputError("split", f"must lie in (-1, 1), got {split!r}")
     chosen, make = grid_family(model, well, theta)
     u = unit_vector(well, "well")
     if family is not None and family != chosen:
@@ -431,12 +438,10 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
                 mode = sphere.slowest_mode(chain, start=grid.centres @ u)
             first.append(float(sphere.mean_first_passage_time(
                 chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u)))
-            # two-state split: k_fwd = λ1 P_stat(beyond the target surface), the ring on it
+            # two-state split: k_fwd = λ1 P_stat(beyond the split surface), the ring on it
             # counted half (its cells straddle the surface)
-            p = sphere.stationary_distribution(chain)
-            x = grid.centres @ u
-            beyond = float(p[x < target - 1e-9].sum() + 0.5 * p[np.abs(x - target) <= 1e-9].sum())
-            rate.append((lam[len(first) - 1] if mode is None else mode.real) * beyond)
+            rate.append((lam[len(first) - 1] if mode is None else mode.real)
+                        * (_beyond(chain, grid, u, cut) if cut == target else 1.0))
         except InputError as exc:
             if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
                 raise EscapeOverflowError(MAX_EXPONENT) from exc
@@ -450,10 +455,38 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
         return Converged(value, error, tuple(values), _second_order(at, values))
 
     odd = tuple(range(2, len(sizes) + 1))
-    forward = converged(rate) if all(math.isfinite(k) and k > 0 for k in rate) else None
+    rate_at = tuple(sizes)
+    if cut != target:  # the split on grids of the same family with a ring on its own surface
+        split_theta = math.acos(cut)
+        split_family, split_make = grid_family(model, u, split_theta)
+        if split_family != chosen:
+            reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+            split_make = _axisymmetric_grid(u, reference, split_theta) if chosen == "axisymmetric" \
+                else _ring_grid(u, reference, split_theta, lambda n: n)
+        rate_at = axisymmetric_sizes(model, u, theta=split_theta) \
+            if chosen == "axisymmetric" and given is None else tuple(sizes)
+        rate = []
+        for k, n in enumerate(rate_at):
+            grid = split_make(n)
+            try:
+                rate.append(lam[k] * _beyond(build_chain(model, grid), grid, u, cut))
+            except InputError as exc:
+                if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
+                    raise EscapeOverflowError(MAX_EXPONENT) from exc
+                raise
+    forward = converged(rate, at=rate_at) if all(math.isfinite(k) and k > 0 for k in rate) \
+        else None
     spectral_at = tuple(spectral_sizes)
     return Escape2D(converged(lam, at=spectral_at), converged(tau, at=spectral_at),
                     converged(first, odd), chosen, spectral_at, frequency, forward)
+
+
+def _beyond(chain: SphereChain, grid: SphereGrid, u: FloatArray, cut: float) -> float:
+    """Stationary probability of m·u < cut on one grid, the ring of centres on m·u = cut
+    counted half (its cells straddle the surface)."""
+    p = sphere.stationary_distribution(chain)
+    x = grid.centres @ u
+    return float(p[x < cut - 1e-9].sum() + 0.5 * p[np.abs(x - cut) <= 1e-9].sum())
 
 
 def _spectral(chain: SphereChain, grid: SphereGrid, u: FloatArray, lam: list[float],
