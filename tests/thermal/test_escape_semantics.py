@@ -3,9 +3,10 @@
 * λ1 is the relaxation rate; with two wells it is k_fwd + k_back, dominated by the shallower
   well. The forward switching rate k_fwd = λ1·P_stat(beyond the transition surface) is its own
   key, checked here against the exact mean switching time (the MFPT deep into the other well).
-* The MFPT goes to the transition surface (the top of the effective potential between the
-  wells, z* = −h_eff on the axis) for the axial, sphere and energy methods alike, checked against
-  an independent mpmath double quadrature.
+* The MFPT goes to the later of the separatrix m·u = 0 (what "switched" means for an LLG
+  ensemble) and the transition surface (the top of the effective potential between the wells,
+  z* = −h_eff on the axis), m·u = min(0, z*), for the axial, sphere and energy methods alike,
+  checked against an independent mpmath double quadrature; it is continuous across i = 1.
 * An unstable start pole is the start for every method (the transit from the start direction).
 * The landscape of an axially symmetric torque (e.g. the diffusive one) is judged from its exact
   1D effective potential.
@@ -44,11 +45,12 @@ def _mfpt_mpmath(sigma: float, h: float, i: float, target: float) -> float:
 @pytest.mark.slow  # 5-25 s each (mpmath): in `make test`, not in `make test-fast`
 @pytest.mark.parametrize(("sigma", "h", "i"), [(20.0, 0.3, 0.0), (5.0, 0.3, -0.5),
                                                (10.0, -0.2, 0.4), (3.0, 0.0, 0.8)])
-def test_the_mfpt_goes_to_the_transition_surface_and_matches_mpmath(sigma, h, i):
+def test_the_mfpt_goes_to_the_later_surface_and_matches_mpmath(sigma, h, i):
     result = escape(ReducedProblem(sigma, h, i), "axial")
     top = -(h - i * (1 + h))
-    assert result.details["mfpt_target_m_dot_u"] == pytest.approx(top, abs=1e-15)
-    assert result.mfpt_over_tau_N == pytest.approx(_mfpt_mpmath(sigma, h, i, top), rel=1e-9)
+    target = min(0.0, top)  # z* < 0 in the first two cases, z* > 0 (the separatrix) after
+    assert result.details["mfpt_target_m_dot_u"] == pytest.approx(target, abs=1e-15)
+    assert result.mfpt_over_tau_N == pytest.approx(_mfpt_mpmath(sigma, h, i, target), rel=1e-9)
 
 
 def test_lambda1_is_the_sum_of_both_rates_and_the_forward_rate_is_the_mean_switching_time():
@@ -61,7 +63,7 @@ def test_lambda1_is_the_sum_of_both_rates_and_the_forward_rate_is_the_mean_switc
     # from the far pole is the only correction of the two-state split)
     deep = mean_first_passage_time(AxialModel(20.0, 0.3), 1.0, -0.999)
     assert k * deep == pytest.approx(1.0, abs=2e-3)
-    # the MFPT to the transition surface is half of it, to O(barrier^-1/2) (asymmetric wells)
+    # z* = −0.3 < 0: the MFPT goes to the transition surface, half of it, to O(barrier^-1/2)
     assert 2 * k * result.mfpt_over_tau_N == pytest.approx(1.0, abs=3 / math.sqrt(33.8))
     brown = result.closed_forms["brown_switching_rate_tau_N"].value
     assert brown == pytest.approx(k, rel=3 / 33.8)
@@ -73,10 +75,49 @@ def test_lambda1_is_the_sum_of_both_rates_and_the_forward_rate_is_the_mean_switc
 
 
 def test_symmetric_wells_give_two_forward_rates_and_twice_the_mfpt():
+    # z* = 0: the separatrix is the top, from which the state goes on with odds 1/2
     result = escape(ReducedProblem(40.0))
     k = result.switching_rate_tau_N
+    assert result.details["mfpt_target_m_dot_u"] == 0.0
     assert k == pytest.approx(result.lambda1_tau_N / 2, rel=1e-12)
     assert 2 * k * result.mfpt_over_tau_N == pytest.approx(1.0, rel=1e-10)
+
+
+@pytest.mark.parametrize(("h", "i"), [(0.0, 0.5), (0.3, 0.5), (-0.5, -0.5)])
+def test_with_the_top_before_the_separatrix_the_mfpt_is_the_mean_switching_time(h, i):
+    # z* = −h_eff > 0 (a destabilising current: the device case): the MFPT goes to m·u = 0,
+    # past the top; k_fwd·MFPT ≈ 1 once U_eff falls by sigma·z*² >> 1 k_BT from the top to it
+    result = escape(ReducedProblem(200.0, h, i))
+    top = -(h - i * (1 + h))
+    assert top > 0 and 200.0 * top**2 > 10 and result.regime == "thermally activated"
+    assert result.details["mfpt_target_m_dot_u"] == 0.0
+    assert "the mean switching time" in result.details["mfpt_meaning"]
+    k = result.switching_rate_tau_N
+    assert k is not None and k * result.mfpt_over_tau_N == pytest.approx(1.0, abs=1e-3)
+
+
+def test_the_mfpt_is_continuous_across_the_critical_current():
+    # the transition surface z* = i runs to the start pole as i → 1; the MFPT to the later
+    # surface (here the separatrix m·u = 0) does not jump (it went to 0.0010 tau_N at 0.999)
+    values = {}
+    for i in (0.999, 0.9999, 1.0, 1.0001):
+        result = escape(ReducedProblem(40.0, 0.0, i))
+        assert result.details["mfpt_target_m_dot_u"] == 0.0
+        values[i] = result.mfpt_over_tau_N
+    assert escape(ReducedProblem(40.0, 0.0, 0.999)).regime == "critical"
+    assert escape(ReducedProblem(40.0, 0.0, 1.0001)).regime == "no barrier"
+    for i, value in values.items():  # dT/di ≈ −0.76 tau_N near i = 1
+        assert abs(value - values[1.0]) <= 5 * abs(i - 1.0) * values[1.0], (i, values)
+
+
+@pytest.mark.slow  # ~3 s
+def test_the_sphere_and_energy_mfpt_are_continuous_across_the_critical_current():
+    axial = {i: escape(ReducedProblem(40.0, 0.0, i)).mfpt_over_tau_N for i in (0.999, 0.9999, 1.0)}
+    for i, value in axial.items():
+        assert escape(ReducedProblem(40.0, 0.0, i), "sphere").mfpt_over_tau_N == pytest.approx(
+            value, rel=1e-8)
+        energy = escape(ReducedProblem(40.0, 0.0, i), "energy")  # refuses beyond i = 1
+        assert energy.mfpt_over_tau_N == pytest.approx(value, rel=energy.error_estimate["mfpt"])
 
 
 def test_a_reversed_well_that_is_not_metastable_gets_no_switching_rate():
@@ -91,6 +132,8 @@ def test_a_reversed_well_that_is_not_metastable_gets_no_switching_rate():
 @pytest.mark.parametrize(("sigma", "h", "i"), [(20.0, 0.3, 0.0), (5.0, 0.3, -0.5),
                                                (10.0, 0.0, 0.3), (20.0, -0.4, 0.5)])
 def test_the_three_methods_report_the_same_mfpt_and_forward_rate(sigma, h, i):
+    # targets m·u = min(0, z*): −0.3, −0.95 (the top), then 0, 0 (the separatrix; z* = 0.3,
+    # 0.7, at h = −0.4 with the energy's own separatrix at m·u = 0.4)
     axial = escape(ReducedProblem(sigma, h, i), "axial")
     sphere = escape(ReducedProblem(sigma, h, i), "sphere")
     energy = escape(ReducedProblem(sigma, h, i), "energy")
@@ -179,7 +222,9 @@ def test_invariants_of_the_reported_rates_on_a_regime_scan():
     """σ 0.5…200, h −1.5…1.5, i −2…10: every number finite and positive or null with a reason;
     τ_int λ1 ≤ 1; a forward rate only with two metastable wells, below λ1, and within the
     O(barrier^-1/2) band of half the inverse MFPT (measured 0.83–1.21 at σ = 20, 0.90–1.14 at
-    σ ≥ 60)."""
+    σ ≥ 60) where the MFPT goes to the top (z* < 0, or z* = 0), and of the inverse MFPT where
+    it goes past the top to the separatrix m·u = 0 (z* > 0, the top 1 k_BT or more above it:
+    measured 0.95–1.03)."""
     for sigma in (0.5, 5.0, 20.0, 60.0, 200.0):
         for h in (-1.5, -0.5, 0.0, 0.3, 1.5):
             for i in (-2.0, -0.5, 0.0, 0.5, 1.0, 2.0, 10.0):
@@ -196,5 +241,11 @@ def test_invariants_of_the_reported_rates_on_a_regime_scan():
                     continue
                 assert result.regime == "thermally activated" and k <= lam * (1 + 1e-12)
                 assert result.details["reversed_barrier_kT"] >= 5.0
+                top = -(h - i * (1 + h))
+                assert result.details["mfpt_target_m_dot_u"] == pytest.approx(
+                    min(0.0, top), abs=1e-12)
                 if sigma >= 20 and T is not None:
-                    assert 0.8 < 2 * k * T < 1.25, (sigma, h, i)
+                    if top > 0 and sigma * top**2 >= 1:  # past the top to m·u = 0
+                        assert 0.8 < k * T < 1.25, (sigma, h, i)
+                    elif top <= 1e-12:  # to the top
+                        assert 0.8 < 2 * k * T < 1.25, (sigma, h, i)

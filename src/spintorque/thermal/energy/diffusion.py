@@ -723,6 +723,28 @@ def mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
     return value, max(error, 1e-13)
 
 
+def _spectral_beyond(ed: EnergyDiffusion, where: tuple[int, float], n: int) -> float:
+    """First passage from the bottom of the start well to the orbit ``where`` = (k, u*) in the
+    other well's orbits (k > 0): the start well's part to the separatrix
+    (:func:`_mfpt_spectral`) plus T₂ = ∫_0^{u*} du e^{Ψ_k} K_k/Φ_k (M_others + ∫_0^u e^{−Ψ_k}
+    dΦ_k) (M_others: the stationary mass of every other branch, Gauss on fine Lobatto cells) by
+    Chebyshev spectral quadrature on n nodes of [0, u*] (cf. :func:`_transition_chain`)."""
+    k, ustar = where
+    branches = ed.branches
+    lo, hi = _span(branches)
+    e = branches[k]
+    others = sum(float(np.sum(_masses(b, 0.0, 1.0, 4096, lo))) for j, b in enumerate(branches)
+                 if j != k)
+    half = 0.5 * ustar
+    u = half * (nodes(n) + 1.0)
+    psi, area, flow = e.psi(u), e.area(u), e.flow(u)
+    left, _ = cumulative_matrix(n)
+    inner = half * (left @ (np.exp(-(psi - lo)) * -e.area.deriv()(u)))
+    resistance = flow * np.exp(np.minimum(psi - hi, 300.0)) / area
+    second = float(half * (weights(n) @ (resistance * (others + inner)))) * math.exp(hi - lo)
+    return _mfpt_spectral(ed.well, n) + second
+
+
 def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10,
                                           where: tuple[int, float] | None = None
                                           ) -> tuple[float, float]:
@@ -747,15 +769,16 @@ def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-1
         previous = value
         if error <= tol:
             break
-    if where[0] == 0:  # spectral quadrature where it converges and agrees with the chains
-        last = math.nan
-        for n in SPECTRAL_NODES:
-            spectral = _spectral_from(ed.well, where[1], n)
-            change = abs(spectral - last) / abs(spectral)
-            if change <= 1e-11 and abs(spectral - previous) <= 3.0 * error * previous \
-                    + 1e-12 * spectral:
-                return spectral, max(change, 1e-12)
-            last = spectral
+    # spectral quadrature where it converges and agrees with the chains
+    last = math.nan
+    for n in SPECTRAL_NODES:
+        spectral = _spectral_from(ed.well, where[1], n) if where[0] == 0 \
+            else _spectral_beyond(ed, where, n)
+        change = abs(spectral - last) / abs(spectral)
+        if change <= 1e-11 and abs(spectral - previous) <= 3.0 * error * previous \
+                + 1e-12 * spectral:
+            return spectral, max(change, 1e-12)
+        last = spectral
     if not error <= USEFUL:
         raise NotConvergedError("mfpt", error)
     return previous, max(error, 1e-13)

@@ -373,7 +373,7 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     split : float, optional
         m·u of the surface of the two-state split (default: ``transition``), in (−1, 1); where
         it differs from ``transition`` the stationary distribution is taken on grids of the
-        same family with a ring of centres on it (λ1 from the first-passage grids).
+        same family with a ring of centres on it (and λ1 of the split from their slowest mode).
 
     Raises
     ------
@@ -466,10 +466,12 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
         rate_at = axisymmetric_sizes(model, u, theta=split_theta) \
             if chosen == "axisymmetric" and given is None else tuple(sizes)
         rate = []
-        for k, n in enumerate(rate_at):
+        for n in rate_at:  # λ1 and the split on the same grid (its slowest mode)
             grid = split_make(n)
             try:
-                rate.append(lam[k] * _beyond(build_chain(model, grid), grid, u, cut))
+                chain = build_chain(model, grid)
+                mode = sphere.slowest_mode(chain, start=grid.centres @ u)
+                rate.append(mode.real * _beyond(chain, grid, u, cut))
             except InputError as exc:
                 if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
                     raise EscapeOverflowError(MAX_EXPONENT) from exc
