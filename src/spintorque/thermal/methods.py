@@ -69,8 +69,9 @@ def checked(values: dict[str, float | None], reasons: dict[str, str], messages: 
 
 
 def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
-    """λ1, τ_int, MFPT(1 → z*) to the transition surface (:func:`mfpt_target`) and the forward
-    rate λ1·P_eq(z < z*) of the exact 1D solver, with its per-run error estimates.
+    """λ1, τ_int, MFPT(1 → min(0, z*)) to the later of the separatrix and the transition
+    surface (:func:`mfpt_target`) and the forward rate λ1·P_eq(z < z*) of the exact 1D solver,
+    with its per-run error estimates.
 
     The solver works with logarithms, so a value beyond the floating-point range is reported
     as null with its decimal exponent rather than as an overflow.
@@ -103,7 +104,9 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
                             f"its accuracy target {axial.ACCURACY:g}")
     if forward_rate_applies(landscape, reasons):
         # k_fwd = λ1 P_eq(beyond the transition surface), in log space (λ1 may underflow)
-        log_k = results["lambda1"].log + axial.log_probability_below(model, target)
+        top = landscape.transition if landscape.transition is not None else target
+        split = 0.0 if abs(float(top)) < 1e-12 else float(top)
+        log_k = results["lambda1"].log + axial.log_probability_below(model, split)
         details["ln_switching_rate_tau_N"] = log_k
         rate_error = results["lambda1"].error
         try:
