@@ -153,7 +153,12 @@ def test_escape_json_matches_the_library():
     doc = json.loads(proc.stdout)
     model = AxialModel(20.0, 0.1, 0.3)
     assert doc["lambda1_tau_N"] == pytest.approx(smallest_eigenvalue(model), rel=1e-14)
-    assert doc["mfpt_over_tau_N"] == pytest.approx(mean_first_passage_time(model), rel=1e-14)
+    top = -(0.1 - 0.3 * 1.1)  # the transition surface z* = −h_eff = 0.23 > 0
+    target = min(0.0, top)  # the MFPT goes to the later of m·u = 0 and z*: the separatrix
+    assert target == 0.0
+    assert doc["mfpt_target_m_dot_u"] == pytest.approx(target, abs=1e-15)
+    assert doc["mfpt_over_tau_N"] == pytest.approx(mean_first_passage_time(model, 1.0, target),
+                                                   rel=1e-14)
     assert doc["integral_relaxation_time_over_tau_N"] > 0
 
 

@@ -68,7 +68,11 @@ def test_auto_picks_the_axial_solver_on_the_axis_and_it_matches_the_library():
     model = AxialModel(20.0, 0.1, 0.3)
     assert result.method == "axial" and result.converged
     assert result.lambda1_tau_N == pytest.approx(smallest_eigenvalue(model), rel=1e-14)
-    assert result.mfpt_over_tau_N == pytest.approx(mean_first_passage_time(model), rel=1e-14)
+    top = -(0.1 - 0.3 * 1.1)  # the transition surface z* = −h_eff = 0.23 > 0
+    target = min(0.0, top)  # the later of m·u = 0 and z*: the separatrix
+    assert result.details["mfpt_target_m_dot_u"] == target == 0.0
+    assert result.mfpt_over_tau_N == pytest.approx(mean_first_passage_time(model, 1.0, target),
+                                                   rel=1e-14)
     assert result.error_estimate["lambda1"] < 1e-10
     assert result.tau_N is None and result.lambda1 is None  # reduced: no seconds
 
@@ -275,7 +279,10 @@ def test_a_macrospin_file_gives_seconds_and_the_current_in_units_of_sun_s_critic
     half = escape(PhysicalProblem.from_file(mtj(tmp_path), current_density=0.5 * Jc))
     model = AxialModel(reduction.model.sigma, 0.0, 0.5)
     assert half.regime == "thermally activated"
-    assert half.mfpt == pytest.approx(mean_first_passage_time(model) * reduction.tau_N, rel=1e-12)
+    # z* = −h_eff = 0.5 lies before the separatrix: the MFPT goes to m·u = min(0, z*) = 0
+    assert half.details["mfpt_target_m_dot_u"] == 0.0
+    assert half.mfpt == pytest.approx(mean_first_passage_time(model, 1.0, 0.0) * reduction.tau_N,
+                                      rel=1e-12)
     assert half.lambda1 == pytest.approx(smallest_eigenvalue(model) / reduction.tau_N, rel=1e-12)
     assert half.effective_barrier_kT == pytest.approx(reduction.model.sigma / 4, rel=1e-12)
     assert half.closed_forms["critical_current_density"].value == pytest.approx(Jc, rel=1e-15)
@@ -310,6 +317,7 @@ def test_file_overrides_and_errors_name_the_file_and_field(tmp_path):
 
 def test_a_time_beyond_the_floating_point_range_is_null_with_its_exponent():
     deep = escape(ReducedProblem(400.0, 0.0, 0.5))  # barrier 100 k_BT: representable
+    # the MFPT to the separatrix (z* = 0.5 lies before it) ~ e^100/prefactor tau_N
     assert deep.converged and deep.mfpt_over_tau_N is not None and deep.mfpt_over_tau_N > 1e40
     result = escape(ReducedProblem(1500.0, 0.0, -1.0))  # MFPT ~ e^4484 tau_N
     assert result.mfpt_over_tau_N is None and result.converged  # known, in log space

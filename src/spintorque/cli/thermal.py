@@ -137,13 +137,18 @@ def _print_escape(result: EscapeResult, path: Path | None) -> None:
     if physical:
         console.print(f"J = {doc['current_density']:.4g} A/m², T = {doc['temperature']:g} K, "
                       f"tau_N = {result.tau_N:.4g} s")
-    meaning = {} if result.regime == "thermally activated" else {
-        key: f" ({doc[key + '_meaning']})" for key in ("lambda1", "mfpt")}
-    name = "escape rate λ1" if not meaning else "λ1 (smallest non-zero eigenvalue)"
-    console.print(f"{name} = {_number(values[0], rate)}{meaning.get('lambda1', '')}")
+    console.print(f"relaxation rate λ1 (smallest non-zero eigenvalue) = {_number(values[0], rate)} "
+                  f"({doc['lambda1_meaning']})")
+    if values[3] is not None:
+        console.print(f"forward switching rate k_fwd = {_number(values[3], rate)} (mean dwell time "
+                      f"1/k_fwd = {_number(1.0 / values[3], time)}; {doc['switching_rate_meaning']})")
+    else:
+        console.print(f"forward switching rate: none ({result.null_reasons.get('switching_rate', '')})")
     console.print(f"integral relaxation time = {_number(values[1], time)}")
-    console.print(f"mean first-passage time to the barrier surface = {_number(values[2], time)}"
-                  f"{meaning.get('mfpt', '')}")
+    target = doc.get("mfpt_target_m_dot_u")
+    where = "" if target is None else f" (m·u = {target:.6g})"
+    console.print(f"mean first-passage time{where} = {_number(values[2], time)} "
+                  f"({doc['mfpt_meaning']})")
     barrier = result.effective_barrier_kT
     console.print("effective barrier: " + (f"{barrier:.6g} k_BT" if barrier is not None
                                            else f"none ({result.null_reasons['effective_barrier_kT']})"))
@@ -152,4 +157,3 @@ def _print_escape(result: EscapeResult, path: Path | None) -> None:
             console.print(f"closed form {name} = {form.value:.6g} {form.units} ({form.assumptions})")
     if not result.converged:
         console.print("not converged: see the warnings")
-

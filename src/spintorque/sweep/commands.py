@@ -244,9 +244,11 @@ def _load_macrospin(data: dict[str, Any], base: Path) -> Any:
 
 def _escape_layout(run: Any, options: Mapping[str, Any]) -> Layout:
     return {
-        "lambda1": Output((), "1/s", "escape rate λ1 (NaN where it has no value)"),
+        "lambda1": Output((), "1/s", "relaxation rate λ1 (with two wells the sum of the forward "
+                          "and backward switching rates; NaN where it has no value)"),
         "integral_relaxation_time": Output((), "s", "integral relaxation time"),
-        "mfpt": Output((), "s", "mean first-passage time to the barrier"),
+        "mfpt": Output((), "s", "mean first-passage time to the later of the separatrix m·u = 0 "
+                       "and the transition surface (the top of the effective potential)"),
         "effective_barrier": Output((), "k_B T", "effective barrier ΔE_eff / k_B T"),
         "converged": Output((), "1", "every error estimate below the target", "bool"),
     }, {}

@@ -56,7 +56,10 @@ Problem = ReducedProblem | PhysicalProblem
 
 
 def escape(problem: Problem | MacrospinInput, method: str = "auto", **options: Any) -> EscapeResult:
-    """Escape rate λ1, integral relaxation time and mean first-passage time of a macrospin.
+    """Relaxation rate λ1, forward switching rate, integral relaxation time and mean
+    first-passage time (to the later of the separatrix m·u = 0 and the transition surface) of a
+    macrospin; see docs/thermal.md,
+    "Meaning of the reported rates and times".
 
     Parameters
     ----------
@@ -128,10 +131,12 @@ def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> E
     details = dict(solution.details)
     if solution.method == "axial":
         details["brown_lambda1_tau_N"] = closed["brown_lambda1_tau_N"].value
+        details["brown_switching_rate_tau_N"] = closed["brown_switching_rate_tau_N"].value
     if solution.method == "sphere":
         details["effective_barrier_kT_collinear_estimate"] = closed["effective_barrier_kT"].value
         details["alpha"] = problem.alpha if problem.alpha is not None else 1.0
     reasons = {"brown_lambda1_tau_N": closed["brown_lambda1_tau_N"].reason,
+               "brown_switching_rate_tau_N": closed["brown_switching_rate_tau_N"].reason,
                "effective_barrier_kT_collinear_estimate": closed["effective_barrier_kT"].reason}
     return _label(problem, solution, None, closed, details, reasons)
 
@@ -143,7 +148,17 @@ def _label(problem: Problem, solution: methods.Solution, tau: float | None,
     reasons = dict(solution.reasons)
     landscape = solution.landscape
     details = {**details, "lambda1_meaning": landscape.meaning["lambda1"],
-               "mfpt_meaning": landscape.meaning["mfpt"]}
+               "mfpt_meaning": landscape.meaning["mfpt"],
+               "switching_rate_meaning": landscape.meaning["switching_rate"]}
+    if solution.method != "energy":  # the surface the solver used (the sphere records it)
+        details.setdefault("mfpt_target_m_dot_u", methods.mfpt_target(landscape))
+    details["reversed_barrier_kT"] = landscape.reversed_barrier_kT
+    if landscape.reversed_barrier_kT is None:
+        reasons.setdefault("reversed_barrier_kT", "no reversed state with a barrier was located "
+                           "(no barrier, single well, or a non-axial spin torque)")
+    if solution.values.get("switching_rate") is None:
+        reasons.setdefault("switching_rate_relative_error", "no switching rate (see "
+                           "null_reasons.switching_rate)")
     if landscape.effective_barrier_kT is None:
         reasons["effective_barrier_kT"] = landscape.barrier_reason or landscape.reason
     for key, why in closed_reasons.items():
@@ -153,7 +168,8 @@ def _label(problem: Problem, solution: methods.Solution, tau: float | None,
         problem, solution.method, solution.values["lambda1"],
         solution.values["integral_relaxation_time"], solution.values["mfpt"], tau,
         solution.errors, solution.converged, landscape.regime, prefix + landscape.reason,
-        landscape.effective_barrier_kT, closed, details, reasons, tuple(solution.messages))
+        landscape.effective_barrier_kT, closed, details, reasons, tuple(solution.messages),
+        solution.values.get("switching_rate"))
 
 
 # --- physical problems ----------------------------------------------------------------------
@@ -233,9 +249,11 @@ def _physical_unlabelled(problem: PhysicalProblem, method: str,
         else:
             solution = methods.run_energy(sphere.model, near, alpha, landscape, options)
     closed = methods.closed_forms(model, solution.landscape, reduction)
-    brown = closed.pop("brown_lambda1_tau_N")
-    closed["brown_lambda1"] = ClosedForm(None if brown.value is None else brown.value / tau, "1/s",
-                                         brown.assumptions, brown.reason)
+    for reduced, si in (("brown_lambda1_tau_N", "brown_lambda1"),
+                        ("brown_switching_rate_tau_N", "brown_switching_rate")):
+        brown = closed.pop(reduced)
+        closed[si] = ClosedForm(None if brown.value is None else brown.value / tau, "1/s",
+                                brown.assumptions, brown.reason)
     details = dict(solution.details)
     prefix = ""
     if reduction is not None:

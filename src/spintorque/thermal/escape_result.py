@@ -14,14 +14,24 @@ if TYPE_CHECKING:
 
 REDUCED_UNITS = "times in tau_N = (1 + alpha^2) mu0 Ms V / (2 alpha gamma0 k_B T); rates in 1/tau_N"
 PHYSICAL_UNITS = {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s",
+                  "switching_rate": "1/s",
                   "current_density": "A/m^2", "temperature": "K", "effective_barrier_kT": "k_B T",
                   "barrier_kT": "k_B T", "anisotropy_field": "A/m",
                   "critical_current_density": "A/m^2"}
 LEGACY_SOLVER = {"axial": "1d", "sphere": "2d", "energy": "energy"}
-QUANTITIES = ("lambda1", "integral_relaxation_time", "mfpt")
-LONG_NAMES = {"lambda1": "escape rate (smallest non-zero eigenvalue)",
+QUANTITIES = ("lambda1", "integral_relaxation_time", "mfpt", "switching_rate")
+LONG_NAMES = {"lambda1": "relaxation rate λ1 (smallest non-zero eigenvalue; with two wells the "
+                         "sum of the forward and backward switching rates)",
               "integral_relaxation_time": "integral relaxation time of m·u",
-              "mfpt": "mean first-passage time from the well to the barrier surface"}
+              "mfpt": "mean first-passage time from the start direction to the later of the "
+                      "separatrix m·u = 0 and the transition surface m·u = z* (the top of the "
+                      "effective potential between the wells), m·u = min(0, z*) (the equator "
+                      "where there is no barrier)",
+              "switching_rate": "forward switching rate k_fwd = λ1·P_stat(beyond the transition "
+                                "surface) out of the start well (two-state split)"}
+REDUCED_KEYS = {"lambda1": "lambda1_tau_N",
+                "integral_relaxation_time": "integral_relaxation_time_over_tau_N",
+                "mfpt": "mfpt_over_tau_N", "switching_rate": "switching_rate_tau_N"}
 
 
 @dataclass(frozen=True)
@@ -53,9 +63,25 @@ class EscapeResult:
     method : str
         The method that ran: "axial", "sphere" or "energy".
     lambda1_tau_N, integral_relaxation_time_over_tau_N, mfpt_over_tau_N : float or None
-        λ1 [1/tau_N], τ_int and the mean first-passage time from the well to the barrier surface
-        (m·u = 0; the equator for the axial solver) [tau_N]; None where the method has no valid
-        number (``null_reasons`` says why).
+        λ1 [1/tau_N] (the relaxation rate: with two wells λ1 = k_fwd + k_back, the sum of the
+        forward and backward switching rates, dominated by the faster, which is the shallower
+        well's), τ_int [tau_N] and the mean first-passage time [tau_N] from the start direction
+        to the later of the separatrix m·u = 0 (what an LLG ensemble's "switched" refers to)
+        and the transition surface m·u = z* (the top of the effective potential between the
+        wells: z* = −h_eff on the axis), i.e. m·u = min(0, z*), the same surface for every
+        method (the energy method: the separatrix orbit, or the top of Ψ where it lies beyond
+        it); the equator m·u = 0 where there is no barrier or no second well
+        (``details["mfpt_meaning"]``). None where the method has no valid number
+        (``null_reasons`` says why).
+    switching_rate_tau_N : float or None
+        Forward switching rate k_fwd [1/tau_N] out of the start well (thermally activated
+        regime only): the two-state split k_fwd = λ1·P_stat(beyond the transition surface),
+        exact up to e^{−barrier} corrections; 1/k_fwd is the mean dwell time. With z* >= 0 (no
+        field or a destabilising current) the MFPT is the mean switching time, k_fwd·MFPT ≈ 1
+        once the effective potential falls by more than ~1 k_BT from the top to the separatrix
+        (σ z*² on the axis; at z* = 0 it is 1/2); with z* < 0 (a field or current stabilising
+        the start) it is the MFPT to the top, 2·k_fwd·MFPT = 1 + O(barrier^-1/2) (from the top
+        the state falls back or goes on with equal odds).
     tau_N : float or None
         Free-diffusion time [s] of a physical problem (None for a reduced one).
     error_estimate : dict
@@ -94,6 +120,7 @@ class EscapeResult:
     details: dict[str, Any] = field(default_factory=dict)
     null_reasons: dict[str, str] = field(default_factory=dict)
     messages: tuple[str, ...] = ()
+    switching_rate_tau_N: float | None = None
 
     def _si(self, value: float | None, power: int) -> float | None:
         if value is None or self.tau_N is None:
@@ -116,6 +143,11 @@ class EscapeResult:
         return self._si(self.mfpt_over_tau_N, 1)
 
     @property
+    def switching_rate(self) -> float | None:
+        """Forward switching rate k_fwd [1/s] (physical problems)."""
+        return self._si(self.switching_rate_tau_N, -1)
+
+    @property
     def physical(self) -> bool:
         return self.tau_N is not None
 
@@ -123,17 +155,17 @@ class EscapeResult:
         """Quantity → JSON key: reduced keys carry their unit (``lambda1_tau_N``)."""
         if self.physical:
             return {q: q for q in QUANTITIES}
-        return {"lambda1": "lambda1_tau_N",
-                "integral_relaxation_time": "integral_relaxation_time_over_tau_N",
-                "mfpt": "mfpt_over_tau_N"}
+        return dict(REDUCED_KEYS)
 
     def values(self) -> dict[str, float | None]:
-        """The three quantities under their JSON keys, in s and 1/s or in tau_N units."""
+        """The four quantities under their JSON keys, in s and 1/s or in tau_N units."""
         if self.physical:
             return {"lambda1": self.lambda1, "integral_relaxation_time":
-                    self.integral_relaxation_time, "mfpt": self.mfpt}
+                    self.integral_relaxation_time, "mfpt": self.mfpt,
+                    "switching_rate": self.switching_rate}
         return {"lambda1_tau_N": self.lambda1_tau_N, "integral_relaxation_time_over_tau_N":
-                self.integral_relaxation_time_over_tau_N, "mfpt_over_tau_N": self.mfpt_over_tau_N}
+                self.integral_relaxation_time_over_tau_N, "mfpt_over_tau_N": self.mfpt_over_tau_N,
+                "switching_rate_tau_N": self.switching_rate_tau_N}
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the ``escape --json`` document): only finite numbers, None with a
@@ -177,8 +209,10 @@ class EscapeResult:
         from spintorque.provenance import dataset_attrs
 
         data: dict[str, Any] = {}
-        unit = {"lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s"} if self.physical \
-            else {"lambda1": "1/tau_N", "integral_relaxation_time": "tau_N", "mfpt": "tau_N"}
+        unit = {"lambda1": "1/s", "integral_relaxation_time": "s", "mfpt": "s",
+                "switching_rate": "1/s"} if self.physical \
+            else {"lambda1": "1/tau_N", "integral_relaxation_time": "tau_N", "mfpt": "tau_N",
+                  "switching_rate": "1/tau_N"}
         for key, value in zip(QUANTITIES, self.values().values(), strict=True):
             if value is not None:
                 data[key] = ((), value, {"units": unit[key], "long_name": LONG_NAMES[key],

@@ -20,7 +20,12 @@ from spintorque.errors import InputError
 from spintorque.thermal.axial import fokker_planck as axial
 from spintorque.thermal.axial.physical import AxialReduction, NotAxialError
 from spintorque.thermal.escape_result import ClosedForm
-from spintorque.thermal.regime import Landscape, energy_landscape, sphere_landscape
+from spintorque.thermal.regime import (
+    ACTIVATED_BARRIER_KT,
+    Landscape,
+    energy_landscape,
+    sphere_landscape,
+)
 from spintorque.thermal.sphere.model import SphereModel
 
 LOW_DAMPING_LOSS_KT = 0.1
@@ -64,14 +69,17 @@ def checked(values: dict[str, float | None], reasons: dict[str, str], messages: 
 
 
 def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
-    """λ1, τ_int and MFPT(1 → 0) of the exact 1D solver, with its per-run error estimates.
+    """λ1, τ_int, MFPT(1 → min(0, z*)) to the later of the separatrix and the transition
+    surface (:func:`mfpt_target`) and the forward rate λ1·P_eq(z < z*) of the exact 1D solver,
+    with its per-run error estimates.
 
     The solver works with logarithms, so a value beyond the floating-point range is reported
     as null with its decimal exponent rather than as an overflow.
     """
+    target = mfpt_target(landscape)
     results = {"lambda1": axial.log_smallest_eigenvalue(model),
                "integral_relaxation_time": axial.log_integral_relaxation_time(model),
-               "mfpt": axial.log_mean_first_passage_time(model, 1.0, 0.0)}
+               "mfpt": axial.log_mean_first_passage_time(model, 1.0, target)}
     values: dict[str, float | None] = {}
     errors: dict[str, float | None] = {}
     reasons: dict[str, str] = {}
@@ -94,6 +102,22 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
             ok = False
             messages.append(f"{key}: the 1D solver's error estimate {result.error:.2g} exceeds "
                             f"its accuracy target {axial.ACCURACY:g}")
+    if forward_rate_applies(landscape, reasons):
+        # k_fwd = λ1 P_eq(beyond the transition surface), in log space (λ1 may underflow)
+        top = landscape.transition if landscape.transition is not None else target
+        split = 0.0 if abs(float(top)) < 1e-12 else float(top)
+        log_k = results["lambda1"].log + axial.log_probability_below(model, split)
+        details["ln_switching_rate_tau_N"] = log_k
+        rate_error = results["lambda1"].error
+        try:
+            values["switching_rate"] = axial.LogResult(log_k, rate_error).value("switching_rate")
+        except InputError as exc:
+            values["switching_rate"] = None
+            reasons["switching_rate"] = f"{exc.message}; its natural logarithm is " \
+                "ln_switching_rate_tau_N"
+        errors["switching_rate"] = rate_error
+    else:
+        values["switching_rate"] = errors["switching_rate"] = None
     ok = checked(values, reasons, messages, "axial") and ok
     tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
     if tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
@@ -107,19 +131,96 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
     return Solution("axial", values, errors, ok, landscape, details, reasons, messages)
 
 
+def mfpt_target(landscape: Landscape) -> float:
+    """m·u of the surface the reported MFPT goes to: whichever of the separatrix m·u = 0 (the
+    surface an LLG ensemble's "switched" refers to, THERMAL.md §6) and the transition surface
+    z* (the top of the effective potential) lies farther from the start pole, min(0, z*), where
+    the start well has a barrier (thermally activated, critical); there the state has both
+    passed the barrier top and crossed the separatrix. Else the equator m·u = 0 (no barrier:
+    the transit from the unstable start direction; single well: an excursion).
+
+    With z* >= 0 (no field, or a current destabilising the start: the device case) the MFPT is
+    the mean switching time, ≈ 1/k_fwd when activated; with z* < 0 (a field or current
+    stabilising the start) it is the MFPT to the top, ≈ 1/(2 k_fwd). The target is continuous
+    in the current across i = 1, where z* runs to the start pole."""
+    if landscape.regime in ("thermally activated", "critical") and landscape.transition is not None:
+        z = float(landscape.transition)
+        return 0.0 if z > -1e-12 else z  # the equator up to rounding (symmetric wells)
+    return 0.0
+
+
+def forward_rate_applies(landscape: Landscape, reasons: dict[str, str]) -> bool:
+    """Whether the forward switching rate k_fwd = λ1 P_eq(other side) is reported (a rare
+    event: thermally activated); else record why not."""
+    back = landscape.reversed_barrier_kT
+    if landscape.regime == "thermally activated":
+        if back is None or back >= ACTIVATED_BARRIER_KT:
+            return True
+        reasons["switching_rate"] = (
+            f"the reversed state is not metastable (its barrier {back:.4g} k_BT < "
+            f"{ACTIVATED_BARRIER_KT:g} k_BT): no two-state switching rate (see mfpt)")
+        return False
+    reasons["switching_rate"] = {
+        "critical": "the barrier is below 5 k_BT: escape and relaxation inside the well are not "
+                    "separated, so the switching is no Poisson process with a rate (see mfpt)",
+        "no barrier": "the start state is unstable: switching is a transit, not a rate process "
+                      "(see mfpt)",
+        "single well": "there is no reversed state to switch to",
+    }.get(landscape.regime, "no transition surface was located")
+    return False
+
+
+def start_direction(model: SphereModel, near: Any, landscape: Landscape | None
+                    ) -> tuple[Any, Landscape | None, float]:
+    """The axis u of the 2D solver, the landscape where it is known beforehand, and the m·u of
+    the MFPT's target surface.
+
+    On the axis u is the start pole the axial landscape describes; otherwise the energy minimum
+    of the start well, or, where the start state is unstable or no minimum lies within 60° of
+    it, the start direction itself, so that every method reports the transit from the start
+    direction (not an escape from the other well, which the energy minimum near an unstable
+    start direction would be)."""
+    from spintorque.thermal.regime import fixed_point
+    from spintorque.thermal.sphere.escape2d import well_direction
+    from spintorque.thermal.sphere.grid import unit_vector
+
+    start = unit_vector(near, "initial")
+    if landscape is not None:
+        # an axial problem: the start state is the pole m_z = ±1 the landscape describes, also
+        # where the energy has no minimum there (h < −1 held by a current i > 1)
+        return np.array([0.0, 0.0, 1.0 if start[2] >= 0 else -1.0]), landscape, \
+            mfpt_target(landscape)
+    well = well_direction(model, start)
+    found = fixed_point(model, well)
+    if found is None or float(np.max(found[1].real)) >= 0.0 or float(well @ start) < 0.5:
+        return start, None, 0.0
+    return well, None, 0.0
+
+
 def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
                 options: dict[str, Any]) -> Solution:
-    from spintorque.thermal.sphere.escape2d import CONVERGED, escape_2d, well_direction
+    from spintorque.thermal.sphere.escape2d import CONVERGED, axially_symmetric, escape_2d
 
-    well = well_direction(model, near)
-    result = solver_call("sphere", lambda: escape_2d(model, well, options.get("sizes")))
-    values: dict[str, float | None] = {"lambda1": result.lambda1.value,
-                                       "integral_relaxation_time": result.integral_relaxation_time.value,
-                                       "mfpt": result.mfpt.value}
-    errors: dict[str, float | None] = {
-        "lambda1": result.lambda1.relative_error,
-        "integral_relaxation_time": result.integral_relaxation_time.relative_error,
-        "mfpt": result.mfpt.relative_error}
+    well, landscape, target = start_direction(model, near, landscape)
+    needs_mfpt = False
+    if landscape is None:
+        # the regime first (on axially symmetric problems it needs no MFPT); the MFPT's target
+        # is its transition surface
+        landscape = sphere_landscape(model, well, None)
+        target = mfpt_target(landscape)
+        needs_mfpt = model.drift is not None and not axially_symmetric(model, well) \
+            and landscape.regime != "no barrier"
+    # the MFPT to m·u = min(0, z*) (:func:`mfpt_target`), the two-state split at z* itself
+    top = landscape.transition if landscape.regime in ("thermally activated", "critical") \
+        else None
+    split = target if top is None or abs(float(top)) < 1e-12 else float(top)
+    result = solver_call("sphere", lambda: escape_2d(model, well, options.get("sizes"),
+                                                     transition=target, split=split))
+    quantities = {"lambda1": result.lambda1,
+                  "integral_relaxation_time": result.integral_relaxation_time,
+                  "mfpt": result.mfpt}
+    values: dict[str, float | None] = {k: q.value for k, q in quantities.items()}
+    errors: dict[str, float | None] = {k: q.relative_error for k, q in quantities.items()}
     errors = {k: (v if v is not None and math.isfinite(v) else None) for k, v in errors.items()}
     reasons: dict[str, str] = {}
     messages: list[str] = []
@@ -128,10 +229,29 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
         messages.append(f"the 2D grids are not converged (relative error estimate > {CONVERGED:g} "
                         "or not in the asymptotic regime); see docs/thermal.md, 'Limits of the 2D "
                         "solver' (at low damping: method 'energy')")
-    if landscape is None:
+    if needs_mfpt:  # the activation exponent ln(MFPT·|Re μ|) decides the regime
         landscape = sphere_landscape(model, well, values["mfpt"])
+    if needs_mfpt and target < 0.0:
+        messages.append(
+            f"mfpt: under a spin torque off the symmetry axis the transition surface m·u = "
+            f"{target:.4g} is an estimate (the azimuthally averaged effective potential of m·u), "
+            "not the exact transition state, so the MFPT is not exactly half the mean switching "
+            "time; the forward switching rate does not depend on where the surface lies between "
+            "the wells (docs/thermal.md, 'Meaning of the reported rates and times')")
+    if forward_rate_applies(landscape, reasons) and result.switching_rate is not None:
+        rate = result.switching_rate
+        values["switching_rate"] = rate.value
+        errors["switching_rate"] = rate.relative_error if math.isfinite(rate.relative_error) \
+            else None
+        ok = checked(values, reasons, messages, "2D") and ok
+        if not rate.relative_error < CONVERGED:
+            messages.append(f"switching_rate: relative error estimate {rate.relative_error:.2g} "
+                            f"> {CONVERGED:g}")
+            ok = False
+    else:
+        values["switching_rate"] = errors["switching_rate"] = None
     details = {"well": [float(c) for c in well], "grid_family": result.family,
-               "grid_sizes": list(result.sizes)}
+               "grid_sizes": list(result.sizes), "mfpt_target_m_dot_u": target}
     return Solution("sphere", values, errors, ok, landscape, details, reasons, messages)
 
 
@@ -159,11 +279,23 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         reasons["lambda1"] = reasons["integral_relaxation_time"] = (
             f"the energy-diffusion λ1 and τ_int involve every well on the sphere: {exc.message}")
     errors["integral_relaxation_time"] = None
-    values["mfpt"] = solver_call("energy", lambda: ed.mean_first_passage_time(problem))
-    errors["mfpt"] = None
-    for key in ("integral_relaxation_time", "mfpt"):
-        reasons.setdefault(key + "_relative_error", "quadrature doubled until two results agree "
-                           "(1e-13); no separate estimate")
+    reasons.setdefault("integral_relaxation_time_relative_error", "quadrature doubled until "
+                       "two results agree (1e-13); no separate estimate")
+    # the MFPT to the later of the separatrix and the top of Ψ between the wells, as for the
+    # other methods (:func:`mfpt_target`); λ1 P_stat(beyond the top) is the forward rate
+    mfpt, mfpt_error = solver_call("energy",
+                                   lambda: ed.mean_first_passage_time_to_target(problem))
+    values["mfpt"], errors["mfpt"] = mfpt, mfpt_error
+    landscape = landscape or energy_landscape(problem)
+    values["switching_rate"] = errors["switching_rate"] = None
+    if values["lambda1"] is not None and forward_rate_applies(landscape, reasons):
+        try:
+            values["switching_rate"] = values["lambda1"] * ed.probability_beyond_transition(problem)
+            errors["switching_rate"] = errors["lambda1"]
+        except InputError as exc:
+            reasons["switching_rate"] = f"needs every well of the sphere: {exc.message}"
+    elif values["lambda1"] is None and "lambda1" in reasons:
+        reasons["switching_rate"] = reasons["lambda1"]
     messages: list[str] = []
     ok = checked(values, reasons, messages, "energy")
     if "lambda1" in reasons:
@@ -173,7 +305,10 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     if loss is not None and loss > LOW_DAMPING_LOSS_KT:
         messages.append(f"the damping removes {loss:.3g} k_BT per turn on the separatrix; the "
                         "low-damping limit needs this << 1 (docs/thermal.md, 'Low damping')")
+    where = ed.mfpt_point(problem) if values["mfpt"] is not None else None
     details = {"limit": "alpha -> 0 (energy diffusion)", "barrier_kT": problem.barrier,
+               "mfpt_target_energy_kT": None if where is None else float(
+                   (problem.branches[where[0]] if where[0] else problem.well).energy(where[1])),
                "well_instability_ratio": problem.well.work_ratio_at_extremum(),
                "well": [float(c) for c in problem.well.branch.extremum],
                "separatrix_energy_loss_per_orbit_kT": loss}
@@ -181,8 +316,7 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         details["note"] = reasons["lambda1"]
     if loss is None:
         reasons["separatrix_energy_loss_per_orbit_kT"] = "needs alpha (the limit itself is α → 0)"
-    return Solution("energy", values, errors, ok, landscape or energy_landscape(problem), details,
-                     reasons, messages)
+    return Solution("energy", values, errors, ok, landscape, details, reasons, messages)
 
 
 def maybe_energy(solution: Solution, limit: SphereModel, near: Any, alpha: float | None,
@@ -222,8 +356,24 @@ def solver_call(method: str, call: Callable[[], Any]) -> Any:
 
 
 # --- closed forms ---------------------------------------------------------------------------
-BROWN = ("Brown 1963 high-barrier asymptotic rate at h_eff = h − i(1 + h): axial landscape, "
+def brown_forward_rate(model: axial.AxialModel) -> float:
+    """Brown's high-barrier escape rate out of the start well m_z = +1 alone [1/tau_N]: the
+    (1 + h_eff) term of :func:`spintorque.analytic.thermal.brown_high_barrier_rate` (whose
+    other term is the backward rate out of the reversed well), constant efficiency."""
+    D = model.diffusion
+    s = model.sigma / D
+    hf = model.h - model.i * (1.0 + model.h)
+    return float(D * s**1.5 / math.sqrt(math.pi) * (1 - hf * hf) * (1 + hf)
+                 * math.exp(-s * (1 + hf) ** 2))
+
+
+BROWN = ("Brown 1963 high-barrier asymptotic relaxation rate λ1 = k_fwd + k_back (the sum of "
+         "the escape rates out of both wells) at h_eff = h − i(1 + h): axial landscape, "
          "constant efficiency, effective barrier >= 5 k_BT; relative error O(1/barrier)")
+BROWN_FORWARD = ("Brown 1963 high-barrier forward switching rate out of the start well, "
+                 "k_fwd tau_N = D s^1.5/√π (1 − h_eff²)(1 + h_eff) e^{−s(1 + h_eff)²}, s = sigma/D, "
+                 "D = 1 + nu i: axial landscape, constant efficiency, effective barrier >= 5 k_BT; "
+                 "relative error O(1/barrier)")
 BARRIER = ("sigma (1 + h)² (1 − i)² / (1 + nu i): axial landscape, collinear polariser, constant "
            "efficiency, stable start well with a barrier (Taniguchi–Imamura; Butler et al.)")
 SUN = ("Sun 2000, J_c0 = (2e/ħ)(α/η) mu0 Ms d (H_K,eff + H): zero temperature, collinear "
@@ -238,6 +388,7 @@ def closed_forms(model: axial.AxialModel | None, landscape: Landscape,
         why = ("needs an axially symmetric magnet" if model is None
                else "needs a constant torque efficiency (this one depends on the angle)")
         forms["brown_lambda1_tau_N"] = ClosedForm(None, "1/tau_N", BROWN, why)
+        forms["brown_switching_rate_tau_N"] = ClosedForm(None, "1/tau_N", BROWN_FORWARD, why)
         forms["effective_barrier_kT"] = ClosedForm(None, "k_B T", BARRIER, why)
     else:
         barrier = landscape.effective_barrier_kT is not None
@@ -248,7 +399,16 @@ def closed_forms(model: axial.AxialModel | None, landscape: Landscape,
         if landscape.regime != "thermally activated":
             forms["brown_lambda1_tau_N"] = ClosedForm(None, "1/tau_N", BROWN,
                                                       f"outside its domain: {landscape.reason}")
+            forms["brown_switching_rate_tau_N"] = ClosedForm(
+                None, "1/tau_N", BROWN_FORWARD, f"outside its domain: {landscape.reason}")
         else:
+            forward = brown_forward_rate(model)
+            forms["brown_switching_rate_tau_N"] = (
+                ClosedForm(forward, "1/tau_N", BROWN_FORWARD) if forward > 0.0
+                and math.isfinite(forward) else
+                ClosedForm(None, "1/tau_N", BROWN_FORWARD, f"the rate underflows double "
+                           f"precision (barrier {landscape.effective_barrier_kT:.6g} k_BT); see "
+                           "ln_switching_rate_tau_N"))
             rate = float(brown_high_barrier_rate(model.sigma, model.h, model.i, model.nu))
             forms["brown_lambda1_tau_N"] = (
                 ClosedForm(rate, "1/tau_N", BROWN) if rate > 0.0 and math.isfinite(rate) else

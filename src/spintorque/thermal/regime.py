@@ -31,7 +31,12 @@ How each case is decided (no barrier law is assumed off the axis):
   sigma (1 + h_eff)²/(1 + nu i);
 * axial, any efficiency: the same from U(z)/(1 + nu i) sampled on [−1, 1] (stable while
   U'(1) < 0; barrier U(z*) − U(1) at the first maximum z* met going down from z = 1);
-* sphere: the start state is the fixed point of the deterministic drift
+* sphere, energy and torque axially symmetric about the start direction u (a polariser along
+  −z, the diffusive torque of an axial stack): the m·u modes are exactly 1D, with
+  U_eff'(z) = ∂_z U − 2 w·u/(1 − z²) (:func:`effective_slope`), and the rules of the sampled
+  axial case apply (:func:`profile_landscape`; issue 14: such a problem had been called
+  "thermally activated" from the exponent of an excursion to the equator in a single well);
+* sphere, otherwise: the start state is the fixed point of the deterministic drift
   v = −D∇U + (D/α) m×∇U + w next to the energy minimum (Newton in the tangent plane); stable when
   both eigenvalues of its Jacobian have negative real parts. Without a drift the barrier is the
   energy of the saddle bounding the well minus that of the well. Under a non-conservative torque
@@ -45,7 +50,8 @@ How each case is decided (no barrier law is assumed off the axis):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,25 +79,58 @@ stable start well with no other well to switch to) was split off "no barrier" in
 
 MEANINGS = {
     "thermally activated": {
-        "lambda1": "escape rate over the barrier (a rare event): the switching rate",
-        "mfpt": "mean switching time: first passage from the well to the barrier surface"},
+        "lambda1": "relaxation rate between the two wells, λ1 = k_fwd + k_back: the sum of the "
+                   "forward (out of the start well) and backward switching rates, dominated by "
+                   "the shallower well's escape; the forward rate alone is switching_rate",
+        "mfpt": "mean first-passage time from the start well to the separatrix m·u = 0, the "
+                "later of it and the transition surface m·u = z* (the top of the effective "
+                "potential between the wells; z* = −h_eff on the axis), which lies before it "
+                "here (z* >= 0: no field, or a current destabilising the start): the mean "
+                "switching time, ≈ 1/switching_rate where the effective potential falls by "
+                "more than ~1 k_BT from the top to the separatrix (on the axis sigma·z*² k_BT), "
+                "tending to 1/(2·switching_rate) as z* → 0 (symmetric wells: exactly, since "
+                "from the top the state goes on or falls back with equal odds)",
+        "switching_rate": "forward switching rate out of the start well, k_fwd = λ1·P_stat(beyond "
+                          "the transition surface) (two-state split); 1/k_fwd is the mean dwell "
+                          "time in the start well"},
     "critical": {
         "lambda1": "slowest relaxation; the barrier is below 5 k_BT, so escape and relaxation "
                    "inside the well are not separated",
-        "mfpt": "mean first-passage time to the barrier surface (not a rare event)"},
+        "mfpt": "mean first-passage time from the start well to the separatrix m·u = 0 (the "
+                "later of it and the transition surface m·u = z*, the top of the effective "
+                "potential, which lies before it here; not a rare event)",
+        "switching_rate": "not reported: below 5 k_BT no switching rate separates from the "
+                          "relaxation"},
     "no barrier": {
         "lambda1": "slowest relaxation: away from the unstable start state (or, at sigma = 0, "
                    "free rotational diffusion)",
-        "mfpt": "transit time from the start direction to the barrier surface (drift or free "
-                "diffusion, no activation)"},
+        "mfpt": "transit time from the (unstable) start direction to the equator m·u = 0 (drift "
+                "or free diffusion, no activation; no transition surface exists)",
+        "switching_rate": "not reported: switching is a transit, not a rate process"},
     "single well": {
         "lambda1": "slowest relaxation of the sphere, away from the reversed direction (an "
                    "energy maximum here; ≈ 2 sigma (h_eff − 1) on a deep axial landscape): not "
                    "an escape rate, there is no reversed state to escape to",
-        "mfpt": "mean time of a first excursion up to the barrier surface m·u = 0, from which the "
-                "state falls back: not a switching time"},
+        "mfpt": "mean time of a first excursion up to the equator m·u = 0, from which the "
+                "state falls back: not a switching time",
+        "switching_rate": "not reported: there is no reversed state to switch to"},
 }
-"""What λ1 and the MFPT measure in each regime (THERMAL.md §6)."""
+"""What λ1 and the MFPT measure in each regime (THERMAL.md §6), where the MFPT goes to the
+separatrix (:data:`MFPT_TO_TOP` where it goes to a transition surface beyond it)."""
+
+MFPT_TO_TOP = {
+    "thermally activated": "mean first-passage time from the start well to the transition "
+                           "surface m·u = z* (the top of the effective potential between the "
+                           "wells; z* = −h_eff on the axis), the later of it and the separatrix "
+                           "m·u = 0: z* < 0 here (a field or current stabilising the start); "
+                           "from the top the state goes on or falls back with equal odds, so "
+                           "the mean switching time is 1/switching_rate ≈ 2·MFPT "
+                           "(1 + O(barrier^-1/2))",
+    "critical": "mean first-passage time from the start well to the transition surface m·u = z* "
+                "(the top of the effective potential, beyond the separatrix m·u = 0 here: "
+                "z* < 0; not a rare event)",
+}
+"""The MFPT's meaning where the transition surface lies beyond the separatrix (z* < 0)."""
 
 
 @dataclass(frozen=True)
@@ -116,19 +155,47 @@ class Landscape:
     effective_barrier_kT: float | None
     barrier_reason: str | None = None
     activation_exponent: float | None = None
+    transition: float | None = None
+    """m·u of the transition surface (the top of the effective potential between the start
+    well and the reversed state; axial: z* = −h_eff for a constant efficiency), the target of
+    the reported mean first-passage time; None where there is none (no barrier, single well:
+    the MFPT is then taken to the equator m·u = 0)."""
+    reversed_barrier_kT: float | None = None
+    """Barrier [k_BT] of the reversed state: the effective potential's fall from the transition
+    surface to the bottom beyond it (None where not located). Below
+    :data:`ACTIVATED_BARRIER_KT` the reversed state is not metastable and no two-state
+    switching rate is reported."""
+    top_beyond_separatrix: bool = False
+    """The top of the effective potential lies beyond the separatrix also where ``transition``
+    is None (the energy method: the top of Ψ in the other well's orbits)."""
+
+    @property
+    def mfpt_to_top(self) -> bool:
+        """Whether the reported MFPT goes to the transition surface (it lies beyond the
+        separatrix: z* < 0) rather than to the separatrix m·u = 0 (see
+        :func:`spintorque.thermal.methods.mfpt_target`)."""
+        if self.regime not in MFPT_TO_TOP:
+            return False
+        return self.top_beyond_separatrix or (self.transition is not None
+                                              and self.transition < -1e-12)
 
     @property
     def meaning(self) -> dict[str, str]:
-        """What λ1 and the MFPT measure in this regime (:data:`MEANINGS`)."""
+        """What λ1 and the MFPT measure in this regime (:data:`MEANINGS`, :data:`MFPT_TO_TOP`)."""
+        if self.mfpt_to_top:
+            return {**MEANINGS[self.regime], "mfpt": MFPT_TO_TOP[self.regime]}
         return MEANINGS[self.regime]
 
 
-def _with_barrier(barrier: float, what: str = "effective barrier") -> Landscape:
+def _with_barrier(barrier: float, what: str = "effective barrier",
+                  transition: float | None = None, back: float | None = None) -> Landscape:
     if barrier >= ACTIVATED_BARRIER_KT:
         return Landscape("thermally activated", f"{what} {barrier:.4g} k_BT >= "
-                         f"{ACTIVATED_BARRIER_KT:g} k_BT: escape is a rare event", barrier)
+                         f"{ACTIVATED_BARRIER_KT:g} k_BT: escape is a rare event", barrier,
+                         transition=transition, reversed_barrier_kT=back)
     return Landscape("critical", f"{what} {barrier:.4g} k_BT < {ACTIVATED_BARRIER_KT:g} k_BT: "
-                     "escape is not a rare event", barrier)
+                     "escape is not a rare event", barrier, transition=transition,
+                     reversed_barrier_kT=back)
 
 
 def _none(reason: str) -> Landscape:
@@ -154,7 +221,10 @@ def axial_landscape(model: AxialModel) -> Landscape:
         if stability >= 2.0:
             return _single(f"the start state is stable and the only well (h_eff = h − i(1 + h) "
                            f"= {stability - 1:.4g} >= 1)")
-        return _with_barrier(model.sigma * stability**2 / model.diffusion)
+        # the top of U = −sigma z² − 2 sigma h_eff z is at z* = −h_eff = 1 − stability
+        return _with_barrier(model.sigma * stability**2 / model.diffusion,
+                             transition=1.0 - stability,
+                             back=model.sigma * (2.0 - stability) ** 2 / model.diffusion)
     return _sampled_axial(model)
 
 
@@ -173,8 +243,11 @@ def _sampled_axial(model: AxialModel) -> Landscape:
     lo, hi = z[min(k + 1, z.size - 1)], z[max(k - 1, 0)]
     best = minimize_scalar(lambda x: -float(model.potential(x)), bounds=(lo, hi), method="bounded",
                            options={"xatol": 1e-13})
-    top = max(float(U[k]), -float(best.fun))
-    return _with_barrier((top - float(U[0])) / D)
+    top, where = (float(U[k]), float(z[k])) if float(U[k]) >= -float(best.fun) else (
+        -float(best.fun), float(best.x))
+    beyond = U[z <= where]
+    back = (top - float(beyond.min())) / D if beyond.size else 0.0
+    return _with_barrier((top - float(U[0])) / D, transition=where, back=back)
 
 
 # --- the sphere: fixed points of the drift --------------------------------------------------
@@ -231,6 +304,94 @@ def fixed_point(model: SphereModel, near: ArrayLike, max_iter: int = 80
     return None
 
 
+# --- the sphere: the effective potential of m·u --------------------------------------------
+_AZIMUTHS = 64
+
+
+def _meridian(u: FloatArray, a: FloatArray, b: FloatArray, z: FloatArray,
+              phi: FloatArray) -> FloatArray:
+    """Directions m(z, φ) = √(1 − z²)(cos φ a + sin φ b) + z u, shape (z, φ, 3)."""
+    r = np.sqrt(np.clip(1.0 - z * z, 0.0, None))[:, None, None]
+    ring = np.cos(phi)[None, :, None] * a + np.sin(phi)[None, :, None] * b
+    return np.asarray(r * ring + z[:, None, None] * u)
+
+
+def effective_slope(model: SphereModel, u: ArrayLike) -> Callable[[FloatArray], FloatArray]:
+    r"""dU_eff/dz of the m·u dynamics about the start direction u, z = m·u [k_BT]:
+
+    .. math:: U_{eff}'(z) = \partial_z U(z, \varphi_s) - \frac{2\langle w\cdot u\rangle_\varphi(z)}{1 - z^2}
+
+    (divided by the effective temperature 1 + nu i), from 2 tau_N ∂_t W = ∂_z[(1 − z²)(∂_z W +
+    W ∂_z U) − 2 w_z W] (D = 1/2): exact for a problem axially symmetric about u (then U and
+    w·u do not depend on the azimuth φ and the m·u modes are those of a 1D problem); otherwise
+    U is taken along the meridian of the lowest pass φ_s (the saddle's, so that without a drift
+    the top is the saddle) and w·u averaged over the azimuth (the orbit average of the
+    low-damping limit on circular orbits): an approximation, used only to place the transition
+    surface of a non-axial torque.
+    """
+    from spintorque.thermal.energy.orbits import gradient, tangent_frame
+
+    v = np.asarray(u, dtype=float) / float(np.linalg.norm(u))
+    a, b = tangent_frame(v)
+    phi_all = 2.0 * math.pi * np.arange(_AZIMUTHS) / _AZIMUTHS
+    zs = np.cos(np.linspace(1e-3, math.pi - 1e-3, 801))
+    tops = np.asarray(model.potential(_meridian(v, a, b, zs, phi_all)), dtype=float).max(axis=0)
+    k = int(np.argmin(tops))
+    if float(tops.max() - tops.min()) > 1e-10 * (1.0 + float(np.abs(tops).max())):
+        step = 2.0 * math.pi / _AZIMUTHS
+
+        def top(p: float) -> float:
+            return float(np.max(model.potential(_meridian(v, a, b, zs, np.array([p])))))
+        phi_s = float(minimize_scalar(top, bounds=(phi_all[k] - step, phi_all[k] + step),
+                                      method="bounded", options={"xatol": 1e-12}).x)
+    else:
+        phi_s = 0.0
+    T = model.temperature_factor
+
+    def slope(z: FloatArray) -> FloatArray:
+        z = np.asarray(z, dtype=float)
+        r = np.sqrt(np.clip(1.0 - z * z, 1e-300, None))
+        m = _meridian(v, a, b, z, np.array([phi_s]))[:, 0, :]
+        rho = (m - z[:, None] * v) / r[:, None]
+        dm = -(z / r)[:, None] * rho + v  # ∂m/∂z along the meridian
+        g = np.einsum("ij,ij->i", gradient(model.potential, m), dm)
+        if model.drift is not None:
+            ring = _meridian(v, a, b, z, phi_all)
+            w = np.asarray(model.drift(ring), dtype=float) @ v
+            g = g - 2.0 * w.mean(axis=1) / (r * r)
+        return np.asarray(g / T)
+    return slope
+
+
+def profile_landscape(model: SphereModel, u: ArrayLike) -> Landscape:
+    """Regime, barrier and transition surface from :func:`effective_slope` (the rules of
+    :func:`axial_landscape` for a sampled potential: stable while U_eff' < 0 at the start,
+    a reversed state while U_eff has a maximum on the way down to m·u = −1)."""
+    from scipy.integrate import quad
+    from scipy.optimize import brentq
+
+    slope = effective_slope(model, u)
+    theta = np.linspace(1e-4, math.pi - 1e-4, 4001)
+    z = np.cos(theta)
+    g = slope(z)
+    if g[0] >= 0.0:
+        return _none("the start state is unstable: the effective potential of m·u falls away "
+                     f"from the start direction (dU_eff/dz there = {g[0]:.4g} k_BT >= 0)")
+    up = np.nonzero(g >= 0.0)[0]
+    if up.size == 0:
+        return _single("the start state is stable and the only well: the effective potential "
+                       "of m·u rises all the way to the reversed direction")
+    k = int(up[0])
+    top = float(brentq(lambda x: float(slope(np.array([x]))[0]), z[k], z[k - 1], xtol=1e-14))
+    barrier = -quad(lambda x: float(slope(np.array([x]))[0]), top, 1.0, epsabs=0.0,
+                    epsrel=1e-12, limit=200)[0]
+    # the fall beyond the top: U_eff(top) − min U_eff below it (trapezoid, a threshold only)
+    below = z <= top
+    zb, gb = np.concatenate([[top], z[below]]), np.concatenate([[0.0], g[below]])
+    fall = np.concatenate([[0.0], np.cumsum(0.5 * (gb[1:] + gb[:-1]) * np.diff(zb))])
+    return _with_barrier(barrier, transition=top, back=float(-np.min(fall)))
+
+
 def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = None) -> Landscape:
     """Regime and effective barrier of the 2D problem started in ``well`` (see module doc).
 
@@ -245,20 +406,37 @@ def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = N
     if slowest >= -1e-9 * (1.0 + float(np.max(np.abs(eigenvalues)))):
         return _none(f"the start state is unstable: its linear relaxation rate is {-slowest:.4g} "
                      "/tau_N <= 0")
+    from spintorque.thermal.sphere.escape2d import axially_symmetric
+
+    if axially_symmetric(model, m):  # the m·u modes are exactly 1D: U_eff exists
+        return profile_landscape(model, m)
+    # about the well's energy minimum, the axis of the 2D solver's grids and target surface
+    profile = profile_landscape(model, np.asarray(well, dtype=float))
+    transition, back = profile.transition, profile.reversed_barrier_kT
     if model.drift is None:
         barrier = _saddle_barrier(model, m)
         if barrier is None:
             return _single("the start state is stable and the only well: no saddle bounds it")
-        return _with_barrier(barrier, "barrier")
+        return _with_barrier(barrier, "barrier", transition, back)
+    if transition is None:
+        return _single("the start state is stable and no barrier top lies on the way to the "
+                       "reversed direction (azimuthally averaged effective potential of m·u)")
     reason = ("under a spin torque the effective barrier is defined here only for axial magnets "
               "and in the low-damping limit (method 'energy'); not for the 2D problem at finite "
               "damping, where no potential exists")
     if mfpt is None or not (math.isfinite(mfpt) and mfpt > 0):
         return Landscape("critical", "stable start state; without a valid mean first-passage "
-                         "time the escape cannot be called a rare event", None, reason)
+                         "time the escape cannot be called a rare event", None, reason,
+                         transition=transition, reversed_barrier_kT=back)
     exponent = math.log(mfpt * -slowest)
     verdict = _with_barrier(exponent, "activation exponent ln(MFPT·|Re μ|) =")
-    return Landscape(verdict.regime, verdict.reason, None, reason, exponent)
+    return Landscape(verdict.regime, verdict.reason, None, reason, exponent, transition, back)
+
+
+def transition_surface(model: SphereModel, u: ArrayLike) -> float | None:
+    """m·u of the transition surface of the start well u (:func:`profile_landscape`), None
+    where there is no barrier top."""
+    return profile_landscape(model, u).transition
 
 
 def _saddle_barrier(model: SphereModel, well: FloatArray) -> float | None:
@@ -285,4 +463,27 @@ def energy_landscape(problem: EnergyDiffusion) -> Landscape:
     if ratio >= 1.0:
         return _none("the start state is unstable: the torque's work per orbit exceeds the "
                      f"damping's loss at the bottom of the well (ratio {ratio:.4g} >= 1)")
-    return _with_barrier(effective_barrier(problem))
+    from spintorque.thermal.energy.diffusion import transition_point
+
+    try:  # the top of Ψ may lie beyond the separatrix (a stabilising torque)
+        branch, u = transition_point(problem)
+    except InputError:
+        branch, u = 0, 0.0
+    grid = np.linspace(0.0, 1.0, 20001)
+    back = None
+    if branch == 0:
+        barrier = effective_barrier(problem)
+        top = float(problem.well.psi(u))
+        try:
+            others = [e for e in problem.branches[1:] if e.branch.sign > 0]
+            lowest = min([float(np.min(e.psi(grid))) for e in others]
+                         + [float(np.min(problem.well.psi(grid[grid <= u])))])
+            back = top - lowest if others else None
+        except InputError:
+            back = None
+        return _with_barrier(barrier, back=back)
+    other = problem.branches[branch]
+    bottom = float(np.min(problem.well.psi(grid)))
+    top = float(other.psi(u))
+    back = top - float(np.min(other.psi(grid[grid >= u])))
+    return replace(_with_barrier(top - bottom, back=back), top_beyond_separatrix=True)

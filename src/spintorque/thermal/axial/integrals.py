@@ -153,6 +153,11 @@ def _log_moments(model: AxialModel, edges: FloatArray, reference: float,
     return out
 
 
+def log_mass(model: AxialModel, a: float, b: float, reference: float) -> float:
+    """log ∫_a^b e^{−(U − reference)} ds (nu = 0), on landscape-graded pieces."""
+    return _log_moments(model, partition(model, a, b), reference, (np.zeros_like,))[0]
+
+
 def log_partition_function(model: AxialModel) -> tuple[float, float]:
     """(ln Z − U_min, U_min): Z = ∫_{−1}^{1} e^{−U} dz, shifted by the lowest U on the grid."""
     edges = partition(model, -1.0, 1.0)

@@ -40,6 +40,7 @@ The averaged equation is the α → 0 limit at fixed sigma, i and T̃; for α > 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -491,8 +492,15 @@ def _rate(ed: EnergyDiffusion, cells: int, tol: float, max_iter: int) -> float:
     estimate, change = 0.0, math.inf
     for _ in range(max_iter):
         f = _green(masses, resistances, g, root)
-        rayleigh = _dot(masses, f, g) / _dot(masses, g, g)
-        g = [fk / math.sqrt(_dot(masses, f, f)) for fk in f]
+        gg, ff = _dot(masses, g, g), _dot(masses, f, f)
+        if not (gg > 0 and ff > 0 and math.isfinite(gg) and math.isfinite(ff)):
+            # the wells' stationary weights differ beyond double precision (e.g. sigma = 200,
+            # h = −0.5: e^{−400}): the start well's mass underflows in the Green operator
+            raise InputError("lambda1", "the stationary weights of the wells differ by more "
+                             "than double precision resolves, so the energy-diffusion λ1 and "
+                             "τ_int cannot be computed (the 1D or 2D solver can)")
+        rayleigh = _dot(masses, f, g) / gg
+        g = [fk / math.sqrt(ff) for fk in f]
         change = abs(rayleigh - estimate) / abs(rayleigh)
         estimate = rayleigh
         if change <= tol:
@@ -549,3 +557,257 @@ def integral_relaxation_time(ed: EnergyDiffusion, observable: ArrayLike | None =
     coarse = _relaxation(ed, u_obs, cells // 2)
     fine = _relaxation(ed, u_obs, cells)
     return (4.0 * fine - coarse) / 3.0
+
+
+# --- the transition surface: the top of Ψ on the way to the other well (issue 14) -----------
+def _lobatto(a: float, b: float, cells: int) -> tuple[FloatArray, FloatArray]:
+    """Chebyshev–Lobatto cell edges on [a, b] (fine at both ends) and their centres."""
+    edges = a + (b - a) * 0.5 * (1.0 - np.cos(np.pi * np.arange(cells + 1) / cells))
+    return edges, 0.5 * (edges[1:] + edges[:-1])
+
+
+def _gauss(f: Callable[[FloatArray], FloatArray], a: FloatArray, b: FloatArray) -> FloatArray:
+    x, w = leg.leggauss(6)
+    t = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * x[None, :]
+    return np.asarray(0.5 * (b - a) * (f(t) @ w))
+
+
+def _masses(e: EnergyBranch, a: float, b: float, cells: int, lo: float) -> FloatArray:
+    """Cell masses ∫ e^{−(Ψ − lo)} dΦ of branch e on Lobatto cells of [a, b]."""
+    edges, _ = _lobatto(a, b, cells)
+    return _gauss(lambda t: np.exp(-(e.psi(t) - lo)) * -e.area.deriv()(t), edges[:-1], edges[1:])
+
+
+def _resistances(e: EnergyBranch, a: float, b: float, cells: int, hi: float,
+                 last: bool = True) -> FloatArray:
+    """Resistances ∫ e^{Ψ − hi} K/Φ du of the faces a → centre 0, centre j → centre j + 1 and
+    (``last``) the last centre → b (cells + 1 faces; without ``last``, cells faces)."""
+    _, centres = _lobatto(a, b, cells)
+    left = np.concatenate([[a], centres])[:None if last else -1]
+    right = np.concatenate([centres, [b]])[:None if last else -1]
+    return _gauss(lambda t: np.exp(np.minimum(e.psi(t) - hi, 300.0)) * e.flow(t) / e.area(t),
+                  left, right)
+
+
+def _other_well(ed: EnergyDiffusion) -> int | None:
+    """Index in ``ed.branches`` of the other well (the deepest minimum branch but the start)."""
+    wells = [k for k, e in enumerate(ed.branches) if k > 0 and e.branch.sign > 0]
+    if not wells:
+        return None
+    return min(wells, key=lambda k: float(ed.branches[k].branch.energy))
+
+
+def transition_point(ed: EnergyDiffusion) -> tuple[int, float]:
+    """(branch, u*) of the transition surface: the maximum of Ψ on the way from the bottom of
+    the start well (branch 0, u = 1) through the separatrix (u = 0) to the bottom of the other
+    well. Without a spin torque Ψ = E − E_s and it is the separatrix (0, 0.0); a torque moves
+    it into the well's orbits (it lowers the barrier) or into the other well's (it stabilises
+    the start well). An axially symmetric magnet has circular orbits m·u = z and this is the
+    top z* of its effective potential (−h_eff for a constant efficiency)."""
+    u = np.linspace(0.0, 1.0, 20001)
+    psi = ed.well.psi(u)
+    k = int(np.argmax(psi))
+    scale = 1e-12 * (1.0 + float(np.max(np.abs(psi))))
+    if k > 0 and psi[k] > scale:
+        return 0, _refine_max(ed.well, u, k)
+    other = _other_well(ed) if ed.model.drift is not None else None
+    if other is not None:
+        psi_o = ed.branches[other].psi(u)
+        j = int(np.argmax(psi_o))
+        if j == u.size - 1 and psi_o[j] > scale:
+            raise InputError("current_ratio", "the averaged effective potential Ψ rises all the "
+                             "way to the bottom of the other well: no reversed state and no "
+                             "transition surface (a single well)")
+        if j > 0 and psi_o[j] > scale:
+            return other, _refine_max(ed.branches[other], u, j)
+    return 0, 0.0
+
+
+def _refine_max(e: EnergyBranch, u: FloatArray, k: int) -> float:
+    from scipy.optimize import brentq
+
+    lo, hi = u[max(k - 1, 0)], u[min(k + 1, u.size - 1)]
+    slope = e.psi.deriv()
+    if slope(lo) > 0 > slope(hi):
+        return float(brentq(lambda x: float(slope(x)), lo, hi, xtol=1e-15))
+    return float(u[k])
+
+
+def _transition_chain(ed: EnergyDiffusion, where: tuple[int, float], cells: int) -> float:
+    """First passage from the bottom of the start well to the transition point ``where`` on
+    finite-volume chains: T = Σ_faces R_face × (mass on the start side of the face), a sum of
+    positive terms (cf. :func:`_mfpt_chain`)."""
+    k, ustar = where
+    branches: tuple[EnergyBranch, ...] = ed.branches if k else (ed.well,)
+    lo, hi = _span(branches)
+    start = 0.0 if k else ustar
+    pi = _masses(ed.well, start, 1.0, cells, lo)
+    R = _resistances(ed.well, start, 1.0, cells, hi, last=False)  # start → … → last centre
+    total = float(np.sum(R * np.cumsum(pi[::-1])[::-1]))
+    if k:
+        others = sum(float(np.sum(_masses(e, 0.0, 1.0, cells, lo)))
+                     for j, e in enumerate(branches) if j != k)
+        pk = _masses(branches[k], 0.0, ustar, cells, lo)
+        Rk = _resistances(branches[k], 0.0, ustar, cells, hi)
+        total += float(np.sum(Rk * (others + np.concatenate([[0.0], np.cumsum(pk)]))))
+    return total * math.exp(hi - lo)
+
+
+def _spectral_from(e: EnergyBranch, a: float, n: int) -> float:
+    """T = ∫_a^1 du e^{Ψ} K/Φ ∫_u^1 e^{−Ψ} dΦ (first passage from the bottom of the start
+    well to the orbit u = a) by Chebyshev spectral quadrature on n nodes of [a, 1] (cf.
+    :func:`_mfpt_spectral`)."""
+    half = 0.5 * (1.0 - a)
+    u = a + half * (nodes(n) + 1.0)
+    psi, area, flow = e.psi(u), e.area(u), e.flow(u)
+    lo, hi = float(np.min(psi)), float(np.max(psi))
+    _, right = cumulative_matrix(n)
+    inner = half * (right @ (np.exp(-(psi - lo)) * -e.area.deriv()(u)))
+    ratio = np.empty_like(inner)
+    ratio[:-1] = inner[:-1] / area[:-1]
+    ratio[-1] = math.exp(-(psi[-1] - lo))
+    return float(half * (weights(n) @ (flow * np.exp(psi - hi) * ratio)) * math.exp(hi - lo))
+
+
+def _progress(where: tuple[int, float]) -> float:
+    """Position of the orbit ``where`` = (branch, u) along the escape path: 1 − u in the start
+    well (from its bottom u = 1 to the separatrix u = 0), 1 + u in the other well's orbits."""
+    k, u = where
+    return 1.0 + u if k else 1.0 - u
+
+
+def _circle(ed: EnergyDiffusion, c: float) -> tuple[int, float] | None:
+    """(branch, u) of the orbit m·u = c on a problem axially symmetric about the start well's
+    axis u (its orbits are the circles m·u = const), None where that orbit lies beyond the
+    separatrix and there is no other well."""
+    axis = unit_vector(ed.well.branch.extremum, "well")
+    side = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    side = side - (side @ axis) * axis
+    side /= np.linalg.norm(side)
+
+    def energy(z: float) -> float:
+        return float(np.asarray(ed.model.potential((z * axis + math.sqrt(1.0 - z * z) * side)[None, :]))[0])
+
+    e0, delta = energy(c), 1e-6
+    scale = 1e-12 * (1.0 + abs(e0))
+    slope = energy(c + delta) - energy(c - delta)
+    if abs(slope) <= scale:
+        return 0, 0.0
+    if slope < 0:  # E falls towards the start well's bottom: c lies on the start side
+        k, b = 0, ed.well.branch
+    else:
+        other = _other_well(ed)
+        if other is None:
+            return None
+        k, b = other, ed.branches[other].branch
+    x = (float(b.separatrix) - e0) / (b.sign * float(b.depth))
+    return k, float(min(max(x, 0.0), 1.0) ** (1.0 / power(b)))
+
+
+def mfpt_point(ed: EnergyDiffusion) -> tuple[int, float]:
+    """(branch, u) of the target of the reported MFPT, the later on the escape path of the
+    transition surface of :func:`transition_point` (the top of Ψ) and the separatrix of the
+    switching definition: on a problem axially symmetric about the start well's axis u the
+    circle m·u = 0 (THERMAL.md §6: the axial separatrix z = 0, whatever the field; the same
+    target m·u = min(0, z*) as the axial and sphere methods), else the energy separatrix
+    (0, 0.0)."""
+    from spintorque.thermal.sphere.escape2d import axially_symmetric
+
+    top = transition_point(ed)
+    axis = unit_vector(ed.well.branch.extremum, "well")
+    circle = _circle(ed, 0.0) if axially_symmetric(ed.model, axis) else (0, 0.0)
+    if circle is None:
+        return top
+    return max((circle, top), key=_progress)
+
+
+def mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
+                                      ) -> tuple[float, float]:
+    """Mean first-passage time [tau_N] from the bottom of the start well to :func:`mfpt_point`
+    and its relative error estimate: :func:`mean_first_passage_time_with_error` to the
+    separatrix, or :func:`mean_first_passage_time_to_transition` to a transition surface in
+    the other well's orbits. Raises :class:`NotConvergedError` above :data:`USEFUL`."""
+    where = mfpt_point(ed)
+    if where != (0, 0.0):
+        return mean_first_passage_time_to_transition(ed, tol, where)
+    value, error = mean_first_passage_time_with_error(ed, tol)
+    if not (math.isfinite(value) and value > 0 and error <= USEFUL):
+        raise NotConvergedError("mfpt", error)
+    return value, max(error, 1e-13)
+
+
+def _spectral_beyond(ed: EnergyDiffusion, where: tuple[int, float], n: int) -> float:
+    """First passage from the bottom of the start well to the orbit ``where`` = (k, u*) in the
+    other well's orbits (k > 0): the start well's part to the separatrix
+    (:func:`_mfpt_spectral`) plus T₂ = ∫_0^{u*} du e^{Ψ_k} K_k/Φ_k (M_others + ∫_0^u e^{−Ψ_k}
+    dΦ_k) (M_others: the stationary mass of every other branch, Gauss on fine Lobatto cells) by
+    Chebyshev spectral quadrature on n nodes of [0, u*] (cf. :func:`_transition_chain`)."""
+    k, ustar = where
+    branches = ed.branches
+    lo, hi = _span(branches)
+    e = branches[k]
+    others = sum(float(np.sum(_masses(b, 0.0, 1.0, 4096, lo))) for j, b in enumerate(branches)
+                 if j != k)
+    half = 0.5 * ustar
+    u = half * (nodes(n) + 1.0)
+    psi, area, flow = e.psi(u), e.area(u), e.flow(u)
+    left, _ = cumulative_matrix(n)
+    inner = half * (left @ (np.exp(-(psi - lo)) * -e.area.deriv()(u)))
+    resistance = flow * np.exp(np.minimum(psi - hi, 300.0)) / area
+    second = float(half * (weights(n) @ (resistance * (others + inner)))) * math.exp(hi - lo)
+    return _mfpt_spectral(ed.well, n) + second
+
+
+def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10,
+                                          where: tuple[int, float] | None = None
+                                          ) -> tuple[float, float]:
+    """Mean first-passage time [tau_N] from the bottom of the start well to the transition
+    surface of :func:`transition_point` (or to ``where``, a (branch, u) point on the escape
+    path), and its relative error estimate (Richardson on :data:`MFPT_CELLS`, the change
+    between the last two). Raises :class:`NotConvergedError` above :data:`USEFUL`."""
+    if where is None:
+        where = transition_point(ed)
+    previous, error = math.nan, math.inf
+    # two Richardson steps (the chain's error expands in h², h⁴ on the smooth Lobatto mesh)
+    raw = [_transition_chain(ed, where, MFPT_CELLS[0] // 4),
+           _transition_chain(ed, where, MFPT_CELLS[0] // 2)]
+    first = [(4.0 * raw[1] - raw[0]) / 3.0]
+    for n in MFPT_CELLS:
+        raw.append(_transition_chain(ed, where, n))
+        first.append((4.0 * raw[-1] - raw[-2]) / 3.0)
+        value = (16.0 * first[-1] - first[-2]) / 15.0
+        if not (math.isfinite(value) and value > 0):
+            raise NotConvergedError("mfpt", math.inf)
+        error = abs(value - previous) / value
+        previous = value
+        if error <= tol:
+            break
+    # spectral quadrature where it converges and agrees with the chains
+    last = math.nan
+    for n in SPECTRAL_NODES:
+        spectral = _spectral_from(ed.well, where[1], n) if where[0] == 0 \
+            else _spectral_beyond(ed, where, n)
+        change = abs(spectral - last) / abs(spectral)
+        if change <= 1e-11 and abs(spectral - previous) <= 3.0 * error * previous \
+                + 1e-12 * spectral:
+            return spectral, max(change, 1e-12)
+        last = spectral
+    if not error <= USEFUL:
+        raise NotConvergedError("mfpt", error)
+    return previous, max(error, 1e-13)
+
+
+def probability_beyond_transition(ed: EnergyDiffusion, cells: int = 2048) -> float:
+    """Stationary probability beyond the transition surface of :func:`transition_point` (the
+    other well's side), Σ ∫ e^{−Ψ} dΦ over the orbits beyond it / the total (every branch of
+    the star)."""
+    k, ustar = transition_point(ed)
+    branches = ed.branches
+    lo, _ = _span(branches)
+    full = [float(np.sum(_masses(e, 0.0, 1.0, cells, lo))) for e in branches]
+    if k:
+        beyond = float(np.sum(_masses(branches[k], ustar, 1.0, cells, lo)))
+    else:
+        beyond = sum(full[1:]) + (float(np.sum(_masses(ed.well, 0.0, ustar, cells, lo)))
+                                  if ustar > 0 else 0.0)
+    return beyond / sum(full)

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.sphere import solvers as sphere
-from spintorque.thermal.sphere.chain import build_chain
+from spintorque.thermal.sphere.chain import SphereChain, build_chain
 from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
 from spintorque.thermal.sphere.model import SphereModel
 
@@ -99,7 +99,8 @@ class EscapeOverflowError(InputError):
 
 @dataclass(frozen=True)
 class Escape2D:
-    """λ1, integral relaxation time of m·u and MFPT from the well u to m·u = 0 [tau_N units].
+    """λ1, integral relaxation time of m·u and MFPT from the well u to the target surface
+    m·u = transition (default 0) [tau_N units].
 
     λ1 is the smallest non-zero eigenvalue among the modes that functions of m·u excite (for a
     problem symmetric about u: the smallest non-zero eigenvalue of its axially symmetric part,
@@ -115,6 +116,9 @@ class Escape2D:
     """|Im λ| of the slowest mode on the finest grid [1/tau_N]. Non-zero: the slowest mode is
     a complex pair (m·u relaxes while precessing, e.g. a tilted polariser far above I_c); λ1
     is then its decay rate Re λ."""
+    switching_rate: Converged | None = None
+    """Two-state forward rate λ1·P_stat(m·u < transition) [1/tau_N] (None where the
+    stationary mass beyond the target surface underflows)."""
 
     @property
     def converged(self) -> bool:
@@ -238,18 +242,38 @@ def axially_symmetric(model: SphereModel, axis: ArrayLike) -> bool:
     return True
 
 
-def _axisymmetric_grid(u: FloatArray, reference: FloatArray) -> Callable[[int], SphereGrid]:
+def ring_split(n: int, theta: float) -> tuple[int, int]:
+    """Rings above and below the ring centred on θ = theta in a grid of n rings: n // 2 each
+    (a split that is smooth in n, as the extrapolation needs), or in proportion to theta where
+    that does not fit (theta within ~π/n of a pole)."""
+    half = n // 2
+    if (half + 1) * theta / (half + 0.5) < math.pi and theta > 0.0:
+        return half, n - 1 - half
+    above = min(max(1, round((n - 1) * theta / math.pi)), n - 2)
+    return above, n - 1 - above
+
+
+def _ring_grid(u: FloatArray, reference: FloatArray, theta: float,
+               cells: Callable[[int], int]) -> Callable[[int], SphereGrid]:
     def make(n: int) -> SphereGrid:
-        # n odd: the middle ring is centred on m·u = 0; one azimuthal cell
-        return SphereGrid.with_ring_at(0.5 * math.pi, n // 2, n // 2, 1, axis=u, reference=reference)
+        # a ring of centres on the target cone θ = theta (m·u = cos theta)
+        above, below = ring_split(n, theta)
+        return SphereGrid.with_ring_at(theta, above, below, cells(n), axis=u, reference=reference)
     return make
 
 
-def _profile(model: SphereModel, u: FloatArray, reference: FloatArray, n: int) -> FloatArray:
+def _axisymmetric_grid(u: FloatArray, reference: FloatArray,
+                       theta: float = 0.5 * math.pi) -> Callable[[int], SphereGrid]:
+    """n rings of one azimuthal cell, a ring centred on θ = theta (default: m·u = 0)."""
+    return _ring_grid(u, reference, theta, lambda n: 1)
+
+
+def _profile(model: SphereModel, u: FloatArray, reference: FloatArray, n: int,
+             theta: float = 0.5 * math.pi) -> FloatArray:
     """Effective potential Ũ_eff at the ring centres of the axisymmetric grid of size n: the
     chain's detailed balance gives Ũ_eff(k+1) − Ũ_eff(k) = Ũ(k+1) − Ũ(k) − x_k (x: the drift's
     Péclet number of the face)."""
-    chain = build_chain(model, _axisymmetric_grid(u, reference)(n))
+    chain = build_chain(model, _axisymmetric_grid(u, reference, theta)(n))
     steps = np.diff(chain.potential[:, 0]) - chain.peclet[0][:, 0]
     return np.asarray(np.concatenate([[0.0], np.cumsum(steps)]))
 
@@ -269,7 +293,8 @@ def escape_exponent(profile: FloatArray, start_side: int) -> float:
 
 
 def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
-                       base: tuple[int, ...] = DEFAULT_SIZES["axisymmetric"]) -> tuple[int, ...]:
+                       base: tuple[int, ...] = DEFAULT_SIZES["axisymmetric"],
+                       theta: float = 0.5 * math.pi) -> tuple[int, ...]:
     """Grid sizes for an axially symmetric problem: ``base`` scaled up until the effective
     potential rises by at most :data:`STEP` k_BT across a cell of the coarsest grid.
 
@@ -279,8 +304,8 @@ def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
     u = unit_vector(well, "well")
     reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     n = base[0]
-    v = _profile(model, u, reference, n)
-    exponent = escape_exponent(v, n // 2)
+    v = _profile(model, u, reference, n, theta)
+    exponent = escape_exponent(v, ring_split(n, theta)[0])
     if not exponent <= MAX_EXPONENT:
         raise EscapeOverflowError(exponent)
     factor = max(1.0, float(np.max(np.abs(np.diff(v)))) / STEP)
@@ -291,12 +316,15 @@ def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
     return sizes
 
 
-def grid_family(model: SphereModel, well: ArrayLike) -> tuple[str, Callable[[int], SphereGrid]]:
-    """The family name and a function n → SphereGrid for ``model`` started in ``well``."""
+def grid_family(model: SphereModel, well: ArrayLike, theta: float = 0.5 * math.pi
+                ) -> tuple[str, Callable[[int], SphereGrid]]:
+    """The family name and a function n → SphereGrid for ``model`` started in ``well``, with
+    a ring of cell centres on the target cone θ = theta about it (the planar family keeps its
+    column of centres on m·u = 0)."""
     u = unit_vector(well, "well")
     if axially_symmetric(model, u):
         reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-        return "axisymmetric", _axisymmetric_grid(u, reference)
+        return "axisymmetric", _axisymmetric_grid(u, reference, theta)
     points = _fibonacci()
     U = np.asarray(model.potential(points), dtype=float)
     hard = _refine(model, points[int(np.argmax(U))], -1.0)
@@ -316,21 +344,21 @@ def grid_family(model: SphereModel, well: ArrayLike) -> tuple[str, Callable[[int
             return "planar", planar
     reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
 
-    def axial(n: int) -> SphereGrid:
-        # n odd: the middle ring is centred on m·u = 0; steps π/n and 2π/n
-        return SphereGrid.with_ring_at(0.5 * math.pi, n // 2, n // 2, n, axis=u, reference=reference)
-    return "axial-like", axial
+    # n odd: a ring centred on the target cone; steps ≈ π/n and 2π/n
+    return "axial-like", _ring_grid(u, reference, theta, lambda n: n)
 
 
 def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
-              sizes: tuple[int, ...] | None = None, *, family: str | None = None) -> Escape2D:
+              sizes: tuple[int, ...] | None = None, *, family: str | None = None,
+              transition: float | None = None, split: float | None = None) -> Escape2D:
     """Escape rate, relaxation time and first passage of the 2D problem, extrapolated.
 
     Parameters
     ----------
     model : SphereModel
     well : array_like
-        Direction u of the starting well (the first passage is from u to the surface m·u = 0).
+        Direction u of the starting well (the first passage is from u to the surface
+        m·u = ``transition``).
     sizes : tuple of int
         Odd grid sizes N of the family (at least 3, ascending; default :data:`DEFAULT_SIZES`,
         scaled to the landscape for the axisymmetric family).
@@ -338,6 +366,14 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
         Force a grid family ("axial-like", "planar" or "axisymmetric"; default: chosen from the
         landscape, "axisymmetric" when U and the drift are symmetric about u). "axial-like" on a
         symmetric problem keeps the azimuthal modes on the grid (a check of the 2D machinery).
+    transition : float, optional
+        m·u of the target surface of the first passage, in (−1, 1) (default 0: the surface
+        perpendicular to u); a ring of cell centres lies on it (axisymmetric and axial-like
+        families). The switching rate λ1·P_stat(m·u < split) is returned too.
+    split : float, optional
+        m·u of the surface of the two-state split (default: ``transition``), in (−1, 1); where
+        it differs from ``transition`` the stationary distribution is taken on grids of the
+        same family with a ring of centres on it (and λ1 of the split from their slowest mode).
 
     Raises
     ------
@@ -348,55 +384,129 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
         complex slowest pair is not an error: λ1 is its decay rate, ``lambda1_frequency`` its
         angular frequency.
     """
-    chosen, make = grid_family(model, well)
+    target = 0.0 if transition is None else float(transition)
+    if not (math.isfinite(target) and -1.0 < target < 1.0):
+        raise InputError("transition", f"must lie in (-1, 1), got {transition!r}")
+    theta = math.acos(target)
+    cut = target if split is None else float(split)
+    if not (math.isfinite(cut) and -1.0 < cut < 1.0):
+        raise InputError("split", f"must lie in (-1, 1), got {split!r}")
+    chosen, make = grid_family(model, well, theta)
     u = unit_vector(well, "well")
     if family is not None and family != chosen:
+        reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
         if family == "axial-like":
-            reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-
-            def make(n: int) -> SphereGrid:
-                return SphereGrid.with_ring_at(0.5 * math.pi, n // 2, n // 2, n, axis=u,
-                                               reference=reference)
+            make = _ring_grid(u, reference, theta, lambda n: n)
         elif family == "axisymmetric" and axially_symmetric(model, u):
-            reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-            make = _axisymmetric_grid(u, reference)
+            make = _axisymmetric_grid(u, reference, theta)
         else:
             raise InputError("family", f"{family!r} does not apply here (chosen: {chosen!r})")
         chosen = family
+    given = sizes
     if sizes is None:
-        sizes = axisymmetric_sizes(model, u) if chosen == "axisymmetric" else DEFAULT_SIZES[chosen]
+        sizes = axisymmetric_sizes(model, u, theta=theta) if chosen == "axisymmetric" \
+            else DEFAULT_SIZES[chosen]
     if len(sizes) < 3 or list(sizes) != sorted(set(sizes)) or any(n % 2 == 0 or n < 5 for n in sizes):
         raise InputError("sizes", "need at least three ascending odd grid sizes >= 5")
     if chosen != "axisymmetric":
         _check_range(model, u)
-    lam, tau, first = [], [], []
+    spectral_sizes, spectral_make = sizes, make
+    if chosen == "axisymmetric" and target != 0.0:
+        # λ1 and τ_int on the symmetric grids (ring on m·u = 0: the most accurate
+        # extrapolation); the first passage and the split on grids with a ring on the target
+        reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+        spectral_make = _axisymmetric_grid(u, reference)
+        spectral_sizes = given if given is not None else axisymmetric_sizes(model, u)
+    lam: list[float] = []
+    tau: list[float] = []
+    first: list[float] = []
+    rate: list[float] = []
     frequency = 0.0
+    both = spectral_make is make
+    if not both:
+        for n in spectral_sizes:
+            grid = spectral_make(n)
+            frequency = _spectral(build_chain(model, grid), grid, u, lam, tau)
     for n in sizes:
         grid = make(n)
         chain = build_chain(model, grid)
         try:
-            mode = sphere.slowest_mode(chain, start=grid.centres @ u)
-            lam.append(mode.real)
-            frequency = abs(mode.imag)
-            tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
+            if both:  # λ1 and τ_int on the same grids
+                frequency = _spectral(chain, grid, u, lam, tau)
+                mode = None
+            else:
+                mode = sphere.slowest_mode(chain, start=grid.centres @ u)
             first.append(float(sphere.mean_first_passage_time(
-                chain, absorbing=lambda m: m @ u <= 1e-9, start=u)))
-        except sphere.SlowestModeError:
-            raise
+                chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u)))
+            # two-state split: k_fwd = λ1 P_stat(beyond the split surface), the ring on it
+            # counted half (its cells straddle the surface)
+            rate.append((lam[len(first) - 1] if mode is None else mode.real)
+                        * (_beyond(chain, grid, u, cut) if cut == target else 1.0))
         except InputError as exc:
             if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
                 raise EscapeOverflowError(MAX_EXPONENT) from exc
             raise
-        if not all(math.isfinite(x) and x > 0 for x in (lam[-1], tau[-1], first[-1])):
+        if not (math.isfinite(first[-1]) and first[-1] > 0):
             raise EscapeOverflowError(MAX_EXPONENT)
 
-    def converged(values: list[float], powers: tuple[int, ...] | None = None) -> Converged:
-        value, error = sphere.extrapolate(sizes, values, powers)
-        return Converged(value, error, tuple(values), _second_order(sizes, values))
+    def converged(values: list[float], powers: tuple[int, ...] | None = None,
+                  at: tuple[int, ...] = tuple(sizes)) -> Converged:
+        value, error = sphere.extrapolate(at, values, powers)
+        return Converged(value, error, tuple(values), _second_order(at, values))
 
     odd = tuple(range(2, len(sizes) + 1))
-    return Escape2D(converged(lam), converged(tau), converged(first, odd), chosen, tuple(sizes),
-                    frequency)
+    rate_at = tuple(sizes)
+    if cut != target:  # the split on grids of the same family with a ring on its own surface
+        split_theta = math.acos(cut)
+        split_family, split_make = grid_family(model, u, split_theta)
+        if split_family != chosen:
+            reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+            split_make = _axisymmetric_grid(u, reference, split_theta) if chosen == "axisymmetric" \
+                else _ring_grid(u, reference, split_theta, lambda n: n)
+        rate_at = axisymmetric_sizes(model, u, theta=split_theta) \
+            if chosen == "axisymmetric" and given is None else tuple(sizes)
+        rate = []
+        for n in rate_at:  # λ1 and the split on the same grid (its slowest mode)
+            grid = split_make(n)
+            try:
+                chain = build_chain(model, grid)
+                mode = sphere.slowest_mode(chain, start=grid.centres @ u)
+                rate.append(mode.real * _beyond(chain, grid, u, cut))
+            except InputError as exc:
+                if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
+                    raise EscapeOverflowError(MAX_EXPONENT) from exc
+                raise
+    forward = converged(rate, at=rate_at) if all(math.isfinite(k) and k > 0 for k in rate) \
+        else None
+    spectral_at = tuple(spectral_sizes)
+    return Escape2D(converged(lam, at=spectral_at), converged(tau, at=spectral_at),
+                    converged(first, odd), chosen, spectral_at, frequency, forward)
+
+
+def _beyond(chain: SphereChain, grid: SphereGrid, u: FloatArray, cut: float) -> float:
+    """Stationary probability of m·u < cut on one grid, the ring of centres on m·u = cut
+    counted half (its cells straddle the surface)."""
+    p = sphere.stationary_distribution(chain)
+    x = grid.centres @ u
+    return float(p[x < cut - 1e-9].sum() + 0.5 * p[np.abs(x - cut) <= 1e-9].sum())
+
+
+def _spectral(chain: SphereChain, grid: SphereGrid, u: FloatArray, lam: list[float],
+              tau: list[float]) -> float:
+    """Append λ1 and τ_int of m·u on one grid; return |Im λ| of the slowest mode."""
+    try:
+        mode = sphere.slowest_mode(chain, start=grid.centres @ u)
+        lam.append(mode.real)
+        tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
+    except sphere.SlowestModeError:
+        raise
+    except InputError as exc:
+        if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
+            raise EscapeOverflowError(MAX_EXPONENT) from exc
+        raise
+    if not all(math.isfinite(x) and x > 0 for x in (lam[-1], tau[-1])):
+        raise EscapeOverflowError(MAX_EXPONENT)
+    return abs(mode.imag)
 
 
 def _check_range(model: SphereModel, u: FloatArray) -> None:
