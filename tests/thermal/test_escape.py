@@ -108,6 +108,7 @@ def test_a_method_that_cannot_handle_the_problem_says_why():
         escape(ReducedProblem(10.0), tolerance=1e-3)
 
 
+@pytest.mark.slow
 def test_auto_reports_the_low_damping_limit_where_the_2d_grids_fail():
     tilted = dict(sigma=20.0, i=0.5, polarizer_angle=0.2)
     coarse = (9, 11, 13, 15)

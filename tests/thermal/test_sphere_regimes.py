@@ -173,6 +173,7 @@ def test_above_ic_the_2d_grid_reports_the_1d_lambda1_not_the_slower_azimuthal_pa
     assert full.lambda1.value == pytest.approx(_lambda1_reference(5.0, 0.0, 5.0), rel=1e-3)
 
 
+@pytest.mark.slow
 def test_a_barrier_beyond_the_floating_point_range_is_refused_in_plain_words():
     # a stabilising current at sigma = 500: e^{1500} tau_N has no double-precision value
     with pytest.raises(EscapeOverflowError, match="barrier is about 1500"):
