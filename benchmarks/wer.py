@@ -205,8 +205,6 @@ def _table_2d(path: Path, currents: list[float], pulses: np.ndarray, label: str,
 def sphere_2d(quick: bool) -> None:
     import tempfile
 
-    from spintorque.constants import k_B
-    from spintorque.dynamics import run_stochastic
     from spintorque.dynamics.switching import switching_axis
     from spintorque.magnet.io import load_macrospin
 
@@ -226,27 +224,7 @@ def sphere_2d(quick: bool) -> None:
         _, r = _table_2d(path, [J], ens, "same cell at the ensemble's pulses")
         run = load_macrospin(path)
     u, _ = switching_axis(run.model)
-    rng = np.random.default_rng(11)
-    scale = run.model.magnet.volume / (k_B * run.conditions.temperature)
-    floor = float(run.model.energy.energy_density(u[None, :], run.model.magnet)[0]) * scale
-    chosen: list[np.ndarray] = []
-    while sum(len(c) for c in chosen) < n:
-        m = rng.normal(size=(100_000, 3))
-        m /= np.linalg.norm(m, axis=1)[:, None]
-        m = m[m @ u > 0]
-        U = run.model.energy.energy_density(m, run.model.magnet) * scale - floor
-        chosen.append(m[rng.random(len(m)) < np.exp(-U)])
-    start = np.concatenate(chosen)[:n]
-    seen: dict[int, float] = {}
-
-    def record(t: float, m: np.ndarray) -> bool:
-        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
-        return False
-    from dataclasses import replace
-
-    elapsed, _ = timed(lambda: run_stochastic(
-        run.model, replace(run.conditions, current_density=J), duration=float(ens[-1]), dt=1e-12,
-        trajectories=n, seed=2026, save_every=250, initial=start, callback=record, keep=False))
+    seen, elapsed = _ensemble_fractions(run, u, J, ens, n)
     print(f"   against {n} LLG trajectories (Heun, dt = 1 ps, J = {J:.3g} A/m², {elapsed:.0f} s), "
           "fraction with m·u > 0 at the pulse end:")
     for tp, wer, e in zip(ens, r.write_error_rate[0], r.write_error_rate_error[0], strict=True):
@@ -280,8 +258,29 @@ def _restricted_boltzmann(run, u: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate(chosen)[:n]
 
 
-def energy_diffusion(quick: bool) -> None:
+def _ensemble_fractions(
+    run, u: np.ndarray, J: float, pulses: np.ndarray, n: int
+) -> tuple[dict[int, float], float]:
+    """Fraction of n LLG trajectories (Heun, dt = 1 ps) with m·u > 0 at each pulse end [keyed by
+    ps], started from the zero-current Boltzmann state of the start well; and the wall time."""
+    from dataclasses import replace
+
     from spintorque.dynamics import run_stochastic
+
+    start = _restricted_boltzmann(run, u, n)
+    seen: dict[int, float] = {}
+
+    def record(t: float, m: np.ndarray) -> bool:
+        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
+        return False
+
+    elapsed, _ = timed(lambda: run_stochastic(
+        run.model, replace(run.conditions, current_density=J), duration=float(pulses[-1]), dt=1e-12,
+        trajectories=n, seed=2026, save_every=250, initial=start, callback=record, keep=False))
+    return seen, elapsed
+
+
+def energy_diffusion(quick: bool) -> None:
     from spintorque.dynamics.switching import switching_axis
     from spintorque.magnet.io import load_macrospin
     from spintorque.thermal.energy.evolution import star_orbits
@@ -301,17 +300,7 @@ def energy_diffusion(quick: bool) -> None:
     _, r = _table_2d(path, [J], ens, "same file at the ensemble's pulses")
     run = load_macrospin(path)
     u, _ = switching_axis(run.model)
-    start = _restricted_boltzmann(run, u, n)
-    seen: dict[int, float] = {}
-
-    def record(t: float, m: np.ndarray) -> bool:
-        seen[round(t * 1e12)] = float(np.mean(m @ u > 0))
-        return False
-    from dataclasses import replace
-
-    elapsed, _ = timed(lambda: run_stochastic(
-        run.model, replace(run.conditions, current_density=J), duration=float(ens[-1]), dt=1e-12,
-        trajectories=n, seed=2026, save_every=250, initial=start, callback=record, keep=False))
+    seen, elapsed = _ensemble_fractions(run, u, J, ens, n)
     print(f"   against {n} LLG trajectories (Heun, dt = 1 ps, J = {J:.3g} A/m², {elapsed:.0f} s), "
           "fraction with m·u > 0 at the pulse end (the model error of orbit averaging at this damping):")
     for tp, wer in zip(ens, r.write_error_rate[0], strict=True):
