@@ -11,8 +11,10 @@ absolute error δ of ln WER); i* counts as converged only where the WER it rests
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,6 +25,9 @@ from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.rates import WERProblem, write_error_rate
 from spintorque.thermal.wer.sphere import SphereWERProblem
+
+if TYPE_CHECKING:
+    from spintorque.magnet.io import MacrospinInput
 
 FloatArray = NDArray[np.float64]
 TABLE_RTOL = 1e-5
@@ -208,17 +213,58 @@ def problem_from_file(
 ) -> WERProblem | SphereWERProblem:
     """The write problem of a macrospin file at current densities [A/m²], chosen by geometry.
 
-    An axially symmetric file gives a :class:`WERProblem` (solved in 1D).
-
-    Each J is mapped with :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0
-    with the sign that destabilises the start well, tau_N [s]); temperature [K] overrides the
-    file's. Any other file gives a :class:`~spintorque.thermal.wer.sphere.SphereWERProblem`
-    (solved on the sphere in 2D; no I_c0, so its current ratios are NaN; nu must be 0).
+    :func:`spintorque.magnet.io.load_macrospin` and then :func:`problem_from_run` (see there),
+    with errors attributed to the file and named by the command's flags (``--nu``, ``--current``).
     """
     from spintorque.magnet.io import load_macrospin
+
+    return problem_from_run(
+        load_macrospin(path), current_densities, nu, temperature, source=str(path),
+        fields={"nu": "--nu", "current_density": "--current"},
+    )
+
+
+def problem_from_run(
+    run: MacrospinInput,
+    current_densities: ArrayLike,
+    nu: float = 0.0,
+    temperature: float | None = None,
+    *,
+    source: str | None = None,
+    label: str = "this file",
+    fields: Mapping[str, str] | None = None,
+) -> WERProblem | SphereWERProblem:
+    """The write problem of a loaded macrospin run at current densities [A/m²], by geometry.
+
+    An axially symmetric run gives a :class:`WERProblem` (solved in 1D): each J is mapped with
+    :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0 with the sign that
+    destabilises the start well, tau_N [s]); temperature [K] overrides the run's. Any other run
+    gives a :class:`~spintorque.thermal.wer.sphere.SphereWERProblem` (solved on the sphere in
+    2D; no I_c0, so its current ratios are NaN; nu must be 0). The run's own current density is
+    not used (a sweep point passes it as ``current_densities``).
+
+    Parameters
+    ----------
+    run : MacrospinInput
+        From :func:`~spintorque.magnet.io.load_macrospin` or
+        :func:`~spintorque.magnet.io.macrospin_from_dict`.
+    current_densities : array_like
+        J [A/m²].
+    nu : float
+        Spin-injection diffusion, D_T (1 + nu i).
+    temperature : float or None
+        T [K] in place of the run's.
+    source : str or None
+        The file errors are attributed to (None: none).
+    label : str
+        How error messages name the run ("this file", "the base file").
+    fields : mapping or None
+        The field names errors about ``nu`` and the current densities carry (keys "nu" and
+        "current_density"; default those names), e.g. the flags of a command.
+    """
     from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
 
-    run = load_macrospin(path)
+    names = {"nu": "nu", "current_density": "current_density", **(fields or {})}
     conditions = run.conditions if temperature is None else replace(run.conditions, temperature=temperature)
     values = np.atleast_1d(np.asarray(current_densities, dtype=float))
     try:
@@ -226,19 +272,19 @@ def problem_from_file(
     except NotAxialError:
         if nu != 0.0:
             raise InputError(
-                "--nu",
+                names["nu"],
                 "the spin-injection diffusion needs i = I/I_c0, defined for "
-                "axially symmetric magnets only; this file is not",
-                str(path),
+                f"axially symmetric magnets only; {label} is not",
+                source,
             ) from None
         from spintorque.thermal.wer.sphere import problem_from_sphere_file
 
-        return problem_from_sphere_file(run, str(path), values, temperature)
+        return problem_from_sphere_file(run, source if source is not None else label, values, temperature)
     except InputError as error:
-        raise error.in_file(str(path)) from None
+        raise (error if source is None else error.in_file(source)) from None
     Jc = reduction.critical_current_density
     if Jc is None:
-        raise InputError("torque", "the file has no spin torque: no write current", str(path))
+        raise InputError("torque", f"{label} has no spin torque: no write current", source)
     ratios = []
     for J in values:
         try:
@@ -247,10 +293,10 @@ def problem_from_file(
             )
         except InputError as error:
             raise InputError(
-                "--current",
+                names["current_density"],
                 f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
                 f"sigma = {reduction.model.sigma:.4g}): {error.message}",
-                str(path),
+                source,
             ) from None
     return WERProblem(
         replace(reduction.model, i=0.0),
