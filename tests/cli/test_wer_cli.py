@@ -128,6 +128,7 @@ def _strict(text: str) -> dict:
     return json.loads(text, parse_constant=refuse)
 
 
+@pytest.mark.slow  # two target searches: a few seconds
 def test_target_current_on_an_unconverged_wer_says_so():
     # sigma = 40, t = 3 tau_N: the secant's WER (at most 256 cells) reaches 2.8e-6, not 1e-6
     code, stdout, stderr = invoke("write-error-rate", "--sigma", "40", "--current-ratio", "1.0",
@@ -140,6 +141,11 @@ def test_target_current_on_an_unconverged_wer_says_so():
     assert target["current_ratio_error"][0] > target["write_error_rate_relative_error"][0] / 140
     warnings = [line for line in stderr.splitlines() if line.startswith("warning: --target:")]
     assert len(warnings) == 1 and "not converged" in warnings[0] and "3 tau_N" in warnings[0]
+    # the text output shows the current too (it printed the table only)
+    code, stdout, _ = invoke("write-error-rate", "--sigma", "40", "--current-ratio", "1.0",
+                             "--pulse", "3:3:1", "--target", "1e-9")
+    assert code == 0 and "current for WER = 1e-09" in stdout
+    assert f"{target['current_ratio'][0]:.8g} ±" in stdout and "(not converged)" in stdout
 
 
 def _rtol_warning(stderr: str) -> str:

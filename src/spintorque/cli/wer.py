@@ -466,3 +466,15 @@ def _print(doc: dict[str, Any], read: bool) -> None:
         console.print(f"{label}:")
         for t, value in zip(times, doc[key][row], strict=True):
             console.print(f"  t = {t:.6g} {unit}: {value:.10g}")
+    target = doc.get("target")
+    if target is None:
+        return
+    console.print(f"current for WER = {target['write_error_rate']:g} (I/I_c0):")
+    rows = zip(times, target["current_ratio"], target["current_ratio_error"], target["reason"],
+               target["converged_per_pulse"], strict=True)
+    for t, ratio, error, reason, converged in rows:
+        if ratio is None:
+            console.print(f"  t = {t:.6g} {unit}: none ({reason})")
+            continue
+        spread = "no error bound" if error is None else f"± {error:.2g}"
+        console.print(f"  t = {t:.6g} {unit}: {ratio:.8g} {spread}{'' if converged else ' (not converged)'}")
