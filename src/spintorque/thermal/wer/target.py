@@ -109,7 +109,9 @@ def current_for_target(
 ) -> TargetCurrent:
     """Reduced current i* needed for WER(i*, t) = target at each pulse length t [tau_N].
 
-    WER decreases with i (> 0), so i* is unique in the bracket when it exists there.
+    WER decreases with i (> 0), so i* is unique in the bracket when it exists there. Each i*
+    carries its error estimate and whether the WER it rests on met :data:`SECANT_RTOL`
+    (``converged``; see :class:`TargetCurrent`).
     """
     if not 0.0 < target < 1.0:
         raise InputError("target", f"the target WER must be in (0, 1), got {target!r}")
