@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -125,25 +126,61 @@ def test_a_read_only_install_imports_runs_a_command_and_builds_every_kernel(tmp_
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert json.loads(proc.stdout)["efficiency"]["g2"] is not None
     code = textwrap.dedent('''
-        import spintorque
+        import json
+        import spintorque as st
         from spintorque._jit import Kernel
         from spintorque.dynamics import kernel as dynamics
         from spintorque.thermal.sphere import ring_elimination
+        from spintorque.transport import fold, mixing
         from spintorque.transport import kernel as transport
-        assert spintorque.__file__.startswith(sys.argv[1])
-        built = 0
-        for module in (transport, dynamics, ring_elimination):
-            for value in list(vars(module).values()):
+        assert st.__file__.startswith(sys.argv[1])
+        built = {}
+        for module in (transport, fold, mixing, dynamics, ring_elimination):
+            for name, value in list(vars(module).items()):
                 if isinstance(value, Kernel):
                     value.dispatcher  # numba's decorator raised here when no cache was usable
-                    built += 1
-        print(built)
+                    built[module.__name__ + "." + name] = True
+        # a finite mixing conductance: the serial fold kernel compiles and runs in memory
+        # (its parallel twin costs a minute more to compile; its decorator is built above)
+        exec(sys.argv[2])
+        folded = st.solve(stack, mags).torque("F2")
+        print(json.dumps({"built": sorted(built), "torque": folded.tolist()}, allow_nan=False))
     ''')
-    proc = subprocess.run([sys.executable, "-c", "import sys\n" + code, str(package)],
-                          capture_output=True, text=True, timeout=300, check=False, env=env,
+    proc = subprocess.run([sys.executable, "-c", "import sys\n" + code, str(package), MIXING_VALVE],
+                          capture_output=True, text=True, timeout=600, check=False, env=env,
                           cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert int(proc.stdout) >= 3
+    doc = json.loads(proc.stdout.splitlines()[-1])
+    for kernel in ("fold.sweep_folded", "fold.sweep_folded_serial", "mixing.sweep_mixing",
+                   "kernel.sweep", "dynamics.kernel"):
+        assert any(kernel in name for name in doc["built"]), (kernel, doc["built"])
+    # the same valve here, by the block solve of transport/mixing.py
+    import spintorque as st
+
+    scope: dict[str, Any] = {}
+    exec(MIXING_VALVE, scope)
+    block = st.solve(scope["stack"], scope["mags"], kernel="general").torque("F2")
+    folded = np.array(doc["torque"])
+    assert folded.shape == block.shape == (7, 3)
+    assert np.max(np.abs(folded - block)) < 1e-12 * np.max(np.abs(block))
+
+
+MIXING_VALVE = """
+import numpy as np
+import spintorque as st
+from spintorque.interfaces import Interface
+co = st.Ferromagnet("Co", 7.5e-8, 0.46, 59e-9)
+cu = st.NormalMetal("Cu", 0.6e-8, 500e-9)
+layers = (st.Layer("F1", co, 8e-9, (0, 0, 1)), st.Layer("N", cu, 10e-9),
+          st.Layer("F2", co, 4e-9, (1, 0, 0)))
+stack = st.Stack(layers, current_density=1e11, interface_elements=(
+    Interface(("F1", "N"), 0.5e-15, 0.7, 0.2, complex(0.55e15, 0.1e15)),
+    Interface(("N", "F2"), 0.3e-15, 0.6, 0.1, complex(0.55e15, 0.1e15))))
+theta = np.linspace(0.1, 3.0, 7)
+mags = np.zeros((theta.size, 2, 3))
+mags[:, 0, 2] = 1.0
+mags[:, 1, 0], mags[:, 1, 2] = np.sin(theta), np.cos(theta)
+"""
 
 
 INTERPRETED_VS_COMPILED = '''

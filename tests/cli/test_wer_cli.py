@@ -119,3 +119,53 @@ def test_in_plane_file_is_solved_in_2d_with_the_same_keys(tmp_path):
     assert doc["current_ratio"] == [None] and doc["switching_axis"] == [1.0, 0.0, 0.0]
     wer = np.array(doc["write_error_rate"][0])
     assert np.all((wer > 0) & (wer < 1)) and wer[1] < wer[0]
+
+
+def _strict(text: str) -> dict:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"non-strict JSON constant {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.slow  # two target searches: a few seconds
+def test_target_current_on_an_unconverged_wer_says_so():
+    # sigma = 40, t = 3 tau_N: the secant's WER (at most 256 cells) reaches 2.8e-6, not 1e-6
+    code, stdout, stderr = invoke("write-error-rate", "--sigma", "40", "--current-ratio", "1.0",
+                                  "--pulse", "3:3:1", "--target", "1e-9", "--json")
+    assert code == 0, stderr
+    target = _strict(stdout)["target"]
+    assert target["converged"] is False and target["converged_per_pulse"] == [False]
+    assert target["write_error_rate_relative_error"][0] > target["rtol"] == 1e-6
+    # the error carries that WER error through the slope d ln WER / d i ≈ −131
+    assert target["current_ratio_error"][0] > target["write_error_rate_relative_error"][0] / 140
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning: --target:")]
+    assert len(warnings) == 1 and "not converged" in warnings[0] and "3 tau_N" in warnings[0]
+    # the text output shows the current too (it printed the table only)
+    code, stdout, _ = invoke("write-error-rate", "--sigma", "40", "--current-ratio", "1.0",
+                             "--pulse", "3:3:1", "--target", "1e-9")
+    assert code == 0 and "current for WER = 1e-09" in stdout
+    assert f"{target['current_ratio'][0]:.8g} ±" in stdout and "(not converged)" in stdout
+
+
+def _rtol_warning(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if "miss --rtol" in line]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_max_cells_hint_only_where_the_chain_grid_limits():
+    # the chain on at most 256 cells misses 1e-6 here (4.8e-6): a finer grid is the remedy
+    code, stdout, stderr = invoke("write-error-rate", "--sigma", "40", "--current-ratio", "1.0",
+                                  "--pulse", "3:3:1", "--max-cells", "256", "--method", "chain",
+                                  "--json")
+    assert code == 0 and _strict(stdout)["converged"] is False
+    assert "try --max-cells 512" in _rtol_warning(stderr)
+    # the spectral path does not use --max-cells: no such hint, but what limits it
+    code, stdout, stderr = invoke("write-error-rate", "--sigma", "10", "--current-ratio", "2",
+                                  "--pulse", "0.5:1:2", "--method", "spectral", "--rtol", "1e-10",
+                                  "--json")
+    assert code == 0 and _strict(stdout)["converged"] is False
+    line = _rtol_warning(stderr)
+    assert "--max-cells does not change it" in line and "try --max-cells" not in line
+    assert "Legendre-Galerkin" in line

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -181,3 +182,48 @@ def test_a_time_dependent_current_is_refused(tmp_path: Path) -> None:
     pulsed = replace(run, conditions=replace(run.conditions, current_density=lambda t: 3e10))
     with pytest.raises(InputError, match=r"conditions\.current_density: .*constant current density"):
         COMMANDS["write-error-rate"].layout(pulsed, sweep.options)
+
+
+def test_the_sweep_builds_its_problem_with_the_public_api(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # one construction for files and sweep points (issue 14: the sweep had a copy of it)
+    import spintorque.thermal.wer as wer
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.sweep.commands import COMMANDS
+
+    sweep = load_sweep(_write(tmp_path))
+    point = sweep.description((1, 0))
+    calls: list[tuple[Any, ...]] = []
+    public = wer.problem_from_run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return public(*args, **kwargs)
+
+    monkeypatch.setattr(wer, "problem_from_run", spy)
+    COMMANDS["write-error-rate"].layout(point, sweep.options)
+    assert len(calls) == 1 and calls[0][0] is point
+    np.testing.assert_array_equal(calls[0][1], [point.conditions.current_density])
+    # and the API on a loaded file is problem_from_file, field for field
+    path = tmp_path / "mtj.toml"
+    by_run = public(load_macrospin(path), [3e10, 6e10])
+    by_file = wer.problem_from_file(path, [3e10, 6e10])
+    assert by_run.model == by_file.model and by_run.tau_N == by_file.tau_N
+    np.testing.assert_array_equal(by_run.current_ratio, by_file.current_ratio)
+    np.testing.assert_array_equal(by_run.current_density, by_file.current_density)
+    assert by_run.critical_current_density == by_file.critical_current_density
+
+
+def test_problem_from_run_names_its_errors_by_the_caller_s_fields() -> None:
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.thermal.wer import problem_from_run
+
+    in_plane = load_macrospin(EXAMPLES / "macrospin" / "in_plane.toml")
+    with pytest.raises(InputError, match=r"^nu: .*axially symmetric magnets only; this file is not"):
+        problem_from_run(in_plane, [1e11], nu=0.1)
+    with pytest.raises(InputError, match=r"^options\.nu: .*the base file is not"):
+        problem_from_run(in_plane, [1e11], nu=0.1, label="the base file", fields={"nu": "options.nu"})
+    mtj = load_macrospin(EXAMPLES / "macrospin" / "mtj.toml")
+    with pytest.raises(InputError, match=r"^x\.toml: --current: J = 1e\+20 A/m²") as caught:
+        problem_from_run(mtj, [1e20], source="x.toml", fields={"current_density": "--current"})
+    assert caught.value.source == "x.toml"

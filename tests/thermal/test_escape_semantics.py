@@ -212,6 +212,13 @@ def test_off_the_axis_the_mfpt_goes_to_the_surface_it_reports_with_a_warning():
     direct = escape_2d(problem.sphere_model(), (0.0, 0.0, 1.0), transition=target)
     assert result.mfpt_over_tau_N == pytest.approx(direct.mfpt.value, rel=1e-12)
     assert any("is an estimate" in message for message in result.messages)
+    # the warning states the size: the MFPT against half the mean switching time 1/(2 k_fwd),
+    # from the same solve's two numbers
+    factor = 2.0 * result.switching_rate_tau_N * result.mfpt_over_tau_N
+    note = next(message for message in result.messages if "is an estimate" in message)
+    assert f"the MFPT is {factor:.3g} times half the mean switching time" in note
+    assert f"{abs(factor - 1):.0%} {'more' if factor > 1 else 'less'}" in note
+    assert "0.76 to 1.00" in note
     # the forward rate hardly depends on the surface: the same split deep in the reversed well
     deeper = escape_2d(problem.sphere_model(), (0.0, 0.0, 1.0), transition=-0.7)
     assert deeper.switching_rate.value == pytest.approx(result.switching_rate_tau_N, rel=0.05)
@@ -262,3 +269,21 @@ def test_the_forward_rate_splits_at_the_transition_surface_not_at_the_mfpt_targe
     assert result.switching_rate_tau_N == pytest.approx(split, rel=1e-12)
     # (with z* > 0 the reversed well is the deep one, so the split at m·u = 0 differs only by
     # 5e-13 here: the definition is pinned, the physics hardly depends on it)
+
+
+def test_with_the_exact_axial_top_the_mfpt_is_half_the_switching_time_within_the_stated_band():
+    # the band the off-axis warning quotes (methods.AXIAL_HALF_TIME_BAND), at its measured ends:
+    # symmetric wells (1) and a reversed well of ~5 k_BT (0.77 at sigma = 200); the MFPT to the
+    # top is checked against an mpmath quadrature above
+    # (test_the_mfpt_goes_to_the_later_surface_and_matches_mpmath)
+    from spintorque.thermal.methods import AXIAL_HALF_TIME_BAND
+
+    lo, hi = AXIAL_HALF_TIME_BAND
+    factors = []
+    for sigma, h, i in ((10.0, 0.0, 0.0), (20.0, -0.5, -2.0), (60.0, 0.3, 0.0), (200.0, -0.2, -1.3)):
+        result = escape(ReducedProblem(sigma, h, i), "axial")
+        top = -(h - i * (1 + h))  # z* = −h_eff <= 0 here: the MFPT goes to the top itself
+        assert top <= 0.0
+        factors.append(2.0 * result.switching_rate_tau_N * result.mfpt_over_tau_N)
+    assert all(lo <= f <= hi for f in factors), factors
+    assert abs(factors[0] - 1.0) < 1e-3 and min(factors) < lo + 0.01, factors

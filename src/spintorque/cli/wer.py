@@ -278,16 +278,10 @@ def write_error_rate_command(
             savefig(ax2.figure, plot.with_name(plot.stem + "_target" + plot.suffix))
     for note in getattr(result, "notes", ()):
         print(f"warning: {note}", file=sys.stderr)
+    if found is not None and (line := _target_warning(found, problem.tau_N)) is not None:
+        print(f"warning: {line}", file=sys.stderr)
     if not doc["converged"]:
-        hint = (
-            "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
-            if result.solver == "2d"
-            else "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
-            if result.solver == "energy"
-            else "the spherical-harmonic degrees do not resolve this state"
-            if result.solver == "harmonics"
-            else "try --max-cells 2048"
-        )
+        hint = _accuracy_hint(result, max_cells)
         print(
             f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "
             f"{doc['max_relative_error']}); see docs/wer.md 'Limits' ({hint})",
@@ -297,6 +291,38 @@ def write_error_rate_command(
         print_json(doc)
         return
     _print(doc, read)
+
+
+def _accuracy_hint(result: Any, max_cells: int) -> str:
+    """What limits the values that miss rtol, from the method each current used
+    (``result.methods``): a finer chain helps only where the chain computed them."""
+    if result.solver == "2d":
+        return (
+            "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
+        )
+    if result.solver == "energy":
+        return "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
+    if result.solver == "harmonics":
+        return "the spherical-harmonic degrees do not resolve this state"
+    import numpy as np
+
+    values, errors = (
+        (result.switching_probability, result.switching_probability_error)
+        if result.quantity == "switching_probability"
+        else (result.write_error_rate, result.write_error_rate_error)
+    )
+    underflow = (values == 0.0) & ~np.isfinite(errors)  # zero on some grid only: no grid helps
+    missed = ~result.converged & ~underflow
+    if any("chain" in name and missed[row].any() for row, name in enumerate(result.methods)):
+        # a chain row that misses rtol has run up to the finest grid max_cells allows
+        return f"the chain's finest grid limits them: try --max-cells {2 * max_cells}"
+    if not missed.any():
+        return "a probability below the double range (< 1e-300) on some grid has no certain digit on any grid"
+    return (
+        "the Legendre-Galerkin evolution (sizes 96 … 324; below a WER of 1e-6 its slowest-mode "
+        "tail) does not reach them, and --max-cells does not change it; --method auto adds the "
+        "chain where it misses"
+    )
 
 
 def _document(result: Any, read: bool) -> dict[str, Any]:
@@ -384,7 +410,38 @@ def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
     }
     if problem.critical_current_density is not None:
         doc["current_density"] = _finite_or_none(found.current_ratio * problem.critical_current_density)
+    doc.update(
+        write_error_rate_relative_error=_finite_or_none(found.wer_relative_error),
+        rtol=found.rtol,
+        converged_per_pulse=[bool(v) for v in found.converged],
+        converged=bool(found.converged.all()),
+    )
+    if any(v is None for v in _finite_or_none(found.error[~found.outside])):
+        doc["current_ratio_error_note"] = (
+            "null inside the bracket: the WER at the current found has no certain digit (or "
+            "does not change with the current there), so the current has no error bound"
+        )
     return doc
+
+
+def _target_warning(found: Any, tau_N: float | None) -> str | None:
+    """One plain-words line where the target current rests on WER values that miss their
+    accuracy (None where all meet it)."""
+    import numpy as np
+
+    missed = np.flatnonzero(~found.converged)
+    if missed.size == 0:
+        return None
+    times = found.pulse * tau_N if tau_N is not None else found.pulse
+    unit = "s" if tau_N is not None else "tau_N"
+    shown = ", ".join(f"{times[j]:.4g}" for j in missed[:5]) + (" ..." if missed.size > 5 else "")
+    worst = float(np.max(found.wer_relative_error[missed]))
+    size = f"up to {worst:.2g}" if math.isfinite(worst) else "no certain digit"
+    return (
+        f"--target: at pulse {shown} {unit} the write-error rate the current rests on misses its "
+        f"accuracy {found.rtol:g} (relative error estimate {size}); the current's error "
+        "estimate includes it, but the current is not converged (target.converged is false)"
+    )
 
 
 def _print(doc: dict[str, Any], read: bool) -> None:
@@ -409,3 +466,15 @@ def _print(doc: dict[str, Any], read: bool) -> None:
         console.print(f"{label}:")
         for t, value in zip(times, doc[key][row], strict=True):
             console.print(f"  t = {t:.6g} {unit}: {value:.10g}")
+    target = doc.get("target")
+    if target is None:
+        return
+    console.print(f"current for WER = {target['write_error_rate']:g} (I/I_c0):")
+    rows = zip(times, target["current_ratio"], target["current_ratio_error"], target["reason"],
+               target["converged_per_pulse"], strict=True)
+    for t, ratio, error, reason, converged in rows:
+        if ratio is None:
+            console.print(f"  t = {t:.6g} {unit}: none ({reason})")
+            continue
+        spread = "no error bound" if error is None else f"± {error:.2g}"
+        console.print(f"  t = {t:.6g} {unit}: {ratio:.8g} {spread}{'' if converged else ' (not converged)'}")

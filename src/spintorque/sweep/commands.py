@@ -499,19 +499,12 @@ def _wer_options(table: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _wer_problem(run: Any, nu: float) -> Any:
-    """The write problem at the run's own (constant) current density, as ``problem_from_file``.
-
-    :func:`spintorque.thermal.wer.problem_from_file` reads a file; this is the same construction
-    from the parsed point (``tests/sweep/test_wer_sweep.py`` checks that they agree bit for bit):
-    an axially symmetric magnet gives a ``WERProblem`` (1D; i = J/J_c0 from
-    :func:`~spintorque.thermal.axial.axial_reduction`), any other a ``SphereWERProblem`` (2D).
-    """
-    from dataclasses import replace
-
+    """The write problem at the run's own (constant) current density:
+    :func:`spintorque.thermal.wer.problem_from_run`, the construction of ``problem_from_file``
+    (``tests/sweep/test_wer_sweep.py`` checks that they agree bit for bit), with errors named
+    by the sweep file's fields."""
     from spintorque.errors import InputError
-    from spintorque.thermal.axial import NotAxialError, axial_reduction
-    from spintorque.thermal.wer import WERProblem
-    from spintorque.thermal.wer.sphere import problem_from_sphere_file
+    from spintorque.thermal.wer import problem_from_run
 
     conditions = run.conditions
     if not conditions.constant_current:
@@ -519,29 +512,10 @@ def _wer_problem(run: Any, nu: float) -> Any:
             "conditions.current_density",
             "write-error-rate needs a constant current density (the pulse lengths are options.pulse)",
         )
-    J = float(conditions.current_density)
-    try:
-        reduction = axial_reduction(run.model, replace(conditions, current_density=0.0), nu)
-    except NotAxialError:
-        if nu != 0.0:
-            raise InputError(
-                "options.nu",
-                "the spin-injection diffusion needs i = I/I_c0, defined for axially "
-                "symmetric magnets only; the base file is not",
-            ) from None
-        return problem_from_sphere_file(run, "the base file", np.array([J]), None)
-    Jc = reduction.critical_current_density
-    if Jc is None:
-        raise InputError("torque", "the base file has no spin torque: no write current")
-    try:
-        ratio = axial_reduction(run.model, replace(conditions, current_density=J), nu).model.i
-    except InputError as error:
-        raise InputError(
-            "conditions.current_density",
-            f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
-            f"sigma = {reduction.model.sigma:.4g}): {error.message}",
-        ) from None
-    return WERProblem(replace(reduction.model, i=0.0), np.array([ratio]), reduction.tau_N, np.array([J]), Jc)
+    return problem_from_run(
+        run, [float(conditions.current_density)], nu, label="the base file",
+        fields={"nu": "options.nu", "current_density": "conditions.current_density"},
+    )
 
 
 def _wer_layout(run: Any, options: Mapping[str, Any]) -> Layout:

@@ -10,7 +10,12 @@ reads macrospin files; :mod:`~spintorque.thermal.wer.sphere` is the 2D path for 
 
 from spintorque.thermal.wer.rates import WERProblem, WERResult, read_disturb, write_error_rate
 from spintorque.thermal.wer.sphere import SphereWERProblem
-from spintorque.thermal.wer.target import TargetCurrent, current_for_target, problem_from_file
+from spintorque.thermal.wer.target import (
+    TargetCurrent,
+    current_for_target,
+    problem_from_file,
+    problem_from_run,
+)
 
 TWO_D_METHODS = ("auto", "sphere", "energy", "harmonics")
 """Methods for a non-axial magnet (:class:`SphereWERProblem`)."""
@@ -23,6 +28,7 @@ __all__ = [
     "WERResult",
     "current_for_target",
     "problem_from_file",
+    "problem_from_run",
     "read_disturb",
     "write_error_rate",
 ]

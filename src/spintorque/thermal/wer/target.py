@@ -3,14 +3,18 @@
 For each pulse t, i*(t) solves log WER(i, t) = log target. WER is computed on Chebyshev nodes
 of the current bracket for all pulses at once, log WER(i) is interpolated by a monotone cubic
 (PCHIP), its root found by Brent's method, and then refined by secant steps on the computed
-WER itself (the last step is the error estimate).
+WER itself. The error estimate of i* is the last secant step plus the WER's own relative error
+δ carried through the local slope, δ / |d ln WER / d i| (a relative error δ of WER is an
+absolute error δ of ln WER); i* counts as converged only where the WER it rests on does.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -22,7 +26,14 @@ from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.rates import WERProblem, write_error_rate
 from spintorque.thermal.wer.sphere import SphereWERProblem
 
+if TYPE_CHECKING:
+    from spintorque.magnet.io import MacrospinInput
+
 FloatArray = NDArray[np.float64]
+TABLE_RTOL = 1e-5
+"""Relative accuracy asked of the WER table on the Chebyshev nodes (it only places the root)."""
+SECANT_RTOL = 1e-6
+"""Relative accuracy asked of the WER at the secant points, on which i* rests."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,9 @@ class TargetCurrent:
     current_ratio : ndarray
         i* per pulse; NaN where the root lies outside the bracket (``outside``, ``reason``).
     error : ndarray
-        Estimated absolute error of i* (the last secant step); NaN where there is no root.
+        Estimated absolute error of i*: the last secant step plus δ / |d ln WER / d i|, δ the
+        relative error estimate of the WER at the last two secant points (inf where that WER has
+        no certain digit or the slope vanishes); NaN where there is no root.
     outside : ndarray of bool
         True where the target is not reached inside the bracket.
     bracket : tuple of float
@@ -45,6 +58,14 @@ class TargetCurrent:
         :func:`largest_current`).
     reason : tuple of str or None
         Per pulse: why there is no i* (None where there is one).
+    wer_relative_error : ndarray
+        Per pulse: the largest relative error estimate of the WER values i* rests on (the last
+        two secant points; outside the bracket the WER at the bracket's end).
+    converged : ndarray of bool
+        Per pulse: whether those WER values meet ``rtol``. False means the error of i* is only
+        as good as the WER's, which missed its accuracy (the error above includes it).
+    rtol : float
+        The relative accuracy asked of those WER values.
     """
 
     target: float
@@ -54,6 +75,9 @@ class TargetCurrent:
     outside: NDArray[np.bool_]
     bracket: tuple[float, float]
     reason: tuple[str | None, ...] = ()
+    wer_relative_error: FloatArray = field(default_factory=lambda: np.zeros(0))
+    converged: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    rtol: float = math.nan
 
 
 def _roots(nodes: FloatArray, log_wer: FloatArray, goal: float) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -85,7 +109,9 @@ def current_for_target(
 ) -> TargetCurrent:
     """Reduced current i* needed for WER(i*, t) = target at each pulse length t [tau_N].
 
-    WER decreases with i (> 0), so i* is unique in the bracket when it exists there.
+    WER decreases with i (> 0), so i* is unique in the bracket when it exists there. Each i*
+    carries its error estimate and whether the WER it rests on met :data:`SECANT_RTOL`
+    (``converged``; see :class:`TargetCurrent`).
     """
     if not 0.0 < target < 1.0:
         raise InputError("target", f"the target WER must be in (0, 1), got {target!r}")
@@ -103,22 +129,27 @@ def current_for_target(
         )
     times = np.atleast_1d(np.asarray(pulses, dtype=float))
     x = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * np.arange(nodes) / (nodes - 1)))
-    result = write_error_rate(model, x, times, max_cells=max_cells, rtol=1e-5)
+    result = write_error_rate(model, x, times, max_cells=max_cells, rtol=TABLE_RTOL)
     with np.errstate(divide="ignore"):
         log_wer = np.log(np.maximum(result.write_error_rate, 1e-300))
     goal = math.log(target)
     guess, outside = _roots(x, log_wer, goal)
     coarse, _ = _roots(x[::2], log_wer[::2], goal)
     found, error = guess.copy(), np.abs(guess - coarse)
+    wer_error = np.empty(times.size)
+    converged = np.empty(times.size, dtype=bool)
     for j in np.flatnonzero(~outside):
-        found[j], error[j] = _secant(
+        found[j], error[j], wer_error[j] = _secant(
             model, float(times[j]), goal, float(guess[j]), float(coarse[j]), (lo, hi), max_cells
         )
+        converged[j] = wer_error[j] <= SECANT_RTOL and math.isfinite(error[j])
     reason: list[str | None] = [None] * times.size
     for j in np.flatnonzero(outside):
         low_end = log_wer[0, j] < goal
         k = 0 if low_end else -1
         end, wer_end = (lo if low_end else hi), float(result.write_error_rate[k, j])
+        # the verdict "outside" rests on the WER at that end of the bracket
+        wer_error[j], converged[j] = float(result.write_error_rate_error[k, j]), bool(result.converged[k, j])
         where = f"the bracket's {'lowest' if low_end else 'highest'} current i = {end:.4g}"
         reason[j] = (
             f"WER is already {wer_end:.3g} < {target:g} at {where}"
@@ -126,30 +157,46 @@ def current_for_target(
             else f"not reached: WER is {wer_end:.3g} > {target:g} at {where}"
         )
     found[outside], error[outside] = math.nan, math.nan
-    return TargetCurrent(target, times, found, error, outside, (lo, hi), tuple(reason))
+    return TargetCurrent(
+        target, times, found, error, outside, (lo, hi), tuple(reason), wer_error, converged, SECANT_RTOL
+    )
 
 
 def _secant(
     model: AxialModel, t: float, goal: float, a: float, b: float, bracket: tuple[float, float], max_cells: int
-) -> tuple[float, float]:
-    """Refine the interpolated root on the computed log WER itself (secant, from two guesses)."""
+) -> tuple[float, float, float]:
+    """Refine the interpolated root on the computed log WER itself (secant, from two guesses).
 
-    def f(i: float) -> float:
-        r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=1e-6)
-        return math.log(max(float(r.write_error_rate[0, 0]), 1e-300)) - goal
+    Returns i*, its error estimate and δ, the largest relative error estimate of the WER at the
+    last two points. A relative error δ of WER is an absolute error δ of f = ln WER − ln target,
+    which moves the root by δ / |f'| (f' the secant slope d ln WER / d i); to it is added the
+    larger of the last step and the residual |f(i*)| / |f'| (the distance to the root the secant
+    has not yet covered, e.g. where it stopped at the bracket's end).
+    """
+
+    def f(i: float) -> tuple[float, float]:
+        r = write_error_rate(model, [i], [t], max_cells=max_cells, rtol=SECANT_RTOL)
+        value = math.log(max(float(r.write_error_rate[0, 0]), 1e-300)) - goal
+        return value, float(r.write_error_rate_error[0, 0])
 
     if a == b:
         b = a + 1e-3 * (bracket[1] - bracket[0])
-    fa, fb = f(a), f(b)
+    (fa, ea), (fb, eb) = f(a), f(b)
+    slope = (fb - fa) / (b - a)
     for _ in range(8):
         if fb == fa:
             break
         c = min(max(b - fb * (b - a) / (fb - fa), bracket[0]), bracket[1])
-        a, fa, b, fb = b, fb, c, f(c)
+        a, fa, ea = b, fb, eb
+        b, (fb, eb) = c, f(c)
+        if b != a:
+            slope = (fb - fa) / (b - a)
         if abs(b - a) <= 1e-9 * max(1.0, abs(b)):
             break
-    return b, abs(b - a)
-
+    delta = max(ea, eb)
+    if not (slope != 0.0 and math.isfinite(slope) and math.isfinite(delta)):
+        return b, math.inf, delta
+    return b, max(abs(b - a), abs(fb / slope)) + delta / abs(slope), delta
 
 def largest_current(model: AxialModel) -> float:
     """Upper end of the target-current search: the model's own range,
@@ -168,17 +215,58 @@ def problem_from_file(
 ) -> WERProblem | SphereWERProblem:
     """The write problem of a macrospin file at current densities [A/m²], chosen by geometry.
 
-    An axially symmetric file gives a :class:`WERProblem` (solved in 1D).
-
-    Each J is mapped with :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0
-    with the sign that destabilises the start well, tau_N [s]); temperature [K] overrides the
-    file's. Any other file gives a :class:`~spintorque.thermal.wer.sphere.SphereWERProblem`
-    (solved on the sphere in 2D; no I_c0, so its current ratios are NaN; nu must be 0).
+    :func:`spintorque.magnet.io.load_macrospin` and then :func:`problem_from_run` (see there),
+    with errors attributed to the file and named by the command's flags (``--nu``, ``--current``).
     """
     from spintorque.magnet.io import load_macrospin
+
+    return problem_from_run(
+        load_macrospin(path), current_densities, nu, temperature, source=str(path),
+        fields={"nu": "--nu", "current_density": "--current"},
+    )
+
+
+def problem_from_run(
+    run: MacrospinInput,
+    current_densities: ArrayLike,
+    nu: float = 0.0,
+    temperature: float | None = None,
+    *,
+    source: str | None = None,
+    label: str = "this file",
+    fields: Mapping[str, str] | None = None,
+) -> WERProblem | SphereWERProblem:
+    """The write problem of a loaded macrospin run at current densities [A/m²], by geometry.
+
+    An axially symmetric run gives a :class:`WERProblem` (solved in 1D): each J is mapped with
+    :func:`spintorque.thermal.axial.axial_reduction` (sigma, h, i = J/J_c0 with the sign that
+    destabilises the start well, tau_N [s]); temperature [K] overrides the run's. Any other run
+    gives a :class:`~spintorque.thermal.wer.sphere.SphereWERProblem` (solved on the sphere in
+    2D; no I_c0, so its current ratios are NaN; nu must be 0). The run's own current density is
+    not used (a sweep point passes it as ``current_densities``).
+
+    Parameters
+    ----------
+    run : MacrospinInput
+        From :func:`~spintorque.magnet.io.load_macrospin` or
+        :func:`~spintorque.magnet.io.macrospin_from_dict`.
+    current_densities : array_like
+        J [A/m²].
+    nu : float
+        Spin-injection diffusion, D_T (1 + nu i).
+    temperature : float or None
+        T [K] in place of the run's.
+    source : str or None
+        The file errors are attributed to (None: none).
+    label : str
+        How error messages name the run ("this file", "the base file").
+    fields : mapping or None
+        The field names errors about ``nu`` and the current densities carry (keys "nu" and
+        "current_density"; default those names), e.g. the flags of a command.
+    """
     from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
 
-    run = load_macrospin(path)
+    names = {"nu": "nu", "current_density": "current_density", **(fields or {})}
     conditions = run.conditions if temperature is None else replace(run.conditions, temperature=temperature)
     values = np.atleast_1d(np.asarray(current_densities, dtype=float))
     try:
@@ -186,19 +274,19 @@ def problem_from_file(
     except NotAxialError:
         if nu != 0.0:
             raise InputError(
-                "--nu",
+                names["nu"],
                 "the spin-injection diffusion needs i = I/I_c0, defined for "
-                "axially symmetric magnets only; this file is not",
-                str(path),
+                f"axially symmetric magnets only; {label} is not",
+                source,
             ) from None
         from spintorque.thermal.wer.sphere import problem_from_sphere_file
 
-        return problem_from_sphere_file(run, str(path), values, temperature)
+        return problem_from_sphere_file(run, source if source is not None else label, values, temperature)
     except InputError as error:
-        raise error.in_file(str(path)) from None
+        raise (error if source is None else error.in_file(source)) from None
     Jc = reduction.critical_current_density
     if Jc is None:
-        raise InputError("torque", "the file has no spin torque: no write current", str(path))
+        raise InputError("torque", f"{label} has no spin torque: no write current", source)
     ratios = []
     for J in values:
         try:
@@ -207,10 +295,10 @@ def problem_from_file(
             )
         except InputError as error:
             raise InputError(
-                "--current",
+                names["current_density"],
                 f"J = {J:.4g} A/m² is {abs(J) / Jc:.4g} J_c0 ({Jc:.4g} A/m², "
                 f"sigma = {reduction.model.sigma:.4g}): {error.message}",
-                str(path),
+                source,
             ) from None
     return WERProblem(
         replace(reduction.model, i=0.0),
