@@ -215,18 +215,26 @@ def switching(
                                                      "state is inspected, e.g. 10ps")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure of P(t), e.g. p.png")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    start: Annotated[str | None, typer.Option("--start", help="thermal: the zero-current "
+                                              "Boltzmann state of the start well (m·u > 0), as "
+                                              "write-error-rate; initial: every trajectory at "
+                                              "magnet.initial (default thermal when T > 0, "
+                                              "else initial)")] = None,
 ) -> None:
     """Fraction of an ensemble that switched — settled beyond the separatrix, m·u < -threshold
     along the easy axis u for the settling window — with its binomial error, switching-time
     quantiles and P(t)."""
     check_output_path(plot, "--plot", FIGURE)
     check_seed(seed)
+    from spintorque.dynamics.start import START_MODES
     from spintorque.dynamics.switching import run_switching
     from spintorque.dynamics.timestep import suggested_time_step
     from spintorque.limits import parse
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
+    if start is not None and start not in START_MODES:
+        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
     if trajectories < 1:
         raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
     run = load_macrospin(magnet_file)
@@ -243,8 +251,11 @@ def switching(
     with progress_bar(T, "switching ensemble") as advance, as_flags(FLAGS):
         result = run_switching(run.model, conditions, duration=T, dt=step,
                                trajectories=trajectories, seed=seed, threshold=threshold,
-                               settle=window, sample_interval=sample, progress=advance)
+                               settle=window, sample_interval=sample, progress=advance,
+                               start=start)
     doc = result.to_json_dict()
+    if doc["start_note"] is not None:
+        print(f"note: {doc['start_note']}", file=sys.stderr)
     _warn(doc["warnings"])
     if plot is not None:
         use_agg()
@@ -264,7 +275,8 @@ def switching(
                   f"(settled at m·u < -{threshold:g} for {result.criterion.settle:.3g} s, u = "
                   f"{[round(x, 4) for x in result.criterion.axis]}, {result.criterion.source}); "
                   f"mean switching time {'-' if mean is None else f'{mean:.4g} s'}, median "
-                  f"{'-' if median is None else f'{median:.4g} s'}; seed {doc['seed']}, dt "
+                  f"{'-' if median is None else f'{median:.4g} s'}; start {doc['start']} (mean angle "
+                  f"{math.degrees(doc['start_mean_angle_rad']):.3g}° to u); seed {doc['seed']}, dt "
                   f"{step:.3g} s ({doc['macrospin_steps_per_second']:.3g} steps/s)")
 
 
