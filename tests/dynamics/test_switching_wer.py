@@ -70,7 +70,8 @@ def test_write_error_rate_command_agrees_with_the_switching_ensemble_within_3_st
     # (2) the switching criterion: switched (settled beyond −c, t_s <= T − w) by the end of each
     # shorter pulse, against 1 − WER; neglected: returns out of the barrier-free reversed well
     # and the mass in transit through −c < m_z < 0 (measured, seed 14: −0.9, −1.1, −0.4 and, for
-    # (1), +0.2 standard errors)
+    # (1), +0.2 standard errors, from the default thermal start and from start="initial" alike:
+    # after one tau_N in the well the same noise has carried both starts to the same states)
     for tp, w in zip(pulses[:-1], wer[:-1], strict=True):
         switched = float(np.mean(result.switched & (result.switching_time <= thermalise + tp)))
         sigma = math.sqrt(w * (1 - w) / n)
