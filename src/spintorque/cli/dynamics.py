@@ -101,7 +101,8 @@ def _warn(lines: Any) -> None:
 
 
 def _inputs(path: Path, run: Any, conditions: Any, T: float, step: float, every: int,
-            trajectories: int, seed: int | None, chunk: int) -> dict[str, Any]:
+            trajectories: int, seed: int | None, chunk: int, start: str = "initial"
+            ) -> dict[str, Any]:
     """What determines the numbers of a dynamics run, keyed by flag (the checkpoint's key)."""
     from spintorque import __version__
     from spintorque.magnet.torque import DiffusiveTorque
@@ -114,7 +115,7 @@ def _inputs(path: Path, run: Any, conditions: Any, T: float, step: float, every:
             "--trajectories": trajectories, "--temperature": conditions.temperature,
             "--current": conditions.current_density if conditions.constant_current else
             repr(conditions.current_density),
-            "--seed": None if seed is None else str(seed), "--chunk": chunk}
+            "--seed": None if seed is None else str(seed), "--chunk": chunk, "--start": start}
 
 
 @app.command()
@@ -134,6 +135,9 @@ def dynamics(
                                               "chunk (default about a twentieth)")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="continue a killed run from its "
                                          "checkpoint OUTPUT.partial")] = False,
+    start: Annotated[str, typer.Option("--start", help="initial: every trajectory at "
+                                       "magnet.initial; thermal: drawn from the zero-current "
+                                       "Boltzmann state of the start well (m·u > 0)")] = "initial",
 ) -> None:
     """Integrate the stochastic LLG equation (Heun) and write m(trajectory, time, component).
 
@@ -142,6 +146,11 @@ def dynamics(
     check_output_path(output, "--output", DATASET)
     check_seed(seed)
     import numpy as np
+
+    from spintorque.dynamics.start import START_MODES, resolve_start
+
+    if start not in START_MODES:
+        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
 
     from spintorque.dynamics.checkpoint import Checkpoint
     from spintorque.dynamics.ensemble import (
@@ -166,9 +175,10 @@ def dynamics(
     steps = round(T / step)
     check_memory(trajectories, steps, every, step)
     conditions = _conditions(run, temperature, current)
+    resolve_start(start, conditions.temperature)  # thermal at 0 K: refused before any work
     size = default_chunk(trajectories, stored_samples(steps, every)) if chunk is None else chunk
     checkpoint = Checkpoint(checkpoint_path(output), _inputs(magnet_file, run, conditions, T, step,
-                                                             every, trajectories, seed, size))
+                                                             every, trajectories, seed, size, start))
     if resume:
         checkpoint.resume(adopt=("--seed",))
     else:
@@ -178,13 +188,13 @@ def dynamics(
     entropy = int(checkpoint.inputs["--seed"])
     warning = time_step_warning(run.model, conditions, step, T)
     _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
-    start = time.perf_counter()
+    began = time.perf_counter()
     with progress_bar(trajectories * T, "integrating") as advance, as_flags(FLAGS):
         ds, computed = run_ensemble(run.model, conditions, duration=T, dt=step,
                                     trajectories=trajectories, seed=np.random.SeedSequence(entropy),
                                     save_every=every, chunk=size, checkpoint=checkpoint,
-                                    progress=advance)
-    elapsed = max(time.perf_counter() - start, 1e-12)
+                                    progress=advance, start=start)
+    elapsed = max(time.perf_counter() - began, 1e-12)
     write_dataset(ds, output)
     checkpoint.remove()
     total = -(-trajectories // size)
