@@ -443,7 +443,9 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
     mode, note = resolve_start(start, conditions.temperature)
     initial = start_states(model, conditions.temperature, seq, int(trajectories), mode)
     m0 = initial_directions(model, initial, int(trajectories))
-    u_start, _ = switching_axis(model)
+    # the thermal start's u is the magnet's own (the WER's); a fixed start is measured against the
+    # criterion's axis (a given one need not be the magnet's)
+    u_start = switching_axis(model)[0] if mode == "thermal" else np.asarray(criterion.axis)
     tracker = SwitchingTracker(criterion, int(trajectories))
     tracker.update(0.0, m0)
 
