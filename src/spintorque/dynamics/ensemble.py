@@ -11,6 +11,10 @@ disk (atomically) before the next one starts; a run killed at any point (``kill 
 loses at most the chunk in progress and :func:`run_ensemble` with the same checkpoint computes
 only the missing chunks.
 
+With ``start="thermal"`` the start directions (:func:`spintorque.dynamics.start.start_states`)
+are drawn for the whole ensemble from the seed's own start stream before the first chunk, so
+they too are the same whatever the chunking and on resume.
+
 The whole output is joined in memory at the end: :func:`output_bytes` estimates its size,
 :func:`check_memory` refuses before any work a run whose output would not fit in half the
 available memory (:func:`available_memory`), naming the ``--save-every`` that would.
