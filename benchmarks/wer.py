@@ -19,8 +19,10 @@ the same process:
      from the restricted Boltzmann state; an axial problem on the 2D path against the 1D path.
   7. the low-damping path (energy diffusion): the in-plane example (alpha = 0.1) 5 currents × 50
      pulses (0.2–10 ns; target < 60 s) with its accuracy, and against 2000 LLG trajectories.
+  8. the thermal start of an ensemble (spintorque.dynamics.start, also used by 6 and 7): time
+     and acceptance of the exact sampler from sigma = 1 to 300 and on the example files.
 ``--quick`` runs smaller versions (used to check the script still runs); ``--only-2d`` section 6,
-``--only-energy`` section 7.
+``--only-energy`` section 7, ``--only-start`` section 8.
 """
 
 from __future__ import annotations
@@ -241,23 +243,6 @@ def sphere_2d(quick: bool) -> None:
           f"the 1D path {gap.max():.1e} (2D estimate {two.write_error_rate_error.max():.1e})")
 
 
-def _restricted_boltzmann(run, u: np.ndarray, n: int) -> np.ndarray:
-    """n directions from exp(−E V/k_BT) restricted to m·u > 0 (rejection sampling, exact)."""
-    from spintorque.constants import k_B
-
-    rng = np.random.default_rng(11)
-    scale = run.model.magnet.volume / (k_B * run.conditions.temperature)
-    floor = float(run.model.energy.energy_density(u[None, :], run.model.magnet)[0]) * scale
-    chosen: list[np.ndarray] = []
-    while sum(len(c) for c in chosen) < n:
-        m = rng.normal(size=(100_000, 3))
-        m /= np.linalg.norm(m, axis=1)[:, None]
-        m = m[m @ u > 0]
-        U = run.model.energy.energy_density(m, run.model.magnet) * scale - floor
-        chosen.append(m[rng.random(len(m)) < np.exp(-U)])
-    return np.concatenate(chosen)[:n]
-
-
 def _ensemble_fractions(
     run, u: np.ndarray, J: float, pulses: np.ndarray, n: int
 ) -> tuple[dict[int, float], float]:
@@ -266,8 +251,9 @@ def _ensemble_fractions(
     from dataclasses import replace
 
     from spintorque.dynamics import run_stochastic
+    from spintorque.dynamics.start import thermal_start
 
-    start = _restricted_boltzmann(run, u, n)
+    start = thermal_start(run.model, run.conditions.temperature, n, np.random.default_rng(11), axis=u).m
     seen: dict[int, float] = {}
 
     def record(t: float, m: np.ndarray) -> bool:
@@ -310,11 +296,33 @@ def energy_diffusion(quick: bool) -> None:
               f"({(frac - wer) / se:+.1f} standard errors)")
 
 
+def start_sampler(quick: bool) -> None:
+    """8. The thermal start of an ensemble (spintorque.dynamics.start): time and acceptance."""
+    from spintorque.constants import k_B
+    from spintorque.dynamics.start import thermal_start
+    from spintorque.magnet import Macrospin, MacrospinModel, Uniaxial
+    from spintorque.magnet.io import load_macrospin
+
+    n = 100_000 if quick else 1_000_000
+    print(f"8. thermal start (exact rejection sampling, {n} directions):")
+    cases = [(f"axial sigma = {s:g}", MacrospinModel(
+        Macrospin(1e6, 1e-9, 1e-16, 0.1, initial=(0, 0, 1)), Uniaxial(s * k_B * 300.0 / 1e-25)), 300.0)
+        for s in (1.0, 19.2, 77.0, 300.0)]
+    for name in ("mtj.toml", "in_plane.toml"):
+        run = load_macrospin(MTJ.parent / name)
+        cases.append((f"examples/macrospin/{name}", run.model, run.conditions.temperature))
+    for label, model, T in cases:
+        elapsed, start = timed(lambda model=model, T=T: thermal_start(model, T, n, np.random.default_rng(1)))
+        print(f"   {label}: {elapsed:.2f} s ({n / elapsed:.3g} directions/s), {start.proposal} envelope, "
+              f"acceptance {start.acceptance:.3f}, mean angle to u {math.degrees(start.mean_angle):.3g}°")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only-2d", action="store_true", help="only section 6 (the 2D path)")
     parser.add_argument("--only-energy", action="store_true", help="only section 7 (energy diffusion)")
+    parser.add_argument("--only-start", action="store_true", help="only section 8 (thermal start)")
     parser.add_argument("--cells", type=int, default=1024, help="finest chain for the cross-check")
     args = parser.parse_args()
     if args.only_2d:
@@ -323,6 +331,9 @@ def main() -> None:
     if args.only_energy:
         energy_diffusion(args.quick)
         return
+    if args.only_start:
+        start_sampler(args.quick)
+        return
     wer_table(args.quick, 256 if args.quick else args.cells)
     read_table(args.quick)
     free_diffusion()
@@ -330,6 +341,7 @@ def main() -> None:
     ensemble(args.quick)
     sphere_2d(args.quick)
     energy_diffusion(args.quick)
+    start_sampler(args.quick)
 
 
 if __name__ == "__main__":

@@ -160,3 +160,29 @@ def test_a_drawn_seed_is_printed_and_replays_the_run_with_seed(tmp_path):
     again = run(*short, "--seed", seed, "-o", str(tmp_path / "b.nc"))
     assert again.returncode == 0, again.stderr
     assert np.array_equal(load(tmp_path / "a.nc")["m"].values, load(tmp_path / "b.nc")["m"].values)
+
+
+def test_resume_refuses_a_checkpoint_made_with_another_start_mode(tmp_path):
+    from typer.testing import CliRunner
+
+    from spintorque.cli import app
+    from spintorque.cli.dynamics import _inputs
+    from spintorque.dynamics.checkpoint import Checkpoint
+    from spintorque.magnet.io import load_macrospin
+
+    out = tmp_path / "out.nc"
+    partial = tmp_path / "out.nc.partial"
+    args = [*ARGS[:2], "--duration", "1ps", "--dt", "1ps", "--trajectories", "2", "--seed", "1",
+            "-o", str(out), "--resume"]
+    macro = load_macrospin(THERMAL)  # a thermal-start run's checkpoint, as the command starts it
+    Checkpoint(partial, _inputs(THERMAL, macro, macro.conditions, 1e-12, 1e-12, 1, 2, 1, 2,
+                                "thermal")).start()
+    other = CliRunner().invoke(app, args)  # --start initial, the default
+    assert other.exit_code == 2 and other.stderr.count("\n") == 1, other.stderr
+    assert "--start 'thermal' then, 'initial' now" in other.stderr
+    bad = CliRunner().invoke(app, [*args, "--start", "hot"])
+    assert bad.exit_code == 2 and "--start" in bad.stderr and bad.stderr.count("\n") == 1
+    ok = CliRunner().invoke(app, [*args, "--start", "thermal"])
+    assert ok.exit_code == 0, ok.stderr
+    assert load(out).sizes["trajectory"] == 2 and not partial.exists()
+    assert load(out).attrs["option_start"] == "thermal"

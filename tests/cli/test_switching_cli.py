@@ -145,3 +145,43 @@ def test_fit_activation_flags_a_law_pinned_at_a_parameter_bound():
     assert doc["best_law"] == "quadratic" and doc["supported"] is True
     quadratic = doc["fits"]["quadratic"]
     assert quadratic["at_bound"] == [] and quadratic["delta_error"] > 0
+
+
+def _switching(*args: str):
+    from typer.testing import CliRunner
+
+    from spintorque.cli import app
+
+    return CliRunner().invoke(app, ["switching", str(IN_PLANE), "--current", "0 A/m^2",
+                                    "--duration", "10ps", "--trajectories", "4", "--seed", "3",
+                                    *args])
+
+
+def test_start_flag_is_validated_in_one_line_naming_it():
+    for args in (("--start", "boltzmann"), ("--start", "thermal", "--temperature", "0K")):
+        bad = _switching(*args)
+        lines = bad.stderr.strip().splitlines()
+        assert bad.exit_code == 2 and len(lines) == 1 and "--start" in lines[0], bad.stderr
+        assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow  # several in-process runs (the first compiles the kernel)
+def test_switching_json_reports_the_start_state_and_its_mean_angle():
+    def doc(*args: str) -> dict:
+        result = _switching("--json", *args)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"non-strict {c}"))
+
+    thermal = doc()  # 300 K in the file: thermal by default
+    assert thermal["start"] == "thermal" and thermal["start_note"] is None
+    # sigma ≈ 44 and 2σ + demag curvature: a spread of a few degrees about u, not 0
+    assert 0.02 < thermal["start_mean_angle_rad"] < 0.3
+    assert thermal["units"]["start_mean_angle_rad"] == "rad"
+    assert doc("--start", "thermal")["start_mean_angle_rad"] == thermal["start_mean_angle_rad"]
+    fixed = doc("--start", "initial")
+    assert fixed["start"] == "initial" and fixed["start_mean_angle_rad"] == 0.0  # initial = u
+    cold = _switching("--json", "--temperature", "0K")
+    assert cold.exit_code == 0, cold.stderr
+    cold_doc = json.loads(cold.stdout)
+    assert cold_doc["start"] == "initial" and "0 K" in cold_doc["start_note"]
+    assert "note:" in cold.stderr and "0 K" in cold.stderr

@@ -85,3 +85,36 @@ def test_memory_check_counts_every_stored_sample_and_suggests_a_save_every_that_
         check_memory(1, 10**12, 1, 1e-12, budget=24 * (10**12 // 2023178 + 2))  # 2023178 rounded up
     with pytest.raises(InputError, match="--trajectories"):
         check_memory(10**9, 10, 1, 1e-12, budget=1000)
+
+
+@pytest.mark.slow  # 2.4 s measured: five ensembles and a checkpoint on disk
+def test_thermal_starts_are_drawn_once_per_ensemble_so_chunks_and_resumes_give_the_same_numbers(
+        tmp_path):
+    from spintorque.dynamics.start import start_states
+
+    seed = np.random.SeedSequence(2026)
+    whole, _ = run_ensemble(MODEL, HOT, trajectories=10, seed=seed, chunk=10, start="thermal", **RUN)
+    parts, _ = run_ensemble(MODEL, HOT, trajectories=10, seed=seed, chunk=3, start="thermal", **RUN)
+    assert np.array_equal(whole["m"].values, parts["m"].values)
+    starts = start_states(MODEL, HOT.temperature, seed, 10, "thermal")
+    assert starts is not None and np.array_equal(whole["m"].values[:, 0, :], starts)
+    assert len({tuple(row) for row in starts}) == 10 and np.all(starts[:, 2] > 0)  # m·u > 0
+    assert whole.attrs["option_start"] == "thermal"
+    fixed, _ = run_ensemble(MODEL, HOT, trajectories=10, seed=seed, chunk=3, **RUN)
+    assert fixed.attrs["option_start"] == "initial"
+    np.testing.assert_allclose(fixed["m"].values[:, 0, :],
+                               np.broadcast_to(np.array([0.1, 0, 1]) / np.hypot(0.1, 1), (10, 3)))
+    # killed after some chunks: the resumed run draws the same starts for the missing ones
+    where = tmp_path / "run.partial"
+    first = Checkpoint(where, {"--start": "thermal"})
+    first.start()
+    run_ensemble(MODEL, HOT, trajectories=10, seed=seed, chunk=3, checkpoint=first, start="thermal", **RUN)
+    for index in (0, 2):
+        (where / f"chunk-{index:06d}.nc").unlink()
+    again = Checkpoint(where, {"--start": "thermal"})
+    again.resume()
+    resumed, computed = run_ensemble(MODEL, HOT, trajectories=10, seed=seed, chunk=3, checkpoint=again,
+                                     start="thermal", **RUN)
+    assert computed == 2 and np.array_equal(resumed["m"].values, whole["m"].values)
+    with pytest.raises(InputError, match=r"--start 'thermal' then, 'initial' now"):
+        Checkpoint(where, {"--start": "initial"}).resume()

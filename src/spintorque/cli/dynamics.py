@@ -101,7 +101,8 @@ def _warn(lines: Any) -> None:
 
 
 def _inputs(path: Path, run: Any, conditions: Any, T: float, step: float, every: int,
-            trajectories: int, seed: int | None, chunk: int) -> dict[str, Any]:
+            trajectories: int, seed: int | None, chunk: int, start: str = "initial"
+            ) -> dict[str, Any]:
     """What determines the numbers of a dynamics run, keyed by flag (the checkpoint's key)."""
     from spintorque import __version__
     from spintorque.magnet.torque import DiffusiveTorque
@@ -114,7 +115,7 @@ def _inputs(path: Path, run: Any, conditions: Any, T: float, step: float, every:
             "--trajectories": trajectories, "--temperature": conditions.temperature,
             "--current": conditions.current_density if conditions.constant_current else
             repr(conditions.current_density),
-            "--seed": None if seed is None else str(seed), "--chunk": chunk}
+            "--seed": None if seed is None else str(seed), "--chunk": chunk, "--start": start}
 
 
 @app.command()
@@ -134,6 +135,9 @@ def dynamics(
                                               "chunk (default about a twentieth)")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="continue a killed run from its "
                                          "checkpoint OUTPUT.partial")] = False,
+    start: Annotated[str, typer.Option("--start", help="initial: every trajectory at "
+                                       "magnet.initial; thermal: drawn from the zero-current "
+                                       "Boltzmann state of the start well (m·u > 0)")] = "initial",
 ) -> None:
     """Integrate the stochastic LLG equation (Heun) and write m(trajectory, time, component).
 
@@ -142,6 +146,11 @@ def dynamics(
     check_output_path(output, "--output", DATASET)
     check_seed(seed)
     import numpy as np
+
+    from spintorque.dynamics.start import START_MODES, resolve_start
+
+    if start not in START_MODES:
+        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
 
     from spintorque.dynamics.checkpoint import Checkpoint
     from spintorque.dynamics.ensemble import (
@@ -166,9 +175,10 @@ def dynamics(
     steps = round(T / step)
     check_memory(trajectories, steps, every, step)
     conditions = _conditions(run, temperature, current)
+    resolve_start(start, conditions.temperature)  # thermal at 0 K: refused before any work
     size = default_chunk(trajectories, stored_samples(steps, every)) if chunk is None else chunk
     checkpoint = Checkpoint(checkpoint_path(output), _inputs(magnet_file, run, conditions, T, step,
-                                                             every, trajectories, seed, size))
+                                                             every, trajectories, seed, size, start))
     if resume:
         checkpoint.resume(adopt=("--seed",))
     else:
@@ -178,13 +188,13 @@ def dynamics(
     entropy = int(checkpoint.inputs["--seed"])
     warning = time_step_warning(run.model, conditions, step, T)
     _warn([] if warning is None else [warning])  # before the run, so a long one can be stopped
-    start = time.perf_counter()
+    began = time.perf_counter()
     with progress_bar(trajectories * T, "integrating") as advance, as_flags(FLAGS):
         ds, computed = run_ensemble(run.model, conditions, duration=T, dt=step,
                                     trajectories=trajectories, seed=np.random.SeedSequence(entropy),
                                     save_every=every, chunk=size, checkpoint=checkpoint,
-                                    progress=advance)
-    elapsed = max(time.perf_counter() - start, 1e-12)
+                                    progress=advance, start=start)
+    elapsed = max(time.perf_counter() - began, 1e-12)
     write_dataset(ds, output)
     checkpoint.remove()
     total = -(-trajectories // size)
@@ -215,18 +225,26 @@ def switching(
                                                      "state is inspected, e.g. 10ps")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure of P(t), e.g. p.png")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    start: Annotated[str | None, typer.Option("--start", help="thermal: the zero-current "
+                                              "Boltzmann state of the start well (m·u > 0), as "
+                                              "write-error-rate; initial: every trajectory at "
+                                              "magnet.initial (default thermal when T > 0, "
+                                              "else initial)")] = None,
 ) -> None:
     """Fraction of an ensemble that switched — settled beyond the separatrix, m·u < -threshold
     along the easy axis u for the settling window — with its binomial error, switching-time
     quantiles and P(t)."""
     check_output_path(plot, "--plot", FIGURE)
     check_seed(seed)
+    from spintorque.dynamics.start import START_MODES
     from spintorque.dynamics.switching import run_switching
     from spintorque.dynamics.timestep import suggested_time_step
     from spintorque.limits import parse
     from spintorque.magnet.io import load_macrospin
     from spintorque.units import to_si
 
+    if start is not None and start not in START_MODES:
+        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
     if trajectories < 1:
         raise InputError("--trajectories", f"must be >= 1, got {trajectories}")
     run = load_macrospin(magnet_file)
@@ -243,8 +261,11 @@ def switching(
     with progress_bar(T, "switching ensemble") as advance, as_flags(FLAGS):
         result = run_switching(run.model, conditions, duration=T, dt=step,
                                trajectories=trajectories, seed=seed, threshold=threshold,
-                               settle=window, sample_interval=sample, progress=advance)
+                               settle=window, sample_interval=sample, progress=advance,
+                               start=start)
     doc = result.to_json_dict()
+    if doc["start_note"] is not None:
+        print(f"note: {doc['start_note']}", file=sys.stderr)
     _warn(doc["warnings"])
     if plot is not None:
         use_agg()
@@ -264,7 +285,8 @@ def switching(
                   f"(settled at m·u < -{threshold:g} for {result.criterion.settle:.3g} s, u = "
                   f"{[round(x, 4) for x in result.criterion.axis]}, {result.criterion.source}); "
                   f"mean switching time {'-' if mean is None else f'{mean:.4g} s'}, median "
-                  f"{'-' if median is None else f'{median:.4g} s'}; seed {doc['seed']}, dt "
+                  f"{'-' if median is None else f'{median:.4g} s'}; start {doc['start']} (mean angle "
+                  f"{math.degrees(doc['start_mean_angle_rad']):.3g}° to u); seed {doc['seed']}, dt "
                   f"{step:.3g} s ({doc['macrospin_steps_per_second']:.3g} steps/s)")
 
 

@@ -5,6 +5,9 @@
 * :func:`run_stochastic` — Heun/Stratonovich stochastic LLG for an ensemble (compiled, parallel).
 * :func:`run_switching` — an ensemble judged by geometry: settled beyond the separatrix along the
   easy axis (:mod:`spintorque.dynamics.switching`), with its statistics and seed.
+* :func:`thermal_start` — exact draws from the zero-current Boltzmann state of the start well
+  (m·u > 0), the start of the write-error rate and of ``run_switching`` at T > 0
+  (:mod:`spintorque.dynamics.start`).
 * :func:`time_step_warning`, :func:`suggested_time_step` — is dt fine enough for the fields
   (:mod:`spintorque.dynamics.timestep`)?
 * :func:`integrate_coupled`, :func:`run_coupled_stochastic` — two free layers of one stack moving
@@ -23,6 +26,7 @@ from spintorque.dynamics.coupled import (
 )
 from spintorque.dynamics.deterministic import integrate
 from spintorque.dynamics.llg import llg_rate
+from spintorque.dynamics.start import ThermalStart, thermal_start
 from spintorque.dynamics.state import StateResult, final_states
 from spintorque.dynamics.stochastic import (
     heun_step,
@@ -43,6 +47,7 @@ __all__ = [
     "StateResult",
     "SwitchingCriterion",
     "SwitchingResult",
+    "ThermalStart",
     "coupled_heun_step",
     "coupled_rate",
     "final_states",
@@ -59,5 +64,6 @@ __all__ = [
     "suggested_time_step",
     "switching_axis",
     "thermal_sigma",
+    "thermal_start",
     "time_step_warning",
 ]

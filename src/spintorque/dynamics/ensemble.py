@@ -11,6 +11,10 @@ disk (atomically) before the next one starts; a run killed at any point (``kill 
 loses at most the chunk in progress and :func:`run_ensemble` with the same checkpoint computes
 only the missing chunks.
 
+With ``start="thermal"`` the start directions (:func:`spintorque.dynamics.start.start_states`)
+are drawn for the whole ensemble from the seed's own start stream before the first chunk, so
+they too are the same whatever the chunking and on resume.
+
 The whole output is joined in memory at the end: :func:`output_bytes` estimates its size,
 :func:`check_memory` refuses before any work a run whose output would not fit in half the
 available memory (:func:`available_memory`), naming the ``--save-every`` that would.
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
+from spintorque.dynamics.start import start_states
 from spintorque.dynamics.stochastic import run_stochastic
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
@@ -142,6 +147,7 @@ def run_ensemble(
     checkpoint: Checkpoint | None = None,
     progress: Callable[[float], None] | None = None,
     backend: str = "auto",
+    start: str = "initial",
 ) -> tuple[xr.Dataset, int]:
     """Integrate an ensemble chunk by chunk (module docstring); return it and the chunks computed.
 
@@ -165,6 +171,11 @@ def run_ensemble(
         ``progress(done)`` with done in trajectory-seconds of simulated time (total B·T).
     backend : str
         As :func:`spintorque.dynamics.run_stochastic`.
+    start : {"initial", "thermal"}
+        Every trajectory at ``magnet.initial``, or from the zero-current Boltzmann state of the
+        start well (:func:`spintorque.dynamics.start.start_states`: drawn from the seed's own
+        start stream for the whole ensemble before the first chunk, so a resumed or rechunked
+        run has the same starts; a checkpoint records the mode among its inputs).
 
     Returns
     -------
@@ -174,6 +185,7 @@ def run_ensemble(
     """
     steps = round(duration / dt)
     size = default_chunk(trajectories, stored_samples(max(steps, 1), save_every)) if chunk is None else chunk
+    starts = start_states(model, conditions.temperature, seed, trajectories, start)
     parts: list[xr.Dataset] = []
     computed = 0
     for index, (first, count) in enumerate(chunks(trajectories, size)):
@@ -195,6 +207,7 @@ def run_ensemble(
                 seed=seed,
                 save_every=save_every,
                 first=first,
+                initial=None if starts is None else starts[first : first + count],
                 backend=backend,
                 callback=None if progress is None else tick,
             )
@@ -205,7 +218,8 @@ def run_ensemble(
             progress(base + count * duration)
         parts.append(part)
     ds = parts[0] if len(parts) == 1 else xr.concat(parts, dim="trajectory", combine_attrs="override")
-    ds.attrs.update({"option_trajectories": int(trajectories), "option_chunk_trajectories": int(size)})
+    ds.attrs.update({"option_trajectories": int(trajectories), "option_chunk_trajectories": int(size),
+                     "option_start": start})
     return ds, computed
 
 

@@ -10,6 +10,14 @@ largest eigenvalues equal within 1e-9 of the largest |eigenvalue|: a pure Zeeman
 isotropic or easy-plane magnet) the initial direction is used. A start with m0·u = 0 lies on the
 separatrix and is refused.
 
+*Start.* By default (``start="thermal"`` at T > 0) trajectory i starts from a direction drawn
+from the zero-current Boltzmann state of the start well restricted to m·u > 0, the start of the
+write-error rate (THERMAL.md §6; :mod:`spintorque.dynamics.start`), so P(t) of a pulse at t = 0
+is 1 − WER(t) up to the criterion's threshold and window. ``start="initial"`` starts every
+trajectory at ``magnet.initial``: for an axial MTJ that is the pole, where the spin torque
+vanishes, and the ensemble then switches later than from a thermal state. At T = 0 there is no
+thermal state: the default is then ``"initial"`` (with a note) and ``"thermal"`` is refused.
+
 *Switched.* With the projection p(t) = m(t)·u and a threshold c (default 0.5), a trajectory is on
 the switched side when p < −c. Its switching time is the first time after which it stays there
 to the end of the run T,
@@ -50,7 +58,14 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
-from spintorque.dynamics.stochastic import Seed, provenance_attrs, run_stochastic, seed_sequence
+from spintorque.dynamics.start import mean_angle, resolve_start, start_states
+from spintorque.dynamics.stochastic import (
+    Seed,
+    initial_directions,
+    provenance_attrs,
+    run_stochastic,
+    seed_sequence,
+)
 from spintorque.dynamics.timestep import time_step_warning
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
@@ -248,6 +263,9 @@ class SwitchingResult:
     steps_per_second: float
     warnings: tuple[str, ...] = ()
     attrs: dict[str, Any] = field(default_factory=dict)
+    start: str = "initial"
+    start_mean_angle: float = 0.0
+    start_note: str | None = None
 
     @property
     def trajectories(self) -> int:
@@ -340,10 +358,13 @@ class SwitchingResult:
             "criterion": {**self.criterion.describe(), "sample_interval_s": self.sample_interval},
             "seed": self.seed_entropy, "seed_given": self.seed is not None,
             "trajectories": self.trajectories, "duration": self.duration, "dt": self.dt,
+            "start": self.start, "start_mean_angle_rad": self.start_mean_angle,
+            "start_note": self.start_note,
             "macrospin_steps_per_second": self.steps_per_second,
             "warnings": list(self.warnings),
             "units": {"mean_switching_time": "s", "switching_time_quantiles": "s", "duration": "s",
-                      "dt": "s", "switching_probability_versus_time.time": "s"},
+                      "dt": "s", "switching_probability_versus_time.time": "s",
+                      "start_mean_angle_rad": "rad"},
         }
 
 
@@ -373,8 +394,9 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
                   trajectories: int = 100, seed: Seed = None, threshold: float = DEFAULT_THRESHOLD,
                   settle: float | None = None, sample_interval: float | None = None,
                   axis: ArrayLike | None = None, backend: str = "auto",
-                  progress: Callable[[float], None] | None = None) -> SwitchingResult:
-    r"""Run a stochastic LLG ensemble from the magnet's initial direction and judge it by geometry.
+                  progress: Callable[[float], None] | None = None,
+                  start: str | None = None) -> SwitchingResult:
+    r"""Run a stochastic LLG ensemble from its start state and judge it by geometry.
 
     Parameters
     ----------
@@ -397,6 +419,12 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
         As :func:`spintorque.dynamics.run_stochastic`.
     progress : callable, optional
         ``progress(t)`` after each inspected sample.
+    start : {"thermal", "initial"} or None
+        ``"thermal"``: each trajectory starts from the zero-current Boltzmann state of the start
+        well restricted to m·u > 0, the write-error rate's start (THERMAL.md §6;
+        :func:`spintorque.dynamics.start.thermal_start`, drawn from the seed's start stream);
+        ``"initial"``: every trajectory at ``magnet.initial``. None (default): ``"thermal"`` when
+        T > 0, else ``"initial"`` with a note (``start_note``); ``"thermal"`` at T = 0 is refused.
 
     Returns
     -------
@@ -412,29 +440,37 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
     if seed is None:
         seed = secrets.randbits(52)
     seq = seed_sequence(seed)
+    mode, note = resolve_start(start, conditions.temperature)
+    initial = start_states(model, conditions.temperature, seq, int(trajectories), mode)
+    m0 = initial_directions(model, initial, int(trajectories))
+    # the thermal start's u is the magnet's own (the WER's); a fixed start is measured against the
+    # criterion's axis (a given one need not be the magnet's)
+    u_start = switching_axis(model)[0] if mode == "thermal" else np.asarray(criterion.axis)
     tracker = SwitchingTracker(criterion, int(trajectories))
-    tracker.update(0.0, np.broadcast_to(np.asarray(model.magnet.initial), (int(trajectories), 3)))
+    tracker.update(0.0, m0)
 
     def watch(t: float, m: FloatArray) -> bool:
         tracker.update(t, m)
         if progress is not None:
             progress(t)
         return False
-    start = _time.perf_counter()
+    began = _time.perf_counter()
     ds = run_stochastic(model, conditions, duration=duration, dt=dt, trajectories=trajectories,
-                        seed=seq, save_every=every, callback=watch, backend=backend, keep=False)
-    elapsed = max(_time.perf_counter() - start, 1e-12)
+                        seed=seq, save_every=every, callback=watch, backend=backend, keep=False,
+                        initial=m0)
+    elapsed = max(_time.perf_counter() - began, 1e-12)
     switched, t_s, unsettled = tracker.result()
     warning = time_step_warning(model, conditions, dt, duration)
     attrs = provenance_attrs(model.describe(), conditions,
                              {**criterion.describe(), "sample_interval_s": every * dt, "dt_s": dt,
-                              "duration_s": duration, "seed_entropy": str(seq.entropy),
+                              "duration_s": duration, "seed_entropy": str(seq.entropy), "start": mode,
                               "method": "heun", "backend": ds.attrs.get("option_backend", backend)})
     return SwitchingResult(criterion, switched, t_s, unsettled, ds["m"].values[:, -1, :], duration,
                            dt, every * dt, None if given is None else _seed_int(given),
                            int(seq.entropy) if isinstance(seq.entropy, int) else None,
                            trajectories * round(duration / dt) / elapsed,
-                           () if warning is None else (warning,), attrs)
+                           () if warning is None else (warning,), attrs, mode,
+                           mean_angle(m0, u_start), note)
 
 
 def _seed_int(seed: Seed) -> int | None:

@@ -1,0 +1,288 @@
+r"""The thermal start of an ensemble: the zero-current Boltzmann state of the start well.
+
+Before a write, a device at temperature T sits in its start well in thermal equilibrium. That is
+the start state of the write-error rate (THERMAL.md §6,
+:func:`spintorque.thermal.wer.problem_from_file`): the Boltzmann density of the zero-current
+energy restricted to the start side of the separatrix,
+
+.. math:: p(\mathbf m) \propto \exp\!\big(-E(\mathbf m)\,V/k_BT\big) \quad\text{on}\quad
+          \mathbf m\cdot\mathbf u > 0,
+
+with u the switching axis (:func:`spintorque.dynamics.switching.switching_axis`, the easy axis
+oriented to ``magnet.initial``) and E the energy density of the energy terms (no current: no
+torque). :func:`thermal_start` draws from it exactly, by rejection sampling.
+
+The envelope (a proven bound, not an approximation)
+--------------------------------------------------
+All energy terms are quadratic, so in units of k_BT, U(m) = E V/k_BT = −½ m·A m − a·m with
+A = μ0 Ms V Q/k_BT (Q symmetrised) and a = μ0 Ms V h/k_BT (``Energy.quadratic_form``). The start
+hemisphere is mapped onto the disk |x| ≤ √2 of the plane ⊥ u by Lambert's azimuthal equal-area
+projection about u,
+
+.. math:: \mathbf m(\mathbf x) = (1 - r^2/2)\,\mathbf u + \kappa\,\mathbf x, \qquad
+          \kappa = \sqrt{1 - r^2/4},\ r = |\mathbf x|,
+
+whose Jacobian is 1 (dΩ = dx₁dx₂; r is the chord |m − u|), so the target density on the disk is
+exp(−ΔU(x)), ΔU = U(m(x)) − U(u). Where u is an eigenvector of A (A u = α u; always so for an easy
+axis), with P = α − A on the plane, a = a_u u + a_⊥,
+
+.. math:: \Delta U = \tfrac12\kappa^2\,\mathbf x\cdot P\mathbf x + \tfrac12 a_u r^2
+          - \kappa\,\mathbf a_\perp\cdot\mathbf x,
+
+exactly. On the disk κ² ∈ [½, 1] and 0 ≤ 1 − κ ≤ r²/(4(1 + 1/√2)), r ≤ √2, hence
+
+.. math:: \Delta U \ge \tfrac12\,\mathbf x\cdot\Lambda\mathbf x - \mathbf a_\perp\cdot\mathbf x,
+          \qquad \Lambda = \tfrac12 P_+ + P_- + \big(a_u - 2c\,|\mathbf a_\perp|\big) I,\quad
+          c = \frac{\sqrt2}{4 + 2\sqrt2},
+
+P₊, P₋ the positive and negative parts of P. Where Λ ≥ 1 (a well narrower than the disk) the
+proposal is the Gaussian exp(−½ x·Λx + a_⊥·x) (mean Λ⁻¹a_⊥), a draw outside the disk is
+rejected, and one inside is accepted with probability exp(−ΔU + ½ x·Λx − a_⊥·x) ≤ 1: for a high
+barrier the Gaussian is √2 wider than the well in each direction and about half of the draws are
+kept, whatever the barrier. Otherwise the proposal is uniform on the disk, accepted with
+probability exp(−(ΔU − F)) with F the minimum of the bound over the disk (or, where u is not an
+eigenvector of A, the cruder F = −½λ_max(A) − |a| − U(u)). Every acceptance probability is checked
+to be ≤ 1 (up to rounding) as it is used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from spintorque.constants import k_B, mu0
+from spintorque.errors import InputError
+from spintorque.magnet.model import MacrospinModel
+
+FloatArray = NDArray[np.float64]
+
+START_MODES = ("thermal", "initial")
+"""Values of ``start``: the restricted Boltzmann state, or every trajectory at ``magnet.initial``."""
+
+START_SPAWN_KEY = (0, 0)
+"""Appended to the ensemble seed's spawn key for the stream of the start states (two entries:
+never one of the trajectories' noise streams, whose keys add one entry, (i,))."""
+
+MAX_PROPOSALS = 10**8
+"""Most proposals one call draws before it refuses (the envelope keeps ≳ 1e-3 of them in
+practice; this only stops a pathological file from running forever)."""
+
+_C = math.sqrt(2.0) / (4.0 + 2.0 * math.sqrt(2.0))
+
+
+@dataclass(frozen=True)
+class ThermalStart:
+    """Directions drawn from the restricted Boltzmann state (module docstring).
+
+    Attributes
+    ----------
+    m : ndarray (N, 3)
+        Unit vectors, each with m·u > 0.
+    axis : ndarray (3,)
+        u, the start well's direction.
+    proposal : str
+        ``"gaussian"`` or ``"uniform"`` (the envelope used).
+    acceptance : float
+        Accepted / proposed draws.
+    """
+
+    m: FloatArray
+    axis: FloatArray
+    proposal: str
+    acceptance: float
+
+    @property
+    def mean_angle(self) -> float:
+        """Mean angle between m and u [rad]."""
+        return mean_angle(self.m, self.axis)
+
+
+def mean_angle(m: ArrayLike, axis: ArrayLike) -> float:
+    """Mean of arccos(m·u) over the rows of m [rad] (u unit)."""
+    p = np.clip(np.asarray(m, dtype=float) @ np.asarray(axis, dtype=float), -1.0, 1.0)
+    return float(np.mean(np.arccos(p)))
+
+
+def start_generator(seq: np.random.SeedSequence) -> np.random.Generator:
+    """The generator of an ensemble's start states: its seed with :data:`START_SPAWN_KEY` appended."""
+    child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, *START_SPAWN_KEY),
+                                   pool_size=seq.pool_size)
+    return np.random.default_rng(child)
+
+
+def _plane(u: FloatArray) -> FloatArray:
+    """(3, 2): an orthonormal basis of the plane ⊥ u."""
+    helper = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(u, helper)
+    e1 /= np.linalg.norm(e1)
+    return np.column_stack([e1, np.cross(u, e1)])
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    A: FloatArray
+    a: FloatArray
+    u: FloatArray
+    E: FloatArray          # plane basis (3, 2)
+    gaussian: bool
+    Lam: FloatArray        # (2, 2), Gaussian case
+    b: FloatArray          # a_⊥ in the plane basis
+    floor: float           # uniform case: lower bound of ΔU on the disk
+
+    def delta_u(self, m: FloatArray) -> FloatArray:
+        """ΔU = U(m) − U(u) [k_BT]."""
+        um = -0.5 * np.einsum("ni,ij,nj->n", m, self.A, m) - m @ self.a
+        uu = -0.5 * float(self.u @ self.A @ self.u) - float(self.a @ self.u)
+        return np.asarray(um - uu)
+
+    def point(self, x: FloatArray) -> FloatArray:
+        r2 = np.sum(x * x, axis=1)
+        kappa = np.sqrt(np.maximum(1.0 - 0.25 * r2, 0.0))
+        m = (1.0 - 0.5 * r2)[:, None] * self.u + kappa[:, None] * (x @ self.E.T)
+        return np.asarray(m / np.linalg.norm(m, axis=1, keepdims=True))
+
+    def propose(self, rng: np.random.Generator, n: int) -> tuple[FloatArray, FloatArray]:
+        """n draws x on the plane and the log of their acceptance probability (−inf outside)."""
+        if self.gaussian:
+            mean = np.linalg.solve(self.Lam, self.b)
+            chol = np.linalg.cholesky(np.linalg.inv(self.Lam))
+            x = mean + rng.standard_normal((n, 2)) @ chol.T
+            bound = 0.5 * np.einsum("ni,ij,nj->n", x, self.Lam, x) - x @ self.b
+        else:
+            r = math.sqrt(2.0) * np.sqrt(rng.random(n))
+            phi = 2.0 * math.pi * rng.random(n)
+            x = np.column_stack([r * np.cos(phi), r * np.sin(phi)])
+            bound = np.full(n, self.floor)
+        inside = np.sum(x * x, axis=1) < 2.0   # z = 1 − r²/2 > 0: strictly on the start side
+        log_p = np.full(n, -math.inf)
+        if np.any(inside):
+            log_p[inside] = bound[inside] - self.delta_u(self.point(x[inside]))
+        if np.any(log_p > 1e-9 * (1.0 + np.abs(bound))):
+            raise RuntimeError("thermal_start: the envelope does not dominate the density "
+                               f"(log ratio {float(log_p.max()):.3g} > 0); this is a bug")
+        return x, log_p
+
+
+def _envelope(A: FloatArray, a: FloatArray, u: FloatArray) -> _Envelope:
+    E = _plane(u)
+    alpha = float(u @ A @ u)
+    scale = float(np.max(np.abs(A))) + abs(alpha) + 1e-300
+    b = E.T @ a
+    a_u = float(a @ u)
+    if np.linalg.norm(A @ u - alpha * u) > 1e-12 * scale:
+        floor = -0.5 * float(np.linalg.eigvalsh(A)[-1]) - float(np.linalg.norm(a)) + 0.5 * alpha + a_u
+        return _Envelope(A, a, u, E, False, np.eye(2), b, min(floor, 0.0))
+    P = alpha * np.eye(2) - E.T @ A @ E
+    w, V = np.linalg.eigh(0.5 * (P + P.T))
+    Lam = (V * np.where(w > 0.0, 0.5 * w, w)) @ V.T + (a_u - 2.0 * _C * float(np.linalg.norm(b))) * np.eye(2)
+    lam = float(np.linalg.eigvalsh(Lam)[0])
+    if lam >= 1.0:
+        return _Envelope(A, a, u, E, True, Lam, b, 0.0)
+    # min over r in [0, √2] of ½ λ r² − |b| r, a lower bound of ½ x·Λx − b·x on the disk
+    nb = float(np.linalg.norm(b))
+    candidates = [0.0, lam - math.sqrt(2.0) * nb]
+    if lam > 0.0 and nb / lam < math.sqrt(2.0):
+        candidates.append(-nb * nb / (2.0 * lam))
+    return _Envelope(A, a, u, E, False, Lam, b, min(candidates))
+
+
+def reduced_energy(model: MacrospinModel, temperature: float) -> tuple[FloatArray, FloatArray]:
+    """(A, a) with E V/k_BT = −½ m·A m − a·m (dimensionless; module docstring), T [K] > 0."""
+    if not (math.isfinite(temperature) and temperature > 0.0):
+        raise InputError("--start", f"a thermal start needs a temperature > 0 K, got {temperature!r} K")
+    magnet = model.magnet
+    Q, h = model.energy.quadratic_form(magnet)
+    scale = mu0 * magnet.saturation_magnetization * magnet.volume / (k_B * temperature)
+    return scale * 0.5 * (Q + Q.T), scale * np.asarray(h, dtype=float)
+
+
+def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
+                  rng: np.random.Generator, axis: ArrayLike | None = None) -> ThermalStart:
+    r"""Draw ``trajectories`` directions from exp(−E(m)V/k_BT) restricted to m·u > 0, exactly.
+
+    Parameters
+    ----------
+    model : MacrospinModel
+        The magnet; only its energy terms enter (the zero-current state).
+    temperature : float
+        T [K], > 0 (refused otherwise, naming ``--start``).
+    trajectories : int
+        Number of directions N >= 1.
+    rng : numpy.random.Generator
+        The stream (for an ensemble, :func:`start_generator` of its seed).
+    axis : array_like, optional
+        u (default :func:`spintorque.dynamics.switching.switching_axis` of the model, the axis
+        the write-error rate uses).
+
+    Returns
+    -------
+    ThermalStart
+        The directions (N, 3), u, the envelope and its acceptance (module docstring).
+    """
+    if not (isinstance(trajectories, int | np.integer) and trajectories >= 1):
+        raise InputError("--trajectories", f"must be an integer >= 1, got {trajectories!r}")
+    if axis is None:
+        from spintorque.dynamics.switching import switching_axis
+
+        u, _ = switching_axis(model)
+    else:
+        u = np.asarray(axis, dtype=float)
+        if u.shape != (3,) or not np.all(np.isfinite(u)) or np.linalg.norm(u) == 0.0:
+            raise InputError("axis", f"must be 3 finite numbers, not all 0, got {axis!r}")
+    u = u / np.linalg.norm(u)
+    A, a = reduced_energy(model, temperature)
+    envelope = _envelope(A, a, u)
+    n = int(trajectories)
+    kept: list[FloatArray] = []
+    have, proposed, accepted = 0, 0, 0
+    batch = max(64, 2 * n)
+    while have < n:
+        if proposed >= MAX_PROPOSALS:
+            raise InputError("--start", f"the thermal start kept {accepted} of {proposed} proposals "
+                             f"(needs {n}): the start well is too unlike its envelope; use "
+                             "--start initial")
+        x, log_p = envelope.propose(rng, batch)
+        take = np.log(rng.random(batch)) < log_p
+        proposed += batch
+        accepted += int(take.sum())
+        if np.any(take):
+            kept.append(envelope.point(x[take]))
+            have += int(take.sum())
+        rate = max(accepted, 1) / proposed
+        batch = int(min(max(64, 1.2 * (n - have) / rate + 16), 4_000_000))
+    m = np.concatenate(kept)[:n]
+    return ThermalStart(np.ascontiguousarray(m), u, "gaussian" if envelope.gaussian else "uniform",
+                        accepted / proposed)
+
+
+T0_NOTE = ("the temperature is 0 K: there is no thermal state, so every trajectory starts at "
+           "magnet.initial (start 'initial')")
+"""Why a default start at T = 0 is ``"initial"``."""
+
+
+def resolve_start(start: str | None, temperature: float) -> tuple[str, str | None]:
+    """The start mode to use and a note: None means ``"thermal"`` at T > 0 and ``"initial"``
+    (with :data:`T0_NOTE`) at T = 0; an explicit ``"thermal"`` at T = 0 is refused."""
+    if start is None:
+        return ("thermal", None) if temperature > 0.0 else ("initial", T0_NOTE)
+    if start not in START_MODES:
+        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
+    if start == "thermal" and not temperature > 0.0:
+        raise InputError("--start", "thermal needs a temperature > 0 K (at 0 K there is no "
+                         "thermal state); use --start initial or set --temperature")
+    return start, None
+
+
+def start_states(model: MacrospinModel, temperature: float, seq: np.random.SeedSequence,
+                 trajectories: int, start: str) -> FloatArray | None:
+    """The (N, 3) start directions of an ensemble seeded by ``seq``, or None for ``"initial"``
+    (each trajectory at ``magnet.initial``). The thermal ones come from :func:`start_generator`
+    of the seed, drawn for the whole ensemble at once, so they are the same for any chunking."""
+    if start == "initial":
+        return None
+    if start != "thermal":
+        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
+    return thermal_start(model, temperature, trajectories, start_generator(seq)).m
