@@ -103,8 +103,8 @@ def test_the_sign_of_the_current_is_stated_against_a_positive_magnitude_j_c0(cur
     problem = PhysicalProblem.from_file(ROOT / "examples" / "macrospin" / "perpendicular.toml",
                                         current)
     reason = escape(problem).regime_reason
-    assert f"{effect} the start state (here J < 0 destabilises it)" in reason
-    assert re.search(r"\|J\| = [0-9.]+ J_c0 \(J_c0 = 3\.75e\+10 A/m², a magnitude\)", reason)
+    assert f"{effect} the start state (here J < 0 destabilises it; J_c0 is a magnitude)" in reason
+    assert re.search(r"i = -?[0-9.]+, \|J\| = [0-9.]+ J_c0 \(J_c0 = 3\.75e\+10 A/m²\)", reason)
     assert " is 2.67 J_c0" not in reason
 
 

@@ -226,8 +226,8 @@ def _current_phrase(reduction: AxialReduction, J: float) -> str:
     # alone: the sign that destabilises is sign(J)·sign(i)
     worse = "J < 0" if (J < 0) == (i > 0) else "J > 0"
     effect = "destabilises" if i > 0 else "stabilises"
-    return (f"J = {J:.3g} A/m² {effect} the start state (here {worse} destabilises it): "
-            f"i = {i:.3g}, |J| = {abs(i):.3g} J_c0 (J_c0 = {jc:.3g} A/m², a magnitude): ")
+    return (f"J = {J:.3g} A/m² {effect} the start state (here {worse} destabilises it; J_c0 is "
+            f"a magnitude): i = {i:.3g}, |J| = {abs(i):.3g} J_c0 (J_c0 = {jc:.3g} A/m²): ")
 
 
 def _physical_unlabelled(problem: PhysicalProblem, method: str,

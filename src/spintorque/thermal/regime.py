@@ -218,7 +218,7 @@ def axial_landscape(model: AxialModel) -> Landscape:
         stability = (1.0 + model.h) * (1.0 - model.i) + 0.0  # + 0.0: no "-0" when h = −1
         if stability == 0.0:
             # h_eff = −1: U = σ − σ(1 − z)², flat to second order in the angle at the pole
-            return _none("the start state is marginal, not a well: the effective field "
+            return _none("the start state is marginally unstable, not a well: the effective field "
                          "h_eff = h − i(1 + h) = −1 cancels the anisotropy at the pole "
                          "((1 + h)(1 − i) = 0), so nothing restores m_z = +1 to linear order "
                          "and the energy falls away from it at fourth order in the angle")
@@ -421,8 +421,9 @@ def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = N
         # e.g. hard_ratio = −1: the "easy plane" term cancels the easy axis, a flat direction
         return _none("the start state is marginal, not a well: its slowest linear relaxation "
                      f"rate is zero within its numerical error (|rate| = {abs(slowest):.2g} /tau_N < "
-                     f"{tolerance:.2g}), so the energy is flat along some direction through it "
-                     "(a degenerate well) and there is no barrier to escape over")
+                     f"{tolerance:.2g}), so nothing restores it along some direction to linear order "
+                     "(a flat direction of the energy, a degenerate well; or a torque that cancels "
+                     "the damping there) and there is no barrier to escape over")
     if slowest > 0.0:
         return _none(f"the start state is unstable: a small deviation from it grows at the rate "
                      f"{slowest:.4g} /tau_N (its linearised drift has an eigenvalue with positive "
