@@ -52,7 +52,8 @@ def test_information_criterion_picks_the_law_that_made_the_data(law):
 
 def test_linear_law_holds_the_attempt_time_fixed_because_it_is_not_identifiable():
     fit = fit_activation(synthetic("linear", 3), "linear")
-    assert fit.tau0_fixed and fit.tau0 == 1e-9 and fit.tau0_error == 0
+    assert fit.tau0_fixed and fit.tau0 == 1e-9 and fit.tau0_error is None
+    assert "held fixed" in fit.null_reasons["tau0_error"] and fit.warnings == []
     other = fit_activation(synthetic("linear", 3), "linear", tau0=1e-8)
     # ln τ0 + Δ is what the data fix: Δ shifts by ln(10)
     assert other.delta == pytest.approx(fit.delta - np.log(10), abs=1e-6)

@@ -341,6 +341,9 @@ class SwitchingResult:
                 "there and says nothing about the uncertainty; see switched_fraction_interval_95 "
                 "(Wilson) and switched_fraction_" + ("upper" if n_sw == 0 else "lower")
                 + "_bound_95 (exact one-sided Clopper–Pearson)")
+        if n_sw == 0:
+            reasons["mean_switching_time"] = (f"none of the {self.trajectories} trajectories "
+                                              "switched: there is no switching time to average")
         bound = one_sided_bound(n_sw, self.trajectories)
         return {
             "switched_fraction": self.probability,

@@ -219,7 +219,15 @@ def _current_phrase(reduction: AxialReduction, J: float) -> str:
     jc = reduction.critical_current_density
     if jc is None or not jc > 0:
         return ""
-    return f"J = {J:.3g} A/m² is {reduction.model.i:.3g} J_c0 (J_c0 = {jc:.3g} A/m²): "
+    i = reduction.model.i
+    if J == 0.0 or i == 0.0:
+        return f"J = 0 A/m², i = 0 (J_c0 = {jc:.3g} A/m²): "
+    # i = −(m·p) J / J_c0 > 0 destabilises; J_c0 > 0 is a magnitude, so J's sign says nothing
+    # alone: the sign that destabilises is sign(J)·sign(i)
+    worse = "J < 0" if (J < 0) == (i > 0) else "J > 0"
+    effect = "destabilises" if i > 0 else "stabilises"
+    return (f"J = {J:.3g} A/m² {effect} the start state (here {worse} destabilises it; J_c0 is "
+            f"a magnitude): i = {i:.3g}, |J| = {abs(i):.3g} J_c0 (J_c0 = {jc:.3g} A/m²): ")
 
 
 def _physical_unlabelled(problem: PhysicalProblem, method: str,

@@ -68,6 +68,11 @@ def checked(values: dict[str, float | None], reasons: dict[str, str], messages: 
     return ok
 
 
+def _reported_as(key: str) -> str:
+    """Where an escape user finds a logarithm: the JSON key (CLI) and the details entry (API)."""
+    return f"reported as {key} (the key of escape --json; EscapeResult.details[{key!r}])"
+
+
 def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
     """λ1, τ_int, MFPT(1 → min(0, z*)) to the later of the separatrix and the transition
     surface (:func:`mfpt_target`) and the forward rate λ1·P_eq(z < z*) of the exact 1D solver,
@@ -92,10 +97,10 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
     details: dict[str, Any] = {names[key]: result.log for key, result in results.items()}
     for key, result in results.items():
         try:
-            values[key] = result.value(key)
+            values[key] = result.value(key, _reported_as(names[key]))
         except InputError as error:
             values[key] = None
-            reasons[key] = f"{error.message}; its natural logarithm is {names[key]}"
+            reasons[key] = error.message
             messages.append(str(error))
         errors[key] = result.error
         if not result.converged:
@@ -110,11 +115,11 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
         details["ln_switching_rate_tau_N"] = log_k
         rate_error = results["lambda1"].error
         try:
-            values["switching_rate"] = axial.LogResult(log_k, rate_error).value("switching_rate")
+            values["switching_rate"] = axial.LogResult(log_k, rate_error).value(
+                "switching_rate", _reported_as("ln_switching_rate_tau_N"))
         except InputError as exc:
             values["switching_rate"] = None
-            reasons["switching_rate"] = f"{exc.message}; its natural logarithm is " \
-                "ln_switching_rate_tau_N"
+            reasons["switching_rate"] = exc.message
         errors["switching_rate"] = rate_error
     else:
         values["switching_rate"] = errors["switching_rate"] = None

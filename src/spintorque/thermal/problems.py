@@ -70,6 +70,12 @@ class ReducedProblem:
             raise InputError("sigma", f"must be >= 0 (K V / k_B T), got {self.sigma:g}")
         if self.alpha is not None and not (math.isfinite(self.alpha) and self.alpha > 0):
             raise InputError("alpha", f"must be > 0, got {self.alpha!r}")
+        if self.h == -1.0 and self.i != 0.0:
+            # i = I/I_c0(h) with I_c0(h) ∝ 1 + h: both models carry the torque as i(1 + h)
+            raise InputError("i", f"at h = −1 the field cancels the anisotropy at the pole, so the "
+                             "critical current I_c0(h) ∝ (1 + h) is zero and a current ratio "
+                             f"i = I/I_c0(h) means nothing (the torque i(1 + h) vanishes for "
+                             f"every finite i, got i = {self.i:g}): give i = 0, or h > −1")
         if 1.0 + self.nu * self.i <= 0:
             raise InputError("nu", f"need 1 + nu·i > 0 (a positive diffusion), got "
                              f"1 + {self.nu:g}·{self.i:g} = {1.0 + self.nu * self.i:.4g}")

@@ -215,9 +215,17 @@ def axial_landscape(model: AxialModel) -> Landscape:
         return _none("sigma = 0: no anisotropy, free rotational diffusion")
     if model.efficiency is None:
         # (1 + h)(1 − i) = 1 + h_eff, as a product so that i = 1 gives exactly 0
-        stability = (1.0 + model.h) * (1.0 - model.i)
-        if stability <= 0.0:
-            return _none(f"the start state is unstable: (1 + h)(1 − i) = {stability:.4g} <= 0")
+        stability = (1.0 + model.h) * (1.0 - model.i) + 0.0  # + 0.0: no "-0" when h = −1
+        if stability == 0.0:
+            # h_eff = −1: U = σ − σ(1 − z)², flat to second order in the angle at the pole
+            return _none("the start state is marginally unstable, not a well: the effective field "
+                         "h_eff = h − i(1 + h) = −1 cancels the anisotropy at the pole "
+                         "((1 + h)(1 − i) = 0), so nothing restores m_z = +1 to linear order "
+                         "and the energy falls away from it at fourth order in the angle")
+        if stability < 0.0:
+            return _none(f"the start state is unstable: (1 + h)(1 − i) = {stability:.4g} < 0, "
+                         f"i.e. the effective field h_eff = h − i(1 + h) = {stability - 1:.4g} "
+                         "overcomes the anisotropy (h_eff < −1) and pushes m_z = +1 away")
         if stability >= 2.0:
             return _single(f"the start state is stable and the only well (h_eff = h − i(1 + h) "
                            f"= {stability - 1:.4g} >= 1)")
@@ -403,9 +411,23 @@ def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = N
                      "direction")
     m, eigenvalues = found
     slowest = float(np.max(eigenvalues.real))
-    if slowest >= -1e-9 * (1.0 + float(np.max(np.abs(eigenvalues)))):
-        return _none(f"the start state is unstable: its linear relaxation rate is {-slowest:.4g} "
-                     "/tau_N <= 0")
+    # the Jacobian is a central difference (step 1e-5 rad): its eigenvalues carry truncation and
+    # rounding errors (~1e-6 /tau_N at sigma = 10, α = 0.1), estimated from a second step, 2e-5;
+    # a rate within twice that of zero is zero as far as these numbers tell
+    again = np.sort(np.linalg.eigvals(_linearised(model, m, 2e-5)[1]).real)
+    noise = float(np.max(np.abs(np.sort(eigenvalues.real) - again)))
+    tolerance = max(1e-9 * (1.0 + float(np.max(np.abs(eigenvalues)))), 2.0 * noise)
+    if abs(slowest) < tolerance:
+        # e.g. hard_ratio = −1: the "easy plane" term cancels the easy axis, a flat direction
+        return _none("the start state is marginal, not a well: its slowest linear relaxation "
+                     f"rate is zero within its numerical error (|rate| = {abs(slowest):.2g} /tau_N < "
+                     f"{tolerance:.2g}), so nothing restores it along some direction to linear order "
+                     "(a flat direction of the energy, a degenerate well; or a torque that cancels "
+                     "the damping there) and there is no barrier to escape over")
+    if slowest > 0.0:
+        return _none(f"the start state is unstable: a small deviation from it grows at the rate "
+                     f"{slowest:.4g} /tau_N (its linearised drift has an eigenvalue with positive "
+                     "real part)")
     from spintorque.thermal.sphere.escape2d import axially_symmetric
 
     if axially_symmetric(model, m):  # the m·u modes are exactly 1D: U_eff exists

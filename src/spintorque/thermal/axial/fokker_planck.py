@@ -89,15 +89,17 @@ class LogResult:
     error: float
     converged: bool = True
 
-    def value(self, what: str) -> float:
-        """exp(log), or an :class:`InputError` naming ``what`` when it is not representable."""
+    def value(self, what: str, log_source: str) -> float:
+        """exp(log), or an :class:`InputError` naming ``what`` when it is not representable;
+        ``log_source`` says where the caller's user finds the logarithm instead (a function of
+        the API, or a key of the JSON a command prints)."""
         decimal = f"e^{self.log:.6g} = 10^{self.log / math.log(10):.6g}"
         if self.log > _LOG_MAX:
             raise InputError(what, f"is {decimal}, beyond the floating-point range (1.8e308); "
-                             "its logarithm is available from the log_ function")
+                             f"its natural logarithm is {log_source}")
         if self.log < _LOG_TINY:
             raise InputError(what, f"is {decimal}, below the floating-point range (2.2e-308); "
-                             "its logarithm is available from the log_ function")
+                             f"its natural logarithm is {log_source}")
         return math.exp(self.log)
 
 
@@ -138,7 +140,8 @@ def mean_first_passage_time(model: AxialModel, start: float = 1.0, target: float
     See :func:`log_mean_first_passage_time` (formula, method); raises :class:`InputError` when
     the time exceeds the floating-point range (barriers above ~700 k_BT).
     """
-    return log_mean_first_passage_time(model, start, target).value("mean first-passage time/tau_N")
+    return log_mean_first_passage_time(model, start, target).value(
+        "mean first-passage time/tau_N", "given by log_mean_first_passage_time(...).log")
 
 
 def _mirror(model: AxialModel) -> AxialModel:
@@ -166,7 +169,8 @@ def log_smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) ->
 
 def smallest_eigenvalue(model: AxialModel, cells: int = chain.BASE_CELLS) -> float:
     """λ1·tau_N, the smallest non-zero eigenvalue (see :func:`log_smallest_eigenvalue`)."""
-    return log_smallest_eigenvalue(model, cells).value("lambda1·tau_N")
+    return log_smallest_eigenvalue(model, cells).value(
+        "lambda1·tau_N", "given by log_smallest_eigenvalue(...).log")
 
 
 def log_integral_relaxation_time(model: AxialModel) -> LogResult:
@@ -190,7 +194,8 @@ def log_integral_relaxation_time(model: AxialModel) -> LogResult:
 def integral_relaxation_time(model: AxialModel) -> float:
     """Integral relaxation time of m_z in units of tau_N (see
     :func:`log_integral_relaxation_time`)."""
-    return log_integral_relaxation_time(model).value("integral relaxation time/tau_N")
+    return log_integral_relaxation_time(model).value(
+        "integral relaxation time/tau_N", "given by log_integral_relaxation_time(...).log")
 
 
 def log_probability_below(model: AxialModel, z: float) -> float:
