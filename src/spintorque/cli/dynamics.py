@@ -264,7 +264,7 @@ def switching(
                                settle=window, sample_interval=sample, progress=advance,
                                start=start)
     doc = result.to_json_dict()
-    if doc["start_note"] is not None:
+    if "start_note" in doc:
         print(f"note: {doc['start_note']}", file=sys.stderr)
     _warn(doc["warnings"])
     if plot is not None:

@@ -362,7 +362,7 @@ class SwitchingResult:
             "seed": self.seed_entropy, "seed_given": self.seed is not None,
             "trajectories": self.trajectories, "duration": self.duration, "dt": self.dt,
             "start": self.start, "start_mean_angle_rad": self.start_mean_angle,
-            "start_note": self.start_note,
+            **({"start_note": self.start_note} if self.start_note is not None else {}),
             "macrospin_steps_per_second": self.steps_per_second,
             "warnings": list(self.warnings),
             "units": {"mean_switching_time": "s", "switching_time_quantiles": "s", "duration": "s",
