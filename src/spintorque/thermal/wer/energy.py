@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal.energy.diffusion import bottom_work_ratio
+from spintorque.thermal.energy.diffusion import bottom_work_ratio, turnover_factor
 from spintorque.thermal.energy.evolution import (
     StarOrbits,
     averaged_branches,
@@ -35,6 +35,7 @@ from spintorque.thermal.energy.evolution import (
     star_orbits,
 )
 from spintorque.thermal.energy.orbits import fibonacci_sphere
+from spintorque.thermal.sphere.escape2d import axially_symmetric
 from spintorque.thermal.sphere.model import SphereModel
 from spintorque.thermal.wer.sphere import SphereWERProblem
 
@@ -158,14 +159,49 @@ def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol:
     at_zero = times == 0.0
     wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
     switched[:, at_zero], sw_err[:, at_zero] = 0.0, 0.0
+    exact = all(axially_symmetric(m, problem.axis) for m in problem.models)
+    model_error = np.vstack([_model_error(orbits, m, row, exact) for m, row
+                             in zip(problem.models, wer, strict=True)])
     eps = max(m.alpha for m in problem.models) * slope
     label = (f"energy[{'/'.join(map(str, CELLS))} cells per branch, {len(orbits.branches)} branches, "
              f"alpha·M'(E0) = {eps:.3g}]")
     notes = tuple(n for n in (model_note(orbits, m, label_j)
                               for m, label_j in zip(problem.models, _labels(problem), strict=True))
-                  if n)
+                  if n) if not exact else ()
     return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, CELLS, rtol, rates,
-                     problem, tuple(label for _ in problem.models), "write_error_rate", "energy", notes)
+                     problem, tuple(label for _ in problem.models), "write_error_rate", "energy", notes,
+                     model_error)
+
+
+def model_factors(orbits: StarOrbits, model: SphereModel) -> tuple[float, float]:
+    """(f, F) of :func:`model_note` for one current: the WER's predicted low factor from the
+    half precession period the averaged model misses, and the predicted bound on its escape
+    rate's excess where the start well is stable (:func:`~spintorque.thermal.energy.diffusion.
+    turnover_factor` of δ = α M(E_s); 1 above the critical current)."""
+    ratio = bottom_work_ratio(model, orbits.branches[0])
+    eps = model.alpha * orbits.bottom_decrement()
+    shift = math.exp(min(0.5 * eps * max(ratio - 1.0, 1.0), 700.0))
+    rate = turnover_factor(model.alpha * orbits.separatrix_dissipation) if ratio < 1.0 else 1.0
+    return shift, rate
+
+
+def _model_error(orbits: StarOrbits, model: SphereModel, wer: FloatArray, exact: bool) -> FloatArray:
+    """Predicted relative model error of the energy-diffusion WER of one current at each pulse.
+
+    The averaged model switches early (half a precession period) and, with a stable start well,
+    escapes faster than Brown's equation (Kramers' turnover), so the true WER lies above it: by
+    the factor f, or, for a decay e^{−k t} at a rate up to F times too high, by
+    WER^{−(1 − 1/F)}, and never above 1. The bound is min(max(f, WER^{−(1 − 1/F)}), 1/WER) − 1;
+    0 on problems axially symmetric about the switching axis (orbit averaging is then exact)
+    and at t = 0; inf where the WER is 0.
+    """
+    if exact:
+        return np.zeros_like(wer)
+    shift, rate = model_factors(orbits, model)
+    with np.errstate(divide="ignore", over="ignore"):
+        log_w = np.log(wer)
+        bound = np.minimum(np.maximum(math.log(shift), -(1.0 - 1.0 / rate) * log_w), -log_w)
+        return np.where(wer >= 1.0, 0.0, np.where(wer > 0.0, np.expm1(bound), np.inf))
 
 
 def _labels(problem: SphereWERProblem) -> list[str]:
@@ -193,7 +229,7 @@ def model_note(orbits: StarOrbits, model: SphereModel, label: str) -> str | None
     alpha = model.alpha
     ratio = bottom_work_ratio(model, orbits.branches[0])
     eps = alpha * orbits.bottom_decrement()
-    factor = math.exp(min(0.5 * eps * max(ratio - 1.0, 1.0), 700.0))
+    factor, rate = model_factors(orbits, model)
     parts = []
     if factor > 1.0 + NOTE_ERROR:
         parts.append(f"orbit averaging at alpha = {alpha:g} (alpha·M'(E0) = {eps:.3g}) misses about "
@@ -204,6 +240,6 @@ def model_note(orbits: StarOrbits, model: SphereModel, label: str) -> str | None
     if ratio < 1.0 and delta > NOTE_DELTA:
         parts.append(f"thermally activated at alpha·M(E_s) = {delta:.3g} k_BT damped per "
                      "separatrix turn: outside the energy-diffusion regime (needs << 1), the escape "
-                     f"rate may be overestimated by up to a factor ~{max(delta, 1.0):.3g} (Kramers "
+                     f"rate may be overestimated by up to a factor ~{rate:.3g} (Kramers "
                      "turnover)")
     return f"{label}: " + "; ".join(parts) + " (docs/wer.md)" if parts else None
