@@ -299,14 +299,16 @@ def turnover_depopulation(delta: float) -> float:
     if delta > 1e4:
         return 1.0
 
-    def integrand(x: float) -> float:
-        s = x * x + 0.25
-        return math.log(-math.expm1(-delta * s)) / s
+    def integrand(theta: float) -> float:
+        c = math.cos(theta)
+        return math.log(-math.expm1(-delta / (4.0 * c * c))) if c > 0 else 0.0
 
-    # the integrand falls like ln(δx²)/x²; split where δ x² ~ 1 so that quad sees both scales
-    knee = 1.0 / math.sqrt(delta)
-    total = quad(integrand, 0.0, knee, limit=200)[0] + quad(integrand, knee, math.inf, limit=200)[0]
-    return math.exp(total / math.pi)
+    # λ = tan(θ)/2 maps the integral onto (2/π)∫_0^{π/2} ln(1 − e^{−δ/(4cos²θ)}) dθ, bounded;
+    # its one scale, δ/(4cos²θ) ~ 1, is passed to quad as a break point
+    knee = math.acos(min(1.0, 0.5 * math.sqrt(delta)))
+    total = quad(integrand, 0.0, 0.5 * math.pi, points=[knee] if 0 < knee < 0.5 * math.pi
+                 else None, limit=200, epsabs=1e-14, epsrel=1e-12)[0]
+    return math.exp(2.0 * total / math.pi)
 
 
 def turnover_factor(delta: float) -> float:
