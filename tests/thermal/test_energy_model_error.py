@@ -34,7 +34,7 @@ def test_turnover_factor_limits():
     assert ed.turnover_factor(0.0) == 1.0 and ed.turnover_depopulation(0.0) == 0.0
     assert ed.turnover_factor(68.9) == pytest.approx(68.9, rel=1e-8)
     values = [ed.turnover_factor(d) for d in np.geomspace(1e-6, 1e3, 40)]
-    assert all(b > a for a, b in zip(values, values[1:], strict=False))
+    assert bool(np.all(np.diff(values) > 0))
     assert all(d / f <= 1.0 for d, f in zip(np.geomspace(1e-6, 1e3, 40), values, strict=True))
 
 
@@ -47,17 +47,17 @@ def _harmonic_lambda1(model, degree):
 def test_the_predicted_factor_bounds_the_energy_lambda1_against_brown_equation(i):
     # in-plane-type magnet (easy axis z, easy plane 1 σ: the well's critical current is 1.5,
     # so i = 0.5 is sub-critical), σ = 10; Brown's equation at each damping by the harmonic
-    # Galerkin operator (no numerical diffusion), degrees 2 and 3 × its base degree: the
+    # Galerkin operator (no numerical diffusion), degrees 3 and 4 × its base degree: the
     # energy-diffusion λ1 exceeds it, by less than F(α M(E_s)) (docs/thermal.md table)
     problem = ReducedProblem(10.0, i=i, hard_ratio=1.0)
     limit = ed.energy_diffusion(problem.sphere_model(1e-12), Z)
     ours = ed.smallest_eigenvalue(limit)
     base = base_degree(ReducedProblem(10.0, hard_ratio=1.0).sphere_model(0.1), Z)
-    for alpha in (0.003, 0.03, 0.2):
+    for alpha in (0.01, 0.03, 0.2):
         model = problem.sphere_model(alpha)
-        coarse, fine = _harmonic_lambda1(model, 2 * base), _harmonic_lambda1(model, 3 * base)
+        coarse, fine = _harmonic_lambda1(model, 3 * base), _harmonic_lambda1(model, 4 * base)
         spread = abs(fine - coarse) / fine
-        assert spread < 0.03, (alpha, spread)
+        assert spread < 1e-3, (alpha, spread)
         ratio = ours / fine
         factor = ed.turnover_factor(limit.energy_loss_per_orbit(alpha))
         assert ratio * (1.0 - spread) >= 1.0, (alpha, ratio, spread)
@@ -109,12 +109,13 @@ def test_wer_energy_on_the_axis_has_no_model_error():
 @pytest.mark.slow
 def test_wer_energy_model_error_bounds_brown_equation_off_the_axis():
     # easy axis x, easy plane 2σ (well critical current 2), σ = 10, α = 0.03: Brown's equation
-    # by the harmonic Galerkin path; measured (harmonics/energy − 1 at 0.05 … 0.8 τ_N) 0.001 …
+    # by the harmonic Galerkin path (its estimate 5e-2 at 0.8 τ_N: up to 0.4); measured
+    # (harmonics/energy − 1 at 0.05 … 0.8 τ_N) 0.001 …
     # 0.018 at i = 0.5 (bound 0.001 … 0.053) and 0.048 … 0.18 at i = 3 (bound 0.18 … 0.24)
     kw = dict(alpha=0.03, hard_ratio=2.0, easy_axis=(1, 0, 0), hard_axis=(0, 0, 1))
     models = (uniaxial_model(10.0, current_ratio=3.0, **kw),)
     problem = SphereWERProblem(models, uniaxial_model(10.0, **kw), X, np.array([3.0]))
-    times = np.array([0.1, 0.4, 0.8])
+    times = np.array([0.1, 0.2, 0.4])
     ours = energy_write_error_rate(problem, times, 1e-6)
     reference = write_error_rate(problem, None, times, method="harmonics")
     assert np.all(reference.write_error_rate_error[0] < 1e-2)
