@@ -86,6 +86,18 @@ def test_escape_energy_off_the_axis_reports_its_model_error_and_is_not_converged
 
 
 @pytest.mark.slow
+def test_escape_energy_under_a_torque_off_the_axis_has_an_unknown_model_error():
+    # σ = 30, easy plane σ, i = 0.5, α = 0.05 (δ = 12): energy λ1 9.01e-6, the 2D grids
+    # 4.7e-7 … 5.9e-7 (three grid sequences, not converged): 15–19× against F = 12.2
+    result = escape(ReducedProblem(30.0, i=0.5, hard_ratio=1.0, alpha=0.05), "energy")
+    assert result.model_error is None and not result.converged
+    assert result.details["model_error_zero_current_factor"] == pytest.approx(
+        ed.turnover_factor(0.05 * 8 * 30), rel=1e-12)
+    assert "not predicted" in result.null_reasons["model_error"]
+    assert any("2D sphere solver" in m for m in result.messages)
+
+
+@pytest.mark.slow
 def test_escape_energy_on_the_axis_is_exact_and_stays_converged():
     for i in (0.0, 0.3):
         result = escape(ReducedProblem(10.0, 0.1, i, alpha=0.3), "energy")
@@ -116,11 +128,12 @@ def test_wer_energy_model_error_bounds_brown_equation_off_the_axis():
     models = (uniaxial_model(10.0, current_ratio=3.0, **kw),)
     problem = SphereWERProblem(models, uniaxial_model(10.0, **kw), X, np.array([3.0]))
     times = np.array([0.1, 0.2, 0.4])
-    ours = energy_write_error_rate(problem, times, 1e-6)
+    ours = energy_write_error_rate(problem, times, 1e-2)
     reference = write_error_rate(problem, None, times, method="harmonics")
     assert np.all(reference.write_error_rate_error[0] < 1e-2)
     gap = reference.write_error_rate[0] / ours.write_error_rate[0] - 1.0
     slack = reference.write_error_rate_error[0] + ours.write_error_rate_error[0]
     assert np.all(gap + slack >= 0.0) and np.all(gap - slack <= ours.model_error[0]), \
         (gap, ours.model_error[0])
-    assert not ours.converged.any() and np.all(ours.write_error_rate_error[0] < 1e-6)
+    # numerically converged to rtol = 1e-2, not within it for the model
+    assert not ours.converged.any() and np.all(ours.write_error_rate_error[0] < 1e-2)

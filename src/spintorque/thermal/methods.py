@@ -337,7 +337,7 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     loss = None if alpha is None else problem.energy_loss_per_orbit(alpha)
     # converged covers the model too: the averaged equation is the α → 0 limit (issue 14)
     assessed = problem.model_error(alpha)
-    if assessed.relative is not None and assessed.relative > ed.MODEL_TOLERANCE:
+    if assessed.exceeds_tolerance:
         ok = False
         messages.append(ed.model_warning(assessed))
     elif loss is not None and loss > LOW_DAMPING_LOSS_KT:
@@ -354,6 +354,8 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
                "model_tolerance": ed.MODEL_TOLERANCE}
     if assessed.reason is not None:
         details["model_error_note"] = assessed.reason
+    if assessed.zero_current_factor is not None:
+        details["model_error_zero_current_factor"] = assessed.zero_current_factor
     if assessed.factor is None:
         reasons["model_error"] = reasons["model_error_factor"] = str(assessed.reason)
     if "lambda1" in reasons:

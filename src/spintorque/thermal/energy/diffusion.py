@@ -197,7 +197,10 @@ class EnergyDiffusion:
         """The predicted error of the averaged model at damping ``alpha`` (:class:`ModelError`):
         none on a problem axially symmetric about the well (its orbits are the circles
         m·u = const, so averaging loses nothing at any α), else the turnover factor
-        :func:`turnover_factor` of δ = :meth:`energy_loss_per_orbit`; unknown (None) without α."""
+        :func:`turnover_factor` of δ = :meth:`energy_loss_per_orbit` at zero current; unknown
+        (None) without α, and under a spin torque off the axis, where the orbit-averaged barrier
+        itself differs from Brown's at finite α and F is not a bound (measured: 15–19 against
+        F = 12.2 at σ = 30, easy plane σ, i = 0.5, α = 0.05; docs/thermal.md)."""
         from spintorque.thermal.sphere.escape2d import axially_symmetric
 
         if axially_symmetric(self.model, self.well.branch.extremum):
@@ -207,8 +210,15 @@ class EnergyDiffusion:
         if alpha is None:
             return ModelError(None, None, "no damping given: the values are the alpha -> 0 limit "
                               "itself; at a damping alpha the escape rates are higher than the "
-                              "true ones by up to turnover_factor(alpha·M(E_s))")
+                              "true ones by up to turnover_factor(alpha·M(E_s)) at zero current")
         delta = self.energy_loss_per_orbit(alpha)
+        if drives(self.model):
+            return ModelError(None, delta, "a spin torque acts off the symmetry axis: the "
+                              "orbit-averaged barrier differs from Brown's at this damping and "
+                              "the error of the limit is not predicted (the zero-current "
+                              f"turnover factor {turnover_factor(delta):.3g} does not bound it: "
+                              "measured 15-19 against 12.2 at sigma = 30, easy plane sigma, "
+                              "i = 0.5, alpha = 0.05)", turnover_factor(delta))
         return ModelError(turnover_factor(delta), delta, None)
 
 
@@ -255,11 +265,21 @@ class ModelError:
     factor: float | None
     delta: float | None
     reason: str | None
+    zero_current_factor: float | None = None
+    """F(δ) where ``factor`` is None under a spin torque (for reference only: not a bound)."""
 
     @property
     def relative(self) -> float | None:
         """F − 1, the predicted relative error bound of the rates (None where unknown)."""
         return None if self.factor is None else self.factor - 1.0
+
+    @property
+    def exceeds_tolerance(self) -> bool:
+        """Whether the result cannot be called converged: F − 1 > :data:`MODEL_TOLERANCE`, or
+        an unknown model error at a finite damping."""
+        if self.factor is None:
+            return self.delta is not None
+        return self.factor - 1.0 > MODEL_TOLERANCE
 
 
 MODEL_TOLERANCE = 1e-3
@@ -269,7 +289,12 @@ converged: the 2D solver's accuracy target (:data:`~spintorque.thermal.sphere.es
 
 def model_warning(assessed: ModelError) -> str:
     """The plain-words warning of an escape result whose predicted model error exceeds
-    :data:`MODEL_TOLERANCE`."""
+    :data:`MODEL_TOLERANCE` (or is unknown at a finite damping)."""
+    if assessed.factor is None:
+        return (f"not converged: the energy-diffusion model is the alpha -> 0 limit, and here the "
+                f"damping removes {assessed.delta:.3g} k_BT per turn on the separatrix while "
+                f"{assessed.reason}; the 2D sphere solver (--solver 2d, method 'sphere') solves "
+                "Brown's equation at this damping (docs/thermal.md, 'Low damping')")
     return (f"not converged: the energy-diffusion model is the alpha -> 0 limit, and here the "
             f"damping removes {assessed.delta:.3g} k_BT per turn on the separatrix, so its rates "
             f"(lambda1, switching_rate) may be up to {assessed.factor:.3g} times the true ones "
@@ -277,6 +302,15 @@ def model_warning(assessed: ModelError) -> str:
             f"short (predicted Kramers-turnover factor, Mel'nikov-Meshkov; model tolerance "
             f"{MODEL_TOLERANCE:g}); the 2D sphere solver (--solver 2d, method 'sphere') solves "
             "Brown's equation at this damping (docs/thermal.md, 'Low damping')")
+
+
+def drives(model: SphereModel) -> bool:
+    """Whether ``model`` has a spin-torque drift that is not zero everywhere."""
+    if model.drift is None:
+        return False
+    from spintorque.thermal.energy.orbits import fibonacci_sphere
+
+    return bool(np.any(np.asarray(model.drift(fibonacci_sphere(200))) != 0.0))
 
 
 def turnover_depopulation(delta: float) -> float:

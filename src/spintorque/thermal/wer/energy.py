@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal.energy.diffusion import bottom_work_ratio, turnover_factor
+from spintorque.thermal.energy.diffusion import bottom_work_ratio, drives, turnover_factor
 from spintorque.thermal.energy.evolution import (
     StarOrbits,
     averaged_branches,
@@ -193,11 +193,14 @@ def _model_error(orbits: StarOrbits, model: SphereModel, wer: FloatArray, exact:
     the factor f, or, for a decay e^{−k t} at a rate up to F times too high, by
     WER^{−(1 − 1/F)}, and never above 1. The bound is min(max(f, WER^{−(1 − 1/F)}), 1/WER) − 1;
     0 on problems axially symmetric about the switching axis (orbit averaging is then exact)
-    and at t = 0; inf where the WER is 0.
+    and at t = 0; inf where the WER is 0. Under a spin torque with a stable start well F does
+    not bound the rate (the orbit-averaged barrier differs), so only 1/WER is left.
     """
     if exact:
         return np.zeros_like(wer)
     shift, rate = model_factors(orbits, model)
+    if rate > 1.0 and drives(model):  # F bounds the zero-current rate only (docs/thermal.md)
+        rate = math.inf
     with np.errstate(divide="ignore", over="ignore"):
         log_w = np.log(wer)
         bound = np.minimum(np.maximum(math.log(shift), -(1.0 - 1.0 / rate) * log_w), -log_w)
@@ -241,5 +244,7 @@ def model_note(orbits: StarOrbits, model: SphereModel, label: str) -> str | None
         parts.append(f"thermally activated at alpha·M(E_s) = {delta:.3g} k_BT damped per "
                      "separatrix turn: outside the energy-diffusion regime (needs << 1), the escape "
                      f"rate may be overestimated by up to a factor ~{rate:.3g} (Kramers "
-                     "turnover)")
+                     "turnover" + ("; at zero current: under the spin torque the orbit-averaged "
+                                   "barrier differs too, and the true WER may lie anywhere "
+                                   "between this one and 1" if drives(model) else "") + ")")
     return f"{label}: " + "; ".join(parts) + " (docs/wer.md)" if parts else None
