@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal.energy.diffusion import bottom_work_ratio, drives, turnover_factor
+from spintorque.thermal.energy.diffusion import bottom_work_ratio, drives
 from spintorque.thermal.energy.evolution import (
     StarOrbits,
     averaged_branches,
@@ -34,6 +34,7 @@ from spintorque.thermal.energy.evolution import (
     star_masses,
     star_orbits,
 )
+from spintorque.thermal.energy.model_error import model_factors, wer_model_error
 from spintorque.thermal.energy.orbits import fibonacci_sphere
 from spintorque.thermal.sphere.escape2d import axially_symmetric
 from spintorque.thermal.sphere.model import SphereModel
@@ -94,7 +95,9 @@ def energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: 
 
 def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: float) -> WERResult:
     """WER of every current of ``problem`` at ``times`` [tau_N] by energy diffusion, as a
-    :class:`~spintorque.thermal.wer.rates.WERResult` with solver "energy".
+    :class:`~spintorque.thermal.wer.rates.WERResult` with solver "energy" and the predicted
+    model error per pulse (:func:`~spintorque.thermal.energy.model_error.wer_model_error`),
+    which its ``converged`` includes.
 
     Raises InputError in plain words where the averaged model does not apply (α M'(E_0) above
     :data:`MAX_DECREMENT`, a landscape the orbit tracing cannot follow, several separatrix
@@ -160,7 +163,7 @@ def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol:
     wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
     switched[:, at_zero], sw_err[:, at_zero] = 0.0, 0.0
     exact = all(axially_symmetric(m, problem.axis) for m in problem.models)
-    model_error = np.vstack([_model_error(orbits, m, row, exact) for m, row
+    model_error = np.vstack([wer_model_error(orbits, m, row, exact) for m, row
                              in zip(problem.models, wer, strict=True)])
     eps = max(m.alpha for m in problem.models) * slope
     label = (f"energy[{'/'.join(map(str, CELLS))} cells per branch, {len(orbits.branches)} branches, "
@@ -171,40 +174,6 @@ def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol:
     return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, CELLS, rtol, rates,
                      problem, tuple(label for _ in problem.models), "write_error_rate", "energy", notes,
                      model_error)
-
-
-def model_factors(orbits: StarOrbits, model: SphereModel) -> tuple[float, float]:
-    """(f, F) of :func:`model_note` for one current: the WER's predicted low factor from the
-    half precession period the averaged model misses, and the predicted bound on its escape
-    rate's excess where the start well is stable (:func:`~spintorque.thermal.energy.diffusion.
-    turnover_factor` of δ = α M(E_s); 1 above the critical current)."""
-    ratio = bottom_work_ratio(model, orbits.branches[0])
-    eps = model.alpha * orbits.bottom_decrement()
-    shift = math.exp(min(0.5 * eps * max(ratio - 1.0, 1.0), 700.0))
-    rate = turnover_factor(model.alpha * orbits.separatrix_dissipation) if ratio < 1.0 else 1.0
-    return shift, rate
-
-
-def _model_error(orbits: StarOrbits, model: SphereModel, wer: FloatArray, exact: bool) -> FloatArray:
-    """Predicted relative model error of the energy-diffusion WER of one current at each pulse.
-
-    The averaged model switches early (half a precession period) and, with a stable start well,
-    escapes faster than Brown's equation (Kramers' turnover), so the true WER lies above it: by
-    the factor f, or, for a decay e^{−k t} at a rate up to F times too high, by
-    WER^{−(1 − 1/F)}, and never above 1. The bound is min(max(f, WER^{−(1 − 1/F)}), 1/WER) − 1;
-    0 on problems axially symmetric about the switching axis (orbit averaging is then exact)
-    and at t = 0; inf where the WER is 0. Under a spin torque with a stable start well F does
-    not bound the rate (the orbit-averaged barrier differs), so only 1/WER is left.
-    """
-    if exact:
-        return np.zeros_like(wer)
-    shift, rate = model_factors(orbits, model)
-    if rate > 1.0 and drives(model):  # F bounds the zero-current rate only (docs/thermal.md)
-        rate = math.inf
-    with np.errstate(divide="ignore", over="ignore"):
-        log_w = np.log(wer)
-        bound = np.minimum(np.maximum(math.log(shift), -(1.0 - 1.0 / rate) * log_w), -log_w)
-        return np.where(wer >= 1.0, 0.0, np.where(wer > 0.0, np.expm1(bound), np.inf))
 
 
 def _labels(problem: SphereWERProblem) -> list[str]:
