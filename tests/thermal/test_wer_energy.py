@@ -132,14 +132,21 @@ def test_cli_json_reports_the_energy_solver_and_its_notes():
 
     path = Path(__file__).parents[2] / "examples" / "macrospin" / "in_plane.toml"
     code, stdout, stderr = invoke("write-error-rate", str(path), "--current", "-1e11 A/m^2",
-                                  "--pulse", "1ns:5ns:3", "--json")
+                                  "--pulse", "1ns:5ns:3", "--json", "--method", "energy")
     assert code == 0, stderr
     doc = json.loads(stdout)
     assert doc["solver"] == "energy" and doc["method_per_current"][0].startswith("energy[")
     for key in ("current_density", "pulse_s", "write_error_rate", "write_error_rate_relative_error",
-                "converged", "model_notes", "lambda1_tau_N"):
+                "converged", "model_notes", "lambda1_tau_N", "write_error_rate_model_error"):
         assert key in doc
-    assert doc["converged"] is True and "Kramers" in doc["model_notes"][0] and "warning" in stderr
+    assert "Kramers" in doc["model_notes"][0] and "warning" in stderr
+    # the numerics converge (≤ 1e-6), the model does not: 1 − WER > rtol at 3 and 5 ns, and the
+    # true WER lies between it and 1 (issue 14: converged was true here)
+    assert max(doc["write_error_rate_relative_error"][0]) <= 1e-6 and doc["converged"] is False
+    bound = np.array(doc["write_error_rate_model_error"][0])
+    w = np.array(doc["write_error_rate"][0])
+    assert np.allclose(bound, 1.0 / w - 1.0, rtol=1e-9) and bound.max() > 1e-6
+    assert "--method harmonics or sphere" in stderr
     wer = np.array(doc["write_error_rate"][0])
     assert np.all((wer > 0.99) & (wer <= 1)) and np.all(np.diff(wer) <= 0)
 

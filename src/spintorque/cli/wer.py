@@ -301,6 +301,10 @@ def _accuracy_hint(result: Any, max_cells: int) -> str:
             "the four 2D grids do not reach it; at low damping the precession is upwinded on the grid scale"
         )
     if result.solver == "energy":
+        if result.model_error is not None and bool((result.model_error > result.rtol).any()):
+            return ("the predicted error of the energy-diffusion model, the alpha -> 0 limit, "
+                    f"reaches {float(result.model_error.max()):.3g} (write_error_rate_model_error, "
+                    "model_notes): --method harmonics or sphere solves Brown's equation at this damping")
         return "energy diffusion on 32 … 256 cells per branch does not resolve this drift"
     if result.solver == "harmonics":
         return "the spherical-harmonic degrees do not resolve this state"
@@ -372,6 +376,15 @@ def _document(result: Any, read: bool) -> dict[str, Any]:
         doc["lambda1_note"] = note
     if getattr(result, "notes", ()):
         doc["model_notes"] = list(result.notes)
+    model_error = getattr(result, "model_error", None)
+    if model_error is not None:  # the energy path's model (alpha -> 0 limit) error, beyond the numerics
+        doc["write_error_rate_model_error"] = _table(model_error)
+        largest = float(model_error.max())
+        doc["max_model_error"] = largest if math.isfinite(largest) else None
+        if not math.isfinite(largest):
+            doc["write_error_rate_model_error_note"] = (
+                "null where the energy-diffusion WER is 0 (below the double range): no relative "
+                "bound on the model error there")
     if not math.isfinite(worst):
         doc["note"] = (
             "relative error null where no digit is certain: a probability that underflows double "

@@ -89,7 +89,9 @@ class EscapeResult:
         None where the method gives none (reason in ``null_reasons``).
     converged : bool
         Every estimate is below the method's target accuracy and every value passed the checks
-        (finite, positive, τ_int <= 1/λ1 for a reversible problem).
+        (finite, positive, τ_int <= 1/λ1 for a reversible problem); for the energy method also
+        the predicted error of its model, the α → 0 limit, is within its tolerance
+        (:attr:`model_error`).
     regime, regime_reason : str
         "thermally activated", "critical", "no barrier" or "single well" (a stable start well
         with no other well: switching impossible) (:mod:`spintorque.thermal.regime`); what λ1
@@ -148,6 +150,18 @@ class EscapeResult:
         return self._si(self.switching_rate_tau_N, -1)
 
     @property
+    def model_error(self) -> float | None:
+        """Predicted relative error of the method's model, beyond the numerical estimates: 0 for
+        the axial and sphere methods (they solve Brown's equation itself); for the energy method
+        F − 1, F the predicted bound on its rates' excess over the true ones at the problem's
+        damping (``details["model_error_factor"]``; 0 where averaging is exact, None with a
+        reason in ``null_reasons`` where no damping is given)."""
+        if self.method != "energy":
+            return 0.0
+        value = self.details.get("model_error")
+        return None if value is None else float(value)
+
+    @property
     def physical(self) -> bool:
         return self.tau_N is not None
 
@@ -181,6 +195,7 @@ class EscapeResult:
         for q in QUANTITIES:
             doc[keys[q] + "_relative_error"] = self.error_estimate.get(q)
         doc.update(self.details)
+        doc["model_error"] = self.model_error
         doc.update(
             effective_barrier_kT=self.effective_barrier_kT, regime=self.regime,
             regime_reason=self.regime_reason, method=self.method,
@@ -221,7 +236,8 @@ class EscapeResult:
             data["effective_barrier"] = ((), self.effective_barrier_kT,
                                          {"units": "k_B T", "long_name": "effective barrier"})
         attrs = {"method": self.method, "regime": self.regime, "regime_reason": self.regime_reason,
-                 "converged": int(self.converged), **dataset_attrs(),
+                 "converged": int(self.converged), "model_error": _attr(self.model_error),
+                 **dataset_attrs(),
                  "problem": json.dumps(self.problem.describe(), allow_nan=False, default=str),
                  "null_reasons": json.dumps(self.null_reasons, allow_nan=False),
                  "warnings": json.dumps(self.messages, allow_nan=False)}

@@ -340,7 +340,12 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         messages.append(f"lambda1, integral_relaxation_time: {reasons['lambda1']}")
         ok = False
     loss = None if alpha is None else problem.energy_loss_per_orbit(alpha)
-    if loss is not None and loss > LOW_DAMPING_LOSS_KT:
+    # converged covers the model too: the averaged equation is the α → 0 limit (issue 14)
+    assessed = problem.model_error(alpha)
+    if assessed.exceeds_tolerance:
+        ok = False
+        messages.append(ed.model_warning(assessed))
+    elif loss is not None and loss > LOW_DAMPING_LOSS_KT:
         messages.append(f"the damping removes {loss:.3g} k_BT per turn on the separatrix; the "
                         "low-damping limit needs this << 1 (docs/thermal.md, 'Low damping')")
     where = ed.mfpt_point(problem) if values["mfpt"] is not None else None
@@ -349,7 +354,15 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
                    (problem.branches[where[0]] if where[0] else problem.well).energy(where[1])),
                "well_instability_ratio": problem.well.work_ratio_at_extremum(),
                "well": [float(c) for c in problem.well.branch.extremum],
-               "separatrix_energy_loss_per_orbit_kT": loss}
+               "separatrix_energy_loss_per_orbit_kT": loss,
+               "model_error": assessed.relative, "model_error_factor": assessed.factor,
+               "model_tolerance": ed.MODEL_TOLERANCE}
+    if assessed.reason is not None:
+        details["model_error_note"] = assessed.reason
+    if assessed.zero_current_factor is not None:
+        details["model_error_zero_current_factor"] = assessed.zero_current_factor
+    if assessed.factor is None:
+        reasons["model_error"] = reasons["model_error_factor"] = str(assessed.reason)
     if "lambda1" in reasons:
         details["note"] = reasons["lambda1"]
     if loss is None:

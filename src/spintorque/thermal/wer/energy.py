@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal.energy.diffusion import bottom_work_ratio
+from spintorque.thermal.energy.diffusion import bottom_work_ratio, drives
 from spintorque.thermal.energy.evolution import (
     StarOrbits,
     averaged_branches,
@@ -34,7 +34,9 @@ from spintorque.thermal.energy.evolution import (
     star_masses,
     star_orbits,
 )
+from spintorque.thermal.energy.model_error import model_factors, wer_model_error
 from spintorque.thermal.energy.orbits import fibonacci_sphere
+from spintorque.thermal.sphere.escape2d import axially_symmetric
 from spintorque.thermal.sphere.model import SphereModel
 from spintorque.thermal.wer.sphere import SphereWERProblem
 
@@ -93,7 +95,9 @@ def energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: 
 
 def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol: float) -> WERResult:
     """WER of every current of ``problem`` at ``times`` [tau_N] by energy diffusion, as a
-    :class:`~spintorque.thermal.wer.rates.WERResult` with solver "energy".
+    :class:`~spintorque.thermal.wer.rates.WERResult` with solver "energy" and the predicted
+    model error per pulse (:func:`~spintorque.thermal.energy.model_error.wer_model_error`),
+    which its ``converged`` includes.
 
     Raises InputError in plain words where the averaged model does not apply (α M'(E_0) above
     :data:`MAX_DECREMENT`, a landscape the orbit tracing cannot follow, several separatrix
@@ -158,14 +162,18 @@ def _energy_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol:
     at_zero = times == 0.0
     wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
     switched[:, at_zero], sw_err[:, at_zero] = 0.0, 0.0
+    exact = all(axially_symmetric(m, problem.axis) for m in problem.models)
+    model_error = np.vstack([wer_model_error(orbits, m, row, exact) for m, row
+                             in zip(problem.models, wer, strict=True)])
     eps = max(m.alpha for m in problem.models) * slope
     label = (f"energy[{'/'.join(map(str, CELLS))} cells per branch, {len(orbits.branches)} branches, "
              f"alpha·M'(E0) = {eps:.3g}]")
     notes = tuple(n for n in (model_note(orbits, m, label_j)
                               for m, label_j in zip(problem.models, _labels(problem), strict=True))
-                  if n)
+                  if n) if not exact else ()
     return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, CELLS, rtol, rates,
-                     problem, tuple(label for _ in problem.models), "write_error_rate", "energy", notes)
+                     problem, tuple(label for _ in problem.models), "write_error_rate", "energy", notes,
+                     model_error)
 
 
 def _labels(problem: SphereWERProblem) -> list[str]:
@@ -193,7 +201,7 @@ def model_note(orbits: StarOrbits, model: SphereModel, label: str) -> str | None
     alpha = model.alpha
     ratio = bottom_work_ratio(model, orbits.branches[0])
     eps = alpha * orbits.bottom_decrement()
-    factor = math.exp(min(0.5 * eps * max(ratio - 1.0, 1.0), 700.0))
+    factor, rate = model_factors(orbits, model)
     parts = []
     if factor > 1.0 + NOTE_ERROR:
         parts.append(f"orbit averaging at alpha = {alpha:g} (alpha·M'(E0) = {eps:.3g}) misses about "
@@ -204,6 +212,8 @@ def model_note(orbits: StarOrbits, model: SphereModel, label: str) -> str | None
     if ratio < 1.0 and delta > NOTE_DELTA:
         parts.append(f"thermally activated at alpha·M(E_s) = {delta:.3g} k_BT damped per "
                      "separatrix turn: outside the energy-diffusion regime (needs << 1), the escape "
-                     f"rate may be overestimated by up to a factor ~{max(delta, 1.0):.3g} (Kramers "
-                     "turnover)")
+                     f"rate may be overestimated by up to a factor ~{rate:.3g} (Kramers "
+                     "turnover" + ("; at zero current: under the spin torque the orbit-averaged "
+                                   "barrier differs too, and the true WER may lie anywhere "
+                                   "between this one and 1" if drives(model) else "") + ")")
     return f"{label}: " + "; ".join(parts) + " (docs/wer.md)" if parts else None

@@ -125,16 +125,24 @@ class WERResult:
     "harmonics" (spherical-harmonic Galerkin on the sphere)."""
     notes: tuple[str, ...] = ()
     """Caveats of the model in plain words (e.g. the orbit-averaging error at the given damping)."""
+    model_error: FloatArray | None = None
+    """Predicted relative error of the WER from the solver's model itself, beyond the numerical
+    ``write_error_rate_error`` (n_current, n_pulse): the energy-diffusion path (the α → 0 limit)
+    sets it (0 where averaging is exact); None for the paths that solve Brown's equation itself."""
 
     @property
     def converged(self) -> NDArray[np.bool_]:
-        """Where the estimated relative error of ``quantity`` is within ``rtol``."""
+        """Where the estimated relative error of ``quantity`` is within ``rtol`` (for the WER of
+        a model with a predicted error, :attr:`model_error`, that too)."""
         error = (
             self.switching_probability_error
             if self.quantity == "switching_probability"
             else self.write_error_rate_error
         )
-        return np.asarray(error <= self.rtol)
+        within = np.asarray(error <= self.rtol)
+        if self.model_error is not None and self.quantity == "write_error_rate":
+            within = within & np.asarray(self.model_error <= self.rtol)
+        return within
 
     @property
     def method(self) -> str:
@@ -198,6 +206,9 @@ class WERResult:
             "write_error_rate_relative_error": (dims, self.write_error_rate_error, {"units": "1"}),
             "switching_probability_relative_error": (dims, self.switching_probability_error, {"units": "1"}),
             "converged": (dims, self.converged),
+            **({} if self.model_error is None else {"write_error_rate_model_error": (
+                dims, self.model_error, {"units": "1", "long_name": "predicted relative error of "
+                                         "the model (the alpha -> 0 limit), beyond the numerics"})}),
             "lambda1_tau_N": (("current",), self.lambda1, {"units": "1/tau_N"}),
         }
         attrs: dict[str, Any] = {
