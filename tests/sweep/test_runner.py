@@ -167,6 +167,8 @@ def test_switching_options_are_checked_before_any_work(sweep_file: Callable[...,
         load_sweep(sweep_file(SWITCHING.replace('duration = "3 ns"\n', "")))
     with pytest.raises(InputError, match=r"options\.trajectories"):
         load_sweep(sweep_file(SWITCHING.replace("trajectories = 8", "trajectories = 0")))
+    with pytest.raises(InputError, match=r"options\.start: must be 'auto', 'thermal' or 'initial'"):
+        load_sweep(sweep_file(SWITCHING.replace("trajectories = 8", "trajectories = 8\nstart = 'pole'")))
     with pytest.raises(InputError, match=r"options\.duration: 'solve' takes no options"):
         load_sweep(
             sweep_file(
@@ -175,6 +177,15 @@ def test_switching_options_are_checked_before_any_work(sweep_file: Callable[...,
                 .replace("conditions.current_density", "current.density")
             )
         )
+
+
+def test_the_switching_start_mode_enters_the_fingerprint(sweep_file: Callable[..., Path]) -> None:
+    # the default start became thermal at T > 0: a store begun with the other mode is not resumed
+    default = load_sweep(sweep_file(SWITCHING))
+    text = SWITCHING.replace("trajectories = 8", "trajectories = 8\nstart = 'initial'")
+    initial = load_sweep(sweep_file(text))
+    assert default.options["start"] == "auto" and initial.options["start"] == "initial"
+    assert default.fingerprint() != initial.fingerprint()
 
 
 def test_magnetoresistance_sweep_equals_the_api_point_by_point(

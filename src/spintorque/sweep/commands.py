@@ -272,7 +272,7 @@ def _escape(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str,
 
 
 # --- dynamics: switching (stochastic) ------------------------------------------------------------
-_SWITCHING_OPTIONS = {"duration", "dt", "trajectories", "threshold", "settle"}
+_SWITCHING_OPTIONS = {"duration", "dt", "trajectories", "threshold", "settle", "start"}
 
 
 def _switching_options(table: Mapping[str, Any]) -> dict[str, Any]:
@@ -296,12 +296,18 @@ def _switching_options(table: Mapping[str, Any]) -> dict[str, Any]:
         raise InputError("options.trajectories", f"must be an integer from 1 to 1e7, got {trajectories!r}")
     threshold = to_float(table.get("threshold", 0.5), "options.threshold")
     settle = to_si(table["settle"], "time", "options.settle") if "settle" in table else None
+    # "auto": thermal at T > 0, as the switching command does; it enters the fingerprint, so a
+    # store begun before the thermal start existed is not resumed with it
+    start = table.get("start", "auto")
+    if start not in ("auto", "thermal", "initial"):
+        raise InputError("options.start", f"must be 'auto', 'thermal' or 'initial', got {start!r}")
     return {
         "duration": duration,
         "dt": dt,
         "trajectories": trajectories,
         "threshold": threshold,
         "settle": settle,
+        "start": start,
     }
 
 
@@ -328,6 +334,7 @@ def _switching(run: Any, seed: np.random.SeedSequence | None, options: Mapping[s
         seed=seed,
         threshold=options["threshold"],
         settle=options["settle"],
+        start=None if options.get("start", "auto") == "auto" else options["start"],
     )
     median, _ = result.quantiles((0.5,))[0.5]
     return {
