@@ -94,6 +94,11 @@ def test_a_macrospin_file_is_in_seconds(tmp_path):
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current-ratio", "1.5", "--pulse",
       "1ns:2ns:2"], "reduced-unit flags"),
     (["--sigma", "5000", "--current-ratio", "5", "--pulse", "0:1:3"], "sigma"),
+    # the override is what the user wrote, not the file's field (both geometries)
+    ([str(MTJ), "--current", "4e11 A/m^2", "--pulse", "1ns:2ns:2", "--temperature", "0 K"],
+     "error: --temperature: "),
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "-3e11 A/m^2", "--pulse",
+      "1ns:2ns:2", "--temperature", "0 K"], "error: --temperature: "),
 ])
 def test_bad_input_is_one_line(args, word):
     code, _, stderr = invoke("write-error-rate", *args)
@@ -169,3 +174,11 @@ def test_max_cells_hint_only_where_the_chain_grid_limits():
     line = _rtol_warning(stderr)
     assert "--max-cells does not change it" in line and "try --max-cells" not in line
     assert "Legendre-Galerkin" in line
+
+
+def test_an_unbounded_error_estimate_is_said_in_words():
+    # sigma = 60, i = 20: the WER underflows double precision at the longest pulse, so the
+    # largest estimate is null in the JSON; the text said "None"
+    code, out, err = invoke("write-error-rate", "--sigma", "60", "--current-ratio", "20", "--pulse", "0:4:3")
+    assert code == 0 and "None" not in out + err
+    assert "unbounded: a value underflows double precision" in " ".join(out.split())  # rich wraps

@@ -284,7 +284,7 @@ def write_error_rate_command(
         hint = _accuracy_hint(result, max_cells)
         print(
             f"warning: some values miss --rtol {rtol:g} (largest relative error estimate "
-            f"{doc['max_relative_error']}); see docs/wer.md 'Limits' ({hint})",
+            f"{_largest_error(doc)}); see docs/wer.md 'Limits' ({hint})",
             file=sys.stderr,
         )
     if json_output:
@@ -457,6 +457,14 @@ def _target_warning(found: Any, tau_N: float | None) -> str | None:
     )
 
 
+def _largest_error(doc: dict[str, Any]) -> str:
+    """The largest estimate in words (it is null in the JSON where one is unbounded)."""
+    worst = doc["max_relative_error"]
+    if worst is None:
+        return "unbounded: a value underflows double precision or has no error bound"
+    return f"{worst:.2g}"
+
+
 def _print(doc: dict[str, Any], read: bool) -> None:
     key = "read_disturb_probability" if read else "write_error_rate"
     physical = "pulse_s" in doc
@@ -468,7 +476,7 @@ def _print(doc: dict[str, Any], read: bool) -> None:
         else f"2D solver, switching axis {doc['switching_axis']}"
     )
     console.print(
-        f"{head}; {key.replace('_', ' ')} (largest relative error estimate {doc['max_relative_error']})"
+        f"{head}; {key.replace('_', ' ')} (largest relative error estimate {_largest_error(doc)})"
     )
     labels = (
         [f"J = {j:.6g} A/m^2" for j in doc["current_density"]]

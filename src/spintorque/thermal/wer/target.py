@@ -28,6 +28,7 @@ from spintorque.thermal.wer.sphere import SphereWERProblem
 
 if TYPE_CHECKING:
     from spintorque.magnet.io import MacrospinInput
+    from spintorque.magnet.model import Conditions
 
 FloatArray = NDArray[np.float64]
 TABLE_RTOL = 1e-5
@@ -222,7 +223,7 @@ def problem_from_file(
 
     return problem_from_run(
         load_macrospin(path), current_densities, nu, temperature, source=str(path),
-        fields={"nu": "--nu", "current_density": "--current"},
+        fields={"nu": "--nu", "current_density": "--current", "temperature": "--temperature"},
     )
 
 
@@ -261,14 +262,27 @@ def problem_from_run(
     label : str
         How error messages name the run ("this file", "the base file").
     fields : mapping or None
-        The field names errors about ``nu`` and the current densities carry (keys "nu" and
-        "current_density"; default those names), e.g. the flags of a command.
+        The field names errors about ``nu``, the current densities and a ``temperature`` override
+        carry (keys "nu", "current_density", "temperature"; default the first two's names, and
+        the file's ``conditions.temperature`` for the last), e.g. the flags of a command.
     """
-    from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
-
     names = {"nu": "nu", "current_density": "current_density", **(fields or {})}
     conditions = run.conditions if temperature is None else replace(run.conditions, temperature=temperature)
     values = np.atleast_1d(np.asarray(current_densities, dtype=float))
+    try:
+        return _problem_from_run(run, conditions, values, nu, temperature, source, label, names)
+    except InputError as error:
+        if temperature is None or error.field != "conditions.temperature" or "temperature" not in names:
+            raise
+        # the override, not the file, is what the user wrote
+        raise InputError(names["temperature"], error.message) from None
+
+
+def _problem_from_run(run: MacrospinInput, conditions: Conditions, values: FloatArray, nu: float,
+                      temperature: float | None, source: str | None, label: str,
+                      names: Mapping[str, str]) -> WERProblem | SphereWERProblem:
+    from spintorque.thermal.axial.physical import NotAxialError, axial_reduction
+
     try:
         reduction = axial_reduction(run.model, replace(conditions, current_density=0.0), nu)
     except NotAxialError:
