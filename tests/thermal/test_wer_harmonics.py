@@ -170,9 +170,10 @@ def test_invariants_on_a_scan_and_the_slowest_mode_tail(tmp_path):
     assert np.all(np.diff(w, axis=1) <= 1e-12 * w[:, :-1])
     assert np.all(np.diff(w, axis=0) <= 1e-12 * w[:-1])
     assert np.all(np.isfinite(r.lambda1)) and np.all(np.diff(r.lambda1) > 0)
-    # the default degrees (41/51/62, from the start well) do not resolve the narrow state the
-    # current drives the cell into, and say so: the tail's estimates exceed 1 there
-    assert np.all(e[-1][w[-1] < 1e-8] > 1)
+    # the default degrees follow the narrow state the current drives the cell into (the stiffer
+    # of the two wells, base_degree): the tail's estimates stay below 1e-2 there (they exceeded
+    # 1 when the degrees, 41/51/62, followed the start well alone)
+    assert np.all(e[-1][w[-1] < 1e-8] < 1e-2) and (w[-1] < 1e-8).sum() >= 3
     row = harmonic_row(problem.models[-1], problem.start_model, problem.axis, times, (62, 80, 100))
     assert row.tail.any() and not row.tail[:4].any() and np.all(row.error[row.tail] < 0.1)
     # the tail against the direct evolution where both exist (finest degree)
@@ -260,3 +261,22 @@ def test_split_operator_equals_the_per_current_assembly():
         combined = zero.matrix + 3.0 * part
         assert abs(combined - direct).max() <= 2e-11 * abs(direct).max()
         assert abs(part).max() > 1e-3 * abs(direct).max()  # the drift part is not empty
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("damping", "solver"), [(0.1, "harmonics"), (0.04, "energy"), (0.5, "2d")])
+def test_auto_picks_harmonics_between_the_energy_and_grid_regimes(tmp_path, damping, solver):
+    """auto on a non-axial cell: the 2D grids at α ≥ 0.2, the harmonic path for 0.05 ≤ α < 0.2
+    (energy diffusion 1.4–2.2× off at α = 0.1), energy diffusion below 0.05; the harmonic
+    result is the one ``method="harmonics"`` gives."""
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE.replace("damping = 0.5", f"damping = {damping}"))
+    problem = problem_from_file(path, [-2e11])
+    times = np.array([0.0, 0.5e-9, 1e-9]) / problem.tau_N
+    r = write_error_rate(problem, None, times)
+    assert r.solver == solver
+    if solver == "harmonics":
+        forced = write_error_rate(problem, None, times, method="harmonics")
+        assert np.array_equal(r.write_error_rate, forced.write_error_rate)
+        # the estimate carries the Gibbs error of the start's cut at m·u = 0, ~1e-5 at σ ≈ 8.7
+        assert np.all(r.write_error_rate_error <= 1e-4) and r.write_error_rate[0, -1] < 0.9

@@ -10,14 +10,17 @@ precession orbits (valid at any damping).
 WER(t) = ∫_{m·u>0} P dΩ = Re(g·c(t)), c(t) = exp(A t) c₀, where c₀ are the coefficients of the
 zero-current Boltzmann state restricted to m·u > 0 (the cut sits where the density is e^{−barrier}
 of its peak, so the projection's Gibbs error is of that relative size, ~e^{−sigma} of the total
-mass) and exp(A t) c₀ is evaluated by :func:`scipy.sparse.linalg.expm_multiply` (Al-Mohy &
-Higham 2011), pulse to pulse.
+mass). The operator is used in its real form (c_{l,−m} = (−1)^m c̄_lm: half the unknowns, real
+arithmetic) and g·exp(A t) c₀ at every pulse comes from one shift-and-invert Krylov basis
+(:func:`krylov_masses`, van den Eshof & Hochbruck 2006: one sparse LU of I − γA per current
+and degree; its cost does not grow with ‖A‖t, which made expm_multiply take ~1e5 products).
 
-Error estimate, per value: the spread over three degrees L, 1.25L, 1.5L (the finest reported;
+Error estimate, per value: the spread over the two degrees 1.25L, 1.5L (the finest reported;
 the expansion converges exponentially in L, so the finest's error is far below the spread),
-plus an absolute rounding term: the imaginary part of g·c (zero in exact arithmetic) and
-1e-14 of the total mass. So values ≳ 1e-10 carry their relative accuracy; far below the absolute
-floor the estimate exceeds the value and ``converged`` is false (no slowest-mode tail yet).
+plus the Krylov estimate (the change over the basis dimension and a rounding floor ~3e-13 of
+the total mass). The degree L = 8√k follows the stiffer of the start well and the switched
+state under the current (:func:`base_degree`). So values ≳ 1e-7 carry their relative accuracy;
+below 1e-8 the slowest-mode tail takes over (:func:`harmonic_row`).
 """
 
 from __future__ import annotations
@@ -305,8 +308,9 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     ``rate`` (else NaN), with the stationary start-side mass M_∞. The bound: for
     ``method="krylov"`` (:func:`krylov_masses`) the change over the Krylov dimensions plus
     its rounding floor; for ``"expm"`` (expm_multiply, Al-Mohy & Higham 2011, the reference)
-    rounding (:data:`ROUNDING` and, in the complex form, |Im g·c|). ``real``: the real form of the operator (identical dynamics, half the
-    unknowns). ``operator``: a prebuilt operator of this model (degree L, axis u). The
+    rounding (:data:`ROUNDING` and, in the complex form, |Im g·c|). ``real``: the real form
+    of the operator (identical dynamics, half the unknowns). ``operator``: a prebuilt
+    operator of this model (degree L, axis u). The
     projected start's own error (the Gibbs error of the cut at m·u = 0, ~e^{−barrier}) depends
     on L and is in the spread over the degrees."""
     if method not in ("krylov", "expm"):
