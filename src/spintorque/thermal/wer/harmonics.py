@@ -250,6 +250,7 @@ def krylov_masses(A: sp.spmatrix, c: NDArray[np.inexact], g: NDArray[np.inexact]
     V = np.zeros((top + 1, n), dtype=dtype)  # basis vectors as rows (contiguous)
     H = np.zeros((top + 1, top), dtype=dtype)
     V[0] = c / beta
+    is_complex = np.iscomplexobj(V)
     size, breakdown = 1, False
     previous: FloatArray | None = None
     change = np.full(times.size, np.inf)
@@ -263,7 +264,7 @@ def krylov_masses(A: sp.spmatrix, c: NDArray[np.inexact], g: NDArray[np.inexact]
             w = lu.solve(V[j])
             before = float(np.linalg.norm(w))
             for _ in range(2):  # classical Gram–Schmidt, repeated where it cancelled (Kahan)
-                h = V[: j + 1].conj() @ w
+                h = (V[: j + 1].conj() if is_complex else V[: j + 1]) @ w  # no copy when real
                 w = w - h @ V[: j + 1]
                 H[: j + 1, j] += h
                 norm = float(np.linalg.norm(w))
