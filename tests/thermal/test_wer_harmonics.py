@@ -280,3 +280,32 @@ def test_auto_picks_harmonics_between_the_energy_and_grid_regimes(tmp_path, damp
         assert np.array_equal(r.write_error_rate, forced.write_error_rate)
         # the estimate carries the Gibbs error of the start's cut at m·u = 0, ~1e-5 at σ ≈ 8.7
         assert np.all(r.write_error_rate_error <= 1e-4) and r.write_error_rate[0, -1] < 0.9
+
+
+@pytest.mark.slow
+def test_long_pulses_at_strong_current_follow_the_slowest_mode(tmp_path):
+    """The α = 0.1 small cell at −4e11 A/m², pulses to 4 ns: with the degrees following the
+    switched state (base_degree) every directly evolved value down to WER ~ 4e-8 carries an
+    estimate ≤ 2e-5 (measured 8e-7 … 1.05e-5; the start well's degrees left estimates > 1 on
+    the tail there), and the decay between
+    pulses approaches the slowest mode: the local rate of WER − M_∞ against λ1 of the finest
+    operator (an independent shift-and-invert eigensolve) to 1e-5 where WER ~ 1e-5, within
+    1e-3 throughout 1e-7 ≤ WER ≤ 1e-3 (higher modes decay there)."""
+    from spintorque.thermal.wer.harmonics import base_degree
+
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE.replace("damping = 0.5", "damping = 0.1"))
+    problem = problem_from_file(path, [-4e11])
+    model, start, u = problem.models[0], problem.start_model, problem.axis
+    times = np.linspace(0.0, 4e-9, 17) / problem.tau_N
+    row = harmonic_row(model, start, u, times)
+    assert base_degree(start, u, model) > base_degree(start, u)  # the switched state is stiffer
+    direct = ~row.tail & (times > 0)
+    assert row.wer[direct].min() < 1e-7 and np.all(row.error[direct] <= 2e-5)
+    lam1, _, floor = slowest_rates(sh.build_operator(model, row.degrees[-1], u, real=True))
+    assert lam1 == pytest.approx(row.lambda1, rel=1e-12) and 0 <= floor < 1e-10
+    w = row.wer - floor
+    rate = np.log(w[1:-1] / w[2:]) / (times[2] - times[1])
+    pairs = direct[1:-1] & direct[2:] & (row.wer[2:] >= 1e-7) & (row.wer[1:-1] <= 1e-3)
+    gap = np.abs(rate[pairs] / lam1 - 1)
+    assert pairs.sum() >= 4 and gap.max() < 1e-3 and gap.min() < 1e-5, gap
