@@ -5,7 +5,8 @@ the 2D finite-volume grids do not converge: 5 currents (−2 … −4e11 A/m²) 
 (0.1–3 ns; target < 60 s), ``method="harmonics"``. Prints the wall and CPU time per current
 and in all (CPU time: the machine is shared), the degrees and the hand-over to the
 slowest-mode tail per current, λ1, the fraction of values whose estimate is within 1e-6
-(``converged``) per current and in all, and the invariants (WER in [0, 1], monotone in pulse and current). ``--quick``: 2 currents × 5 pulses.
+(``converged``) per current and in all, and the invariants (WER in [0, 1], monotone in pulse
+and current). ``--quick``: 2 currents × 5 pulses.
 """
 
 from __future__ import annotations
