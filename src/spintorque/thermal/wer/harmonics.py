@@ -138,13 +138,15 @@ def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
     first = vals[0]
     rest = [float(-v.real) for v in vals[1:] if abs(v - first) > 1e-8 * abs(first)]
     # refine: shift-and-invert about a point 1e-4 |λ1| away from it, where it dominates the
-    # inverted spectrum by ~1e4 (the first call's accuracy is relative to the stationary mode's
-    # 1/shift = 1e6, ~1e-9 of λ1)
+    # inverted spectrum by ~1e4. The first call's λ1 is only good to ~3e-5 on the non-normal
+    # in-plane operator at α = 0.1 (it changed by that much from one random ARPACK start to the
+    # next, measured at L = 118); the refined one is reproducible to 1e-12. It is accepted
+    # within 1e-3 of the first (the same eigenvalue: λ2 − λ1 > λ1 there)
     try:
         shift = first * (1 - 1e-4)
         better = eigs(A, k=1, sigma=shift, which="LM", return_eigenvectors=False, tol=1e-14,
                       OPinv=inverse(shift))[0]
-        if abs(better - first) <= 1e-6 * abs(first):
+        if abs(better - first) <= 1e-3 * abs(first):
             first = better
     except (ArpackError, RuntimeError):
         pass
