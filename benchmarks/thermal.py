@@ -12,6 +12,9 @@ Prints times and the accuracy reached, each against a reference computed in the 
          genuinely two-dimensional on it).
   4. the low-damping limit (energy diffusion) of the same layer under current: times, and the
      accuracy against a degree-128 build and (on the axis) the 1D solver.
+  5. the write-error rate of the shipped in-plane example (alpha = 0.1): 5 currents × 50 pulses
+     with the default method (``auto``), time and fraction converged (skipped by ``--quick``;
+     benchmarks/wer_harmonics.py has the per-current breakdown).
 """
 
 from __future__ import annotations
@@ -136,6 +139,21 @@ def main() -> None:
     exact_first = mean_first_passage_time(AxialModel(60.0, 0.0, 0.3))
     print(f"   on the axis (sigma = 60, i = 0.3) vs the 1D solver: MFPT "
           f"{abs(axial_first / exact_first - 1):.1e}")
+    if not args.quick:
+        from pathlib import Path
+
+        from spintorque.thermal.wer import problem_from_file, write_error_rate
+
+        path = Path(__file__).resolve().parents[1] / "examples" / "macrospin" / "in_plane.toml"
+        currents = [-2e11, -2.5e11, -3e11, -3.5e11, -4e11]
+        wer_problem = problem_from_file(path, currents)
+        assert wer_problem.tau_N is not None
+        pulses = np.linspace(0.1e-9, 3e-9, 50)
+        start = time.perf_counter()
+        r = write_error_rate(wer_problem, None, pulses / wer_problem.tau_N)
+        elapsed = time.perf_counter() - start
+        print(f"5. in-plane example WER, 5 currents x 50 pulses, default method: {elapsed:.1f} s "
+              f"(solver {r.solver}), {r.converged.mean():.0%} converged (1e-6)")
 
 
 if __name__ == "__main__":

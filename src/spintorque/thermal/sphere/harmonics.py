@@ -24,6 +24,11 @@ is refused). No upwinding: the discretisation has no numerical diffusion, its on
 the truncation at degree L (checked by the caller by refining L). The l = 0 row vanishes
 identically (∇Y₀₀ = 0), so the total mass c₀₀ √(4π) is conserved exactly.
 
+Real form: the density is real, so c_{l,−m} = (−1)^m c̄_{lm} (Condon–Shortley phases, as in
+:func:`scipy.special.sph_legendre_p`); ``real=True`` keeps x = (Re c_{lm}, m ≥ 0; Im c_{lm},
+m > 0), assembles only the rows m ≥ 0 and evolves the real matrix R with c = T x
+(:func:`real_lift`): the same dynamics in half the complex unknowns, in real arithmetic.
+
 Hemisphere masses are closed-form: only m = 0 contributes,
 ∫_{m·u>0} Y_{l0} dΩ = √(π(2l+1)) ∫_0^1 P_l, with ∫_0^1 P_l = (P_{l−1}(0) − P_{l+1}(0))/(2l+1).
 """
@@ -36,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.special import eval_legendre, sph_legendre_p, sph_legendre_p_all
+from scipy.special import eval_legendre, sph_legendre_p
 
 from spintorque.errors import InputError
 from spintorque.thermal.sphere.grid import unit_vector
@@ -91,17 +96,57 @@ def nodes(L: int, u: FloatArray, n_phi: int = PHI_NODES) -> Nodes:
 
 
 class Legendre:
-    """p_lm(θ) and ∂θ p_lm at fixed nodes for all l ≤ L, |m| ≤ l, normalised so that
-    Y_lm = p_lm e^{imφ}/√(2π) is orthonormal on the sphere (one recursion for all of them)."""
+    r"""p_lm(θ) and ∂θ p_lm at fixed nodes for all l ≤ L and the orders ``orders`` (default all
+    |m| ≤ L; p_{l,−m} = (−1)^m p_lm), normalised so that Y_lm = p_lm e^{imφ}/√(2π) is
+    orthonormal on the sphere, with the Condon–Shortley phase (the convention of
+    :func:`scipy.special.sph_legendre_p`). The standard three-term recursion of the fully
+    normalised functions (e.g. Holmes & Featherstone, J. Geodesy 76, 279 (2002)), run along
+    l − m for all orders at once:
 
-    def __init__(self, L: int, theta: FloatArray) -> None:
+    .. math:: p_{mm} = -\sqrt{\tfrac{2m+1}{2m}}\,\sin\theta\,p_{m-1,m-1},\quad
+              p_{m+1,m} = \sqrt{2m+3}\,\cos\theta\,p_{mm},\quad
+              p_{lm} = a_{lm}\,(\cos\theta\,p_{l-1,m} - b_{lm}\,p_{l-2,m}),
+
+    a_lm = √((4l²−1)/(l²−m²)), b_lm = √(((l−1)²−m²)/(4(l−1)²−1)), p_00 = 1/√2, and
+    ∂θ p_lm = (l cos θ p_lm − √((l²−m²)(2l+1)/(2l−1)) p_{l−1,m})/sin θ (checked against scipy's
+    table to 1e-12)."""
+
+    def __init__(self, L: int, theta: FloatArray, orders: list[int] | None = None) -> None:
         self.L = L
-        self.table = np.asarray(sph_legendre_p_all(L, L, theta, diff_n=1)) * math.sqrt(2 * math.pi)
+        theta = np.asarray(theta, dtype=float)
+        ms = np.array(sorted({abs(m) for m in (orders if orders is not None else range(L + 1))}),
+                      dtype=int)
+        x, s = np.cos(theta), np.sin(theta)
+        # p_mm for the orders needed, by the diagonal recursion (in steps of one order)
+        diag = np.empty((L + 1, theta.size))
+        diag[0] = 1.0 / math.sqrt(2.0)
+        for m in range(1, L + 1):
+            diag[m] = -math.sqrt((2 * m + 1) / (2 * m)) * s * diag[m - 1]
+        mf = ms.astype(float)[:, None]
+        p = np.zeros((ms.size, L + 1, theta.size))  # p[i, k] = p_{m_i + k, m_i}
+        p[:, 0] = diag[ms]
+        p[:, 1] = np.sqrt(2 * mf + 3) * x * p[:, 0]
+        for k in range(2, L + 1):
+            ell = mf + k
+            a = np.sqrt((4 * ell**2 - 1) / (ell**2 - mf**2))
+            b = np.sqrt(((ell - 1) ** 2 - mf**2) / (4 * (ell - 1) ** 2 - 1))
+            p[:, k] = a * (x * p[:, k - 1] - b * p[:, k - 2])
+        self._tables: dict[int, tuple[FloatArray, FloatArray]] = {}
+        for i, m in enumerate(ms):
+            n = L - m + 1
+            pm = p[i, :n]
+            ell = np.arange(m, L + 1, dtype=float)[:, None]
+            prev = np.vstack([np.zeros((1, theta.size)), pm[:-1]])
+            c = np.sqrt(np.maximum(ell**2 - m**2, 0.0) * (2 * ell + 1) / (2 * ell - 1))
+            dp = (ell * x * pm - c * prev) / s
+            self._tables[int(m)] = (pm.T, dp.T)
 
     def __call__(self, m: int) -> tuple[FloatArray, FloatArray]:
         """(p, ∂θ p) for l = |m|..L, shapes (Nθ, L − |m| + 1)."""
-        col = m % (2 * self.L + 1)
-        return self.table[0, abs(m):, col].T, self.table[1, abs(m):, col].T
+        p, dp = self._tables[abs(m)]
+        if m < 0 and m % 2:
+            return -p, -dp
+        return p, dp
 
 
 def _legendre(L: int, m: int, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -155,18 +200,21 @@ def potential_gradient(model: SphereModel, q: Nodes) -> tuple[FloatArray, FloatA
     return gt, gp
 
 
+def drift_velocity(model: SphereModel, q: Nodes) -> tuple[FloatArray, FloatArray]:
+    """(w_θ, w_φ) at the nodes: the spin-torque drift alone (zero without one)."""
+    if model.drift is None:
+        return np.zeros(q.m.shape[:2]), np.zeros(q.m.shape[:2])
+    w = np.asarray(model.drift(q.m), dtype=float)
+    if not np.all(np.isfinite(w)):
+        raise InputError("torque", "the spin-torque drift is not finite on the sphere")
+    return np.einsum("ijk,ijk->ij", w, q.e_theta), np.einsum("ijk,ijk->ij", w, q.e_phi)
+
+
 def velocity(model: SphereModel, q: Nodes) -> tuple[FloatArray, FloatArray]:
     """(v_θ, v_φ) at the nodes: v = −½∇U + (1/2α) m×∇U + w (m×e_θ = e_φ, m×e_φ = −e_θ)."""
     gt, gp = potential_gradient(model, q)
-    vt = -0.5 * gt - gp / (2 * model.alpha)
-    vp = -0.5 * gp + gt / (2 * model.alpha)
-    if model.drift is not None:
-        w = np.asarray(model.drift(q.m), dtype=float)
-        if not np.all(np.isfinite(w)):
-            raise InputError("torque", "the spin-torque drift is not finite on the sphere")
-        vt = vt + np.einsum("ijk,ijk->ij", w, q.e_theta)
-        vp = vp + np.einsum("ijk,ijk->ij", w, q.e_phi)
-    return vt, vp
+    wt, wp = drift_velocity(model, q)
+    return -0.5 * gt - gp / (2 * model.alpha) + wt, -0.5 * gp + gt / (2 * model.alpha) + wp
 
 
 def index(L: int, even: bool = False) -> dict[int, NDArray[np.int64]]:
@@ -195,10 +243,31 @@ class HarmonicOperator:
     """Only even m kept (the problem is symmetric under the rotation by π about u)."""
     legendre: Legendre | None = field(default=None, repr=False)
     """The Legendre table at the operator's Gauss nodes (reused by :func:`start_density`)."""
+    lift: sp.csr_matrix | None = field(default=None, repr=False)
+    """Real form (``matrix`` acts on x = (Re c, m ≥ 0; Im c, m > 0)): c = lift @ x; None for the
+    complex form (``matrix`` acts on c)."""
 
     @property
     def size(self) -> int:
+        """Number of unknowns of ``matrix`` (real ones in the real form)."""
         return int(self.matrix.shape[0])
+
+    @property
+    def complex_size(self) -> int:
+        """Number of complex coefficients c_lm."""
+        return sum(len(v) for v in self.positions.values())
+
+    def coordinates(self, c: ComplexArray) -> NDArray[np.inexact]:
+        """The operator's own coordinates of complex coefficients c (x in the real form)."""
+        if self.lift is None:
+            return c
+        return real_part(self.positions, c)
+
+    def weights(self, g: FloatArray) -> FloatArray:
+        """r with Re(g·c) = Re(r·(coordinates of c)) for a real weight vector g over c."""
+        if self.lift is None:
+            return g
+        return np.asarray(self.lift.real.T @ g)
 
 
 def odd_free(values: FloatArray) -> bool:
@@ -208,39 +277,64 @@ def odd_free(values: FloatArray) -> bool:
     return top == 0.0 or float(hat[:, 1::2].max()) <= 1e-13 * top
 
 
+def real_part(positions: dict[int, NDArray[np.int64]], c: ComplexArray) -> FloatArray:
+    """x = (Re c_lm for m ≥ 0 in the order of ``positions``; Im c_lm for m > 0)."""
+    re = [c[v].real for m, v in positions.items() if m >= 0]
+    im = [c[v].imag for m, v in positions.items() if m > 0]
+    return np.concatenate(re + im)
+
+
+def real_lift(positions: dict[int, NDArray[np.int64]]) -> sp.csr_matrix:
+    """T with c = T x for a real density (c_{l,−m} = (−1)^m c̄_{lm}; x as in :func:`real_part`)."""
+    rows, cols, vals = [], [], []
+    col = 0
+    for part in (1.0, 1j):
+        for m, where in positions.items():
+            if m < 0 or (part == 1j and m == 0):
+                continue
+            j = np.arange(col, col + where.size)
+            rows += [where, positions[-m]] if m else [where]
+            cols += [j, j] if m else [j]
+            vals += [np.full(where.size, part), np.full(where.size, (-1) ** m * np.conj(part))] \
+                if m else [np.full(where.size, part)]
+            col += where.size
+    n = sum(v.size for v in positions.values())
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(n, col))
+
+
+def realify(A: sp.spmatrix, positions: dict[int, NDArray[np.int64]]) -> tuple[sp.csr_matrix,
+                                                                                sp.csr_matrix]:
+    """(R, T): the real form R of a complex generator A that preserves real densities
+    (dx/dt = R x for c = T x: the rows of A T at m ≥ 0, real parts, then m > 0, imaginary
+    parts). Only A's rows m ≥ 0 are read."""
+    T = real_lift(positions)
+    AT = sp.csr_matrix(A @ T)
+    re = np.concatenate([v for m, v in positions.items() if m >= 0])
+    im = np.concatenate([v for m, v in positions.items() if m > 0] or [np.zeros(0, np.int64)])
+    R = sp.vstack([AT[re].real, AT[im].imag]).tocsr()
+    R.eliminate_zeros()
+    return R, T
+
+
 DROP = 1e-11
 """Relative size below which matrix elements are dropped: the quadrature rounding of elements
 that vanish exactly is ~1e-12 of the largest (measured at L = 40 on the in-plane cell)."""
 
 
-def build_operator(model: SphereModel, L: int, u: FloatArray, drop: float = DROP,
-                   even: bool | None = None) -> HarmonicOperator:
-    """Assemble A for ``model`` (see the module docstring); entries below ``drop`` times the
-    largest are dropped (quadrature rounding of the elements that vanish exactly).
-
-    ``even``: keep only even m (valid when v has no odd azimuthal modes about u, checked;
-    None: whenever that holds; the start state must then be even too, see :func:`is_even`).
-    """
-    if not (isinstance(L, int) and 2 <= L <= 400):
-        raise InputError("L", f"harmonic degree must be an integer in [2, 400], got {L!r}")
-    u = unit_vector(u, "axis")
-    q = nodes(L, u)
-    vt, vp = velocity(model, q)
+def _assemble(vt: FloatArray, vp: FloatArray, q: Nodes, pos: dict[int, NDArray[np.int64]],
+              leg: dict[int, tuple[FloatArray, FloatArray]], drop: float,
+              nonnegative: bool) -> sp.csr_matrix:
+    """The drift part ∫ Y_{l'm'} v·∇Ȳ_lm dΩ of A (rows m ≥ 0 only if ``nonnegative``)."""
     st = np.sin(q.theta)
     mt = _phi_modes(vt, PHI_NODES // 2 - 2, "velocity")
     mp = _phi_modes(vp, PHI_NODES // 2 - 2, "velocity")
     K = max([abs(k) for k in (*mt, *mp)], default=0)
-    symmetric = odd_free(vt) and odd_free(vp)
-    if even is None:
-        even = symmetric
-    elif even and not symmetric:
-        raise InputError("even", "the drift has odd azimuthal modes: all m are needed")
     zero = np.zeros_like(q.x, dtype=complex)
-    pos = index(L, even)
-    table = Legendre(L, q.theta)
-    leg = {m: table(m) for m in pos}
-    rows, cols, vals = [], [], []
+    rows, cols, vals = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, complex)]
     for m in pos:
+        if nonnegative and m < 0:
+            continue
         p, dp = leg[m]
         sdiv = p / st[:, None]
         for delta in range(-K, K + 1):
@@ -260,14 +354,78 @@ def build_operator(model: SphereModel, L: int, u: FloatArray, drop: float = DROP
     row, col, val = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
     keep = np.abs(val) > drop * np.abs(val).max() if val.size else np.zeros(0, bool)
     n = sum(len(v) for v in pos.values())
-    A = sp.coo_matrix((val[keep], (row[keep], col[keep])), shape=(n, n)).tocsr()
-    ell = np.concatenate([np.arange(abs(m), L + 1) for m in pos])
-    A = A - sp.diags(0.5 * model.temperature_factor * ell * (ell + 1.0))
+    return sp.csr_matrix(sp.coo_matrix((val[keep], (row[keep], col[keep])), shape=(n, n)))
+
+
+def _finish(A: sp.csr_matrix, pos: dict[int, NDArray[np.int64]],
+            real: bool) -> tuple[sp.csr_matrix, sp.csr_matrix | None]:
+    """The l = 0 row zeroed (∇Y00 = 0: mass is conserved exactly), then the real form."""
     A = sp.csr_matrix(A)
-    # the l = 0 row is zero by construction (∇Y00 = 0): mass is conserved exactly
     A.data[A.indptr[pos[0][0]]:A.indptr[pos[0][0] + 1]] = 0.0
     A.eliminate_zeros()
-    return HarmonicOperator(A, L, u, pos, even, table)
+    if not real:
+        return A, None
+    return realify(A, pos)
+
+
+def _setup(model: SphereModel, L: int, u: FloatArray, even: bool | None
+           ) -> tuple[Nodes, FloatArray, FloatArray, bool, dict[int, NDArray[np.int64]], Legendre]:
+    if not (isinstance(L, int) and 2 <= L <= 400):
+        raise InputError("L", f"harmonic degree must be an integer in [2, 400], got {L!r}")
+    q = nodes(L, unit_vector(u, "axis"))
+    vt, vp = velocity(model, q)
+    symmetric = odd_free(vt) and odd_free(vp)
+    if even is None:
+        even = symmetric
+    elif even and not symmetric:
+        raise InputError("even", "the drift has odd azimuthal modes: all m are needed")
+    pos = index(L, even)
+    return q, vt, vp, even, pos, Legendre(L, q.theta, list(pos))
+
+
+def build_operator(model: SphereModel, L: int, u: FloatArray, drop: float = DROP,
+                   even: bool | None = None, real: bool = False) -> HarmonicOperator:
+    """Assemble A for ``model`` (see the module docstring); entries below ``drop`` times the
+    largest are dropped (quadrature rounding of the elements that vanish exactly).
+
+    ``even``: keep only even m (valid when v has no odd azimuthal modes about u, checked;
+    None: whenever that holds; the start state must then be even too, see :func:`is_even`).
+    ``real``: the real form (module docstring; half the rows assembled, real arithmetic).
+    """
+    q, vt, vp, even, pos, table = _setup(model, L, u, even)
+    return _operator(model, vt, vp, q, pos, table, L, u, drop, even, real)
+
+
+def _operator(model: SphereModel, vt: FloatArray, vp: FloatArray, q: Nodes,
+              pos: dict[int, NDArray[np.int64]], table: Legendre, L: int, u: FloatArray,
+              drop: float, even: bool, real: bool) -> HarmonicOperator:
+    leg = {m: table(m) for m in pos}
+    A = _assemble(vt, vp, q, pos, leg, drop, nonnegative=real)
+    ell = np.concatenate([np.arange(abs(m), L + 1) for m in pos])
+    A = A - sp.diags(0.5 * model.temperature_factor * ell * (ell + 1.0))
+    matrix, lift = _finish(A, pos, real)
+    return HarmonicOperator(matrix, L, unit_vector(u, "axis"), pos, even, table, lift)
+
+
+def split_operator(model: SphereModel, L: int, u: FloatArray, drop: float = DROP,
+                   even: bool | None = None, real: bool = False
+                   ) -> tuple[HarmonicOperator, sp.csr_matrix]:
+    """(A_0, A_w): the operator of ``model`` without its spin-torque drift, and the drift's own
+    part, so that a model whose drift is s·w (same energy, damping and temperature factor) has
+    A = A_0 + s A_w (the projection is linear in v). Each part drops entries below ``drop``
+    times its own largest; ``even``/``real`` as in :func:`build_operator`, decided on the
+    full model."""
+    from dataclasses import replace
+
+    q, vt, vp, even, pos, table = _setup(model, L, u, even)
+    wt, wp = drift_velocity(model, q)
+    zero = _operator(replace(model, drift=None), vt - wt, vp - wp, q, pos, table, L, u, drop,
+                     even, real)
+    if model.drift is None:
+        return zero, sp.csr_matrix(zero.matrix.shape, dtype=zero.matrix.dtype)
+    leg = {m: table(m) for m in pos}
+    Aw, _ = _finish(_assemble(wt, wp, q, pos, leg, drop, nonnegative=real), pos, real)
+    return zero, Aw
 
 
 def is_even(model: SphereModel, u: FloatArray, L: int = 8) -> bool:
@@ -278,41 +436,43 @@ def is_even(model: SphereModel, u: FloatArray, L: int = 8) -> bool:
     return odd_free(U) and odd_free(vt) and odd_free(vp)
 
 
-def project(op: HarmonicOperator, density: FloatArray, q: Nodes) -> ComplexArray:
-    """Coefficients c_lm = ∫ f Ȳ_lm dΩ of a function given at the nodes (exact to degree of the
-    quadrature)."""
-    c = np.zeros(op.size, dtype=complex)
+def project(op: HarmonicOperator, density: FloatArray, q: Nodes) -> NDArray[np.inexact]:
+    """Coefficients c_lm = ∫ f Ȳ_lm dΩ of a real function given at the nodes (exact to degree of
+    the quadrature), in the operator's coordinates (x of the real form)."""
+    c = np.zeros(op.complex_size, dtype=complex)
     n_phi = q.phi.size
     hat = np.fft.fft(density, axis=-1) / n_phi * 2 * np.pi  # ∫ f e^{-imφ} dφ
     table = op.legendre if op.legendre is not None else Legendre(op.L, q.theta)
     for m, where in op.positions.items():
         p, _ = table(m)
         c[where] = (p.T @ (q.w * hat[:, m % n_phi])) / math.sqrt(2 * math.pi)
-    return c
+    return op.coordinates(c)
 
 
 def hemisphere_weights(op: HarmonicOperator) -> FloatArray:
-    """g with mass(m·u > 0) = Re(g · c): ∫_{x>0} Y_l0 dΩ = √(π(2l+1)) ∫_0^1 P_l dx."""
+    """g with mass(m·u > 0) = Re(g · c): ∫_{x>0} Y_l0 dΩ = √(π(2l+1)) ∫_0^1 P_l dx (in the
+    operator's coordinates)."""
     L = op.L
     ls = np.arange(L + 1)
     p0 = eval_legendre(np.arange(L + 2), 0.0)
     integral = np.empty(L + 1)
     integral[0] = 1.0
     integral[1:] = (p0[: L] - p0[2: L + 2]) / (2 * ls[1:] + 1)
-    g = np.zeros(op.size)
+    g = np.zeros(op.complex_size)
     g[op.positions[0]] = np.sqrt(np.pi * (2 * ls + 1)) * integral
-    return g
+    return op.weights(g)
 
 
 def total_weight(op: HarmonicOperator) -> FloatArray:
     """g with total mass = Re(g · c) (only Y00 = 1/√(4π) integrates to non-zero)."""
-    g = np.zeros(op.size)
+    g = np.zeros(op.complex_size)
     g[op.positions[0][0]] = math.sqrt(4 * math.pi)
-    return g
+    return op.weights(g)
 
 
-def start_density(start: SphereModel, op: HarmonicOperator) -> ComplexArray:
-    """Coefficients of the Boltzmann state of ``start`` restricted to m·u > 0, normalised.
+def start_density(start: SphereModel, op: HarmonicOperator) -> NDArray[np.inexact]:
+    """Coefficients of the Boltzmann state of ``start`` restricted to m·u > 0, normalised (in
+    the operator's coordinates).
 
     The cut multiplies a density that is exp(−ΔU) ≤ e^{−barrier} of its peak on m·u = 0, so its
     non-smoothness (the Gibbs error of the projection) is of that relative size: ~e^{−sigma}.
@@ -325,8 +485,11 @@ def start_density(start: SphereModel, op: HarmonicOperator) -> ComplexArray:
     return c / mass
 
 
-def evaluate(op: HarmonicOperator, c: ComplexArray, points: FloatArray) -> FloatArray:
-    """Σ c_lm Y_lm(m) at unit vectors ``points`` (shape (..., 3)), real part."""
+def evaluate(op: HarmonicOperator, c: NDArray[np.inexact], points: FloatArray) -> FloatArray:
+    """Σ c_lm Y_lm(m) at unit vectors ``points`` (shape (..., 3)), real part (``c`` in the
+    operator's coordinates)."""
+    if op.lift is not None:
+        c = op.lift @ c
     a, b, u = frame(op.axis)
     pts = np.asarray(points, dtype=float)
     flat = pts.reshape(-1, 3)

@@ -14,7 +14,9 @@ start well's bottom the damping removes the fraction ε = α M'(E_0) of E − E_
 (:meth:`~spintorque.thermal.energy.evolution.StarOrbits.bottom_decrement`; for the linearised
 motion this is 2πα (k1 + k2)/√(k1 k2), k the stiffnesses), and the model's error is of relative
 order ε. The solver refuses ε > :data:`MAX_DECREMENT`; ``method="auto"`` uses it for α below
-:data:`AUTO_ALPHA`, where the 2D grids do not resolve the precession (docs/wer.md).
+:data:`HARMONIC_ALPHA` (between it and :data:`AUTO_ALPHA`, where the 2D grids do not resolve
+the precession and the averaged model is off by tens of per cent, the spherical-harmonic path;
+docs/wer.md).
 """
 
 from __future__ import annotations
@@ -54,8 +56,16 @@ NOTE_ERROR = 0.05
 NOTE_DELTA = 0.3
 """α M(E_s) [k_BT] above which a thermally activated current's result carries a note."""
 AUTO_ALPHA = 0.2
-"""method="auto" uses the energy-diffusion solver for non-axial magnets with α below this (the
-planar 2D grids do not converge at α = 0.1 and do at α = 0.5; docs/wer.md)."""
+"""method="auto" leaves the 2D grids for non-axial magnets with α below this (the planar 2D
+grids do not converge at α = 0.1 and do at α = 0.5; docs/wer.md)."""
+HARMONIC_ALPHA = 0.05
+"""method="auto" uses the spherical-harmonic path for non-axial magnets with HARMONIC_ALPHA ≤ α
+< :data:`AUTO_ALPHA` and energy diffusion below it. Measured on the in-plane example: at α = 0.1
+energy diffusion is 1.4–2.2× off the LLG ensemble (which the harmonic WER matches within its
+binomial error), at α = 0.05 (J = −1.5e11 A/m², 0.3–3 ns) 1.0–1.33× off the harmonic WER (its
+note predicts 1.52), whose estimates are ≤ 3e-10 at the same cost as at α = 0.1 (degrees
+239/286); at α = 0.02 energy diffusion is within 2–10 % (its note gives the factor) and the
+harmonic path was not measured there (docs/wer.md)."""
 
 
 def decrement(problem: SphereWERProblem) -> float:

@@ -10,23 +10,27 @@ precession orbits (valid at any damping).
 WER(t) = ∫_{m·u>0} P dΩ = Re(g·c(t)), c(t) = exp(A t) c₀, where c₀ are the coefficients of the
 zero-current Boltzmann state restricted to m·u > 0 (the cut sits where the density is e^{−barrier}
 of its peak, so the projection's Gibbs error is of that relative size, ~e^{−sigma} of the total
-mass) and exp(A t) c₀ is evaluated by :func:`scipy.sparse.linalg.expm_multiply` (Al-Mohy &
-Higham 2011), pulse to pulse.
+mass). The operator is used in its real form (c_{l,−m} = (−1)^m c̄_lm: half the unknowns, real
+arithmetic) and g·exp(A t) c₀ at every pulse comes from one shift-and-invert Krylov basis
+(:func:`krylov_masses`, van den Eshof & Hochbruck 2006: one sparse LU of I − γA per current
+and degree; its cost does not grow with ‖A‖t, which made expm_multiply take ~1e5 products).
 
-Error estimate, per value: the spread over three degrees L, 1.25L, 1.5L (the finest reported;
+Error estimate, per value: the spread over the two degrees 1.25L, 1.5L (the finest reported;
 the expansion converges exponentially in L, so the finest's error is far below the spread),
-plus an absolute rounding term: the imaginary part of g·c (zero in exact arithmetic) and
-1e-14 of the total mass. So values ≳ 1e-10 carry their relative accuracy; far below the absolute
-floor the estimate exceeds the value and ``converged`` is false (no slowest-mode tail yet).
+plus the Krylov estimate (the change over the basis dimension and a rounding floor ~3e-13 of
+the total mass). The degree L = 8√k follows the stiffer of the start well and the switched
+state under the current (:func:`base_degree`). So values ≳ 1e-7 carry their relative accuracy;
+below 1e-8 the slowest-mode tail takes over (:func:`harmonic_row`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.linalg import expm_multiply
 
@@ -41,7 +45,8 @@ if TYPE_CHECKING:
 FloatArray = NDArray[np.float64]
 ROUNDING = 1e-14
 """Absolute rounding floor of a mass (the total is 1)."""
-MAX_DEGREE = 240
+MAX_DEGREE = 330
+"""Largest default degree (the finest of the spread; cost ~L³)."""
 
 
 def _stiffness(model: SphereModel, u: FloatArray) -> float:
@@ -82,18 +87,20 @@ def _gradient(model: SphereModel, m: FloatArray) -> FloatArray:
     return np.asarray(g - (g @ m) * m)
 
 
-def base_degree(start: SphereModel, u: FloatArray) -> int:
-    """The coarsest degree L = 8√k, k the start well's stiffness (:func:`_stiffness`, its largest
-    curvature at zero current): the Boltzmann state's coefficients e^{−l²/(4k)} are ~1e-7 of the
-    largest at L and ~1e-16 at 1.5 L, the finest degree. Under a current that switches the cell
-    the density narrows at −u (the in-plane example at −3e11 A/m²: stiffness 568 against 214);
-    the degree is not raised for it (the cost grows like L³): the spread over the degrees shows
-    where that limits the accuracy (long pulses, WER below ~1e-6) and the slowest-mode tail takes
-    over there. At most :data:`MAX_DEGREE`/1.5."""
+def base_degree(start: SphereModel, u: FloatArray, model: SphereModel | None = None) -> int:
+    """The coarsest degree L = 8√k, k the largest stiffness (:func:`_stiffness`) of the start
+    well (its largest curvature at zero current) and, for a driven ``model``, of the switched
+    state at −u where the current holds it stable: a Gaussian of stiffness k has coefficients
+    e^{−l²/(4k)}, ~1e-7 of the largest at L and ~1e-16 at 1.5 L, the finest degree. Under a
+    current that switches the cell the density narrows at −u (the in-plane example at
+    −3e11 A/m²: stiffness 568 against 214 at the start), so long pulses at strong current need
+    the larger degree. At most :data:`MAX_DEGREE`/1.5 (beyond, the spread over the degrees
+    shows the lost accuracy)."""
     k0 = _stiffness(start, u)
     if k0 <= 0:
         raise InputError("energy", "the start direction is not an energy minimum at zero current")
-    return int(min(max(24, math.ceil(8.0 * math.sqrt(k0))), MAX_DEGREE // 1.5))
+    k = max(k0, _stiffness(model, -np.asarray(u, dtype=float))) if model is not None else k0
+    return int(min(max(24, math.ceil(8.0 * math.sqrt(k))), MAX_DEGREE // 1.5))
 
 
 def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
@@ -102,11 +109,19 @@ def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
     (shift-and-invert Arnoldi about a small positive shift). NaN where not resolved: no
     eigenvalue beyond 1e-10 of the operator's scale of 0 (a deep well at low current, whose λ1
     the harmonic expansion cannot tell from the stationary mode in double precision)."""
-    from scipy.sparse.linalg import ArpackError, eigs
+    from scipy.sparse.linalg import ArpackError, LinearOperator, eigs
 
-    scale = float(abs(op.matrix).sum(axis=0).max())
+    A = sp.csc_matrix(op.matrix)
+    n = A.shape[0]
+
+    def inverse(sigma: complex) -> LinearOperator:
+        dtype = np.result_type(A.dtype, type(sigma))
+        lu: Any = _factor(A.astype(dtype) - sigma * sp.identity(n, format="csc", dtype=dtype))
+        return LinearOperator((n, n), matvec=lu.solve, dtype=dtype)
+
+    scale = float(abs(A).sum(axis=0).max())
     try:
-        vals, vecs = eigs(op.matrix.tocsc(), k=6, sigma=1e-6, which="LM", tol=1e-12)
+        vals, vecs = eigs(A, k=6, sigma=1e-6, which="LM", tol=1e-12, OPinv=inverse(1e-6))
     except (ArpackError, RuntimeError):
         return math.nan, math.nan, math.nan
     order = np.argsort(np.abs(vals))
@@ -123,27 +138,194 @@ def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
     first = vals[0]
     rest = [float(-v.real) for v in vals[1:] if abs(v - first) > 1e-8 * abs(first)]
     # refine: shift-and-invert about a point 1e-4 |λ1| away from it, where it dominates the
-    # inverted spectrum by ~1e4 (the first call's accuracy is relative to the stationary mode's
-    # 1/shift = 1e6, ~1e-9 of λ1)
+    # inverted spectrum by ~1e4. The first call's λ1 is only good to ~3e-5 on the non-normal
+    # in-plane operator at α = 0.1 (it changed by that much from one random ARPACK start to the
+    # next, measured at L = 118; 3e-3 at −4e11 A/m², L = 315, where λ1 is 3e8 times smaller in
+    # the inverted spectrum than the stationary mode); the refined one is reproducible to
+    # 1e-12. It is accepted when nearer the first than half the distance to any other Ritz
+    # value (the same eigenvalue), else within 1e-3 of it where there is no other
+    others = [abs(v - first) for v in vals[1:] if abs(v - first) > 1e-8 * abs(first)]
+    window = 0.5 * min(others) if others else 1e-3 * abs(first)
     try:
         shift = first * (1 - 1e-4)
-        better = eigs(op.matrix.tocsc(), k=1, sigma=shift, which="LM", return_eigenvectors=False,
-                      tol=1e-14)[0]
-        if abs(better - first) <= 1e-6 * abs(first):
+        better = eigs(A, k=1, sigma=shift, which="LM", return_eigenvectors=False, tol=1e-14,
+                      OPinv=inverse(shift))[0]
+        if abs(better - first) < window:
             first = better
     except (ArpackError, RuntimeError):
         pass
     return float(-first.real), (min(rest) if rest else math.nan), floor
 
 
+KRYLOV_DIMENSIONS = (40, 60, 80, 110, 150, 190, 230, 270, 320)
+"""Shift-and-invert Krylov dimensions tried in turn until two consecutive ones agree."""
+KRYLOV_RTOL = 1e-12
+"""Relative change between two dimensions (above the rounding floor) at which the basis stops."""
+KRYLOV_ROUNDING = 64
+"""Rounding floor of a Krylov mass: :data:`KRYLOV_FLOOR` + KRYLOV_ROUNDING·ε·Σ_k |s_k y_k|
+(s = βV_m g, y = e^{tB} e1: the rounding of the last product)."""
+KRYLOV_FLOOR = 3e-13
+"""Absolute stagnation level of a Krylov mass (the total is 1): beyond ~200 dimensions the
+values move by 1.5e-13–2.4e-13 per step (measured on the in-plane example at L = 118 and 239)."""
+KRYLOV_SHIFT = 0.1
+"""γ = KRYLOV_SHIFT × the longest time: the pole of the rational approximation."""
+
+
+@dataclass(frozen=True)
+class KrylovMasses:
+    """g·e^{At} c at each time from one shift-and-invert basis: the values of the largest
+    dimension used, their absolute error estimate (the change from the previous dimension plus
+    the rounding floor), the dimension and whether the stopping test was met."""
+
+    values: FloatArray
+    change: FloatArray
+    dimension: int
+    converged: bool
+
+
+def _factor(M: sp.spmatrix) -> object:
+    """Sparse LU of M (a shifted Galerkin generator): minimum degree on Mᵀ + M with diagonal
+    pivots preferred (half the fill of COLAMD's at L = 177: the matrix is nearly structurally
+    symmetric), checked by the backward error ‖Mx − b‖/(‖M‖‖x‖ + ‖b‖) of one solve; partial
+    pivoting with COLAMD where it exceeds 1e-12."""
+    from scipy.sparse.linalg import splu
+
+    M = sp.csc_matrix(M)
+    lu = splu(M, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+              options={"SymmetricMode": True})
+    probe = np.cos(np.arange(M.shape[0]) * 0.7).astype(M.dtype)
+    x = lu.solve(probe)
+    size = float(abs(M).sum(axis=0).max())
+    scale = size * float(np.abs(x).sum()) + float(np.abs(probe).sum())
+    if float(np.abs(M @ x - probe).sum()) <= 1e-12 * scale:
+        return lu
+    return splu(M)
+
+
+def _small_exponentials(B: NDArray[np.inexact], s: NDArray[np.inexact], times: FloatArray
+                        ) -> tuple[FloatArray, FloatArray]:
+    """Re s·exp(tB) e1 and Σ_k |s_k (exp(tB) e1)_k| at ``times`` (ascending; equal steps share
+    one exponential)."""
+    from scipy.linalg import expm
+
+    out = np.empty(times.size)
+    size = np.empty(times.size)
+    state = np.zeros(B.shape[0], dtype=B.dtype)
+    state[0] = 1.0
+    now, step, propagator = 0.0, math.nan, np.eye(B.shape[0], dtype=B.dtype)
+    for j, t in enumerate(times):
+        dt = float(t) - now
+        if not abs(dt - step) <= 1e-12 * abs(dt):
+            step, propagator = dt, expm(B * dt)
+        state = propagator @ state
+        now = float(t)
+        out[j] = float(np.real(s @ state))
+        size[j] = float(np.abs(s * state).sum())
+    return out, size
+
+
+def krylov_masses(A: sp.spmatrix, c: NDArray[np.inexact], g: NDArray[np.inexact],
+                  times: FloatArray, rtol: float = KRYLOV_RTOL) -> KrylovMasses:
+    r"""Re g·e^{At} c at ascending ``times`` ≥ 0 by the shift-and-invert (restricted-denominator)
+    Krylov method (van den Eshof & Hochbruck, SIAM J. Sci. Comput. 27, 1438 (2006)), as in
+    :mod:`~spintorque.thermal.sphere.evolution`: with R = (I − γA)⁻¹ (one sparse LU) and the
+    Arnoldi relation R V_m = V_{m+1} H̄_m from v1 = c/β,
+
+    .. math:: e^{tA} c \approx \beta\, V_m \exp\!\big(t\,(I - H_m^{-1})/\gamma\big) e_1,
+
+    one basis for every t (the error does not grow with ‖A‖t: the diffusion l(l+1)/2 and the
+    precession at low damping make ‖A‖t ~ 1e4 at L ≈ 180, which cost expm_multiply ~1e5
+    products). The dimension grows through :data:`KRYLOV_DIMENSIONS` until the change of every
+    value is ≤ ``rtol`` of it plus the rounding floor (:data:`KRYLOV_ROUNDING`), or until the
+    change stalls below 1e-11 (rounding reached), where "the change" is the larger of the last
+    two (convergence is not monotone); the estimate is then the last change plus the floor.
+    Where the largest dimension does not meet the test, ``converged`` is false and the estimate
+    is the larger of the last two changes plus the floor.
+    Real or complex arithmetic as A's.
+    """
+    times = np.asarray(times, dtype=float)
+    n = A.shape[0]
+    dtype = np.result_type(A.dtype, np.asarray(c).dtype, np.float64)
+    beta = float(np.linalg.norm(c))
+    if times.size == 0 or beta == 0.0 or float(times.max()) == 0.0:
+        values = np.full(times.size, float(np.real(np.vdot(np.conj(g), c))))
+        return KrylovMasses(values, np.zeros(times.size), 0, True)
+    gamma = KRYLOV_SHIFT * float(times.max())
+    lu: Any = _factor(sp.identity(n, format="csc", dtype=dtype) - gamma * A.astype(dtype))
+    top = KRYLOV_DIMENSIONS[-1]
+    V = np.zeros((top + 1, n), dtype=dtype)  # basis vectors as rows (contiguous)
+    H = np.zeros((top + 1, top), dtype=dtype)
+    V[0] = c / beta
+    is_complex = np.iscomplexobj(V)
+    size, breakdown = 1, False
+    previous: FloatArray | None = None
+    change = np.full(times.size, np.inf)
+    last_step = np.full(times.size, np.inf)
+    values = np.zeros(times.size)
+    m = 0
+    eps = float(np.finfo(float).eps)
+    for wanted in KRYLOV_DIMENSIONS[: np.searchsorted(KRYLOV_DIMENSIONS, n) + 1]:
+        while size < wanted + 1 and not breakdown:
+            j = size - 1
+            w = lu.solve(V[j])
+            before = float(np.linalg.norm(w))
+            for _ in range(2):  # classical Gram–Schmidt, repeated where it cancelled (Kahan)
+                h = (V[: j + 1].conj() if is_complex else V[: j + 1]) @ w  # no copy when real
+                w = w - h @ V[: j + 1]
+                H[: j + 1, j] += h
+                norm = float(np.linalg.norm(w))
+                if norm > 0.5 * before:
+                    break
+                before = norm
+            H[j + 1, j] = norm
+            # only an exact breakdown (or the whole space) ends the basis: a new direction of
+            # norm 1e-14 of R's still carries the fast modes that H⁻¹ amplifies (measured:
+            # stopping there left 1e-9 errors on a 481-unknown operator)
+            if norm == 0.0 or size == n:
+                breakdown = True  # an invariant subspace: the approximation is exact
+                break
+            V[j + 1] = w / norm
+            size += 1
+        m = min(wanted, size - 1) if not breakdown else size
+        B = (np.eye(m) - np.linalg.inv(H[:m, :m])) / gamma
+        s = beta * (V[:m] @ g)
+        values, sizes = _small_exponentials(B, s, times)
+        floor = KRYLOV_FLOOR + KRYLOV_ROUNDING * eps * sizes
+        if previous is not None:
+            # the larger of the last two changes: convergence is not monotone (two dimensions
+            # can share an error of 1e-12 that their difference does not show, measured)
+            step = np.abs(values - previous)
+            last, change = change, np.maximum(step, last_step)
+            last_step = step
+            # stagnation at the rounding level: the change no longer shrinks and is below
+            # 1e-11 (every further dimension only adds noise of that size)
+            stalled = float(change.max()) <= 1e-11 and float(change.max()) > 0.5 * float(last.max())
+            if np.all(change <= rtol * np.abs(values) + floor) or stalled or breakdown:
+                # two consecutive small changes: the last one bounds this dimension's error
+                return KrylovMasses(values, step + floor, m, True)
+        previous = values
+    return KrylovMasses(values, change + floor, m, bool(breakdown))
+
+
 def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatArray, L: int,
-           rate: bool = False) -> tuple[FloatArray, FloatArray, tuple[float, float, float]]:
+           rate: bool = False, real: bool = True, method: str = "krylov",
+           operator: sh.HarmonicOperator | None = None,
+           ) -> tuple[FloatArray, FloatArray, tuple[float, float, float]]:
     """(WER, absolute error bound) at ``times`` [tau_N] for degree L, and (λ1, Re λ2) τ_N if
-    ``rate`` (else NaN), with the stationary start-side mass M_∞. The bound: rounding
-    (|Im g·c| and :data:`ROUNDING`). The projected start's own error (the Gibbs error of the cut
-    at m·u = 0, ~e^{−barrier}) depends on L and is in the spread over the degrees."""
-    even = sh.is_even(model, u) and sh.is_even(start, u)
-    op = sh.build_operator(model, L, u, even=even)
+    ``rate`` (else NaN), with the stationary start-side mass M_∞. The bound: for
+    ``method="krylov"`` (:func:`krylov_masses`) the change over the Krylov dimensions plus
+    its rounding floor; for ``"expm"`` (expm_multiply, Al-Mohy & Higham 2011, the reference)
+    rounding (:data:`ROUNDING` and, in the complex form, |Im g·c|). ``real``: the real form
+    of the operator (identical dynamics, half the unknowns). ``operator``: a prebuilt
+    operator of this model (degree L, axis u). The
+    projected start's own error (the Gibbs error of the cut at m·u = 0, ~e^{−barrier}) depends
+    on L and is in the spread over the degrees."""
+    if method not in ("krylov", "expm"):
+        raise InputError("method", f"'krylov' or 'expm', got {method!r}")
+    op = operator
+    if op is None:
+        even = sh.is_even(model, u) and sh.is_even(start, u)
+        op = sh.build_operator(model, L, u, even=even, real=real)
     lam = slowest_rates(op) if rate else (math.nan, math.nan, math.nan)
     c = sh.start_density(start, op)
     g = sh.hemisphere_weights(op)
@@ -151,6 +333,11 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     wer = np.empty(times.size)
     bound = np.empty(times.size)
     distinct, where = np.unique(times, return_inverse=True)
+    if method == "krylov":
+        found = krylov_masses(op.matrix, c, g, distinct)
+        wer[:] = found.values[where]
+        bound[:] = found.change[where]
+        return wer, bound, lam
     states = _states(op.matrix, c, distinct)
     values = states @ g
     wer[:] = values.real[where]
@@ -158,10 +345,10 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     return wer, bound, lam
 
 
-def _states(A: object, c: NDArray[np.complex128], times: FloatArray) -> NDArray[np.complex128]:
+def _states(A: object, c: NDArray[np.inexact], times: FloatArray) -> NDArray[np.inexact]:
     """exp(A t) c at ascending ``times`` (rows): one call of expm_multiply's interval mode where
     the positive times are evenly spaced (its norm estimates once), else pulse to pulse."""
-    out = np.empty((times.size, c.size), dtype=complex)
+    out = np.empty((times.size, c.size), dtype=c.dtype)
     t_now, k = 0.0, 0
     while k < times.size and times[k] == 0.0:
         out[k] = c
@@ -207,8 +394,8 @@ def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: F
     negative: an unresolved floor) on the floor.
     """
     if degrees is None:
-        L = base_degree(start, u)
-        degrees = (L, round(1.25 * L), round(1.5 * L))
+        L = base_degree(start, u, model)
+        degrees = (round(1.25 * L), round(1.5 * L))
     if len(degrees) < 2 or list(degrees) != sorted(set(degrees)) or max(degrees) > 400:
         raise InputError("degrees", "need at least two ascending harmonic degrees <= 400")
     values, bounds, rates = [], [], []
