@@ -564,22 +564,31 @@ estimates is an optimistic pick (sigma = 40, h = 0.5, i = 1.5, t = 0.01 tau_N: t
 value 1.2e-6 off; the Romberg estimate alone was measured up to 5× short below 1e-7)."""
 
 
-def _chain_row(model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int) -> Row:
-    """:func:`_grid_ladder` on the default cells; where its estimate still misses rtol, the ladder
-    again on each of :data:`ALTERNATE_GRADINGS` for those pulses, the value with the smallest
-    estimate kept point by point (an alternative's times :data:`PICK_MARGIN`; the grids of
-    different maps share no cell)."""
+def _chain_row(
+    model: AxialModel,
+    start: AxialModel,
+    times: FloatArray,
+    rtol: float,
+    max_cells: int,
+    alternates: bool = True,
+) -> Row:
+    """:func:`_grid_ladder` on the default cells; where its estimate still misses rtol (and
+    ``alternates``), the ladder again on each of :data:`ALTERNATE_GRADINGS` for those pulses, the
+    pair (WER, switching probability) of the ladder with the smallest larger estimate kept point
+    by point (an alternative's times :data:`PICK_MARGIN`; both sides from one ladder, so that they
+    still sum to 1 within their estimates; the grids of different maps share no cell)."""
     wer, switched, wer_err, sw_err, rate, cells = _grid_ladder(model, start, times, rtol, max_cells)
-    for grading in ALTERNATE_GRADINGS:
+    for grading in ALTERNATE_GRADINGS if alternates else ():
         missed = np.maximum(wer_err, sw_err) > rtol
         if not missed.any():
             break
         alt = _grid_ladder(model, start, times[missed], rtol / PICK_MARGIN, max_cells, grading)
+        alt_wer_err, alt_sw_err = PICK_MARGIN * alt[2], PICK_MARGIN * alt[3]
+        better = np.maximum(alt_wer_err, alt_sw_err) < np.maximum(wer_err[missed], sw_err[missed])
         for value, error, other, other_error in (
-            (wer, wer_err, alt[0], PICK_MARGIN * alt[2]),
-            (switched, sw_err, alt[1], PICK_MARGIN * alt[3]),
+            (wer, wer_err, alt[0], alt_wer_err),
+            (switched, sw_err, alt[1], alt_sw_err),
         ):
-            better = other_error < error[missed]
             value[missed] = np.where(better, other, value[missed])
             error[missed] = np.where(better, other_error, error[missed])
     return wer, switched, wer_err, sw_err, rate, cells
@@ -639,8 +648,11 @@ def _no_well_chain_row(
 ) -> Row:
     """:func:`_chain_row` without a start well; errors inf (not converged) where its finest grid
     does not resolve the drift (:data:`CHAIN_DROP_LIMIT`)."""
-    row = _chain_row(model, start, times, rtol, max_cells)
     evolve, _ = model.equivalent()
+    edges = theta_edges(grid_sizes(max_cells)[-1])
+    trusted = float(np.max(np.abs(np.diff(evolve.potential(edges))))) <= CHAIN_DROP_LIMIT
+    # refused even on the largest grid: no grid this row can reach passes, so no alternative maps
+    row = _chain_row(model, start, times, rtol, max_cells, alternates=trusted)
     edges = theta_edges(row[5][-1])
     drop = float(np.max(np.abs(np.diff(evolve.potential(edges)))))
     if drop <= CHAIN_DROP_LIMIT:
