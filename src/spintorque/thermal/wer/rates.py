@@ -655,7 +655,7 @@ def _no_well_chain_row(
     if float(np.max(np.abs(np.diff(evolve.potential(theta_edges(largest)))))) > CHAIN_DROP_LIMIT:
         s, w, _, rate = _one_grid(model, start, times, largest)
         infinite = np.full(times.size, np.inf)
-        return s, w, infinite, infinite.copy(), rate, (largest,)
+        return np.minimum(s, 1.0), np.minimum(w, 1.0), infinite, infinite.copy(), rate, (largest,)
     row = _chain_row(model, start, times, rtol, max_cells)
     edges = theta_edges(row[5][-1])
     drop = float(np.max(np.abs(np.diff(evolve.potential(edges)))))
