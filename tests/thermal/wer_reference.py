@@ -32,14 +32,15 @@ def _log_cell_integrals(log_f, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return top + np.log(0.5 * (b - a) * (np.exp(values - top[:, None]) @ _W))
 
 
-def edges_graded(cells: int, graded: bool) -> np.ndarray:
+def edges_graded(cells: int, graded: bool | tuple[float, float]) -> np.ndarray:
     """Edges z = sin ψ, ψ = (π/2) φ(s) on each hemisphere, s uniform; φ(s) = s (uniform in θ), or
     with ``graded`` φ' ∝ c + (1 − c) tanh²(s/ε), c = 0.04, ε = 0.12 (cells 25 times finer at
-    z = 0; a smooth map, so the h² series stays regular; not the library's erf map)."""
+    z = 0; a smooth map, so the h² series stays regular; not the library's erf map), or with
+    ``graded = (c, ε)`` that map with these parameters (a wider layer at the cut)."""
     half = cells // 2
     s = np.linspace(0.0, 1.0, half + 1)
-    if graded:
-        c, eps = 0.04, 0.12
+    if graded is not False:
+        c, eps = (0.04, 0.12) if graded is True else graded
 
         def raw(x):
             return c * x + (1 - c) * (x - eps * np.tanh(x / eps))
@@ -49,7 +50,8 @@ def edges_graded(cells: int, graded: bool) -> np.ndarray:
     return np.concatenate([-upper[::-1][:-1], upper])
 
 
-def side_masses(sigma: float, h: float, i: float, times: np.ndarray, cells: int, graded: bool = False):
+def side_masses(sigma: float, h: float, i: float, times: np.ndarray, cells: int,
+                graded: bool | tuple[float, float] = False):
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] on ``cells`` cells (even)."""
     bias = 2.0 * sigma * (h - i * (1.0 + h))
     edges = edges_graded(cells, graded)
@@ -107,15 +109,18 @@ SHORT = 0.1
 """Times up to this [tau_N] on the graded cells (the layer at the cut of P0), longer ones uniform."""
 
 
-def reference(sigma: float, h: float, i: float, times: np.ndarray, cells: int = 192):
+def reference(sigma: float, h: float, i: float, times: np.ndarray, cells: int = 192,
+              layer: tuple[float, float] | None = None):
     """(WER, read disturb, their relative error estimates) at ``times``: Richardson (Neville in
     h²) over five grids cells·2^(k/2), in log space; the estimate is the larger of the last two
-    steps of the table plus the rounding bound."""
+    steps of the table plus the rounding bound. ``layer``: (c, ε) of the graded map for every
+    time (see :func:`edges_graded`) instead of the choice by :data:`SHORT`."""
     times = np.asarray(times, dtype=float)
     sizes = [2 * round(cells / 2 * 2 ** (k / 2)) for k in range(5)]
     x = 1.0 / np.array(sizes, dtype=float) ** 2
     out = [np.empty(times.size) for _ in range(4)]
-    for graded, part in ((True, times <= SHORT), (False, times > SHORT)):
+    parts = [(True, times <= SHORT), (False, times > SHORT)] if layer is None else [(layer, times >= 0)]
+    for graded, part in parts:
         if not part.any():
             continue
         runs = [side_masses(sigma, h, i, times[part], n, graded) for n in sizes]
