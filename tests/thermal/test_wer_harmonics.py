@@ -350,3 +350,24 @@ def test_a_worker_error_is_raised_in_the_parent_as_itself():
     with pytest.raises(NotConvergedError, match=r"^rtol: the energy-diffusion solver") as found:
         parallel_map(_fails_on_odd, [0, 1, 2], 2)
     assert found.value.field == "rtol"
+
+
+def test_worker_counts_resolve_like_scipys_and_stay_serial_in_a_daemon():
+    """None: the usable cores up to 8; -1: all; never more than the tasks; 1 in a daemonic
+    process (a Dask or multiprocessing worker may not fork children)."""
+    import multiprocessing
+
+    from spintorque._parallel import DEFAULT_CAP, can_fork, resolve_workers, usable_cores
+
+    assert can_fork()  # Linux, the main thread of the test process
+    cores = usable_cores()
+    assert resolve_workers(1, 10) == 1 and resolve_workers(3, 2) == 2
+    assert resolve_workers(None, 100) == min(cores, DEFAULT_CAP)
+    assert resolve_workers(-1, 100) == cores and resolve_workers(None, 1) == 1
+    process = multiprocessing.current_process()
+    was = process.daemon
+    try:
+        process.daemon = True
+        assert resolve_workers(4, 10) == 1 and resolve_workers(None, 10) == 1
+    finally:
+        process.daemon = was
