@@ -13,7 +13,8 @@ Prints times and the accuracy reached, each against a reference computed in the 
   4. the low-damping limit (energy diffusion) of the same layer under current: times, and the
      accuracy against a degree-128 build and (on the axis) the 1D solver.
   5. the write-error rate of the shipped in-plane example (alpha = 0.1): 5 currents × 50 pulses
-     with the default method (``auto``), time and fraction converged (skipped by ``--quick``;
+     with the default method (``auto``, default workers), wall time and fraction converged
+     (target < 60 s; skipped by ``--quick``;
      benchmarks/wer_harmonics.py has the per-current breakdown).
 """
 
@@ -149,11 +150,14 @@ def main() -> None:
         wer_problem = problem_from_file(path, currents)
         assert wer_problem.tau_N is not None
         pulses = np.linspace(0.1e-9, 3e-9, 50)
+        from spintorque._parallel import resolve_workers
+
         start = time.perf_counter()
         r = write_error_rate(wer_problem, None, pulses / wer_problem.tau_N)
         elapsed = time.perf_counter() - start
         print(f"5. in-plane example WER, 5 currents x 50 pulses, default method: {elapsed:.1f} s "
-              f"(solver {r.solver}), {r.converged.mean():.0%} converged (1e-6)")
+              f"wall on {resolve_workers(None, 2 * len(currents))} worker(s) (solver {r.solver}), "
+              f"{r.converged.mean():.0%} converged (1e-6)")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ allowed range in one line. The command line prints that line and exits with stat
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InputError(ValueError):
     """Invalid user input: the message names the field, the offending value and the allowed range.
@@ -26,6 +28,11 @@ class InputError(ValueError):
         self.source = source
         super().__init__(self._render())
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # pickled as its class, arguments and fields without calling __init__ again (the
+        # subclasses' take other arguments): a worker process's error is raised in the parent
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
     def _render(self) -> str:
         where = f"{self.source}: " if self.source else ""
         text = f"{where}{self.field}: {self.message}"
@@ -34,6 +41,14 @@ class InputError(ValueError):
     def in_file(self, source: str) -> InputError:
         """Return the same error attributed to ``source`` (a file path)."""
         return InputError(self.field, self.message, source)
+
+
+def _rebuild(cls: type[InputError], args: tuple[Any, ...], fields: dict[str, Any]) -> InputError:
+    """An unpickled InputError (see :meth:`InputError.__reduce__`)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
 
 
 def shown(value: object, limit: int = 60) -> str:

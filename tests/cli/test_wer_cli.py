@@ -99,6 +99,12 @@ def test_a_macrospin_file_is_in_seconds(tmp_path):
      "error: --temperature: "),
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "-3e11 A/m^2", "--pulse",
       "1ns:2ns:2", "--temperature", "0 K"], "error: --temperature: "),
+    # checked before the table is computed (the CLI passes the count to the library)
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "-3e11 A/m^2", "--pulse",
+      "1ns:2ns:2", "--workers", "0"], "error: --workers: "),
+    (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "0:1:3", "--workers", "-2"],
+     "error: --workers: "),
+    (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "0:1:3", "--workers", "two"], "--workers"),
 ])
 def test_bad_input_is_one_line(args, word):
     code, _, stderr = invoke("write-error-rate", *args)

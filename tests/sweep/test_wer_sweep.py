@@ -227,3 +227,27 @@ def test_problem_from_run_names_its_errors_by_the_caller_s_fields() -> None:
     with pytest.raises(InputError, match=r"^x\.toml: --current: J = 1e\+20 A/m²") as caught:
         problem_from_run(mtj, [1e20], source="x.toml", fields={"current_density": "--current"})
     assert caught.value.source == "x.toml"
+
+
+def test_a_point_runs_on_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweep parallelises over its points (Dask): each point's write_error_rate is asked for
+    one worker, so the 2D and harmonic paths do not fork inside a sweep worker."""
+    from dataclasses import replace
+
+    import spintorque.thermal.wer as wer
+    from spintorque.magnet.io import load_macrospin
+    from spintorque.sweep.commands import _wer
+
+    asked: dict[str, Any] = {}
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(wer, "write_error_rate", spy)
+    loaded = load_macrospin(EXAMPLES / "macrospin" / "in_plane.toml")
+    point = replace(loaded, conditions=replace(loaded.conditions, current_density=-3e11))
+    options = {"pulse": np.array([1e-9]), "nu": 0.0, "rtol": 1e-6, "max_cells": 1024, "method": "harmonics"}
+    with pytest.raises(RuntimeError, match="stop here"):
+        _wer(point, None, options)
+    assert asked["workers"] == 1 and asked["method"] == "harmonics"

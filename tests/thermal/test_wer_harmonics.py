@@ -309,3 +309,65 @@ def test_long_pulses_at_strong_current_follow_the_slowest_mode(tmp_path):
     pairs = direct[1:-1] & direct[2:] & (row.wer[2:] >= 1e-7) & (row.wer[1:-1] <= 1e-3)
     gap = np.abs(rate[pairs] / lam1 - 1)
     assert pairs.sum() >= 4 and gap.max() < 1e-3 and gap.min() < 1e-5, gap
+
+
+def test_parallel_rows_are_bit_identical_to_the_serial_ones(tmp_path):
+    """workers = 2 over 2 currents × 2 degrees (a small cell: degrees 31/38 and 36/44) gives the
+    serial values, estimates, λ1 and degrees bit for bit; a bad count is refused by name."""
+    from spintorque.errors import InputError
+
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE.replace("300 nm^2", "60 nm^2"))
+    problem = problem_from_file(path, [-1e12, -2e12])
+    times = np.array([0.0, 0.25e-9, 1e-9]) / problem.tau_N
+    serial = write_error_rate(problem, None, times, method="harmonics", workers=1)
+    parallel = write_error_rate(problem, None, times, method="harmonics", workers=2)
+    assert serial.methods == parallel.methods and serial.methods[1] == "harmonics[L 36/44]"
+    for name in ("write_error_rate", "write_error_rate_error", "switching_probability", "lambda1"):
+        a, b = getattr(serial, name), getattr(parallel, name)
+        assert a.tobytes() == b.tobytes(), name
+    assert 0 < serial.write_error_rate[1, -1] < serial.write_error_rate[0, -1] < 1
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(InputError, match="workers"):
+            write_error_rate(problem, None, times, method="harmonics", workers=bad)
+
+
+def _fails_on_odd(k: int) -> int:
+    from spintorque.thermal.energy.diffusion import NotConvergedError
+
+    if k % 2:
+        raise NotConvergedError("rtol", 1e-3)
+    return 10 * k
+
+
+def test_a_worker_error_is_raised_in_the_parent_as_itself():
+    """An InputError subclass raised in a forked worker comes back with its class, field and
+    one-line message (it pickles by its fields); the results come back in task order."""
+    from spintorque._parallel import parallel_map
+    from spintorque.thermal.energy.diffusion import NotConvergedError
+
+    assert parallel_map(_fails_on_odd, [0, 2, 4], 2, cost=[1.0, 3.0, 2.0]) == [0, 20, 40]
+    with pytest.raises(NotConvergedError, match=r"^rtol: the energy-diffusion solver") as found:
+        parallel_map(_fails_on_odd, [0, 1, 2], 2)
+    assert found.value.field == "rtol"
+
+
+def test_worker_counts_resolve_like_scipys_and_stay_serial_in_a_daemon():
+    """None: the usable cores up to 8; -1: all; never more than the tasks; 1 in a daemonic
+    process (a Dask or multiprocessing worker may not fork children)."""
+    import multiprocessing
+
+    from spintorque._parallel import DEFAULT_CAP, can_fork, resolve_workers, usable_cores
+
+    assert can_fork()  # Linux, the main thread of the test process
+    cores = usable_cores()
+    assert resolve_workers(1, 10) == 1 and resolve_workers(3, 2) == 2
+    assert resolve_workers(None, 100) == min(cores, DEFAULT_CAP)
+    assert resolve_workers(-1, 100) == cores and resolve_workers(None, 1) == 1
+    process = multiprocessing.current_process()
+    was = process.daemon
+    try:
+        process.daemon = True
+        assert resolve_workers(4, 10) == 1 and resolve_workers(None, 10) == 1
+    finally:
+        process.daemon = was

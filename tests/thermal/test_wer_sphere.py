@@ -233,3 +233,18 @@ def test_example_in_plane_file_reports_2d_and_not_converged():
     )
     assert row.family == "planar"
     assert np.all(np.isfinite(row.wer)) and np.all((row.wer >= 0) & (row.wer <= 1))
+
+
+@pytest.mark.slow  # the default four grids, twice: ~6 s
+def test_parallel_currents_of_the_2d_grids_are_bit_identical_to_serial(tmp_path):
+    """method="sphere" with workers = 2 over 2 currents: the serial table bit for bit."""
+    path = tmp_path / "cell.toml"
+    path.write_text(SMALL_IN_PLANE)
+    problem = problem_from_file(path, [-0.6e12, -1e12])
+    times = np.array([0.25e-9, 1e-9]) / problem.tau_N
+    serial = write_error_rate(problem, None, times, method="sphere", workers=1)
+    parallel = write_error_rate(problem, None, times, method="sphere", workers=2)
+    assert serial.methods == parallel.methods
+    for name in ("write_error_rate", "write_error_rate_error", "lambda1"):
+        assert getattr(serial, name).tobytes() == getattr(parallel, name).tobytes(), name
+    assert 0 < serial.write_error_rate[1, -1] < serial.write_error_rate[0, -1] < 1

@@ -89,6 +89,7 @@ FLAGS = {
     "target": "--target",
     "bracket": "--target",
     "method": "--method",
+    "workers": "--workers",
     "read disturb": "--read-disturb",
     "sigma": "--sigma",
     "h": "--reduced-field",
@@ -169,6 +170,11 @@ def write_error_rate_command(
         ),
     ] = "auto",
     max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 1024,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="processes of the 2D paths (harmonics: per current and degree; "
+                     "sphere: per current); -1 all cores, 1 serial [default: the cores, up to 8]"),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="figure file: log10 WER vs pulse")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="NetCDF file of the table")] = None,
@@ -194,6 +200,9 @@ def write_error_rate_command(
             "--method", f"must be auto, axial, chain, spectral, sphere, energy or harmonics, got {method!r}"
         )
 
+    from spintorque._parallel import check_workers
+
+    check_workers(workers)  # before the table is computed
     if not pulse:
         raise InputError("--pulse", "give START:STOP:COUNT pulse lengths")
     if target is not None and not 0.0 < target < 1.0:  # before the table is computed
@@ -255,7 +264,8 @@ def write_error_rate_command(
             raise InputError("--method", "read disturb is computed with the chain (auto or chain)")
         result = read_disturb(problem, None, pulses, rtol=rtol, max_cells=max_cells)
     else:
-        result = write_error_rate(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method)
+        result = write_error_rate(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method,
+                                  workers=workers)
     doc = _document(result, read)
     found = None
     if target is not None:

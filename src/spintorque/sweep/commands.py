@@ -570,6 +570,7 @@ def _wer(run: Any, seed: np.random.SeedSequence | None, options: Mapping[str, An
         rtol=options["rtol"],
         max_cells=options["max_cells"],
         method=options["method"],
+        workers=1,  # the sweep runs its points in parallel (Dask): one process per point
     )
     jc = problem.critical_current_density
     rate = float(result.lambda1[0]) / tau  # a decay rate: > 0 (a Ritz value of the 2D path may not be)

@@ -404,6 +404,7 @@ def write_error_rate(
     max_cells: int = 1024,
     method: str = "auto",
     quantity: str = "write_error_rate",
+    workers: int | None = None,
 ) -> WERResult:
     r"""Write-error rate and switching probability for each (current, pulse length).
 
@@ -442,6 +443,12 @@ def write_error_rate(
         z = 0, whose Legendre ringing the spectral error estimate misses by up to 1e15).
     quantity : {"write_error_rate", "switching_probability"}
         Which of the two ``converged`` and the refinement refer to.
+    workers : int or None
+        Worker processes of the 2D paths ("harmonics": one task per current and degree;
+        "sphere": per current), like scipy's: None (default) the usable cores up to 8 and
+        at most the tasks, -1 all usable cores, 1 serial. Forked (serial where the platform
+        cannot fork, or from a daemonic worker such as Dask's); the values are bit-identical
+        to the serial ones. The 1D solvers and energy diffusion are serial.
 
     Returns
     -------
@@ -455,8 +462,11 @@ def write_error_rate(
     >>> bool(r.converged.all()), r.write_error_rate.shape
     (True, (2, 2))
     """
+    from spintorque._parallel import check_workers
+
     problem = _as_problem(model_or_problem, currents)
     times = np.atleast_1d(np.asarray(pulses, dtype=float))
+    check_workers(workers)
     if method not in METHODS:
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     if quantity not in ("write_error_rate", "switching_probability"):
@@ -473,7 +483,7 @@ def write_error_rate(
                 "the read-disturb probability is computed for axially "
                 "symmetric magnets only (the 2D path gives the write-error rate)",
             )
-        return sphere_write_error_rate(problem, times, rtol, method)
+        return sphere_write_error_rate(problem, times, rtol, method, workers)
     _check_inputs(problem, times, rtol, max_cells)
     method = "auto" if method == "axial" else method
     start = replace(problem.model, i=0.0)

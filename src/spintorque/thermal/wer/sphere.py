@@ -277,7 +277,8 @@ def problem_from_sphere_file(
 
 
 def sphere_write_error_rate(
-    problem: WERProblem | SphereWERProblem, times: FloatArray, rtol: float, method: str = "sphere"
+    problem: WERProblem | SphereWERProblem, times: FloatArray, rtol: float, method: str = "sphere",
+    workers: int | None = None,
 ) -> WERResult:
     """The 2D path for every current, as a :class:`~spintorque.thermal.wer.rates.WERResult`.
 
@@ -291,14 +292,21 @@ def sphere_write_error_rate(
     per cent there: 1.4–2.2× at α = 0.1), energy diffusion below it where the averaged model
     applies; either refused in plain words (InputError) falls back to the next (harmonics →
     energy → 2D grids). The 2D grids otherwise.
+
+    ``workers``: processes for the currents of the 2D grids and the (current, degree)
+    evolutions of the harmonic path (:func:`~spintorque._parallel.resolve_workers`; None: the
+    usable cores up to 8, 1: serial); bit-identical values. Energy diffusion is serial.
     """
+    from spintorque._parallel import check_workers
+
+    check_workers(workers)
     from spintorque.thermal.wer.rates import WERResult
 
     if method == "harmonics":  # spherical-harmonic Galerkin (thermal/wer/harmonics.py)
         from spintorque.thermal.wer.harmonics import harmonic_write_error_rate
 
         on_sphere = problem if isinstance(problem, SphereWERProblem) else axial_on_sphere(problem)
-        return harmonic_write_error_rate(on_sphere, times, rtol)
+        return harmonic_write_error_rate(on_sphere, times, rtol, workers=workers)
     if method in ("auto", "energy"):
         from spintorque.thermal.wer.energy import AUTO_ALPHA, HARMONIC_ALPHA, energy_write_error_rate
 
@@ -314,7 +322,7 @@ def sphere_write_error_rate(
             from spintorque.thermal.wer.harmonics import harmonic_write_error_rate
 
             try:
-                return harmonic_write_error_rate(problem, times, rtol)
+                return harmonic_write_error_rate(problem, times, rtol, workers=workers)
             except InputError:
                 pass  # e.g. an energy or torque the expansion cannot represent: energy diffusion
         if isinstance(problem, SphereWERProblem) and (method == "energy" or low):
@@ -328,13 +336,12 @@ def sphere_write_error_rate(
     if not 0 < rtol < 1:
         raise InputError("rtol", f"must be in (0, 1), got {rtol!r}")
     sphere_problem = problem if isinstance(problem, SphereWERProblem) else axial_on_sphere(problem)
-    from spintorque._blas import single_threaded_blas
+    from spintorque._parallel import parallel_map, resolve_workers
 
-    with single_threaded_blas():  # Krylov bases and Hessenberg matrices are small (see _blas)
-        rows = [
-            sphere_row(model, sphere_problem.start_model, sphere_problem.axis, times)
-            for model in sphere_problem.models
-        ]
+    start, u = sphere_problem.start_model, sphere_problem.axis
+    # single-threaded BLAS in either case: Krylov bases and Hessenberg matrices are small (_blas)
+    rows = parallel_map(lambda model: sphere_row(model, start, u, times), sphere_problem.models,
+                        resolve_workers(workers, len(sphere_problem.models)))
     wer = np.array([r.wer for r in rows])
     err = np.array([r.error for r in rows])
     at_zero = times == 0.0
