@@ -72,6 +72,23 @@ def test_switching_probabilities_are_fitted_with_binomial_errors():
     assert abs(fit.critical_current - 1e-3) < 3 * fit.critical_current_error
 
 
+def test_without_a_trials_column_chi2_has_no_scale_and_no_p_value():
+    # the weights assume 100 trials per point; with 2000 real ones chi2 would be 20× too small and
+    # its p-value would pass any law: the scale is estimated from the scatter instead
+    rng = np.random.default_rng(5)
+    current = np.linspace(0.30e-3, 0.52e-3, 12)
+    pulse = np.full(current.size, 1e-3)
+    tau = 1e-9 * np.exp(LAWS["quadratic"](current, 40.0, 1e-3))
+    measured = rng.binomial(2000, -np.expm1(-pulse / tau)) / 2000
+    counted = fit_activation(ActivationData(current, probability=measured, pulse_duration=pulse,
+                                            trials=np.full(current.size, 2000.0)), "quadratic", 1e-9)
+    bare = fit_activation(ActivationData(current, probability=measured, pulse_duration=pulse),
+                          "quadratic", tau0=1e-9)
+    assert counted.chi2_p_value is not None and bare.chi2_p_value is None
+    assert "no trials column" in bare.p_value_reason
+    assert bare.delta_error is not None and abs(bare.delta - 40.0) < 4 * bare.delta_error
+
+
 def test_csv_reading_and_its_errors(tmp_path):
     good = tmp_path / "d.csv"
     good.write_text("# synthetic\ncurrent,dwell_time\n1e-4,2e-3\n2e-4,1e-3\n")

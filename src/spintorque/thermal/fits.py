@@ -326,7 +326,11 @@ def fit_activation(data: ActivationData, law: str, tau0: float | None = None) ->
     names = free_parameters(law, tau0)
     n, k = len(data.current), len(best.x)
     chi2 = float(2 * best.cost)
-    known_errors = data.dwell_time_error is not None or data.probability is not None
+    # probabilities without a trials column are weighted as if N = 100: the relative weights are
+    # right, the scale of chi2 is not known, so it is estimated from the scatter as for dwell times
+    # without errors
+    known_errors = data.dwell_time_error is not None or (
+        data.probability is not None and data.trials is not None)
     errors, reasons = _uncertainties(best, names, n, chi2, known_errors,
                                      lambda p: residual(full(p)))
     # the optimiser's own verdict is not enough: on a plateau of the model (every probability
@@ -341,7 +345,10 @@ def fit_activation(data: ActivationData, law: str, tau0: float | None = None) ->
                    if np.array_equal(best.x, best_start) else
                    "the data do not determine a unique optimum (singular Fisher matrix)")
     p_value, p_reason = None, ""
-    if not known_errors:
+    if not known_errors and data.probability is not None:
+        p_reason = ("the data give no trials column: the binomial errors' scale is unknown "
+                    "(weights assume 100 trials per point), so the scatter is estimated from the fit")
+    elif not known_errors:
         p_reason = "the data state no errors: the scatter is estimated from the fit itself"
     elif n <= k:
         p_reason = f"{n} points for {k} parameters: no degree of freedom left to test the fit"
@@ -465,11 +472,17 @@ def _uncertainties(sol: Any, names: tuple[str, ...], n: int, chi2: float, known_
             reasons[f"{name}_error"] = "the covariance is not positive definite"
         elif (rise := _quadratic_check(residual, sol.x, cov[:, j] / math.sqrt(variance), chi2,
                                        scatter)) is not None:
+            if rise < 0:
+                shape = ("chi2 falls below its fitted value at one end of the 1-σ interval (the "
+                         "optimum leans on a bound of the fit)")
+            elif math.isfinite(rise):
+                shape = (f"chi2 is far from quadratic over the 1-σ interval (it rises by {rise:.3g}× "
+                         "the quadratic value at one end)")
+            else:
+                shape = ("chi2 is far from quadratic over the 1-σ interval (the model cannot be "
+                         "evaluated at one end: it leaves the fit's domain)")
             reasons[f"{name}_error"] = (
-                ("chi2 falls below its fitted value at one end of the 1-σ interval (the optimum "
-                 "leans on a bound of the fit)" if rise < 0 else
-                 f"chi2 is far from quadratic over the 1-σ interval (it rises by {rise:.3g}× the "
-                 "quadratic value at one end)") + ": the linearised uncertainty would mislead"
+                shape + ": the linearised uncertainty would mislead"
                 + ("; τ0, Δ and I_c are nearly degenerate in these data: fix the attempt time "
                    "(--tau0) or add data (more currents, several pulse lengths)"
                    if k == 3 and rise >= 0 else ""))
@@ -480,7 +493,7 @@ def _uncertainties(sol: Any, names: tuple[str, ...], n: int, chi2: float, known_
 
 def _quadratic_check(residual: Callable[[FloatArray], FloatArray], x: FloatArray,
                      step: FloatArray, chi2: float, scatter: float) -> float | None:
-    """None if χ² rises by 1/2…2 × its quadratic value at x ± step, else the worst ratio.
+    """None if χ² rises by 1/4…4 × its quadratic value at x ± step, else the worst ratio.
 
     ``step`` = C e_j / √C_jj is the direction along which the quadratic model of χ² rises by
     ``scatter`` (the variance unit: 1 with stated errors) at the 1-σ end of parameter j, the
