@@ -189,6 +189,161 @@ def _envelope(A: FloatArray, a: FloatArray, u: FloatArray) -> _Envelope:
     return _Envelope(A, a, u, E, False, Lam, b, min(candidates))
 
 
+_R = 1.6
+"""Radius in the Lambert plane within which the Taylor bound :func:`_curvature_bound` holds
+(κ ≥ 0.6); every cell's segment from its centre lies inside it."""
+
+_SLACK = 0.7
+"""A cell is split while the spread of its acceptance exponent exceeds this (and it matters)."""
+
+_MAX_CELLS = 200_000
+
+
+def _curvature_bound(A: FloatArray, a: FloatArray) -> float:
+    """M₂ ≥ the largest |v·∇²ΔU(x)v| (|v| = 1) over |x| ≤ R of ΔU∘m (module docstring)."""
+    w = np.linalg.eigvalsh(A)
+    # on the sphere A → A − cI changes U by a constant only: take c mid-spectrum, ‖A − cI‖ least
+    norm_a = 0.5 * float(w[-1] - w[0])
+    grad = norm_a + float(np.linalg.norm(a))
+    k = math.sqrt(1.0 - _R * _R / 4.0)
+    return norm_a / k**2 + grad * (1.0 + 3.0 * _R / (4.0 * k) + _R**3 / (16.0 * k**3))
+
+
+def _log_box(g: FloatArray, w: FloatArray) -> FloatArray:
+    """log ∫_{−w}^{w} exp(−g t) dt, elementwise."""
+    ag = np.abs(g)
+    k = 2.0 * ag * w
+    small = k < 1e-12
+    safe = np.where(small, 1.0, ag)
+    out = ag * w + np.log(-np.expm1(-np.where(small, 1.0, k))) - np.log(safe)
+    return np.asarray(np.where(small, np.log(2.0 * w), out))
+
+
+def _box_draw(g: FloatArray, w: FloatArray, p: FloatArray) -> FloatArray:
+    """t in [−w, w] with density ∝ exp(−g t), by inversion of the uniform p ∈ [0, 1)."""
+    ag = np.abs(g)
+    k = 2.0 * ag * w
+    small = k < 1e-12
+    safe = np.where(small, 1.0, ag)
+    e = -np.log1p(p * np.expm1(-np.where(small, 1.0, k))) / safe   # in [0, 2w], rate |g|
+    t = np.where(g >= 0.0, -w + e, w - e)
+    return np.asarray(np.where(small, -w + 2.0 * w * p, np.clip(t, -w, w)))
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The piecewise envelope on squares of the Lambert disk about u (module docstring)."""
+
+    base: _Envelope
+    c: FloatArray        # (K, 2) centres
+    h: FloatArray        # (K,) sides
+    d0: FloatArray       # ΔU at the centres
+    g: FloatArray        # (K, 2) ∇ΔU at the centres
+    tilted: FloatArray   # (K,) bool: inside the disk, the linearised envelope
+    log_c: FloatArray    # (K,) the log envelope's constant part
+    cum: FloatArray      # cumulative cell probabilities
+    curv: float
+    estimate: float      # the expected acceptance, ∑ midpoint masses / ∑ envelope masses
+    log_target: float    # log of the midpoint estimate of ∫ exp(−ΔU) over the disk
+
+    def propose(self, rng: np.random.Generator, n: int) -> tuple[FloatArray, FloatArray]:
+        k = np.minimum(np.searchsorted(self.cum, rng.random(n) * self.cum[-1], side="right"),
+                       self.cum.size - 1)
+        half = 0.5 * self.h[k]
+        p = rng.random((n, 2))
+        g = self.g[k]
+        tilt = self.tilted[k]
+        gt = np.where(tilt[:, None], g, 0.0)
+        d = _box_draw(gt, half[:, None], p)
+        x = self.c[k] + d
+        # a lower bound of ΔU: tilted cells ΔU(c) + g·d − M₂h²/4, the others a constant
+        bound = self.log_c[k] + np.sum(gt * d, axis=1)
+        inside = np.sum(x * x, axis=1) < 2.0
+        log_p = np.full(n, -math.inf)
+        if np.any(inside):
+            log_p[inside] = bound[inside] - self.base.delta_u(self.base.point(x[inside]))
+        if np.any(log_p > 1e-9 * (1.0 + np.abs(bound))):
+            raise RuntimeError("thermal_start: the envelope does not dominate the density "
+                               f"(log ratio {float(log_p.max()):.3g} > 0); this is a bug")
+        return x, log_p
+
+    def point(self, x: FloatArray) -> FloatArray:
+        return self.base.point(x)
+
+
+def _gradient(base: _Envelope, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """ΔU and its gradient in the Lambert plane at the rows of x (|x| < 2)."""
+    r2 = np.sum(x * x, axis=1)
+    kappa = np.sqrt(1.0 - 0.25 * r2)
+    X = x @ base.E.T
+    m = (1.0 - 0.5 * r2)[:, None] * base.u + kappa[:, None] * X
+    grad = -(m @ base.A + base.a)   # ∇U in R³ (A symmetric)
+    gu = grad @ base.u
+    gp = grad @ base.E               # plane components
+    gx = np.sum(grad * X, axis=1)
+    # ∂m/∂x_i = −x_i u + κ e_i − x_i X/(4κ)
+    g2 = -x * gu[:, None] + kappa[:, None] * gp - x * (gx / (4.0 * kappa))[:, None]
+    return base.delta_u(m), np.asarray(g2)
+
+
+def _cells(base: _Envelope) -> _Cells:
+    curv = _curvature_bound(base.A, base.a)
+    n0 = 16
+    h0 = 2.0 * math.sqrt(2.0) / n0
+    s = -math.sqrt(2.0) + h0 * (np.arange(n0) + 0.5)
+    c = np.stack(np.meshgrid(s, s, indexing="ij"), axis=-1).reshape(-1, 2)
+    h = np.full(c.shape[0], h0)
+    while True:
+        near = np.linalg.norm(np.maximum(np.abs(c) - 0.5 * h[:, None], 0.0), axis=1)
+        far = np.linalg.norm(np.abs(c) + 0.5 * h[:, None], axis=1)
+        keep = near < math.sqrt(2.0)
+        c, h, near, far = c[keep], h[keep], near[keep], far[keep]
+        tilted = far < math.sqrt(2.0)
+        d0, g = _gradient(base, c)
+        gn = np.linalg.norm(g, axis=1)
+        tail = 0.25 * curv * h * h            # ½ M₂ |d|² ≤ M₂ h²/4 on a square of side h
+        slack = np.where(tilted, 2.0 * tail, 2.0 * (gn * h / math.sqrt(2.0) + tail))
+        log_c = np.where(tilted, d0 - tail, d0 - gn * h / math.sqrt(2.0) - tail)
+        log_mass = -log_c + np.where(tilted, np.sum(_log_box(np.where(tilted[:, None], g, 0.0),
+                                                             0.5 * h[:, None]), axis=1),
+                                     2.0 * np.log(h))
+        top = float(log_mass.max())
+        split = (slack > _SLACK) & (log_mass > top + math.log(float(np.sum(np.exp(log_mass - top)))) - 30.0)
+        if not np.any(split) or c.shape[0] + 3 * int(split.sum()) > _MAX_CELLS:
+            break
+        q = 0.25 * h[split][:, None]
+        kids = [c[split] + q * np.array(o) for o in ((-1, -1), (-1, 1), (1, -1), (1, 1))]
+        c = np.concatenate([c[~split], *kids])
+        h = np.concatenate([h[~split], *(4 * [0.5 * h[split]])])
+    mass = np.exp(log_mass - top)
+    # midpoint estimate of the target's mass (boundary cells: about half inside) over the envelope's
+    mid = np.exp(-d0 - top + np.where(tilted, np.sum(_log_box(g, 0.5 * h[:, None]), axis=1),
+                                      2.0 * np.log(h) + math.log(0.5)))
+    return _Cells(base, c, h, d0, g, tilted, log_c, np.cumsum(mass), curv,
+                  float(np.sum(mid) / np.sum(mass)), top + math.log(float(np.sum(mid))))
+
+
+def _log_mass(envelope: _Envelope) -> float:
+    """log ∫ exp(−bound) of the Gaussian or uniform envelope."""
+    if envelope.gaussian:
+        mean = np.linalg.solve(envelope.Lam, envelope.b)
+        return (math.log(2.0 * math.pi) - 0.5 * math.log(float(np.linalg.det(envelope.Lam)))
+                + 0.5 * float(envelope.b @ mean))
+    return math.log(2.0 * math.pi) - envelope.floor
+
+
+def _choose(A: FloatArray, a: FloatArray, u: FloatArray) -> tuple[_Envelope | _Cells, str]:
+    """The Gaussian or uniform envelope where it keeps ≥ 1/4 of its draws (estimated) or more than
+    the cells would; else the cells."""
+    base = _envelope(A, a, u)
+    cells = _cells(base)
+    old = math.exp(min(cells.log_target - _log_mass(base), 0.0))
+    if old >= 0.25 or old >= cells.estimate:
+        return base, "gaussian" if base.gaussian else "uniform"
+    return cells, "cells"
+
+
+
 def reduced_energy(model: MacrospinModel, temperature: float) -> tuple[FloatArray, FloatArray]:
     """(A, a) with E V/k_BT = −½ m·A m − a·m (dimensionless; module docstring), T [K] > 0."""
     if not (math.isfinite(temperature) and temperature > 0.0):
@@ -234,7 +389,7 @@ def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
             raise InputError("axis", f"must be 3 finite numbers, not all 0, got {axis!r}")
     u = u / np.linalg.norm(u)
     A, a = reduced_energy(model, temperature)
-    envelope = _envelope(A, a, u)
+    envelope, proposal = _choose(A, a, u)
     n = int(trajectories)
     kept: list[FloatArray] = []
     have, proposed, accepted = 0, 0, 0
@@ -254,8 +409,7 @@ def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
         rate = max(accepted, 1) / proposed
         batch = int(min(max(64, 1.2 * (n - have) / rate + 16), 4_000_000))
     m = np.concatenate(kept)[:n]
-    return ThermalStart(np.ascontiguousarray(m), u, "gaussian" if envelope.gaussian else "uniform",
-                        accepted / proposed)
+    return ThermalStart(np.ascontiguousarray(m), u, proposal, accepted / proposed)
 
 
 T0_NOTE = ("the temperature is 0 K: there is no thermal state, so every trajectory starts at "
