@@ -47,7 +47,9 @@ def _axial_cdf(sigma: float, h: float, z: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize(("sigma", "h", "proposal"), [
     (19.2, 0.0, "gaussian"), (300.0, 0.0, "gaussian"), (40.0, 0.3, "gaussian"),
-    (40.0, -0.3, "gaussian"), (30.0, -0.7, "uniform"), (0.4, 0.0, "uniform")])
+    # (30, −0.7): the equator 12 k_BT below the well; the uniform envelope kept 0.025 of its
+    # draws here, the cells keep 0.72 and are chosen
+    (40.0, -0.3, "gaussian"), (30.0, -0.7, "cells"), (0.4, 0.0, "uniform")])
 def test_the_axial_start_has_the_exact_law_of_m_dot_u(sigma, h, proposal):
     n = 40000
     start = thermal_start(_axial(sigma, h), T, n, np.random.default_rng(2026))
@@ -158,7 +160,14 @@ def test_start_modes_resolve_by_temperature_and_refuse_thermal_at_zero_kelvin():
     with pytest.raises(InputError, match="--start"):
         resolve_start("boltzmann", 300.0)
     with pytest.raises(InputError, match="--start"):
+        thermal_start(_axial(10.0), 0.0, 10, np.random.default_rng(0), field="--start")
+    # the refusal names the caller's option: "start" by default, a sweep's "options.start"
+    with pytest.raises(InputError) as default:
         thermal_start(_axial(10.0), 0.0, 10, np.random.default_rng(0))
+    assert default.value.field == "start"
+    with pytest.raises(InputError) as sweep:
+        resolve_start("thermal", 0.0, "options.start")
+    assert sweep.value.field == "options.start" and "options.start to initial" in str(sweep.value)
 
 
 def _tilted(sigma: float, hx: float, hz: float) -> MacrospinModel:

@@ -344,10 +344,12 @@ def _choose(A: FloatArray, a: FloatArray, u: FloatArray) -> tuple[_Envelope | _C
 
 
 
-def reduced_energy(model: MacrospinModel, temperature: float) -> tuple[FloatArray, FloatArray]:
-    """(A, a) with E V/k_BT = −½ m·A m − a·m (dimensionless; module docstring), T [K] > 0."""
+def reduced_energy(model: MacrospinModel, temperature: float,
+                   field: str = "start") -> tuple[FloatArray, FloatArray]:
+    """(A, a) with E V/k_BT = −½ m·A m − a·m (dimensionless; module docstring), T [K] > 0
+    (refused otherwise, naming ``field``)."""
     if not (math.isfinite(temperature) and temperature > 0.0):
-        raise InputError("--start", f"a thermal start needs a temperature > 0 K, got {temperature!r} K")
+        raise InputError(field, f"a thermal start needs a temperature > 0 K, got {temperature!r} K")
     magnet = model.magnet
     Q, h = model.energy.quadratic_form(magnet)
     scale = mu0 * magnet.saturation_magnetization * magnet.volume / (k_B * temperature)
@@ -355,7 +357,8 @@ def reduced_energy(model: MacrospinModel, temperature: float) -> tuple[FloatArra
 
 
 def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
-                  rng: np.random.Generator, axis: ArrayLike | None = None) -> ThermalStart:
+                  rng: np.random.Generator, axis: ArrayLike | None = None,
+                  field: str = "start") -> ThermalStart:
     r"""Draw ``trajectories`` directions from exp(−E(m)V/k_BT) restricted to m·u > 0, exactly.
 
     Parameters
@@ -363,7 +366,7 @@ def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
     model : MacrospinModel
         The magnet; only its energy terms enter (the zero-current state).
     temperature : float
-        T [K], > 0 (refused otherwise, naming ``--start``).
+        T [K], > 0 (refused otherwise, naming ``field``).
     trajectories : int
         Number of directions N >= 1.
     rng : numpy.random.Generator
@@ -371,6 +374,9 @@ def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
     axis : array_like, optional
         u (default :func:`spintorque.dynamics.switching.switching_axis` of the model, the axis
         the write-error rate uses).
+    field : str
+        The name of the caller's start option, named by a refusal (``"--start"`` for the
+        switching CLI, ``"options.start"`` for a sweep).
 
     Returns
     -------
@@ -388,7 +394,7 @@ def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
         if u.shape != (3,) or not np.all(np.isfinite(u)) or np.linalg.norm(u) == 0.0:
             raise InputError("axis", f"must be 3 finite numbers, not all 0, got {axis!r}")
     u = u / np.linalg.norm(u)
-    A, a = reduced_energy(model, temperature)
+    A, a = reduced_energy(model, temperature, field)
     envelope, proposal = _choose(A, a, u)
     n = int(trajectories)
     kept: list[FloatArray] = []
@@ -396,9 +402,9 @@ def thermal_start(model: MacrospinModel, temperature: float, trajectories: int,
     batch = max(64, 2 * n)
     while have < n:
         if proposed >= MAX_PROPOSALS:
-            raise InputError("--start", f"the thermal start kept {accepted} of {proposed} proposals "
-                             f"(needs {n}): the start well is too unlike its envelope; use "
-                             "--start initial")
+            raise InputError(field, f"the thermal start kept {accepted} of {proposed} proposals "
+                             f"(needs {n}): the start well is too unlike its envelope; set "
+                             f"{field} to initial")
         x, log_p = envelope.propose(rng, batch)
         take = np.log(rng.random(batch)) < log_p
         proposed += batch
@@ -417,26 +423,29 @@ T0_NOTE = ("the temperature is 0 K: there is no thermal state, so every trajecto
 """Why a default start at T = 0 is ``"initial"``."""
 
 
-def resolve_start(start: str | None, temperature: float) -> tuple[str, str | None]:
+def resolve_start(start: str | None, temperature: float,
+                  field: str = "--start") -> tuple[str, str | None]:
     """The start mode to use and a note: None means ``"thermal"`` at T > 0 and ``"initial"``
-    (with :data:`T0_NOTE`) at T = 0; an explicit ``"thermal"`` at T = 0 is refused."""
+    (with :data:`T0_NOTE`) at T = 0; an explicit ``"thermal"`` at T = 0 is refused (naming
+    ``field``, the caller's start option)."""
     if start is None:
         return ("thermal", None) if temperature > 0.0 else ("initial", T0_NOTE)
     if start not in START_MODES:
-        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
+        raise InputError(field, f"must be one of {', '.join(START_MODES)}, got {start!r}")
     if start == "thermal" and not temperature > 0.0:
-        raise InputError("--start", "thermal needs a temperature > 0 K (at 0 K there is no "
-                         "thermal state); use --start initial or set --temperature")
+        raise InputError(field, "thermal needs a temperature > 0 K (at 0 K there is no "
+                         f"thermal state); set {field} to initial or set the temperature")
     return start, None
 
 
 def start_states(model: MacrospinModel, temperature: float, seq: np.random.SeedSequence,
-                 trajectories: int, start: str) -> FloatArray | None:
+                 trajectories: int, start: str, field: str = "start") -> FloatArray | None:
     """The (N, 3) start directions of an ensemble seeded by ``seq``, or None for ``"initial"``
     (each trajectory at ``magnet.initial``). The thermal ones come from :func:`start_generator`
-    of the seed, drawn for the whole ensemble at once, so they are the same for any chunking."""
+    of the seed, drawn for the whole ensemble at once, so they are the same for any chunking.
+    A refusal names ``field``, the caller's start option."""
     if start == "initial":
         return None
     if start != "thermal":
-        raise InputError("--start", f"must be one of {', '.join(START_MODES)}, got {start!r}")
-    return thermal_start(model, temperature, trajectories, start_generator(seq)).m
+        raise InputError(field, f"must be one of {', '.join(START_MODES)}, got {start!r}")
+    return thermal_start(model, temperature, trajectories, start_generator(seq), field=field).m
