@@ -216,7 +216,7 @@ def test_a_tilted_or_reversed_well_is_sampled_exactly_and_keeps_most_draws(sigma
     start = thermal_start(model, T, n, np.random.default_rng(31))
     assert start.proposal == "cells"
     # measured 0.75, 0.72, 0.90, 0.76, 0.90, 0.86: the old Gaussian/uniform envelopes kept
-    # 7e-5, 0 of 4e5, 0, 0.015, -, 0 here
+    # 7e-5, 0 of 4e5, 0 of 4e5, 0.015, (not measured), 0 of 4e5 here
     assert start.acceptance >= 0.1, start.acceptance
     assert np.all(start.m[:, 2] > 0.0)
     assert np.allclose(np.linalg.norm(start.m, axis=1), 1.0, atol=1e-14)
@@ -256,3 +256,14 @@ def test_the_cells_envelope_dominates_the_density_everywhere(sigma, hx, hz):
         second = (_gradient(base, x + step * v)[0] - 2 * d0 + _gradient(base, x - step * v)[0]) / step**2
         worst = max(worst, float(np.abs(second).max()))
     assert worst <= curv, (worst, curv)
+
+
+def test_a_switching_run_names_its_callers_start_option():
+    from spintorque.dynamics.switching import run_switching
+    from spintorque.magnet import Conditions
+
+    for field in ("--start", "options.start"):
+        with pytest.raises(InputError) as refused:
+            run_switching(_axial(10.0), Conditions(), duration=1e-10, dt=1e-13, trajectories=2,
+                          start="thermal", start_field=field)
+        assert refused.value.field == field
