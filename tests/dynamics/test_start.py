@@ -47,7 +47,9 @@ def _axial_cdf(sigma: float, h: float, z: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize(("sigma", "h", "proposal"), [
     (19.2, 0.0, "gaussian"), (300.0, 0.0, "gaussian"), (40.0, 0.3, "gaussian"),
-    (40.0, -0.3, "gaussian"), (30.0, -0.7, "uniform"), (0.4, 0.0, "uniform")])
+    # (30, −0.7): the equator 12 k_BT below the well; the uniform envelope kept 0.025 of its
+    # draws here, the cells keep 0.72 and are chosen
+    (40.0, -0.3, "gaussian"), (30.0, -0.7, "cells"), (0.4, 0.0, "uniform")])
 def test_the_axial_start_has_the_exact_law_of_m_dot_u(sigma, h, proposal):
     n = 40000
     start = thermal_start(_axial(sigma, h), T, n, np.random.default_rng(2026))
@@ -158,4 +160,110 @@ def test_start_modes_resolve_by_temperature_and_refuse_thermal_at_zero_kelvin():
     with pytest.raises(InputError, match="--start"):
         resolve_start("boltzmann", 300.0)
     with pytest.raises(InputError, match="--start"):
+        thermal_start(_axial(10.0), 0.0, 10, np.random.default_rng(0), field="--start")
+    # the refusal names the caller's option: "start" by default, a sweep's "options.start"
+    with pytest.raises(InputError) as default:
         thermal_start(_axial(10.0), 0.0, 10, np.random.default_rng(0))
+    assert default.value.field == "start"
+    with pytest.raises(InputError) as sweep:
+        resolve_start("thermal", 0.0, "options.start")
+    assert sweep.value.field == "options.start" and "options.start to initial" in str(sweep.value)
+
+
+def _tilted(sigma: float, hx: float, hz: float) -> MacrospinModel:
+    """Easy axis z (start +z), U = −σ z² − 2σ(h_x x + h_z z) [k_BT]: fields in units of H_K."""
+    K = sigma * k_B * T / VOLUME
+    HK = 2.0 * K / (mu0 * MS)
+    magnet = Macrospin(MS, THICKNESS, AREA, 0.1, initial=(0.0, 0.0, 1.0))
+    return MacrospinModel(magnet, Uniaxial(K, (0, 0, 1)) + Zeeman((hx * HK, 0.0, hz * HK)))
+
+
+def _hemisphere_means(model: MacrospinModel, functions, n_theta: int, n_phi: int) -> list[float]:
+    """Means of f(m) over exp(−U) on m·u > 0 (u = z) by Gauss–Legendre in θ on eight equal
+    pieces of (0, π/2) and the trapezoid (spectral) in φ."""
+    A, a = reduced_energy(model, T)
+    x, w = np.polynomial.legendre.leggauss(n_theta)
+    edges = np.linspace(0.0, math.pi / 2, 9)
+    theta = np.concatenate([0.5 * (b - a_) * x + 0.5 * (b + a_) for a_, b in itertools.pairwise(edges)])
+    wt = np.concatenate([0.5 * (b - a_) * w for a_, b in itertools.pairwise(edges)])
+    phi = np.linspace(0, 2 * math.pi, n_phi, endpoint=False)
+    th, ph = np.meshgrid(theta, phi, indexing="ij")
+    m = np.stack([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)], axis=-1)
+    U = -0.5 * np.einsum("...i,ij,...j->...", m, A, m) - m @ a
+    weight = np.exp(-(U - U.min())) * np.sin(th) * wt[:, None]
+    return [float(np.sum(weight * f(m)) / np.sum(weight)) for f in functions]
+
+
+TILTED = [
+    # (σ = KV/k_BT, h_x, h_z): transverse fields 0.3, 0.5, 0.8 H_K (switching field H_K; the
+    # well tilted by asin h, its barrier σ(1 − h)²), a reversed field 0.6 H_K (barrier 0.16 σ,
+    # the equator 0.2 σ below the well), and a high barrier at 0.5 H_K
+    (58.0, 0.3, 0.0), (58.0, 0.5, 0.0), (58.0, 0.8, 0.0), (58.0, 0.0, -0.6), (300.0, 0.5, 0.0),
+    (20.0, 0.8, 0.0),
+]
+
+
+@pytest.mark.parametrize(("sigma", "hx", "hz"), TILTED)
+def test_a_tilted_or_reversed_well_is_sampled_exactly_and_keeps_most_draws(sigma, hx, hz):
+    model = _tilted(sigma, hx, hz)
+    field = np.array([hx, 0.0, hz]) / math.hypot(hx, hz)
+    functions = [lambda m: m @ field, lambda m: (m @ field) ** 2, lambda m: m[..., 2]]
+    exact = _hemisphere_means(model, functions, 120, 1024)
+    # the quadrature is converged far below the Monte-Carlo errors
+    finer = _hemisphere_means(model, functions, 200, 2048)
+    np.testing.assert_allclose(exact, finer, rtol=0, atol=1e-10)
+    n = 100000
+    start = thermal_start(model, T, n, np.random.default_rng(31))
+    assert start.proposal == "cells"
+    # measured 0.75, 0.72, 0.90, 0.76, 0.90, 0.86: the old Gaussian/uniform envelopes kept
+    # 7e-5, 0 of 4e5, 0 of 4e5, 0.015, (not measured), 0 of 4e5 here
+    assert start.acceptance >= 0.1, start.acceptance
+    assert np.all(start.m[:, 2] > 0.0)
+    assert np.allclose(np.linalg.norm(start.m, axis=1), 1.0, atol=1e-14)
+    for f, want in zip(functions, exact, strict=True):
+        sample = f(start.m)
+        se = sample.std() / math.sqrt(n)
+        assert abs(sample.mean() - want) <= 4 * se, (sample.mean(), want, se)
+
+
+@pytest.mark.parametrize(("sigma", "hx", "hz"), [*TILTED, (19.2, 0.0, 0.0), (0.4, 0.0, 0.0)])
+def test_the_cells_envelope_dominates_the_density_everywhere(sigma, hx, hz):
+    from spintorque.dynamics.start import _R, _cells, _curvature_bound, _envelope, _gradient
+
+    A, a = reduced_energy(_tilted(sigma, hx, hz), T)
+    base = _envelope(A, a, np.array([0.0, 0.0, 1.0]))
+    cells = _cells(base)
+    # every acceptance probability of 10⁶ proposals is ≤ 1 (propose raises otherwise; the max
+    # is checked here too)
+    _, log_p = cells.propose(np.random.default_rng(5), 1_000_000)
+    assert float(log_p.max()) <= 1e-9 * (1.0 + abs(float(base.delta_u(base.u[None]).max())))
+    assert np.mean(np.isfinite(log_p)) > 0.3
+    # the gradient and the curvature bound M₂ against central differences on |x| ≤ R
+    rng = np.random.default_rng(6)
+    x = rng.uniform(-1, 1, (4000, 2))
+    x = x[np.linalg.norm(x, axis=1) < 1] * (_R - 1e-3)
+    d0, g = _gradient(base, x)
+    step = 1e-5
+    for i in range(2):
+        e = np.zeros(2)
+        e[i] = step
+        fd = (_gradient(base, x + e)[0] - _gradient(base, x - e)[0]) / (2 * step)
+        np.testing.assert_allclose(g[:, i], fd, rtol=1e-5, atol=1e-6 * (1 + np.abs(d0).max()))
+    curv = _curvature_bound(A, a)
+    worst = 0.0
+    for v in rng.normal(size=(16, 2)):
+        v /= np.linalg.norm(v)
+        second = (_gradient(base, x + step * v)[0] - 2 * d0 + _gradient(base, x - step * v)[0]) / step**2
+        worst = max(worst, float(np.abs(second).max()))
+    assert worst <= curv, (worst, curv)
+
+
+def test_a_switching_run_names_its_callers_start_option():
+    from spintorque.dynamics.switching import run_switching
+    from spintorque.magnet import Conditions
+
+    for field in ("--start", "options.start"):
+        with pytest.raises(InputError) as refused:
+            run_switching(_axial(10.0), Conditions(), duration=1e-10, dt=1e-13, trajectories=2,
+                          start="thermal", start_field=field)
+        assert refused.value.field == field

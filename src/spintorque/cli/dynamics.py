@@ -193,7 +193,7 @@ def dynamics(
         ds, computed = run_ensemble(run.model, conditions, duration=T, dt=step,
                                     trajectories=trajectories, seed=np.random.SeedSequence(entropy),
                                     save_every=every, chunk=size, checkpoint=checkpoint,
-                                    progress=advance, start=start)
+                                    progress=advance, start=start, start_field="--start")
     elapsed = max(time.perf_counter() - began, 1e-12)
     write_dataset(ds, output)
     checkpoint.remove()
@@ -262,7 +262,7 @@ def switching(
         result = run_switching(run.model, conditions, duration=T, dt=step,
                                trajectories=trajectories, seed=seed, threshold=threshold,
                                settle=window, sample_interval=sample, progress=advance,
-                               start=start)
+                               start=start, start_field="--start")
     doc = result.to_json_dict()
     if "start_note" in doc:
         print(f"note: {doc['start_note']}", file=sys.stderr)

@@ -148,6 +148,7 @@ def run_ensemble(
     progress: Callable[[float], None] | None = None,
     backend: str = "auto",
     start: str = "initial",
+    start_field: str = "start",
 ) -> tuple[xr.Dataset, int]:
     """Integrate an ensemble chunk by chunk (module docstring); return it and the chunks computed.
 
@@ -176,6 +177,8 @@ def run_ensemble(
         start well (:func:`spintorque.dynamics.start.start_states`: drawn from the seed's own
         start stream for the whole ensemble before the first chunk, so a resumed or rechunked
         run has the same starts; a checkpoint records the mode among its inputs).
+    start_field : str
+        The caller's name of the start option, named by a refusal (``"--start"`` from the CLI).
 
     Returns
     -------
@@ -185,7 +188,7 @@ def run_ensemble(
     """
     steps = round(duration / dt)
     size = default_chunk(trajectories, stored_samples(max(steps, 1), save_every)) if chunk is None else chunk
-    starts = start_states(model, conditions.temperature, seed, trajectories, start)
+    starts = start_states(model, conditions.temperature, seed, trajectories, start, start_field)
     parts: list[xr.Dataset] = []
     computed = 0
     for index, (first, count) in enumerate(chunks(trajectories, size)):

@@ -398,7 +398,7 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
                   settle: float | None = None, sample_interval: float | None = None,
                   axis: ArrayLike | None = None, backend: str = "auto",
                   progress: Callable[[float], None] | None = None,
-                  start: str | None = None) -> SwitchingResult:
+                  start: str | None = None, start_field: str = "start") -> SwitchingResult:
     r"""Run a stochastic LLG ensemble from its start state and judge it by geometry.
 
     Parameters
@@ -428,6 +428,9 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
         :func:`spintorque.dynamics.start.thermal_start`, drawn from the seed's start stream);
         ``"initial"``: every trajectory at ``magnet.initial``. None (default): ``"thermal"`` when
         T > 0, else ``"initial"`` with a note (``start_note``); ``"thermal"`` at T = 0 is refused.
+    start_field : str
+        The caller's name of the start option, named by a refusal (``"--start"`` from the CLI,
+        ``"options.start"`` from a sweep).
 
     Returns
     -------
@@ -443,8 +446,8 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
     if seed is None:
         seed = secrets.randbits(52)
     seq = seed_sequence(seed)
-    mode, note = resolve_start(start, conditions.temperature)
-    initial = start_states(model, conditions.temperature, seq, int(trajectories), mode)
+    mode, note = resolve_start(start, conditions.temperature, start_field)
+    initial = start_states(model, conditions.temperature, seq, int(trajectories), mode, start_field)
     m0 = initial_directions(model, initial, int(trajectories))
     # the thermal start's u is the magnet's own (the WER's); a fixed start is measured against the
     # criterion's axis (a given one need not be the magnet's)

@@ -335,6 +335,7 @@ def _switching(run: Any, seed: np.random.SeedSequence | None, options: Mapping[s
         threshold=options["threshold"],
         settle=options["settle"],
         start=None if options.get("start", "auto") == "auto" else options["start"],
+        start_field="options.start",
     )
     median, _ = result.quantiles((0.5,))[0.5]
     return {
