@@ -476,7 +476,6 @@ def harmonic_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol
     1 → serial); the values are bit-identical to the serial ones.
     """
     from spintorque._parallel import check_workers
-    from spintorque.thermal.wer.rates import WERResult
 
     if times.size == 0 or not (np.all(np.isfinite(times)) and np.all(times >= 0)):
         raise InputError("pulse", "pulse lengths must be finite and >= 0")
@@ -497,29 +496,12 @@ def harmonic_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol
     for d in per_row:
         rows.append(combine_row(times, d, runs[k: k + len(d)]))
         k += len(d)
-    wer = np.array([r.wer for r in rows])
-    err = np.array([r.error for r in rows])
-    at_zero = times == 0.0
-    wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
-    switched = np.clip(1.0 - wer, 0.0, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sw_err = np.where(switched > 0, err * wer / switched, np.where(at_zero, 0.0, np.inf))
     methods = tuple(
         f"harmonics[L {'/'.join(map(str, r.degrees))}{', slowest-mode tail' if r.tail.any() else ''}]"
         for r in rows
     )
-    return WERResult(
-        problem.current_ratio,
-        times,
-        wer,
-        switched,
-        err,
-        sw_err,
-        rows[0].degrees,
-        rtol,
-        np.array([r.lambda1 for r in rows]),
-        problem,
-        methods,
-        "write_error_rate",
-        "harmonics",
-    )
+    from spintorque.thermal.wer.sphere import two_d_result
+
+    return two_d_result(problem, times, np.array([r.wer for r in rows]),
+                        np.array([r.error for r in rows]), rows[0].degrees, rtol,
+                        np.array([r.lambda1 for r in rows]), methods, "harmonics")

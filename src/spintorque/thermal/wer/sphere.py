@@ -300,7 +300,6 @@ def sphere_write_error_rate(
     from spintorque._parallel import check_workers
 
     check_workers(workers)
-    from spintorque.thermal.wer.rates import WERResult
 
     if method == "harmonics":  # spherical-harmonic Galerkin (thermal/wer/harmonics.py)
         from spintorque.thermal.wer.harmonics import harmonic_write_error_rate
@@ -342,29 +341,28 @@ def sphere_write_error_rate(
     # single-threaded BLAS in either case: Krylov bases and Hessenberg matrices are small (_blas)
     rows = parallel_map(lambda model: sphere_row(model, start, u, times), sphere_problem.models,
                         resolve_workers(workers, len(sphere_problem.models)))
-    wer = np.array([r.wer for r in rows])
-    err = np.array([r.error for r in rows])
+    methods = tuple(f"sphere[{r.family} {'/'.join(map(str, r.sizes))}]" for r in rows)
+    return two_d_result(sphere_problem, times, np.array([r.wer for r in rows]),
+                        np.array([r.error for r in rows]), rows[0].sizes, rtol,
+                        np.array([r.lambda1 for r in rows]), methods, "2d")
+
+
+def two_d_result(problem: SphereWERProblem, times: FloatArray, wer: FloatArray, error: FloatArray,
+                 cells: tuple[int, ...], rtol: float, lambda1: FloatArray, methods: tuple[str, ...],
+                 solver: str) -> WERResult:
+    """The :class:`~spintorque.thermal.wer.rates.WERResult` of a 2D path's rows (WER and its
+    relative error per current and pulse): WER = 1 exactly at t = 0, the switching probability
+    1 − WER with its relative error err·WER/(1 − WER)."""
+    from spintorque.thermal.wer.rates import WERResult
+
+    wer, err = wer.copy(), error.copy()
     at_zero = times == 0.0
     wer[:, at_zero], err[:, at_zero] = 1.0, 0.0
     switched = np.clip(1.0 - wer, 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         sw_err = np.where(switched > 0, err * wer / switched, np.where(at_zero, 0.0, np.inf))
-    methods = tuple(f"sphere[{r.family} {'/'.join(map(str, r.sizes))}]" for r in rows)
-    return WERResult(
-        sphere_problem.current_ratio,
-        times,
-        wer,
-        switched,
-        err,
-        sw_err,
-        rows[0].sizes,
-        rtol,
-        np.array([r.lambda1 for r in rows]),
-        sphere_problem,
-        methods,
-        "write_error_rate",
-        "2d",
-    )
+    return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, cells, rtol,
+                     lambda1, problem, methods, "write_error_rate", solver)
 
 
 def axial_on_sphere(problem: WERProblem) -> SphereWERProblem:
