@@ -426,6 +426,7 @@ def test_degree_spread_uses_the_third_degree_only_to_check_convergence():
     assert degree_spread(w[1:])[0] == pytest.approx(1e-7, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_an_unconverged_krylov_basis_is_reported_not_converged(tmp_path, monkeypatch):
     """A Krylov basis that misses its stopping test: those values are not converged (error inf)
     and the note names the current and the estimate."""
