@@ -275,18 +275,23 @@ def krylov_masses(A: sp.spmatrix, c: NDArray[np.inexact], g: NDArray[np.inexact]
 def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatArray, L: int,
            rate: bool = False, real: bool = True, method: str = "krylov",
            operator: sh.HarmonicOperator | None = None,
-           ) -> tuple[FloatArray, FloatArray, SlowModes, bool]:
+           ) -> tuple[FloatArray, FloatArray, SlowModes, bool, float]:
     """(WER, absolute error bound) at ``times`` [tau_N] for degree L, the slowest modes with
     their amplitudes if ``rate`` (:func:`~spintorque.thermal.wer.slow_modes.slowest_modes`;
-    else NaN) and whether the Krylov basis met its stopping test (always for ``"expm"``;
-    where not, the bound is the larger of its last two changes, an estimate only). The bound: for
+    else NaN), whether the Krylov basis met its stopping test (always for ``"expm"``;
+    where not, the bound is the larger of its last two changes, an estimate only) and the start's
+    projection error |1 − g·c₀| (the true start lies wholly on m·u > 0). The bound: for
     ``method="krylov"`` (:func:`krylov_masses`) the change over the Krylov dimensions plus
     its rounding floor; for ``"expm"`` (expm_multiply, Al-Mohy & Higham 2011, the reference)
     rounding (:data:`ROUNDING` and, in the complex form, |Im g·c|). ``real``: the real form
     of the operator (identical dynamics, half the unknowns). ``operator``: a prebuilt
     operator of this model (degree L, axis u). The
-    projected start's own error (the Gibbs error of the cut at m·u = 0, ~e^{−barrier}) depends
-    on L and is in the spread over the degrees."""
+    projected start's own error (the Gibbs error of the cut at m·u = 0, where the density is
+    e^{−barrier} of its peak) converges only algebraically in L (measured on the σ ≈ 8.7 cell at
+    −4e11 A/m²: |1 − g·c₀| = 7.2e-6, 6.4e-6, 4.7e-6, 3.7e-6 at L = 84, 100, 150, 200), so the
+    spread over the degrees misses it (8.5e-7 between 84 and 100, against 1.7e-6 from L = 150):
+    it is added to the bound as the relative error |1 − g·c₀| of every value (every value scaled
+    with the start's misplaced mass there, measured: 1.7e-6 from t = 0 to WER 4e-8)."""
     if method not in ("krylov", "expm"):
         raise InputError("method", f"'krylov' or 'expm', got {method!r}")
     op = operator
@@ -296,6 +301,7 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     c = sh.start_density(start, op)
     g = sh.hemisphere_weights(op)
     modes = slowest_modes(op, c) if rate else NAN_MODES
+    start_error = abs(1.0 - float(np.real(g @ c)))
 
     wer = np.empty(times.size)
     bound = np.empty(times.size)
@@ -303,13 +309,13 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     if method == "krylov":
         found = krylov_masses(op.matrix, c, g, distinct)
         wer[:] = found.values[where]
-        bound[:] = found.change[where]
-        return wer, bound, modes, found.converged
+        bound[:] = found.change[where] + start_error * np.abs(wer)
+        return wer, bound, modes, found.converged, start_error
     states = _states(op.matrix, c, distinct)
     values = states @ g
     wer[:] = values.real[where]
-    bound[:] = np.abs(values.imag)[where] + ROUNDING
-    return wer, bound, modes, True
+    bound[:] = np.abs(values.imag)[where] + ROUNDING + start_error * np.abs(wer)
+    return wer, bound, modes, True, start_error
 
 
 def _states(A: object, c: NDArray[np.inexact], times: FloatArray) -> NDArray[np.inexact]:
@@ -335,8 +341,9 @@ TAIL = 1e-8
 """Only direct values at or above this WER measure the tail's remainder (below it their
 absolute error, ~3e-13, exceeds 3e-5 of the value)."""
 
-Run = tuple[FloatArray, FloatArray, SlowModes, bool]
-"""One degree's :func:`evolve`: WER, absolute bound, slowest modes, Krylov basis converged."""
+Run = tuple[FloatArray, FloatArray, SlowModes, bool, float]
+"""One degree's :func:`evolve`: WER, absolute bound, slowest modes, Krylov basis converged, the
+start's projection error."""
 
 
 @dataclass(frozen=True)
@@ -407,7 +414,8 @@ def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run]) ->
     found = tail(times, v[-1], absolute, fine, coarse)
     if found is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
-            err = found.error / found.value
+            # the modes' amplitudes carry the projected start's error too
+            err = found.error / found.value + runs[-1][4]
         better = (err < error) & (times > 0)
         if better.any():
             where_tail = times >= times[better].min()
