@@ -450,7 +450,7 @@ def harmonic_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol
     check_workers(workers)
     start, u = problem.start_model, problem.axis
     per_row = [row_degrees(model, start, u, degrees) for model in problem.models]
-    # one task per (current, degree): twice the tasks of the currents, so two workers share even
+    # one task per (current, degree): three tasks per current, so two workers share even
     # a single current and the longest-first schedule balances better
     tasks = [(model, start, u, times, L, L in d[-2:])
              for model, d in zip(problem.models, per_row, strict=True) for L in d]
