@@ -15,12 +15,18 @@ arithmetic) and g·exp(A t) c₀ at every pulse comes from one shift-and-invert 
 (:func:`krylov_masses`, van den Eshof & Hochbruck 2006: one sparse LU of I − γA per current
 and degree; its cost does not grow with ‖A‖t, which made expm_multiply take ~1e5 products).
 
-Error estimate, per value: the spread over the two degrees 1.25L, 1.5L (the finest reported;
-the expansion converges exponentially in L, so the finest's error is far below the spread),
-plus the Krylov estimate (the change over the basis dimension and a rounding floor ~3e-13 of
-the total mass). The degree L = 8√k follows the stiffer of the start well and the switched
-state under the current (:func:`base_degree`). So values ≳ 1e-7 carry their relative accuracy;
-below 1e-8 the slowest-mode tail takes over (:func:`harmonic_row`).
+Error estimate, per value: the spread over the degrees L, 1.25L, 1.5L (the finest reported; the
+last spread where the spreads contract, the larger of the last two where not:
+:func:`degree_spread`), plus the Krylov estimate (the change over the basis dimension and a
+rounding floor ~3e-13 of the total mass); a value from a Krylov basis that missed its stopping
+test is reported not converged. The degree L = 8√k follows the stiffer of the start well and
+the switched state under the current (:func:`base_degree`). So values ≳ 1e-7 carry their
+relative accuracy; below, the two-mode tail takes over wherever it is the more accurate
+(:mod:`~spintorque.thermal.wer.slow_modes`, :func:`combine_row`). Its limit: the stationary
+start-side mass M_∞ is resolved only to ~1e-13 absolute (the rounding of the assembled matrix
+elements: −1.1e-13 at L = 262 with the elements below 1e-11 of the largest dropped, −1.1e-12 ±
+3.9e-13 with 1e-14, at −4e11 A/m² on the in-plane example), so values ≲ 1e-7 at strong current
+are not converged to 1e-6 and say so.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from scipy.sparse.linalg import expm_multiply
 from spintorque.errors import InputError
 from spintorque.thermal.sphere import harmonics as sh
 from spintorque.thermal.sphere.model import SphereModel
+from spintorque.thermal.wer.slow_modes import NAN_MODES, SlowModes, slowest_modes, tail
 
 if TYPE_CHECKING:
     from spintorque.thermal.wer.rates import WERResult
@@ -105,65 +112,14 @@ def base_degree(start: SphereModel, u: FloatArray, model: SphereModel | None = N
 
 def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
     """(λ1, Re λ2) τ_N and the stationary state's start-side mass M_∞: minus the real parts of
-    the two non-zero eigenvalues of A nearest zero and the null vector's hemisphere mass
-    (shift-and-invert Arnoldi about a small positive shift). NaN where not resolved: no
-    eigenvalue beyond 1e-10 of the operator's scale of 0 (a deep well at low current, whose λ1
+    the two slowest non-zero eigenvalues of A and the null vector's hemisphere mass
+    (:func:`~spintorque.thermal.wer.slow_modes.slowest_modes`: deflated shift-and-invert
+    Arnoldi, λ1 refined to ~1e-12). NaN where not resolved (a deep well at low current, whose λ1
     the harmonic expansion cannot tell from the stationary mode in double precision)."""
-    from scipy.sparse.linalg import ArpackError, LinearOperator, eigs
+    from spintorque.thermal.wer.slow_modes import slowest_modes
 
-    A = sp.csc_matrix(op.matrix)
-    n = A.shape[0]
-
-    def inverse(sigma: complex) -> LinearOperator:
-        dtype = np.result_type(A.dtype, type(sigma))
-        lu: Any = _factor(A.astype(dtype) - sigma * sp.identity(n, format="csc", dtype=dtype))
-        return LinearOperator((n, n), matvec=lu.solve, dtype=dtype)
-
-    scale = float(abs(A).sum(axis=0).max())
-    # a fixed generic start (ARPACK's own is drawn from a generator that carries over from call
-    # to call in a process): the same rates whatever ran before, in this process or a worker
-    start = np.random.default_rng(14).uniform(-1.0, 1.0, n)
-    try:
-        # 40 Arnoldi vectors, not scipy's default 20: 41 solves against 72 (one LU solve each,
-        # 0.57 s against 1.08 s at L = 239), and λ2 converged (−355.352 against −355.363 /τ_N)
-        vals, vecs = eigs(A, k=6, sigma=1e-6, which="LM", tol=1e-12, OPinv=inverse(1e-6), v0=start,
-                          ncv=min(40, n))
-    except (ArpackError, RuntimeError):
-        return math.nan, math.nan, math.nan
-    order = np.argsort(np.abs(vals))
-    vals, vecs = vals[order], vecs[:, order]
-    floor = math.nan
-    if abs(vals[0]) <= 1e-10 * scale:
-        total = complex(sh.total_weight(op) @ vecs[:, 0])
-        if total != 0:
-            floor = float((complex(sh.hemisphere_weights(op) @ vecs[:, 0]) / total).real)
-    keep = np.abs(vals) > 1e-10 * scale
-    vals = vals[keep]
-    if vals.size == 0 or vals[0].real >= 0:
-        return math.nan, math.nan, floor
-    first = vals[0]
-    rest = [float(-v.real) for v in vals[1:] if abs(v - first) > 1e-8 * abs(first)]
-    # refine: shift-and-invert about a point 1e-4 |λ1| away from it, where it dominates the
-    # inverted spectrum by ~1e4. The first call's λ1 is only good to ~3e-5 on the non-normal
-    # in-plane operator at α = 0.1 (it changed by that much from one random ARPACK start to the
-    # next, measured at L = 118; 3e-3 at −4e11 A/m², L = 315, where λ1 is 3e8 times smaller in
-    # the inverted spectrum than the stationary mode); the refined one is reproducible to
-    # 1e-12. It is accepted when nearer the first than half the distance to any other Ritz
-    # value (the same eigenvalue), else within 1e-3 of it where there is no other
-    others = [abs(v - first) for v in vals[1:] if abs(v - first) > 1e-8 * abs(first)]
-    window = 0.5 * min(others) if others else 1e-3 * abs(first)
-    try:
-        # a real λ1 (ARPACK returns a real Ritz value of a real A with an exact zero imaginary
-        # part) keeps the factorisation and the iteration real (half the LU's cost of a
-        # complex shift)
-        shift = first.real * (1 - 1e-4) if first.imag == 0 and not np.iscomplexobj(A) else first * (1 - 1e-4)
-        better = eigs(A, k=1, sigma=shift, which="LM", return_eigenvectors=False, tol=1e-14,
-                      OPinv=inverse(shift), v0=start)[0]
-        if abs(better - first) < window:
-            first = better
-    except (ArpackError, RuntimeError):
-        pass
-    return float(-first.real), (min(rest) if rest else math.nan), floor
+    modes = slowest_modes(op)
+    return modes.lambda1, modes.lambda2, modes.floor
 
 
 KRYLOV_DIMENSIONS = (40, 60, 80, 110, 150, 190, 230, 270, 320)
@@ -319,25 +275,33 @@ def krylov_masses(A: sp.spmatrix, c: NDArray[np.inexact], g: NDArray[np.inexact]
 def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatArray, L: int,
            rate: bool = False, real: bool = True, method: str = "krylov",
            operator: sh.HarmonicOperator | None = None,
-           ) -> tuple[FloatArray, FloatArray, tuple[float, float, float]]:
-    """(WER, absolute error bound) at ``times`` [tau_N] for degree L, and (λ1, Re λ2) τ_N if
-    ``rate`` (else NaN), with the stationary start-side mass M_∞. The bound: for
+           ) -> tuple[FloatArray, FloatArray, SlowModes, bool, float]:
+    """(WER, absolute error bound) at ``times`` [tau_N] for degree L, the slowest modes with
+    their amplitudes if ``rate`` (:func:`~spintorque.thermal.wer.slow_modes.slowest_modes`;
+    else NaN), whether the Krylov basis met its stopping test (always for ``"expm"``;
+    where not, the bound is the larger of its last two changes, an estimate only) and the start's
+    projection error |1 − g·c₀| (the true start lies wholly on m·u > 0). The bound: for
     ``method="krylov"`` (:func:`krylov_masses`) the change over the Krylov dimensions plus
     its rounding floor; for ``"expm"`` (expm_multiply, Al-Mohy & Higham 2011, the reference)
     rounding (:data:`ROUNDING` and, in the complex form, |Im g·c|). ``real``: the real form
     of the operator (identical dynamics, half the unknowns). ``operator``: a prebuilt
     operator of this model (degree L, axis u). The
-    projected start's own error (the Gibbs error of the cut at m·u = 0, ~e^{−barrier}) depends
-    on L and is in the spread over the degrees."""
+    projected start's own error (the Gibbs error of the cut at m·u = 0, where the density is
+    e^{−barrier} of its peak) converges only algebraically in L (measured on the σ ≈ 8.7 cell at
+    −4e11 A/m²: |1 − g·c₀| = 7.2e-6, 6.4e-6, 4.7e-6, 3.7e-6 at L = 84, 100, 150, 200), so the
+    spread over the degrees misses it (8.5e-7 between 84 and 100, against 1.7e-6 from L = 150):
+    it is added to the bound as the relative error |1 − g·c₀| of every value (every value scaled
+    with the start's misplaced mass there, measured: 1.7e-6 from t = 0 to WER 4e-8)."""
     if method not in ("krylov", "expm"):
         raise InputError("method", f"'krylov' or 'expm', got {method!r}")
     op = operator
     if op is None:
         even = sh.is_even(model, u) and sh.is_even(start, u)
         op = sh.build_operator(model, L, u, even=even, real=real)
-    lam = slowest_rates(op) if rate else (math.nan, math.nan, math.nan)
     c = sh.start_density(start, op)
     g = sh.hemisphere_weights(op)
+    modes = slowest_modes(op, c) if rate else NAN_MODES
+    start_error = abs(1.0 - float(np.real(g @ c)))
 
     wer = np.empty(times.size)
     bound = np.empty(times.size)
@@ -345,13 +309,13 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
     if method == "krylov":
         found = krylov_masses(op.matrix, c, g, distinct)
         wer[:] = found.values[where]
-        bound[:] = found.change[where]
-        return wer, bound, lam
+        bound[:] = found.change[where] + start_error * np.abs(wer)
+        return wer, bound, modes, found.converged, start_error
     states = _states(op.matrix, c, distinct)
     values = states @ g
     wer[:] = values.real[where]
-    bound[:] = np.abs(values.imag)[where] + ROUNDING
-    return wer, bound, lam
+    bound[:] = np.abs(values.imag)[where] + ROUNDING + start_error * np.abs(wer)
+    return wer, bound, modes, True, start_error
 
 
 def _states(A: object, c: NDArray[np.inexact], times: FloatArray) -> NDArray[np.inexact]:
@@ -374,28 +338,36 @@ def _states(A: object, c: NDArray[np.inexact], times: FloatArray) -> NDArray[np.
 
 
 TAIL = 1e-8
-"""Below this WER (and after the last converged value above it) the slowest-mode tail is used."""
+"""Only direct values at or above this WER measure the tail's remainder (below it their
+absolute error, ~3e-13, exceeds 3e-5 of the value)."""
+
+Run = tuple[FloatArray, FloatArray, SlowModes, bool, float]
+"""One degree's :func:`evolve`: WER, absolute bound, slowest modes, Krylov basis converged, the
+start's projection error."""
 
 
 @dataclass(frozen=True)
 class HarmonicRow:
     """WER of one current (finest degree, or the slowest-mode tail where ``tail``), relative
-    error estimates, the degrees used and λ1 τ_N (NaN where unresolved)."""
+    error estimates, the degrees used, λ1 τ_N (NaN where unresolved) and where every degree's
+    Krylov basis met its stopping test (``converged``; elsewhere the error is an estimate
+    only)."""
 
     wer: FloatArray
     error: FloatArray
     degrees: tuple[int, ...]
     lambda1: float
     tail: NDArray[np.bool_]
+    converged: NDArray[np.bool_]
 
 
 def row_degrees(model: SphereModel, start: SphereModel, u: FloatArray,
                 degrees: tuple[int, ...] | None = None) -> tuple[int, ...]:
-    """The harmonic degrees of one current: ``degrees`` checked, or (1.25 L, 1.5 L) with L the
+    """The harmonic degrees of one current: ``degrees`` checked, or (L, 1.25 L, 1.5 L) with L the
     :func:`base_degree` of the start well and of the switched state under ``model``."""
     if degrees is None:
         L = base_degree(start, u, model)
-        degrees = (round(1.25 * L), round(1.5 * L))
+        degrees = (L, round(1.25 * L), round(1.5 * L))
     if len(degrees) < 2 or list(degrees) != sorted(set(degrees)) or max(degrees) > 400:
         raise InputError("degrees", "need at least two ascending harmonic degrees <= 400")
     return tuple(degrees)
@@ -403,64 +375,56 @@ def row_degrees(model: SphereModel, start: SphereModel, u: FloatArray,
 
 def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatArray,
                  degrees: tuple[int, ...] | None = None) -> HarmonicRow:
-    """WER at ``times`` [tau_N] for one current (see the module docstring).
-
-    From the first time after the last value t* ≥ :data:`TAIL` with an estimate within 1e-3
-    where the finest degree's WER falls below TAIL or its estimate exceeds the tail's, and at
-    all later times, WER(t) = M_∞ + (WER(t*) − M_∞) e^{−λ1 (t − t*)}: the slowest mode
-    on top of the stationary floor M_∞ (the start-side mass of the current's stationary state,
-    the null vector of A). Its error: that of WER(t*), the spread of λ1 over the two finest
-    degrees times (t − t*) and the second mode's share e^{−(λ2 − λ1) t*} on the transient, the
-    spread of M_∞ over the two finest degrees (plus 1e-14, and |M_∞| where it came out
-    negative: an unresolved floor) on the floor.
-    """
+    """WER at ``times`` [tau_N] for one current (see the module docstring and
+    :func:`combine_row`)."""
     degrees = row_degrees(model, start, u, degrees)
     runs = [evolve(model, start, u, times, L, rate=L in degrees[-2:]) for L in degrees]
     return combine_row(times, degrees, runs)
 
 
-def combine_row(times: FloatArray, degrees: tuple[int, ...],
-                runs: list[tuple[FloatArray, FloatArray, tuple[float, float, float]]]) -> HarmonicRow:
-    """:func:`harmonic_row` from the :func:`evolve` of each of its ``degrees`` (ascending; λ
-    computed at the two finest)."""
-    values = [r[0] for r in runs]
-    bounds = [r[1] for r in runs]
-    rates = [r[2] for r in runs]
-    v = np.array(values)
-    best = v[-1]
-    spread = np.abs(v[-1] - v[-2])
-    absolute = spread + np.max(np.array(bounds), axis=0)
-    wer = np.clip(best, 0.0, 1.0)
+def degree_spread(values: FloatArray) -> FloatArray:
+    """The error estimate of the finest of the values (rows: ascending degrees): the spread
+    |v_n − v_{n−1}| where the spreads contract (|v_n − v_{n−1}| ≤ |v_{n−1} − v_{n−2}|, the
+    exponential convergence in L seen), else the larger of the last two (not yet converging)."""
+    last = np.abs(values[-1] - values[-2])
+    if values.shape[0] < 3:
+        return last
+    before = np.abs(values[-2] - values[-3])
+    return np.where(last <= before, last, np.maximum(last, before))
+
+
+def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run]) -> HarmonicRow:
+    """:func:`harmonic_row` from the :func:`evolve` of each of its ``degrees`` (ascending; the
+    slowest modes computed at the two finest).
+
+    Direct values: the finest degree, error :func:`degree_spread` plus the largest Krylov
+    bound. From the first time where the two-mode tail
+    (:func:`~spintorque.thermal.wer.slow_modes.tail`: M_∞ + a1 e^{−λ1 t} + a2 e^{−λ2 t}, the
+    left-out modes bounded by their measured size) is more accurate than the direct value, the
+    tail at all later times (one hand-over: the curve stays monotone)."""
+    v = np.array([r[0] for r in runs])
+    bounds = np.array([r[1] for r in runs])
+    converged = np.full(times.size, all(r[3] for r in runs))
+    absolute = degree_spread(v) + np.max(bounds, axis=0)
+    wer = np.clip(v[-1], 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         error = np.where(wer > 0, absolute / wer, np.inf)
-    (lam1, lam2, floor), (lam1_mid, _, floor_mid) = rates[-1], rates[-2]
-    tail = np.zeros(times.size, dtype=bool)
-    anchors = np.flatnonzero((wer >= TAIL) & (error <= 1e-3) & (times > 0))
-    floor_ok = math.isfinite(floor) and math.isfinite(floor_mid)
-    if anchors.size and math.isfinite(lam1) and floor_ok:
-        a = anchors[np.argmax(times[anchors])]
-        later = times > times[a]
-        dt = np.where(later, times - times[a], 0.0)
-        m_inf = max(floor, 0.0)
-        floor_err = abs(floor - floor_mid) + ROUNDING + max(-floor, 0.0)
-        transient = (wer[a] - m_inf) * np.exp(-lam1 * dt)
-        value = m_inf + transient
-        second = math.exp(-(lam2 - lam1) * times[a]) if math.isfinite(lam2) else 1.0
-        lam_err = abs(lam1 - lam1_mid) if math.isfinite(lam1_mid) else lam1
+    fine, coarse = runs[-1][2], runs[-2][2]
+    where_tail = np.zeros(times.size, dtype=bool)
+    found = tail(times, v[-1], absolute, fine, coarse)
+    if found is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
-            err = (transient * (error[a] * wer[a] / (wer[a] - m_inf) + lam_err * dt + second)
-                   + floor_err) / value
-        # from the first later time where the direct value is below TAIL or less accurate than
-        # the tail, the tail for all later times (one hand-over: the curve stays monotone)
-        switch = later & ((wer < TAIL) | (error > err))
-        if switch.any():
-            tail = times >= times[switch].min()
-            wer[tail], error[tail] = value[tail], err[tail]
-    return HarmonicRow(wer, error, tuple(degrees), lam1, tail)
+            # the modes' amplitudes carry the projected start's error too
+            err = found.error / found.value + runs[-1][4]
+        better = (err < error) & (times > 0)
+        if better.any():
+            where_tail = times >= times[better].min()
+            wer[where_tail] = np.clip(found.value[where_tail], 0.0, 1.0)
+            error[where_tail] = err[where_tail]
+    return HarmonicRow(wer, error, tuple(degrees), fine.lambda1, where_tail, converged)
 
 
-def _evolve_task(task: tuple[SphereModel, SphereModel, FloatArray, FloatArray, int, bool]
-                 ) -> tuple[FloatArray, FloatArray, tuple[float, float, float]]:
+def _evolve_task(task: tuple[SphereModel, SphereModel, FloatArray, FloatArray, int, bool]) -> Run:
     model, start, u, times, L, rate = task
     return evolve(model, start, u, times, L, rate=rate)
 
@@ -486,7 +450,7 @@ def harmonic_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol
     check_workers(workers)
     start, u = problem.start_model, problem.axis
     per_row = [row_degrees(model, start, u, degrees) for model in problem.models]
-    # one task per (current, degree): twice the tasks of the currents, so two workers share even
+    # one task per (current, degree): three tasks per current, so two workers share even
     # a single current and the longest-first schedule balances better
     tasks = [(model, start, u, times, L, L in d[-2:])
              for model, d in zip(problem.models, per_row, strict=True) for L in d]
@@ -500,8 +464,19 @@ def harmonic_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol
         f"harmonics[L {'/'.join(map(str, r.degrees))}{', slowest-mode tail' if r.tail.any() else ''}]"
         for r in rows
     )
+    from dataclasses import replace
+
     from spintorque.thermal.wer.sphere import two_d_result
 
-    return two_d_result(problem, times, np.array([r.wer for r in rows]),
-                        np.array([r.error for r in rows]), rows[0].degrees, rtol,
-                        np.array([r.lambda1 for r in rows]), methods, "harmonics")
+    # a value from a Krylov basis that did not meet its stopping test is not converged: no
+    # bound (inf), its estimate in the notes
+    errors = np.array([np.where(r.converged, r.error, np.inf) for r in rows])
+    notes = tuple(
+        f"harmonics: the Krylov basis of current {i} did not converge; largest relative error "
+        f"estimate {float(np.max(r.error)):.2g} (not a bound)"
+        for i, r in enumerate(rows) if not r.converged.all()
+    )
+    result = two_d_result(problem, times, np.array([r.wer for r in rows]), errors,
+                          rows[0].degrees, rtol, np.array([r.lambda1 for r in rows]), methods,
+                          "harmonics")
+    return replace(result, notes=result.notes + notes) if notes else result
