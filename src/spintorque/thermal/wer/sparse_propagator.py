@@ -118,8 +118,8 @@ within 0.7e-3 tau_N at sigma = 200), which shifts the weight of the sum far beyo
 class _Run:
     """The uniformised sequence of side masses m_k of one chain, extended on demand."""
 
-    def __init__(self, chain: Chain, start: AxialModel) -> None:
-        self.Lam = float(chain.outflow.max())
+    def __init__(self, chain: Chain, start: AxialModel, rate_factor: float = 1.0) -> None:
+        self.Lam = rate_factor * float(chain.outflow.max())
         up = np.exp(-chain.log_resistance - chain.log_mass[:-1])  # rate k → k+1 [1/tau_N]
         down = np.exp(-chain.log_resistance - chain.log_mass[1:])
         self.diag = 1.0 - chain.outflow / self.Lam  # >= 0: no cancellation in the step
@@ -172,13 +172,16 @@ def sparse_side_masses(
     times: FloatArray,
     max_steps: int,
     handover_tol: float = 1e-11,
+    rate_factor: float = 1.0,
 ) -> SideMasses:
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] from the restricted Boltzmann state of
     ``start``, by uniformisation on the vector (see the module docstring), within
     ``max_steps`` steps of P; ``error`` is inf at the times neither reached nor covered by a
-    hand-over. The ``rounding`` carries 8 eps per step, the flushed mass, and the window check."""
+    hand-over. The ``rounding`` carries 8 eps per step, the flushed mass, and the window check.
+    ``rate_factor``: Λ as a multiple of the largest outflow (≥ 1; another Poisson mixture of
+    the same e^{tA}, for checks)."""
     times = np.asarray(times, dtype=float)
-    run = _Run(chain, start)
+    run = _Run(chain, start, rate_factor)
     rate = chain_lambda1(chain)
     stationary = chain.stationary_start_mass()
     t_max = float(times.max()) if times.size else 0.0
