@@ -17,8 +17,10 @@ Numerics: the exponentially fitted finite-volume chain (:mod:`~spintorque.therma
 on N = 64·2^(k/2) cells, evolved by the cancellation-free positive propagator
 (:mod:`~spintorque.thermal.wer.propagator`); the O(h²) grid error removed by Richardson
 (Neville) extrapolation in h² of log WER and log R over the grids in the asymptotic range,
-point by point (:func:`_romberg`), each finer grid only for the pulses that still miss rtol.
-A WER of 1e-30 has the same relative accuracy as one of 0.5.
+point by point (:func:`_romberg`), each finer grid only for the pulses that still miss rtol;
+beyond 1024 cells a second ladder evolved sparsely, O(N) per step
+(:mod:`~spintorque.thermal.wer.sparse_ladder`). A WER of 1e-30 has the same relative accuracy
+as one of 0.5.
 """
 
 from __future__ import annotations
@@ -424,8 +426,10 @@ def write_error_rate(
         ``max_cells`` cells: :func:`grid_sizes`), pulse by pulse, until the extrapolation's
         error estimate meets it.
     max_cells : int
-        Largest grid (the cost grows like cells³ × log(pulse·cells²), for the pulses that need
-        it). Default 1024.
+        Largest grid. Up to 1024 cells the dense propagator (cost ~cells³ × log(pulse·cells²));
+        beyond, for the pulses that still miss rtol, the sparse ladder of cells uniform in θ
+        (:mod:`~spintorque.thermal.wer.sparse_ladder`; cost ~cells³ × pulse, a pulse leaving it
+        on the first grid that would cost more than ``SPARSE_WORK``). Default 8192.
     method : {"auto", "axial", "chain", "spectral", "sphere", "energy", "harmonics"}
         The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
         and for a SphereWERProblem energy diffusion at low damping (α < 0.2, where the model
