@@ -37,7 +37,8 @@ def test_sparse_evolution_equals_the_dense_one_on_the_same_chain(sigma, h, i):
     chain = build_chain(model, 256)
     dense = start_side_masses(chain, start, SCAN_TIMES)
     sparse = sparse_side_masses(chain, start, SCAN_TIMES, 10**7)
-    assert np.all(np.isfinite(sparse.error)) and sparse.handover == dense.handover
+    # both hand over to the two-state law (at their own T: the ladders of T differ with Λ)
+    assert np.all(np.isfinite(sparse.error)) and (sparse.handover is None) == (dense.handover is None)
     for ours, theirs in ((sparse.start, dense.start), (sparse.switched, dense.switched)):
         both = theirs > 0
         assert np.array_equal(ours > 0, both)

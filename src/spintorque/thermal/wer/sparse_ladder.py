@@ -27,8 +27,8 @@ from spintorque.thermal.wer.sparse_propagator import sparse_side_masses
 FloatArray = NDArray[np.float64]
 DENSE_CELLS = 1024
 """Largest grid of the dense propagator (N³ per squaring); finer grids are evolved here."""
-SPARSE_WORK = 4_000_000_000
-"""Cell-steps (N × uniformisation steps) one pulse may cost on one grid (~10 s on one core)."""
+SPARSE_WORK = 5_000_000_000
+"""Cell-steps (N × uniformisation steps) one pulse may cost on one grid (~15 s on one core)."""
 MIN_SPARSE_GRIDS = 4
 """Grids (1024 … 2048) every pulse gets here before its estimate may stop its refinement."""
 Extrapolate = Callable[[list[FloatArray], FloatArray, tuple[int, ...]], tuple[FloatArray, FloatArray]]

@@ -8,15 +8,16 @@ uniformisation,
 
 .. math:: e^{tA} p_0 = \sum_k \mathrm{Pois}(k; \Lambda t)\, P^k p_0, \qquad P = I + A/\Lambda,
 
-with Λ ≥ the largest outflow, so that P is tridiagonal, nonnegative and column-stochastic
-(diagonal ≥ 1/2: no cancellation). Each step P·v costs O(N) and adds nonnegative terms only,
-so the side masses m_k^± = Σ_{z ≷ 0} (P^k p_0) keep their relative accuracy however small
-(read disturb 1e-200): the rounding error is at most ~3 eps per step and component (first
-order), bounded by 8 eps (k + 1) as for the dense ladder (Higham, *Accuracy and Stability of
-Numerical Algorithms*, §3.1, for sums and products of nonnegative numbers). The masses at every
-pulse t come from the one sequence m_k (Poisson weights over the window
-Λt ± :data:`WINDOW`·√(Λt)), so all pulses share the cost of the longest, N·Λ·t_max cell-steps;
-the truncation of the window is checked a posteriori (the masses of its outer parts).
+with Λ = :data:`RATE_MARGIN` × the largest outflow, so that P is tridiagonal, nonnegative and
+column-stochastic with diagonal 1 − out_k/Λ ≥ 0.2 (its one subtraction then exact to 5 eps
+relative). Each step P·v costs O(N) and adds nonnegative terms only, so the side masses
+m_k^± = Σ_{z ≷ 0} (P^k p_0) keep their relative accuracy however small (read disturb 1e-200):
+the rounding error is a few eps per step and component (first order), bounded by 8 eps (k + 1)
+as for the dense ladder (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1, for sums
+and products of nonnegative numbers). The masses at every pulse t come from the one sequence
+m_k, so all pulses share the cost of the longest, N·Λ·t_max cell-steps. The Poisson sum is cut
+where the weights beyond it, times the largest possible mass 1, are below e^{−TRUNCATION} of the
+smaller side's mass (:data:`TRUNCATION`: a rigorous bound, carried in the error).
 
 Components below :data:`FLUSH` are set to 0 after every step (denormal arithmetic is ~100×
 slower); the mass lost is at most steps·N·FLUSH in absolute terms, which the error carries.
@@ -42,8 +43,11 @@ from spintorque.thermal.wer.propagator import SideMasses, chain_lambda1
 FloatArray = NDArray[np.float64]
 EPS = float(np.finfo(float).eps)
 WINDOW = 14.0
-"""Half-width of the Poisson window in standard deviations (plus as many steps): the weights
-left out are below e^{−WINDOW²/2.5} ≈ 1e-34 of the total (Chernoff bound of the Poisson tail)."""
+"""Half-width of the first Poisson window in standard deviations (plus as many steps), widened
+where :data:`TRUNCATION` asks for more; the normalisation of the weights leaves out < 1e-34."""
+RATE_MARGIN = 1.25
+"""Λ over the largest outflow: the diagonal of P stays >= 0.2 (with Λ = the largest outflow it
+would reach 0, computed as 1 − x with x → 1, an absolute, not relative, eps; 25 % more steps)."""
 FLUSH = 1e-300
 """Components below this are set to 0 after each step (no denormals; see the module docstring)."""
 CHUNK = 4096
@@ -119,10 +123,10 @@ class _Run:
     """The uniformised sequence of side masses m_k of one chain, extended on demand."""
 
     def __init__(self, chain: Chain, start: AxialModel, rate_factor: float = 1.0) -> None:
-        self.Lam = rate_factor * float(chain.outflow.max())
+        self.Lam = RATE_MARGIN * rate_factor * float(chain.outflow.max())
         up = np.exp(-chain.log_resistance - chain.log_mass[:-1])  # rate k → k+1 [1/tau_N]
         down = np.exp(-chain.log_resistance - chain.log_mass[1:])
-        self.diag = 1.0 - chain.outflow / self.Lam  # >= 0: no cancellation in the step
+        self.diag = 1.0 - chain.outflow / self.Lam  # >= 0.2 (RATE_MARGIN)
         self.up, self.down = up / self.Lam, down / self.Lam
         self.p = np.ascontiguousarray(initial_probability(chain, start))
         self.half = chain.cells // 2  # z = 0 is the middle edge (theta_edges)
@@ -177,9 +181,9 @@ def sparse_side_masses(
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] from the restricted Boltzmann state of
     ``start``, by uniformisation on the vector (see the module docstring), within
     ``max_steps`` steps of P; ``error`` is inf at the times neither reached nor covered by a
-    hand-over. The ``rounding`` carries 8 eps per step, the flushed mass, and the window check.
-    ``rate_factor``: Λ as a multiple of the largest outflow (≥ 1; another Poisson mixture of
-    the same e^{tA}, for checks)."""
+    hand-over. The ``rounding`` carries 8 eps per step, the flushed mass, and the truncated Poisson weight.
+    ``rate_factor``: a further factor (≥ 1) on Λ (another Poisson mixture of the same e^{tA},
+    for checks)."""
     times = np.asarray(times, dtype=float)
     run = _Run(chain, start, rate_factor)
     rate = chain_lambda1(chain)
