@@ -169,7 +169,7 @@ def write_error_rate_command(
             "Galerkin on the sphere: any damping, slow; docs/wer.md)",
         ),
     ] = "auto",
-    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 1024,
+    max_cells: Annotated[int, typer.Option("--max-cells", help="finest grid (cells)")] = 8192,
     workers: Annotated[
         int | None,
         typer.Option("--workers", help="processes of the 2D paths (harmonics: per current and degree; "

@@ -494,7 +494,7 @@ def _wer_options(table: Mapping[str, Any]) -> dict[str, Any]:
     rtol = to_float(table.get("rtol", 1e-6), "options.rtol")
     if not 0 < rtol < 1:
         raise InputError("options.rtol", f"must lie in (0, 1), got {rtol!r}")
-    max_cells = table.get("max_cells", 1024)  # the command's default
+    max_cells = table.get("max_cells", 8192)  # the command's default
     if isinstance(max_cells, bool) or not isinstance(max_cells, int) or not 256 <= max_cells <= MAX_CELLS:
         raise InputError(
             "options.max_cells", f"must be an integer from 256 to {MAX_CELLS}, got {max_cells!r}"

@@ -17,8 +17,10 @@ Numerics: the exponentially fitted finite-volume chain (:mod:`~spintorque.therma
 on N = 64·2^(k/2) cells, evolved by the cancellation-free positive propagator
 (:mod:`~spintorque.thermal.wer.propagator`); the O(h²) grid error removed by Richardson
 (Neville) extrapolation in h² of log WER and log R over the grids in the asymptotic range,
-point by point (:func:`_romberg`), each finer grid only for the pulses that still miss rtol.
-A WER of 1e-30 has the same relative accuracy as one of 0.5.
+point by point (:func:`_romberg`), each finer grid only for the pulses that still miss rtol;
+beyond 1024 cells a second ladder evolved sparsely, O(N) per step
+(:mod:`~spintorque.thermal.wer.sparse_ladder`). A WER of 1e-30 has the same relative accuracy
+as one of 0.5.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.chain import EQUATOR_GRADING, build_chain, theta_edges
 from spintorque.thermal.wer.propagator import chain_lambda1, start_side_masses
+from spintorque.thermal.wer.sparse_ladder import DENSE_CELLS, sparse_ladder
 from spintorque.thermal.wer.spectral import spectral_start_mass
 from spintorque.thermal.wer.sphere import SphereWERProblem, sphere_write_error_rate
 
@@ -401,7 +404,7 @@ def write_error_rate(
     pulses: ArrayLike,
     *,
     rtol: float = 1e-6,
-    max_cells: int = 1024,
+    max_cells: int = 8192,
     method: str = "auto",
     quantity: str = "write_error_rate",
     workers: int | None = None,
@@ -423,8 +426,10 @@ def write_error_rate(
         ``max_cells`` cells: :func:`grid_sizes`), pulse by pulse, until the extrapolation's
         error estimate meets it.
     max_cells : int
-        Largest grid (the cost grows like cells³ × log(pulse·cells²), for the pulses that need
-        it). Default 1024.
+        Largest grid. Up to 1024 cells the dense propagator (cost ~cells³ × log(pulse·cells²));
+        beyond, for the pulses that still miss rtol, the sparse ladder of cells uniform in θ
+        (:mod:`~spintorque.thermal.wer.sparse_ladder`; cost ~cells³ × pulse, a pulse leaving it
+        on the first grid that would cost more than ``SPARSE_WORK``). Default 8192.
     method : {"auto", "axial", "chain", "spectral", "sphere", "energy", "harmonics"}
         The solver by geometry: "auto" (and "axial") use the 1D solvers for an axial problem
         and for a SphereWERProblem energy diffusion at low damping (α < 0.2, where the model
@@ -622,9 +627,12 @@ def _grid_ladder(
     max_cells: int,
     grading: tuple[float, float] | None = None,
 ) -> Row:
-    """Chain on the grids of :func:`grid_sizes`, extrapolated by :func:`_romberg`; each finer
-    grid only for the pulses whose estimate still misses rtol on either side (issue 14).
-    ``grading``: the cell map of every grid (None: by pulse length, :func:`_one_grid`)."""
+    """Chain on the grids of :func:`grid_sizes` up to :data:`~spintorque.thermal.wer.
+    sparse_ladder.DENSE_CELLS`, extrapolated by :func:`_romberg`; each finer grid only for the
+    pulses whose estimate still misses rtol on either side (issue 14). ``grading``: the cell map
+    of every grid (None: by pulse length, :func:`_one_grid`). With ``grading`` None and
+    ``max_cells`` beyond the dense grids, the pulses that still miss rtol get the sparse ladder
+    (:func:`_sparse_refinement`)."""
     cells: tuple[int, ...] = ()
     starts: list[FloatArray] = []
     switches: list[FloatArray] = []
@@ -633,7 +641,7 @@ def _grid_ladder(
     wer_err, sw_err = np.full(times.size, np.inf), np.full(times.size, np.inf)
     pending = np.ones(times.size, dtype=bool)
     rate = math.nan
-    for n in grid_sizes(max_cells):
+    for n in grid_sizes(min(max_cells, DENSE_CELLS)):
         if not pending.any():
             break
         s, w, e, rate = _one_grid(model, start, times[pending], n, grading)
@@ -652,7 +660,50 @@ def _grid_ladder(
         )
         if len(cells) >= MIN_GRIDS:
             pending &= np.maximum(wer_err, sw_err) > rtol
+    if grading is None and max_cells > DENSE_CELLS:
+        row = (wer, switched, wer_err, sw_err)
+        cells = _sparse_refinement(model, start, times, rtol, max_cells, row, cells)
     return wer, switched, wer_err, sw_err, rate, cells
+
+
+SPARSE_PICK_MARGIN = 2.0
+"""Factor on the estimate of a value taken from the sparse ladder instead of the dense one (the
+smaller of two estimates is an optimistic pick, as for the alternative maps of
+:func:`_chain_row`)."""
+
+
+def _sparse_refinement(
+    model: AxialModel,
+    start: AxialModel,
+    times: FloatArray,
+    rtol: float,
+    max_cells: int,
+    row: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    cells: tuple[int, ...],
+) -> tuple[int, ...]:
+    """The sparse ladder (:func:`~spintorque.thermal.wer.sparse_ladder.sparse_ladder`, cells
+    uniform in θ from :data:`~spintorque.thermal.wer.sparse_ladder.DENSE_CELLS` to
+    ``max_cells``) for the pulses whose estimate misses rtol; its pair (WER, switching
+    probability) kept, in ``row`` (updated in place), where its larger estimate times
+    :data:`SPARSE_PICK_MARGIN` is below the dense one's. Returns the grids, the sparse ones
+    beyond the dense ladder's appended."""
+    wer, switched, wer_err, sw_err = row
+    missed = np.maximum(wer_err, sw_err) > rtol
+    if not missed.any():
+        return cells
+    sizes = tuple(n for n in grid_sizes(max_cells) if n >= DENSE_CELLS)
+    sub = sparse_ladder(model, start, times[missed], rtol / SPARSE_PICK_MARGIN, sizes, _extrapolate)
+    sub_wer_err, sub_sw_err = SPARSE_PICK_MARGIN * sub.start_error, SPARSE_PICK_MARGIN * sub.switched_error
+    better = np.maximum(sub_wer_err, sub_sw_err) < np.maximum(wer_err[missed], sw_err[missed])
+    for value, error, other, other_error in (
+        (wer, wer_err, sub.start, sub_wer_err),
+        (switched, sw_err, sub.switched, sub_sw_err),
+    ):
+        value[missed] = np.where(better, other, value[missed])
+        error[missed] = np.where(better, other_error, error[missed])
+    return (*cells, *(n for n in sub.cells if n > cells[-1]))
+
+
 
 
 CHAIN_DROP_LIMIT = 2.0
@@ -663,24 +714,43 @@ sigma = 77, i = 11.7 all grids of 64 … 512 cells keep WER = 1 − 3e-13 at t =
 where the reversal from the thermal angle is mostly over (spectral: 1.2e-3)."""
 
 
+def _drop(evolve: AxialModel, cells: int) -> float:
+    """Largest rise of U [k_BT] across one cell of ``cells`` cells uniform in θ."""
+    return float(np.max(np.abs(np.diff(evolve.potential(theta_edges(cells))))))
+
+
 def _no_well_chain_row(
     model: AxialModel, start: AxialModel, times: FloatArray, rtol: float, max_cells: int
 ) -> Row:
     """:func:`_chain_row` without a start well; errors inf (not converged) where its finest grid
-    does not resolve the drift (:data:`CHAIN_DROP_LIMIT`). Where even the largest grid does not,
-    no extrapolation (it has no asymptotic series to remove): the largest grid's own masses, which
-    sum to 1 like the chain's (the extrapolated sides drifted 7.9e-5 apart at sigma = 200, h = 0,
-    i = 1.5, t = 0.03 tau_N), at the cost of one grid instead of the ladder."""
-    evolve, _ = model.equivalent()
-    largest = grid_sizes(max_cells)[-1]
-    if float(np.max(np.abs(np.diff(evolve.potential(theta_edges(largest)))))) > CHAIN_DROP_LIMIT:
-        s, w, _, rate = _one_grid(model, start, times, largest)
-        infinite = np.full(times.size, np.inf)
-        return np.minimum(s, 1.0), np.minimum(w, 1.0), infinite, infinite.copy(), rate, (largest,)
+    does not resolve the drift (:data:`CHAIN_DROP_LIMIT`). Where even the largest dense grid does
+    not, the sparse ladder alone (:func:`~spintorque.thermal.wer.sparse_ladder.sparse_ladder`,
+    up to ``max_cells``), kept for each pulse whose own finest grid resolves the drift; for the
+    others no extrapolation (it has no asymptotic series to remove): the largest dense grid's own
+    masses, which sum to 1 like the chain's (the extrapolated sides drifted 7.9e-5 apart at
+    sigma = 200, h = 0, i = 1.5, t = 0.03 tau_N), errors inf."""
+    evolve, D = model.equivalent()
+    largest = grid_sizes(min(max_cells, DENSE_CELLS))[-1]
+    if _drop(evolve, largest) > CHAIN_DROP_LIMIT:
+        wer, switched = np.full(times.size, np.nan), np.full(times.size, np.nan)
+        wer_err, sw_err = np.full(times.size, np.inf), np.full(times.size, np.inf)
+        cells: tuple[int, ...] = (largest,)
+        resolved = np.zeros(times.size, dtype=bool)
+        if max_cells > DENSE_CELLS:
+            sizes = tuple(n for n in grid_sizes(max_cells) if n >= DENSE_CELLS)
+            sub = sparse_ladder(model, start, times, rtol, sizes, _extrapolate)
+            fine = np.array([_drop(evolve, int(n)) <= CHAIN_DROP_LIMIT if n else False for n in sub.finest])
+            resolved = fine & np.isfinite(sub.start_error) & np.isfinite(sub.switched_error)
+            wer[resolved], switched[resolved] = sub.start[resolved], sub.switched[resolved]
+            wer_err[resolved], sw_err[resolved] = sub.start_error[resolved], sub.switched_error[resolved]
+            cells = sub.cells or cells
+        rate = chain_lambda1(build_chain(evolve, largest)) * D
+        if not resolved.all():
+            s, w, _, rate = _one_grid(model, start, times[~resolved], largest)
+            wer[~resolved], switched[~resolved] = np.minimum(s, 1.0), np.minimum(w, 1.0)
+        return wer, switched, wer_err, sw_err, rate, cells
     row = _chain_row(model, start, times, rtol, max_cells)
-    edges = theta_edges(row[5][-1])
-    drop = float(np.max(np.abs(np.diff(evolve.potential(edges)))))
-    if drop <= CHAIN_DROP_LIMIT:
+    if _drop(evolve, row[5][-1]) <= CHAIN_DROP_LIMIT:
         return row
     infinite = np.full(times.size, np.inf)
     return row[0], row[1], infinite, infinite.copy(), row[4], row[5]
@@ -704,7 +774,7 @@ def read_disturb(
     times: ArrayLike,
     *,
     rtol: float = 1e-6,
-    max_cells: int = 1024,
+    max_cells: int = 8192,
 ) -> WERResult:
     """Read disturb: the probability that a read current i < 1 switches the cell within t [tau_N].
 
