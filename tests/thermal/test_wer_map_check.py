@@ -1,0 +1,50 @@
+"""The cross-check between independent cell maps that the axial chain applies where the default
+cells miss rtol (:func:`spintorque.thermal.wer.rates._cross_checked`, issue 14)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spintorque.thermal.wer.rates import _cross_checked
+
+
+def _check(values, estimates):
+    values, estimates = np.array(values, dtype=float), np.array(estimates, dtype=float)
+    return _cross_checked(values, estimates, estimates[0])
+
+
+def test_an_optimistic_estimate_is_caught_by_the_two_other_maps():
+    # map 1 claims 1e-8 but sits 5e-6 off the two others, which agree to 1e-8: its checked error
+    # is the disagreement, and the smallest checked error is no longer map 1's
+    truth = 1e-50
+    values = [[truth * (1 + 3e-8)], [truth * (1 + 5e-6)], [truth * (1 + 2e-8)]]
+    checked = _check(values, [[2e-6], [1e-8], [4e-7]])
+    assert checked[1, 0] >= 4.9e-6
+    assert int(np.argmin(checked[:, 0])) == 2 and checked[2, 0] == 4e-7
+    assert checked[0, 0] == 2e-6  # its own estimate is larger than the 1e-8 agreement
+
+
+def test_a_value_confirmed_by_another_map_keeps_its_estimate():
+    values = [[0.3 * (1 + 1e-4)], [0.3], [0.3 * (1 + 2e-8)]]
+    checked = _check(values, [[2e-4], [5e-9], [3e-6]])
+    # map 1 agrees with map 2 to 2e-8 (the partner's own 3e-6 does not enter: agreement of two
+    # independent discretisations is what confirms it)
+    assert abs(checked[1, 0] - 2e-8) < 1e-12
+    assert abs(checked[2, 0] - 3e-6) < 1e-12
+
+
+def test_a_map_that_disagrees_with_every_other_is_not_converged():
+    values = [[1.0e-20], [1.1e-20], [0.9e-20]]
+    checked = _check(values, [[1e-3], [1e-9], [1e-9]])
+    assert np.all(checked[:, 0] >= 0.09)
+
+
+def test_exact_zeros_agree_and_a_map_without_a_finite_partner():
+    # column 0: all three maps exactly zero (no mass reached); column 1: only the default map kept
+    # a mass, the others underflowed (zero value, inf estimate): it keeps its own estimate, as it
+    # would without the alternative maps; the others stay unchecked (inf)
+    values = [[0.0, 1e-290], [0.0, 0.0], [0.0, 0.0]]
+    estimates = [[0.0, 2e-3], [0.0, np.inf], [0.0, np.inf]]
+    checked = _check(values, estimates)
+    assert np.all(checked[:, 0] == 0.0)
+    assert checked[0, 1] == 2e-3 and np.all(np.isinf(checked[1:, 1]))
