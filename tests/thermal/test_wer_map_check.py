@@ -4,8 +4,13 @@ cells miss rtol (:func:`spintorque.thermal.wer.rates._cross_checked`, issue 14).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from spintorque.thermal import AxialModel
+from spintorque.thermal.wer import read_disturb, write_error_rate
 from spintorque.thermal.wer.rates import _cross_checked
+
+from .wer_reference import reference
 
 
 def _check(values, estimates):
@@ -48,3 +53,26 @@ def test_exact_zeros_agree_and_a_map_without_a_finite_partner():
     checked = _check(values, estimates)
     assert np.all(checked[:, 0] == 0.0)
     assert checked[0, 1] == 2e-3 and np.all(np.isinf(checked[1:, 1]))
+
+
+@pytest.mark.slow
+def test_the_sigma_40_window_of_the_alternative_maps_against_the_reference():
+    """sigma = 40, h = 0.5 at the intermediate pulses (3.2e-3 … 0.1 tau_N), where every value
+    comes from one of the alternative maps: a stabilising read current (i = −1) and a write
+    (i = 1.5). Against the reference on its own wide map (the tanh² family) at 384 … 1536 cells:
+    the reported error bounds the difference (plus the reference's estimate) on every pulse, and
+    every value reported converged is within 1e-6 (plus the reference's estimate)."""
+    model = AxialModel(40.0, 0.5)
+    pulses = np.logspace(-4, 3, 15)[3:7]
+    read = read_disturb(model, [-1.0], pulses)
+    write = write_error_rate(model, [1.5], pulses[:2], method="chain")
+    converged = 0
+    for i, r in ((-1.0, read), (1.5, write)):
+        R, est = r.switching_probability[0], r.switching_probability_error[0]
+        _, ref, _, ref_est = reference(40.0, 0.5, i, r.pulse, 384, layer=(0.3, 0.6))
+        error = np.abs(R / ref - 1)
+        assert np.all(error <= est + ref_est), (i, error, est, ref_est)
+        claimed = est <= 1e-6
+        assert np.all(error[claimed] <= 1e-6 + ref_est[claimed]), (i, error, ref_est)
+        converged += int(claimed.sum())
+    assert converged >= 4
