@@ -29,7 +29,7 @@ def test_an_optimistic_estimate_is_caught_by_the_two_other_maps():
     assert checked[0, 0] == 2e-6  # its own estimate is larger than the 1e-8 agreement
 
 
-def test_a_value_confirmed_by_another_map_keeps_its_estimate():
+def test_a_value_confirmed_by_another_map_carries_the_larger_of_estimate_and_agreement():
     values = [[0.3 * (1 + 1e-4)], [0.3], [0.3 * (1 + 2e-8)]]
     checked = _check(values, [[2e-4], [5e-9], [3e-6]])
     # map 1 agrees with map 2 to 2e-8 (the partner's own 3e-6 does not enter: agreement of two
