@@ -987,7 +987,8 @@ def _spectral_beyond(ed: EnergyDiffusion, where: tuple[int, float], n: int) -> f
     inner = half * (left @ (np.exp(-(psi - lo)) * -e.area.deriv()(u)))
     resistance = flow * np.exp(np.minimum(psi - hi, 300.0)) / area
     second = _log(float(half * (weights(n) @ (resistance * (others + inner))))) + hi - lo
-    return float(np.logaddexp(_mfpt_spectral(ed.well, n), second))
+    first = _mfpt_spectral(ed.well, n)
+    return float(np.logaddexp(first, second)) if math.isfinite(first + second) else math.nan
 
 
 def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10,
