@@ -355,8 +355,8 @@ def test_an_energy_lambda1_the_solver_cannot_give_is_null_and_not_converged(monk
     from spintorque.thermal.energy import diffusion as ed
 
     def refuse(*args, **kwargs):
-        raise InputError("sigma", "effective barriers above 650 k_BT overflow")
-    monkeypatch.setattr(ed, "smallest_eigenvalue", refuse)
+        raise InputError("lambda1", "the Green operator's iterate vanished")
+    monkeypatch.setattr(ed, "log_smallest_eigenvalue", refuse)
     result = escape(ReducedProblem(10.0, 0.0, 0.3), "energy")
     assert result.lambda1_tau_N is None and result.integral_relaxation_time_over_tau_N is None
     assert not result.converged and result.mfpt_over_tau_N is not None

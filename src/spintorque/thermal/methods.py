@@ -305,39 +305,54 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     reasons: dict[str, str] = {}
     values: dict[str, float | None] = {}
     errors: dict[str, float | None] = {}
-    try:
-        lam = ed.smallest_eigenvalue(problem)
-        values["lambda1"] = lam
-        values["integral_relaxation_time"] = ed.integral_relaxation_time(problem)
-        errors["lambda1"] = abs(lam - ed.smallest_eigenvalue(problem, ed.EIGEN_CELLS // 2)) / lam
+    logs: dict[str, float | None] = {}
+    messages: list[str] = []
+    failed = False
+    try:  # in log arithmetic: any barrier, any ratio of the wells' weights (issue 14)
+        log_lambda = ed.log_smallest_eigenvalue(problem)
+        logs["lambda1"] = log_lambda
+        half = ed.log_smallest_eigenvalue(problem, ed.EIGEN_CELLS // 2)
+        errors["lambda1"] = abs(math.expm1(half - log_lambda))
+        tau_fine = ed.log_integral_relaxation_time(problem)
+        tau_coarse = ed.log_integral_relaxation_time(problem, cells=ed.EIGEN_CELLS // 2)
+        logs["integral_relaxation_time"] = tau_fine
+        # the same estimate as λ1's: the change when the chain is halved (after Richardson)
+        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine))
     except InputError as exc:
-        values["lambda1"] = values["integral_relaxation_time"] = errors["lambda1"] = None
+        failed = True
+        logs["lambda1"] = logs["integral_relaxation_time"] = None
+        errors["lambda1"] = errors["integral_relaxation_time"] = None
         # λ1 and τ_int involve every branch of the sphere (also wells deeper than the start
         # well), so they can fail where the start well's MFPT does not
         reasons["lambda1"] = reasons["integral_relaxation_time"] = (
             f"the energy-diffusion λ1 and τ_int involve every well on the sphere: {exc.message}")
-    errors["integral_relaxation_time"] = None
-    reasons.setdefault("integral_relaxation_time_relative_error", "quadrature doubled until "
-                       "two results agree (1e-13); no separate estimate")
+        reasons["integral_relaxation_time_relative_error"] = reasons["lambda1"]
     # the MFPT to the later of the separatrix and the top of Ψ between the wells, as for the
     # other methods (:func:`mfpt_target`); λ1 P_stat(beyond the top) is the forward rate
-    mfpt, mfpt_error = solver_call("energy",
-                                   lambda: ed.mean_first_passage_time_to_target(problem))
-    values["mfpt"], errors["mfpt"] = mfpt, mfpt_error
+    logs["mfpt"], errors["mfpt"] = solver_call(
+        "energy", lambda: ed.log_mean_first_passage_time_to_target(problem))
     landscape = landscape or energy_landscape(problem)
     values["switching_rate"] = errors["switching_rate"] = None
-    if values["lambda1"] is not None and forward_rate_applies(landscape, reasons):
+    if logs["lambda1"] is not None and forward_rate_applies(landscape, reasons):
         try:
-            values["switching_rate"] = values["lambda1"] * ed.probability_beyond_transition(problem)
+            logs["switching_rate"] = logs["lambda1"] + ed.log_probability_beyond_transition(problem)
             errors["switching_rate"] = errors["lambda1"]
         except InputError as exc:
             reasons["switching_rate"] = f"needs every well of the sphere: {exc.message}"
-    elif values["lambda1"] is None and "lambda1" in reasons:
+    elif logs["lambda1"] is None and "lambda1" in reasons:
         reasons["switching_rate"] = reasons["lambda1"]
-    messages: list[str] = []
-    ok = checked(values, reasons, messages, "energy")
-    if "lambda1" in reasons:
+    log_details = _log_values(logs, values, reasons, messages)
+    ok = checked(values, reasons, messages, "energy") and not failed
+    if failed:
         messages.append(f"lambda1, integral_relaxation_time: {reasons['lambda1']}")
+    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
+    if tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
+        # a reversible chain: C(t) = Σ c_k e^{−λ_k t} with c_k >= 0, so τ_int <= 1/λ1
+        reasons["integral_relaxation_time"] = (
+            f"the energy-diffusion chain gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} "
+            "tau_N, impossible for this reversible problem: not reported")
+        messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
+        values["integral_relaxation_time"] = None
         ok = False
     loss = None if alpha is None else problem.energy_loss_per_orbit(alpha)
     # converged covers the model too: the averaged equation is the α → 0 limit (issue 14)
@@ -356,7 +371,7 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
                "well": [float(c) for c in problem.well.branch.extremum],
                "separatrix_energy_loss_per_orbit_kT": loss,
                "model_error": assessed.relative, "model_error_factor": assessed.factor,
-               "model_tolerance": ed.MODEL_TOLERANCE}
+               "model_tolerance": ed.MODEL_TOLERANCE, **log_details}
     if assessed.reason is not None:
         details["model_error_note"] = assessed.reason
     if assessed.zero_current_factor is not None:
@@ -368,6 +383,33 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     if loss is None:
         reasons["separatrix_energy_loss_per_orbit_kT"] = "needs alpha (the limit itself is α → 0)"
     return Solution("energy", values, errors, ok, landscape, details, reasons, messages)
+
+
+LOG_KEYS = {"lambda1": "ln_lambda1_tau_N",
+            "integral_relaxation_time": "ln_integral_relaxation_time_over_tau_N",
+            "mfpt": "ln_mfpt_over_tau_N", "switching_rate": "ln_switching_rate_tau_N"}
+"""The details keys of the natural logarithms (the same for every method)."""
+
+
+def _log_values(logs: dict[str, float | None], values: dict[str, float | None],
+                reasons: dict[str, str], messages: list[str]) -> dict[str, float]:
+    """Fill ``values`` from the logarithms (None with the reason where a double cannot hold
+    the value: the logarithm is still reported) and return the logarithms' details entries."""
+    from spintorque.thermal.axial.fokker_planck import LogResult
+
+    details: dict[str, float] = {}
+    for key, log in logs.items():
+        if log is None:
+            values[key] = None
+            continue
+        details[LOG_KEYS[key]] = log
+        try:
+            values[key] = LogResult(log, 0.0).value(key, _reported_as(LOG_KEYS[key]))
+        except InputError as error:
+            values[key] = None
+            reasons[key] = error.message
+            messages.append(str(error))
+    return details
 
 
 def maybe_energy(solution: Solution, limit: SphereModel, near: Any, alpha: float | None,

@@ -50,7 +50,19 @@ from numpy.polynomial.chebyshev import Chebyshev
 from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
+from spintorque.thermal.axial.fokker_planck import LogResult
 from spintorque.thermal.chebyshev import cumulative_matrix, nodes, weights
+from spintorque.thermal.energy.logchain import (
+    LogStar,
+    lobatto,
+    log_inverse_rate,
+    log_masses,
+    log_resistances,
+    log_tail_passage,
+    reference,
+    richardson,
+    signed,
+)
 from spintorque.thermal.energy.orbits import (
     Branch,
     CriticalPoint,
@@ -74,7 +86,6 @@ DEGREE = 64
 """Chebyshev degree of the orbit-integral interpolants."""
 D = 0.5
 """Diffusion constant in units of 1/tau_N."""
-MAX_EXPONENT = 650.0
 EIGEN_CELLS = 2048
 AREA_TOLERANCE = 1e-8
 
@@ -442,19 +453,17 @@ def bottom_work_ratio(model: SphereModel, branch: Branch) -> float:
 
 def _span(branches: tuple[EnergyBranch, ...] | list[EnergyBranch]) -> tuple[float, float]:
     """min Ψ over all branches and max Ψ over the wells (the caps about maxima of U climb far
-    higher, but are never visited: their exponentials are clipped)."""
-    u = np.linspace(0.0, 1.0, 4001)
-    lo = min(float(e.psi(u).min()) for e in branches)
-    hi = max(float(e.psi(u).max()) for e in branches if e.branch.sign > 0)
-    if hi - lo > MAX_EXPONENT:
-        raise InputError("sigma", f"effective barriers above {MAX_EXPONENT:g} k_BT overflow")
-    return lo, hi
+    higher, but are never visited: their exponentials are clipped). The linear sums scaled by
+    them hold e^{−(hi − lo)} … 1; the escape quantities are returned as logarithms
+    (:mod:`~spintorque.thermal.energy.logchain`), so no span of Ψ overflows."""
+    return reference(branches)
 
 
 def _mfpt_spectral(e: EnergyBranch, n: int) -> float:
-    """The same double integral by Chebyshev spectral quadrature on n nodes (accurate to
+    """ln of the same double integral by Chebyshev spectral quadrature on n nodes (accurate to
     ~1e-12 while e^{−Ψ} does not fall far below its maximum towards the bottom; where it
-    does, the inner integral loses its relative accuracy and the results scatter)."""
+    does, the inner integral loses its relative accuracy and the results scatter; nan where
+    the sum is not positive)."""
     u = 0.5 * (nodes(n) + 1.0)
     psi, area, flow = e.psi(u), e.area(u), e.flow(u)
     lo, hi = _span([e])
@@ -463,17 +472,21 @@ def _mfpt_spectral(e: EnergyBranch, n: int) -> float:
     ratio = np.empty_like(inner)
     ratio[:-1] = inner[:-1] / area[:-1]
     ratio[-1] = math.exp(-(psi[-1] - lo))  # inner ≈ e^{−Ψ(1)} Φ near the bottom
-    return float(0.5 * (weights(n) @ (flow * np.exp(psi - hi) * ratio)) * math.exp(hi - lo))
+    return _log(0.5 * (weights(n) @ (flow * np.exp(psi - hi) * ratio))) + hi - lo
+
+
+def _log(x: float) -> float:
+    return math.log(x) if x > 0 and math.isfinite(x) else math.nan
 
 
 def _mfpt_chain(e: EnergyBranch, cells: int) -> float:
-    """First passage from the bottom of branch ``e`` to its separatrix on the finite-volume
-    chain of :func:`_chain`: T = Σ_j R_j Σ_{k ≥ j} π_k (resistance of each face times the mass
-    beyond it), a sum of positive terms, so that no exponential is subtracted from another
-    however far Ψ falls or rises along the branch."""
-    masses, resistances, lo, hi = _chain((e,), cells)
-    tails = np.cumsum(masses[0][::-1])[::-1]
-    return float(np.sum(resistances[0] * tails) * math.exp(hi - lo))
+    """ln of the first passage from the bottom of branch ``e`` to its separatrix on the
+    finite-volume chain of :func:`_chain`: T = Σ_j R_j Σ_{k ≥ j} π_k (resistance of each face
+    times the mass beyond it), a sum of positive terms, so that no exponential is subtracted
+    from another however far Ψ falls or rises along the branch (in log arithmetic,
+    :mod:`~spintorque.thermal.energy.logchain`)."""
+    star = LogStar((e,), cells)
+    return log_tail_passage(star.log_mass[0], star.log_resistance[0])
 
 
 class NotConvergedError(InputError):
@@ -496,36 +509,58 @@ SPECTRAL_NODES = (128, 256, 512, 1024)
 """Quadrature sizes of the spectral first passage (accepted once two agree to 1e-11)."""
 
 
-def mean_first_passage_time_with_error(ed: EnergyDiffusion, tol: float = 1e-10
-                                       ) -> tuple[float, float]:
-    """The first passage [tau_N] of :func:`mean_first_passage_time` and its relative error
-    estimate.
+def _relative(log_a: float, log_b: float) -> float:
+    """|a − b|/a from the logarithms (inf where either is not finite)."""
+    if not (math.isfinite(log_a) and math.isfinite(log_b)):
+        return math.inf
+    return abs(math.expm1(log_b - log_a))
 
-    Two evaluations of the same integral: the finite-volume chain (positive sums, robust,
-    ~1e-8), Richardson-extrapolated on 512 … 4096 cells (error: the change between the last
-    two), and the spectral quadrature (~1e-12), used when it converges and agrees with the
-    chain within the chain's error estimate.
+
+def exp_or_refuse(log_value: float, what: str, where: str) -> float:
+    """e^{log_value}, or an InputError naming ``what`` where a double cannot hold it (the
+    logarithm is then given by ``where``)."""
+    return LogResult(log_value, 0.0).value(what, where)
+
+
+def log_mean_first_passage_time_with_error(ed: EnergyDiffusion, tol: float = 1e-10
+                                           ) -> tuple[float, float]:
+    """ln of the first passage [ln tau_N] of :func:`mean_first_passage_time` and its relative
+    error estimate.
+
+    Two evaluations of the same integral: the finite-volume chain (positive sums in log
+    arithmetic, robust, ~1e-8), Richardson-extrapolated on 512 … 4096 cells (error: the change
+    between the last two), and the spectral quadrature (~1e-12), used when it converges and
+    agrees with the chain within the chain's error estimate.
     """
     previous, error = math.nan, math.inf
     coarse = _mfpt_chain(ed.well, MFPT_CELLS[0] // 2)
     for n in MFPT_CELLS:
         fine = _mfpt_chain(ed.well, n)
-        value = (4.0 * fine - coarse) / 3.0  # the chain's error is O(h²)
+        value = richardson(fine, coarse, 4.0)  # the chain's error is O(h²)
         coarse = fine
-        if not (math.isfinite(value) and value > 0):
+        if not math.isfinite(value):
             return value, math.inf
-        error = abs(value - previous) / value
+        error = _relative(value, previous)
         previous = value
         if error <= tol:
             break
     last = math.nan
     for n in SPECTRAL_NODES:
         spectral = _mfpt_spectral(ed.well, n)
-        change = abs(spectral - last) / abs(spectral)
-        if change <= 1e-11 and abs(spectral - previous) <= 3.0 * error * previous + 1e-12 * spectral:
+        change = _relative(spectral, last)
+        if change <= 1e-11 and _relative(previous, spectral) <= 3.0 * error + 1e-12:
             return spectral, max(change, 1e-12)
         last = spectral
     return previous, error
+
+
+def mean_first_passage_time_with_error(ed: EnergyDiffusion, tol: float = 1e-10
+                                       ) -> tuple[float, float]:
+    """The first passage [tau_N] of :func:`mean_first_passage_time` and its relative error
+    estimate (InputError where the value is beyond double range: see
+    :func:`log_mean_first_passage_time_with_error`)."""
+    log_value, error = log_mean_first_passage_time_with_error(ed, tol)
+    return exp_or_refuse(log_value, "mfpt", "log_mean_first_passage_time_with_error"), error
 
 
 def mean_first_passage_time(ed: EnergyDiffusion, tol: float = 1e-10) -> float:
@@ -540,10 +575,10 @@ def mean_first_passage_time(ed: EnergyDiffusion, tol: float = 1e-10) -> float:
     :class:`NotConvergedError` if the error estimate stays above :data:`USEFUL` (use
     :func:`mean_first_passage_time_with_error` for the estimate itself).
     """
-    value, error = mean_first_passage_time_with_error(ed, tol)
+    log_value, error = log_mean_first_passage_time_with_error(ed, tol)
     if not error <= USEFUL:
         raise NotConvergedError("mfpt", error)
-    return value
+    return exp_or_refuse(log_value, "mfpt", "log_mean_first_passage_time_with_error")
 
 
 def effective_barrier(ed: EnergyDiffusion) -> float:
@@ -624,81 +659,109 @@ def _dot(masses: list[FloatArray], a: list[FloatArray], b: list[FloatArray]) -> 
     return float(sum(float(pi @ (x * y)) for pi, x, y in zip(masses, a, b, strict=True)))
 
 
-def _rate(ed: EnergyDiffusion, cells: int, tol: float, max_iter: int) -> float:
-    masses, resistances, lo, hi = _chain(ed.branches, cells)
-    root = _root(ed.branches, cells)
-    total = sum(float(pi.sum()) for pi in masses)
-    g = [np.full(cells, 1.0 if k == 0 else -1.0) for k in range(len(masses))]
-    mean = sum(float(pi @ gk) for pi, gk in zip(masses, g, strict=True)) / total
-    g = [gk - mean for gk in g]
-    estimate, change = 0.0, math.inf
-    for _ in range(max_iter):
-        f = _green(masses, resistances, g, root)
-        gg, ff = _dot(masses, g, g), _dot(masses, f, f)
-        if not (gg > 0 and ff > 0 and math.isfinite(gg) and math.isfinite(ff)):
-            # the wells' stationary weights differ beyond double precision (e.g. sigma = 200,
-            # h = −0.5: e^{−400}): the start well's mass underflows in the Green operator
-            raise InputError("lambda1", "the stationary weights of the wells differ by more "
-                             "than double precision resolves, so the energy-diffusion λ1 and "
-                             "τ_int cannot be computed (the 1D or 2D solver can)")
-        rayleigh = _dot(masses, f, g) / gg
-        g = [fk / math.sqrt(ff) for fk in f]
-        change = abs(rayleigh - estimate) / abs(rayleigh)
-        estimate = rayleigh
-        if change <= tol:
-            break
-    if not (change <= USEFUL and math.isfinite(estimate) and estimate > 0):
+def _log_rate(ed: EnergyDiffusion, cells: int, tol: float, max_iter: int) -> float:
+    """ln(λ1·tau_N) of the star chain on ``cells`` cells per branch (log arithmetic, so the
+    wells' stationary weights may differ by any factor: sigma = 500, i = 0.5 puts e^{−1000}
+    on the start well)."""
+    log_inverse, change = log_inverse_rate(LogStar(ed.branches, cells), tol, max_iter)
+    if not (change <= USEFUL and math.isfinite(log_inverse)):
         raise NotConvergedError("lambda1", change)
-    return float(1.0 / (estimate * math.exp(hi - lo)))
+    return -log_inverse
+
+
+def log_smallest_eigenvalue(ed: EnergyDiffusion, cells: int = EIGEN_CELLS, tol: float = 1e-15,
+                            max_iter: int = 2000) -> float:
+    """ln(λ1·tau_N) of the averaged problem on its star graph: power iteration on the exact
+    Green operator of a reversible chain (running sums from the most probable cell, in log
+    arithmetic), Richardson-extrapolated from cells/2 and cells per branch."""
+    coarse = _log_rate(ed, cells // 2, tol, max_iter)
+    fine = _log_rate(ed, cells, tol, max_iter)
+    value = richardson(fine, coarse, 4.0)
+    if not math.isfinite(value):
+        raise NotConvergedError("lambda1", math.inf)
+    return value
 
 
 def smallest_eigenvalue(ed: EnergyDiffusion, cells: int = EIGEN_CELLS, tol: float = 1e-15,
                         max_iter: int = 2000) -> float:
-    """λ1·tau_N of the averaged problem on its star graph: power iteration on the exact Green
-    operator of a reversible chain (running sums from each branch's extremum), Richardson-
-    extrapolated from cells/2 and cells per branch."""
-    coarse = _rate(ed, cells // 2, tol, max_iter)
-    fine = _rate(ed, cells, tol, max_iter)
-    return (4.0 * fine - coarse) / 3.0
+    """λ1·tau_N of :func:`log_smallest_eigenvalue` (InputError where a double cannot hold it)."""
+    return exp_or_refuse(log_smallest_eigenvalue(ed, cells, tol, max_iter), "lambda1",
+                         "log_smallest_eigenvalue")
 
 
-def _relaxation(ed: EnergyDiffusion, u_obs: FloatArray, cells: int) -> float:
-    branches = ed.branches
-    masses, resistances, lo, hi = _chain(branches, cells)
-    edges, _ = _cells(cells)
+def _cell_average(e: EnergyBranch, f: Chebyshev, edges: FloatArray) -> FloatArray:
+    """∫ e^{−Ψ} (−f') du / ∫ e^{−Ψ} (−Φ') du over each cell (0 where the cell has no mass):
+    the orbit average of the moment whose enclosed integral is f, weighted within the cell."""
     x, w = leg.leggauss(6)
-    obs, second = [], 0.0
-    for e, pi in zip(branches, masses, strict=True):
+    a, b = edges[:-1], edges[1:]
+    t = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * x[None, :]
+    psi = e.psi(t)
+    boltz = np.exp(-(psi - psi.min(axis=1)[:, None]))  # per cell: no underflow of the ratio
+    top, bottom = (boltz * -f.deriv()(t)) @ w, (boltz * -e.area.deriv()(t)) @ w
+    return np.asarray(np.divide(top, bottom, out=np.zeros_like(top), where=bottom > 0))
+
+
+def _log_relaxation(ed: EnergyDiffusion, u_obs: FloatArray, cells: int) -> float:
+    """ln τ_int [ln tau_N] of m·u_obs on ``cells`` cells per branch."""
+    branches = ed.branches
+    star = LogStar(branches, cells)
+    edges, _ = lobatto(0.0, 1.0, cells)
+    from spintorque.thermal.sphere.escape2d import axially_symmetric
+
+    # on orbits m·u_obs = const (a problem symmetric about u_obs) m·u_obs does not vary along
+    # an orbit; elsewhere its variance along each orbit is ⟨o²⟩ − ō² from the second moments
+    circles = axially_symmetric(ed.model, u_obs)
+    obs, within = [], []
+    for e in branches:
         first = sum(u_obs[i] * e.moments[i] for i in range(3))
-        second_ = sum(u_obs[i] * u_obs[j] * e.moments[3 + 3 * i + j] for i in range(3) for j in range(3))
-        a, b = edges[:-1], edges[1:]
-        t = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * x[None, :]
-        boltz = np.exp(-(e.psi(t) - lo))
-        weighted = 0.5 * (b - a) * ((boltz * -first.deriv()(t)) @ w)
-        obs.append(np.divide(weighted, pi, out=np.zeros_like(pi), where=pi > 0))  # caps: pi → 0
-        second += float(np.sum(0.5 * (b - a) * ((boltz * -second_.deriv()(t)) @ w)))
-    total = sum(float(pi.sum()) for pi in masses)
-    mean = sum(float(pi @ o) for pi, o in zip(masses, obs, strict=True)) / total
-    delta = [o - mean for o in obs]
-    variance = second / total - mean * mean
-    root = _root(branches, cells)
-    return _dot(masses, delta, _green(masses, resistances, delta, root)) * math.exp(hi - lo) \
-        / (total * variance)
+        obs.append(_cell_average(e, first, edges))
+        if not circles:
+            square = sum(u_obs[i] * u_obs[j] * e.moments[3 + 3 * i + j] for i in range(3)
+                         for j in range(3))
+            within.append(_cell_average(e, square, edges) - obs[-1] ** 2)
+    top = max(float(np.max(m)) for m in star.log_mass)
+    weights_ = [np.exp(m - top) for m in star.log_mass]  # cells below e^{−745}: no weight
+    total = sum(float(wk.sum()) for wk in weights_)
+    mean = sum(float(wk @ o) for wk, o in zip(weights_, obs, strict=True)) / total
+    # Var o = Σπ(ō − mean)² + Σπ Var_orbit(o), not ⟨o²⟩ − mean²: m·u ≈ 1 in a deep well, where
+    # that difference would cancel ~5 digits (measured: τ_int 8e-6 low at sigma = 500, i = 0.5)
+    variance = sum(float(wk @ (o - mean) ** 2) for wk, o in zip(weights_, obs, strict=True)) \
+        + sum(float(wk @ v) for wk, v in zip(weights_, within, strict=False))  # [] on circles
+    variance /= total
+    if not variance > 0:
+        raise NotConvergedError("integral_relaxation_time", math.inf)
+    delta = [signed(o - mean) for o in obs]
+    sign, log_numerator = star.dot(delta, star.green(delta))
+    if not (sign > 0 and math.isfinite(log_numerator)):
+        raise NotConvergedError("integral_relaxation_time", math.inf)
+    return log_numerator - star.log_total - math.log(variance)
+
+
+def log_integral_relaxation_time(ed: EnergyDiffusion, observable: ArrayLike | None = None,
+                                 cells: int = EIGEN_CELLS) -> float:
+    r"""ln of the integral relaxation time [ln tau_N] of m·u (u: ``observable``, default the
+    well direction).
+
+    τ_int = ⟨δō, (−L)^{-1} δō⟩_π / (Σπ (⟨o²⟩ − ⟨o⟩²)): only the orbit average ō relaxes slowly;
+    the part of m·u that varies along an orbit decays within a precession period, which is
+    zero in units of tau_N in this limit. Log arithmetic
+    (:mod:`~spintorque.thermal.energy.logchain`); Richardson-extrapolated from cells/2 and cells.
+    """
+    u_obs = (ed.well.branch.extremum if observable is None
+             else unit_vector(observable, "observable"))
+    value = richardson(_log_relaxation(ed, u_obs, cells), _log_relaxation(ed, u_obs, cells // 2),
+                       4.0)
+    if not math.isfinite(value):
+        raise NotConvergedError("integral_relaxation_time", math.inf)
+    return value
 
 
 def integral_relaxation_time(ed: EnergyDiffusion, observable: ArrayLike | None = None,
                              cells: int = EIGEN_CELLS) -> float:
-    r"""Integral relaxation time [tau_N] of m·u (u: ``observable``, default the well direction).
-
-    τ_int = ⟨δō, (−L)^{-1} δō⟩ / (⟨o²⟩ − ⟨o⟩²): only the orbit average ō relaxes slowly; the
-    part of m·u that varies along an orbit decays within a precession period, which is zero in
-    units of tau_N in this limit. Richardson-extrapolated from cells/2 and cells.
-    """
-    u_obs = (ed.well.branch.extremum if observable is None
-             else unit_vector(observable, "observable"))
-    coarse = _relaxation(ed, u_obs, cells // 2)
-    fine = _relaxation(ed, u_obs, cells)
-    return (4.0 * fine - coarse) / 3.0
+    """τ_int [tau_N] of :func:`log_integral_relaxation_time` (InputError where a double
+    cannot hold it)."""
+    return exp_or_refuse(log_integral_relaxation_time(ed, observable, cells),
+                         "integral_relaxation_time", "log_integral_relaxation_time")
 
 
 # --- the transition surface: the top of Ψ on the way to the other well (issue 14) -----------
@@ -775,29 +838,46 @@ def _refine_max(e: EnergyBranch, u: FloatArray, k: int) -> float:
     return float(u[k])
 
 
+def _log_masses(e: EnergyBranch, a: float, b: float, cells: int, lo: float) -> FloatArray:
+    """ln of :func:`_masses`."""
+    edges, _ = _lobatto(a, b, cells)
+    return log_masses(e, edges[:-1], edges[1:], lo)
+
+
+def _log_resistances(e: EnergyBranch, a: float, b: float, cells: int, ref: float,
+                     last: bool = True) -> FloatArray:
+    """ln ∫ e^{Ψ − ref} K/Φ du over the faces of :func:`_resistances` (a well's branch: no
+    clip is needed)."""
+    _, centres = _lobatto(a, b, cells)
+    left = np.concatenate([[a], centres])[:None if last else -1]
+    right = np.concatenate([centres, [b]])[:None if last else -1]
+    return log_resistances(e, left, right, ref, math.inf)
+
+
 def _transition_chain(ed: EnergyDiffusion, where: tuple[int, float], cells: int) -> float:
-    """First passage from the bottom of the start well to the transition point ``where`` on
-    finite-volume chains: T = Σ_faces R_face × (mass on the start side of the face), a sum of
-    positive terms (cf. :func:`_mfpt_chain`)."""
+    """ln of the first passage from the bottom of the start well to the transition point
+    ``where`` on finite-volume chains: T = Σ_faces R_face × (mass on the start side of the
+    face), a sum of positive terms in log arithmetic (cf. :func:`_mfpt_chain`)."""
     k, ustar = where
     branches: tuple[EnergyBranch, ...] = ed.branches if k else (ed.well,)
-    lo, hi = _span(branches)
+    lo, _ = _span(branches)
     start = 0.0 if k else ustar
-    pi = _masses(ed.well, start, 1.0, cells, lo)
-    R = _resistances(ed.well, start, 1.0, cells, hi, last=False)  # start → … → last centre
-    total = float(np.sum(R * np.cumsum(pi[::-1])[::-1]))
+    pi = _log_masses(ed.well, start, 1.0, cells, lo)
+    R = _log_resistances(ed.well, start, 1.0, cells, lo, last=False)  # start → … → last centre
+    total = log_tail_passage(pi, R)
     if k:
-        others = sum(float(np.sum(_masses(e, 0.0, 1.0, cells, lo)))
-                     for j, e in enumerate(branches) if j != k)
-        pk = _masses(branches[k], 0.0, ustar, cells, lo)
-        Rk = _resistances(branches[k], 0.0, ustar, cells, hi)
-        total += float(np.sum(Rk * (others + np.concatenate([[0.0], np.cumsum(pk)]))))
-    return total * math.exp(hi - lo)
+        others = float(np.logaddexp.reduce([np.logaddexp.reduce(_log_masses(e, 0.0, 1.0, cells, lo))
+                                            for j, e in enumerate(branches) if j != k]))
+        pk = _log_masses(branches[k], 0.0, ustar, cells, lo)
+        Rk = _log_resistances(branches[k], 0.0, ustar, cells, lo)
+        side = np.logaddexp(others, np.concatenate([[-np.inf], np.logaddexp.accumulate(pk)]))
+        total = float(np.logaddexp(total, np.logaddexp.reduce(Rk + side)))
+    return total
 
 
 def _spectral_from(e: EnergyBranch, a: float, n: int) -> float:
-    """T = ∫_a^1 du e^{Ψ} K/Φ ∫_u^1 e^{−Ψ} dΦ (first passage from the bottom of the start
-    well to the orbit u = a) by Chebyshev spectral quadrature on n nodes of [a, 1] (cf.
+    """ln T, T = ∫_a^1 du e^{Ψ} K/Φ ∫_u^1 e^{−Ψ} dΦ (first passage from the bottom of the
+    start well to the orbit u = a) by Chebyshev spectral quadrature on n nodes of [a, 1] (cf.
     :func:`_mfpt_spectral`)."""
     half = 0.5 * (1.0 - a)
     u = a + half * (nodes(n) + 1.0)
@@ -808,7 +888,7 @@ def _spectral_from(e: EnergyBranch, a: float, n: int) -> float:
     ratio = np.empty_like(inner)
     ratio[:-1] = inner[:-1] / area[:-1]
     ratio[-1] = math.exp(-(psi[-1] - lo))
-    return float(half * (weights(n) @ (flow * np.exp(psi - hi) * ratio)) * math.exp(hi - lo))
+    return _log(half * (weights(n) @ (flow * np.exp(psi - hi) * ratio))) + hi - lo
 
 
 def _progress(where: tuple[int, float]) -> float:
@@ -866,21 +946,31 @@ def mfpt_point(ed: EnergyDiffusion) -> tuple[int, float]:
 def mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
                                       ) -> tuple[float, float]:
     """Mean first-passage time [tau_N] from the bottom of the start well to :func:`mfpt_point`
-    and its relative error estimate: :func:`mean_first_passage_time_with_error` to the
-    separatrix, or :func:`mean_first_passage_time_to_transition` to a transition surface in
-    the other well's orbits. Raises :class:`NotConvergedError` above :data:`USEFUL`."""
+    and its relative error estimate (InputError where a double cannot hold it: see
+    :func:`log_mean_first_passage_time_to_target`)."""
+    log_value, error = log_mean_first_passage_time_to_target(ed, tol)
+    return exp_or_refuse(log_value, "mfpt", "log_mean_first_passage_time_to_target"), error
+
+
+def log_mean_first_passage_time_to_target(ed: EnergyDiffusion, tol: float = 1e-10
+                                          ) -> tuple[float, float]:
+    """ln of the mean first-passage time [ln tau_N] from the bottom of the start well to
+    :func:`mfpt_point` and its relative error estimate:
+    :func:`log_mean_first_passage_time_with_error` to the separatrix, or
+    :func:`log_mean_first_passage_time_to_transition` to a transition surface in the other
+    well's orbits. Raises :class:`NotConvergedError` above :data:`USEFUL`."""
     where = mfpt_point(ed)
     if where != (0, 0.0):
-        return mean_first_passage_time_to_transition(ed, tol, where)
-    value, error = mean_first_passage_time_with_error(ed, tol)
-    if not (math.isfinite(value) and value > 0 and error <= USEFUL):
+        return log_mean_first_passage_time_to_transition(ed, tol, where)
+    value, error = log_mean_first_passage_time_with_error(ed, tol)
+    if not (math.isfinite(value) and error <= USEFUL):
         raise NotConvergedError("mfpt", error)
     return value, max(error, 1e-13)
 
 
 def _spectral_beyond(ed: EnergyDiffusion, where: tuple[int, float], n: int) -> float:
-    """First passage from the bottom of the start well to the orbit ``where`` = (k, u*) in the
-    other well's orbits (k > 0): the start well's part to the separatrix
+    """ln of the first passage from the bottom of the start well to the orbit ``where`` =
+    (k, u*) in the other well's orbits (k > 0): the start well's part to the separatrix
     (:func:`_mfpt_spectral`) plus T₂ = ∫_0^{u*} du e^{Ψ_k} K_k/Φ_k (M_others + ∫_0^u e^{−Ψ_k}
     dΦ_k) (M_others: the stationary mass of every other branch, Gauss on fine Lobatto cells) by
     Chebyshev spectral quadrature on n nodes of [0, u*] (cf. :func:`_transition_chain`)."""
@@ -896,31 +986,41 @@ def _spectral_beyond(ed: EnergyDiffusion, where: tuple[int, float], n: int) -> f
     left, _ = cumulative_matrix(n)
     inner = half * (left @ (np.exp(-(psi - lo)) * -e.area.deriv()(u)))
     resistance = flow * np.exp(np.minimum(psi - hi, 300.0)) / area
-    second = float(half * (weights(n) @ (resistance * (others + inner)))) * math.exp(hi - lo)
-    return _mfpt_spectral(ed.well, n) + second
+    second = _log(float(half * (weights(n) @ (resistance * (others + inner))))) + hi - lo
+    first = _mfpt_spectral(ed.well, n)
+    return float(np.logaddexp(first, second)) if math.isfinite(first + second) else math.nan
 
 
 def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10,
                                           where: tuple[int, float] | None = None
                                           ) -> tuple[float, float]:
-    """Mean first-passage time [tau_N] from the bottom of the start well to the transition
-    surface of :func:`transition_point` (or to ``where``, a (branch, u) point on the escape
-    path), and its relative error estimate (Richardson on :data:`MFPT_CELLS`, the change
-    between the last two). Raises :class:`NotConvergedError` above :data:`USEFUL`."""
+    """The first passage [tau_N] of :func:`log_mean_first_passage_time_to_transition` and its
+    relative error estimate (InputError where a double cannot hold it)."""
+    log_value, error = log_mean_first_passage_time_to_transition(ed, tol, where)
+    return exp_or_refuse(log_value, "mfpt", "log_mean_first_passage_time_to_transition"), error
+
+
+def log_mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-10,
+                                              where: tuple[int, float] | None = None
+                                              ) -> tuple[float, float]:
+    """ln of the mean first-passage time [ln tau_N] from the bottom of the start well to the
+    transition surface of :func:`transition_point` (or to ``where``, a (branch, u) point on the
+    escape path), and its relative error estimate (Richardson on :data:`MFPT_CELLS`, the
+    change between the last two). Raises :class:`NotConvergedError` above :data:`USEFUL`."""
     if where is None:
         where = transition_point(ed)
     previous, error = math.nan, math.inf
     # two Richardson steps (the chain's error expands in h², h⁴ on the smooth Lobatto mesh)
     raw = [_transition_chain(ed, where, MFPT_CELLS[0] // 4),
            _transition_chain(ed, where, MFPT_CELLS[0] // 2)]
-    first = [(4.0 * raw[1] - raw[0]) / 3.0]
+    first = [richardson(raw[1], raw[0], 4.0)]
     for n in MFPT_CELLS:
         raw.append(_transition_chain(ed, where, n))
-        first.append((4.0 * raw[-1] - raw[-2]) / 3.0)
-        value = (16.0 * first[-1] - first[-2]) / 15.0
-        if not (math.isfinite(value) and value > 0):
+        first.append(richardson(raw[-1], raw[-2], 4.0))
+        value = richardson(first[-1], first[-2], 16.0)
+        if not math.isfinite(value):
             raise NotConvergedError("mfpt", math.inf)
-        error = abs(value - previous) / value
+        error = _relative(value, previous)
         previous = value
         if error <= tol:
             break
@@ -929,9 +1029,8 @@ def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-1
     for n in SPECTRAL_NODES:
         spectral = _spectral_from(ed.well, where[1], n) if where[0] == 0 \
             else _spectral_beyond(ed, where, n)
-        change = abs(spectral - last) / abs(spectral)
-        if change <= 1e-11 and abs(spectral - previous) <= 3.0 * error * previous \
-                + 1e-12 * spectral:
+        change = _relative(spectral, last)
+        if change <= 1e-11 and _relative(previous, spectral) <= 3.0 * error + 1e-12:
             return spectral, max(change, 1e-12)
         last = spectral
     if not error <= USEFUL:
@@ -942,14 +1041,21 @@ def mean_first_passage_time_to_transition(ed: EnergyDiffusion, tol: float = 1e-1
 def probability_beyond_transition(ed: EnergyDiffusion, cells: int = 2048) -> float:
     """Stationary probability beyond the transition surface of :func:`transition_point` (the
     other well's side), Σ ∫ e^{−Ψ} dΦ over the orbits beyond it / the total (every branch of
-    the star)."""
+    the star); 0.0 where it underflows (see :func:`log_probability_beyond_transition`)."""
+    return math.exp(log_probability_beyond_transition(ed, cells))
+
+
+def log_probability_beyond_transition(ed: EnergyDiffusion, cells: int = 2048) -> float:
+    """ln of :func:`probability_beyond_transition` (log arithmetic: any ratio of the wells'
+    stationary weights)."""
     k, ustar = transition_point(ed)
     branches = ed.branches
     lo, _ = _span(branches)
-    full = [float(np.sum(_masses(e, 0.0, 1.0, cells, lo))) for e in branches]
+    full = [float(np.logaddexp.reduce(_log_masses(e, 0.0, 1.0, cells, lo))) for e in branches]
     if k:
-        beyond = float(np.sum(_masses(branches[k], ustar, 1.0, cells, lo)))
+        beyond = float(np.logaddexp.reduce(_log_masses(branches[k], ustar, 1.0, cells, lo)))
     else:
-        beyond = sum(full[1:]) + (float(np.sum(_masses(ed.well, 0.0, ustar, cells, lo)))
-                                  if ustar > 0 else 0.0)
-    return beyond / sum(full)
+        parts = full[1:] + ([float(np.logaddexp.reduce(_log_masses(ed.well, 0.0, ustar, cells,
+                                                                   lo)))] if ustar > 0 else [])
+        beyond = float(np.logaddexp.reduce(parts)) if parts else -math.inf
+    return beyond - float(np.logaddexp.reduce(full))

@@ -69,7 +69,11 @@ def _killed_at_deepest(chain: SphereChain) -> tuple[RingElimination, FloatArray]
     for _ in range(40):
         elim, p = killed_at(*cell)
         finite = bool(np.all(np.isfinite(p)))
-        density = np.where(np.isfinite(p), p, 0.0) / chain.grid.areas
+        finite_p = np.where(np.isfinite(p), p, 0.0)
+        # scaled by the largest finite value first: p near e^709 divided by a cell area < 1
+        # overflowed (issue 14, D7), and the argmax then took the first overflowed cell
+        # rather than the most probable one; the test below is scale-free
+        density = finite_p / (float(finite_p.max()) or 1.0) / chain.grid.areas
         best = tuple(int(i) for i in np.unravel_index(int(np.argmax(density)), chain.shape))
         # p is relative to the killed cell: far larger (or overflowing) values elsewhere mean
         # the process lives there (a spin torque can empty the lowest-energy cell); where p
