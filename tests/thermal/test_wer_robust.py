@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
+from spintorque.errors import InputError
 from spintorque.thermal import AxialModel, smallest_eigenvalue
 from spintorque.thermal.wer import write_error_rate
 from spintorque.thermal.wer.chain import build_chain, chain_rate
@@ -97,14 +98,17 @@ def test_drift_dominated_chain_is_not_trusted_without_a_start_well():
 
 
 SCAN_SIGMAS = (0.01, 1.0, 20.0, 80.0, 200.0, 500.0)
-SCAN_FIELDS = (-1.5, -0.9, 0.0, 0.5, 1.5)
+SCAN_FIELDS = (-0.9, 0.0, 0.5, 1.5)
+"""h > −1: at h <= −1 there is no start well at zero current and the WER is refused."""
 SCAN_CURRENTS = [-2.0, -0.5, 0.0, 0.5, 0.9, 1.0, 1.1, 2.0, 5.0, 20.0]
 
 
 def test_reduced_scan_of_the_domain():
     """A corner of every regime in one call each: stabilising, read, critical, strongly driven."""
     check_point(500.0, 1.5, [0.5], max_cells=256)
-    check_point(20.0, -1.5, [-2.0, 0.5, 5.0], max_cells=256)
+    with pytest.raises(InputError, match="no start well at zero current") as refused:
+        check_point(20.0, -1.5, [-2.0, 0.5, 5.0], max_cells=256)
+    assert refused.value.field == "h"
     check_point(80.0, 0.5, [1.1], max_cells=256)
     check_point(200.0, -0.9, [2.0], max_cells=256)
 

@@ -37,7 +37,9 @@ def escape(
     reduced_field: Annotated[float | None, typer.Option(
         "--reduced-field", help="h = H / H_K along the easy axis [default: 0]")] = None,
     current_ratio: Annotated[float | None, typer.Option(
-        "--current-ratio", help="i = I / I_c0(h); i > 0 destabilises m_z = +1 [default: 0]")] = None,
+        "--current-ratio", help="i = I / I_c0(h) with I_c0(h) ∝ 1 + h: the torque i(1 + h) > 0 destabilises "
+        "m_z = +1, so i > 0 destabilises it for h > -1 and stabilises it for h < -1 "
+        "[default: 0]")] = None,
     nu: Annotated[float, typer.Option("--nu", help="spin-injection diffusion: D_T -> D_T (1 + nu i)"
                                       )] = 0.0,
     alpha: Annotated[float | None, typer.Option(

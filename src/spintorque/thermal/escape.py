@@ -46,6 +46,7 @@ from spintorque.thermal import methods
 from spintorque.thermal.axial.physical import AxialReduction, NotAxialError, axial_reduction
 from spintorque.thermal.escape_result import ClosedForm, EscapeResult
 from spintorque.thermal.problems import PhysicalProblem, ReducedProblem
+from spintorque.thermal.refusals import physical_refusal, reduced_refusal
 from spintorque.thermal.regime import Landscape, axial_landscape
 
 METHODS = ("auto", "axial", "sphere", "energy")
@@ -116,17 +117,21 @@ def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> E
                 raise
     landscape = axial_landscape(model) if model is not None else None
     chosen = _dispatch(method, model is not None)
-    if chosen == "axial":
-        assert model is not None and landscape is not None
-        solution = methods.run_axial(model, landscape)
-    elif chosen == "sphere":
-        solution = methods.run_sphere(problem.sphere_model(), (0.0, 0.0, 1.0), landscape, options)
-        if method == "auto":
-            solution = methods.maybe_energy(solution, problem.sphere_model(ALPHA_TO_ZERO),
-                                            (0.0, 0.0, 1.0), problem.alpha, landscape, options)
-    else:
-        solution = methods.run_energy(problem.sphere_model(ALPHA_TO_ZERO), (0.0, 0.0, 1.0),
-                                      problem.alpha, landscape, options)
+    try:
+        if chosen == "axial":
+            assert model is not None and landscape is not None
+            solution = methods.run_axial(model, landscape)
+        elif chosen == "sphere":
+            solution = methods.run_sphere(problem.sphere_model(), (0.0, 0.0, 1.0), landscape,
+                                          options)
+            if method == "auto":
+                solution = methods.maybe_energy(solution, problem.sphere_model(ALPHA_TO_ZERO),
+                                                (0.0, 0.0, 1.0), problem.alpha, landscape, options)
+        else:
+            solution = methods.run_energy(problem.sphere_model(ALPHA_TO_ZERO), (0.0, 0.0, 1.0),
+                                          problem.alpha, landscape, options)
+    except methods.SolverRefusalError as refusal:  # restated in sigma, h, i
+        raise reduced_refusal(problem, refusal) from None
     closed = methods.closed_forms(model, solution.landscape, None)
     details = dict(solution.details)
     if solution.method == "axial":
@@ -138,13 +143,19 @@ def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> E
     reasons = {"brown_lambda1_tau_N": closed["brown_lambda1_tau_N"].reason,
                "brown_switching_rate_tau_N": closed["brown_switching_rate_tau_N"].reason,
                "effective_barrier_kT_collinear_estimate": closed["effective_barrier_kT"].reason}
-    return _label(problem, solution, None, closed, details, reasons)
+    notes = () if problem.h >= -1.0 else (
+        f"h = {problem.h:g} < -1: the field alone reverses m_z = +1, so there is no start well at "
+        "zero current; I_c0(h) ∝ 1 + h < 0 here, so i > 0 stabilises m_z = +1 and i < 0 "
+        "destabilises it (the torque enters as i(1 + h))",)
+    return _label(problem, solution, None, closed, details, reasons, notes=notes)
 
 
 def _label(problem: Problem, solution: methods.Solution, tau: float | None,
            closed: dict[str, ClosedForm], details: dict[str, Any],
-           closed_reasons: dict[str, str | None], prefix: str = "") -> EscapeResult:
-    """The labelled result; every None among the reported values gets its reason."""
+           closed_reasons: dict[str, str | None], prefix: str = "",
+           notes: tuple[str, ...] = ()) -> EscapeResult:
+    """The labelled result; every None among the reported values gets its reason; ``notes``
+    (plain-words caveats of the problem itself) go before the solver's messages."""
     reasons = dict(solution.reasons)
     landscape = solution.landscape
     details = {**details, "lambda1_meaning": landscape.meaning["lambda1"],
@@ -168,7 +179,7 @@ def _label(problem: Problem, solution: methods.Solution, tau: float | None,
         problem, solution.method, solution.values["lambda1"],
         solution.values["integral_relaxation_time"], solution.values["mfpt"], tau,
         solution.errors, solution.converged, landscape.regime, prefix + landscape.reason,
-        landscape.effective_barrier_kT, closed, details, reasons, tuple(solution.messages),
+        landscape.effective_barrier_kT, closed, details, reasons, notes + tuple(solution.messages),
         solution.values.get("switching_rate"))
 
 
@@ -205,14 +216,41 @@ def _reduce(problem: PhysicalProblem, method: str) -> AxialReduction | None:
                              "axially symmetric magnets only (use reduced units)") from None
         return None
     except InputError as exc:
+        J, T = problem.current_density, problem.temperature
+        if exc.field == "i":  # the landscape's steepness: J is what the user set
+            raise InputError("conditions.current_density", f"J = {J:.4g} A/m² at T = {T:g} K "
+                             f"is too steep for the 1D solver ({exc.message})"
+                             + _largest_current(problem)) from None
         if exc.field != "sigma":
             raise
         if method in ("auto", "axial") or problem.nu != 0.0:
-            J, T = problem.current_density, problem.temperature
-            raise InputError("conditions", f"at T = {T:g} K and J = {J:.4g} A/m² the "
-                             "energy landscape is too deep (in k_BT) for the 1D solver: its "
-                             "exponentials would overflow (raise T or lower |J|)") from None
+            from spintorque.thermal.axial.model import SIGMA_MAX
+            from spintorque.thermal.axial.physical import lowest_temperature
+
+            lowest = lowest_temperature(problem.model)
+            raise InputError("conditions.temperature", f"T = {T:g} K gives sigma = K_eff V/(k_B T) "
+                             f"= {lowest * SIGMA_MAX / T:.4g}, beyond the 1D solver's sigma <= "
+                             f"{SIGMA_MAX:g} (its exponentials would overflow): this magnet needs "
+                             f"T >= {lowest:.4g} K") from None
         return None
+
+
+def _largest_current(problem: PhysicalProblem) -> str:
+    """'; ... |J| <= X A/m² here' from the steepness bound σ(1 + |h|)(1 + |i|) <= STEEPNESS_MAX
+    (nu = 0; '' where nu enters it or the bound cannot be stated)."""
+    from dataclasses import replace
+
+    from spintorque.thermal.axial.model import STEEPNESS_MAX
+
+    try:
+        zero = axial_reduction(problem.model, replace(problem.conditions, current_density=0.0))
+    except InputError:
+        return ""
+    jc, m = zero.critical_current_density, zero.model
+    if problem.nu != 0.0 or jc is None or not math.isfinite(jc) or jc == 0.0:
+        return ""
+    largest = (STEEPNESS_MAX / (m.sigma * (1.0 + abs(m.h))) - 1.0) * abs(jc)
+    return f"; at this T the 1D solver takes |J| <= {largest:.4g} A/m²"
 
 
 def _current_phrase(reduction: AxialReduction, J: float) -> str:
@@ -249,13 +287,16 @@ def _physical_unlabelled(problem: PhysicalProblem, method: str,
         sphere = sphere_reduction(problem.model, problem.conditions)
         tau = sphere.tau_N
         alpha = problem.model.magnet.damping
-        if chosen == "sphere":
-            solution = methods.run_sphere(sphere.model, near, landscape, options)
-            if method == "auto":
-                solution = methods.maybe_energy(solution, sphere.model, near, alpha, landscape,
-                                                options)
-        else:
-            solution = methods.run_energy(sphere.model, near, alpha, landscape, options)
+        try:
+            if chosen == "sphere":
+                solution = methods.run_sphere(sphere.model, near, landscape, options)
+                if method == "auto":
+                    solution = methods.maybe_energy(solution, sphere.model, near, alpha,
+                                                    landscape, options)
+            else:
+                solution = methods.run_energy(sphere.model, near, alpha, landscape, options)
+        except methods.SolverRefusalError as refusal:  # restated in J and T
+            raise physical_refusal(problem, refusal) from None
     closed = methods.closed_forms(model, solution.landscape, reduction)
     for reduced, si in (("brown_lambda1_tau_N", "brown_lambda1"),
                         ("brown_switching_rate_tau_N", "brown_switching_rate")):
@@ -271,7 +312,11 @@ def _physical_unlabelled(problem: PhysicalProblem, method: str,
                        critical_current_density=closed["critical_current_density"].value)
         prefix = _current_phrase(reduction, problem.current_density)
     reasons = {"critical_current_density": closed["critical_current_density"].reason}
-    return _label(problem, solution, tau, closed, details, reasons, prefix)
+    notes = () if reduction is None or reduction.model.h >= -1.0 else (
+        f"the field along the start state, h = H_z/H_K,eff = {reduction.model.h:.4g} < -1, alone "
+        "reverses it: there is no start well at zero current (so Sun's J_c0 is not defined: "
+        "critical_current_density is null)",)
+    return _label(problem, solution, tau, closed, details, reasons, prefix, notes)
 
 
 __all__ = ["METHODS", "EscapeResult", "PhysicalProblem", "ReducedProblem", "escape"]

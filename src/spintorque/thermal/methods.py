@@ -438,14 +438,24 @@ def maybe_energy(solution: Solution, limit: SphereModel, near: Any, alpha: float
     return energy
 
 
+class SolverRefusalError(InputError):
+    """A method that cannot solve the problem (field ``method``). ``cause`` is the field the
+    method's own refusal named, a parameter of its internal model (e.g. ``"sigma"``,
+    ``"current_ratio"``), and ``reason`` that refusal's words: the callers restate it in the
+    terms of the problem the user gave (:mod:`spintorque.thermal.refusals`)."""
+
+    def __init__(self, method: str, cause: str, reason: str) -> None:
+        self.method, self.cause, self.reason = method, cause, reason
+        super().__init__("method", f"method {method!r} cannot solve this problem: {reason}")
+
+
 def solver_call(method: str, call: Callable[[], Any]) -> Any:
     try:
         return call()
     except NotAxialError:
         raise
     except InputError as exc:
-        raise InputError("method", f"method {method!r} cannot solve this problem ({exc.field}: "
-                         f"{exc.message})") from None
+        raise SolverRefusalError(method, exc.field, exc.message) from None
 
 
 # --- closed forms ---------------------------------------------------------------------------

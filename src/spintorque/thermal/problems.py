@@ -28,8 +28,9 @@ class ReducedProblem:
 
     U(m) = −sigma m_z² + sigma·hard_ratio·m_x² − 2 sigma h m_z, with a damping-like spin torque
     from a polariser tilted by ``polarizer_angle`` from z towards x, of reduced current
-    i = I/I_c0(h) (i > 0 destabilises m_z = +1; i = 1 is Sun's critical current of the collinear
-    case). The magnet starts in the well m_z = +1; times are in tau_N.
+    i = I/I_c0(h) (I_c0(h) ∝ 1 + h, so the torque is i(1 + h): i > 0 destabilises m_z = +1 for
+    h > −1 and stabilises it for h < −1, where the field alone reverses it; i = 1 is Sun's critical
+    current of the collinear case). The magnet starts at m_z = +1; times are in tau_N.
 
     Parameters
     ----------

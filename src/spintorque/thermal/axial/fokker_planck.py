@@ -6,7 +6,7 @@ r"""Fokker–Planck equation of an axially symmetric macrospin, in z = cos θ (T
     \qquad U(z) = -\sigma z^2 - b z,
 
 with sigma = KV/k_BT and, for a field h = H/H_K along z and a collinear damping-like spin torque of
-reduced current i = I/I_c0 (polariser along +z, i > 0 destabilising the well m_z = +1),
+reduced current i = I/I_c0 (polariser along +z, i (1 + h) > 0 destabilising m_z = +1),
 ``b = 2 sigma (h − i (1 + h))``: in this geometry the spin torque acts exactly like a longitudinal
 field entering only through the damping (THERMAL.md §3), and I_c0 = (2e/ħ)(α/η) mu0 Ms V (H_K + H)
 is Sun's critical current (so the effective barrier is sigma (1 + h)² (1 − i)²).

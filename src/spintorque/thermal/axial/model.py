@@ -45,8 +45,9 @@ class AxialModel:
     h : float
         Longitudinal field H / H_K (along +z), any real; |h| >= 1 may remove a well.
     i : float
-        Current I / I_c0(h) for a collinear polariser; i > 0 destabilises m_z = +1 (any real,
-        with sigma (1 + |h|)(1 + |i|) <= 1e7).
+        Current I / I_c0(h) for a collinear polariser, I_c0(h) ∝ 1 + h: i (1 + h) > 0
+        destabilises m_z = +1 (i > 0 for h > −1, i < 0 for h < −1; any real, with
+        sigma (1 + |h|)(1 + |i|) <= 1e7).
     nu : float
         Spin-injection diffusion coefficient of the mesoscopic spin-injection model (after
         Wegrowe et al.; THERMAL.md §4): the thermal diffusion D_T becomes D_T (1 + nu i), an

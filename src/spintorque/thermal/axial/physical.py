@@ -110,3 +110,17 @@ def axial_reduction(model: MacrospinModel, conditions: Conditions,
     sigma = mu0 * Ms * H_K * V / (2.0 * k_B * conditions.temperature)
     reduced = AxialModel(sigma, well * H / H_K, i, nu, shape)
     return AxialReduction(reduced, tau_N(Ms, V, alpha, conditions.temperature), H_K, Jc)
+
+
+def lowest_temperature(model: MacrospinModel) -> float:
+    """The lowest temperature [K] at which the reduced barrier sigma = mu0 Ms H_K,eff V/(2 k_B T)
+    of an axially symmetric macrospin stays within the 1D solver's range, sigma <= SIGMA_MAX.
+
+    sigma ∝ 1/T exactly, so it is read off the reduction at a temperature high enough for any
+    magnet (1e15 K: sigma ~1e-8 for a barrier of 1e5 k_BT at 300 K); raises as :func:`axial_reduction`
+    for a non-axial model.
+    """
+    from spintorque.thermal.axial.model import SIGMA_MAX
+
+    probe = 1e15  # [K]; the current does not enter sigma
+    return axial_reduction(model, Conditions(0.0, probe)).model.sigma * probe / SIGMA_MAX

@@ -53,11 +53,11 @@ EQUATOR_GRADING = (0.05, 0.1)
 equator) to the latitude ψ = (π/2) φ(s), z = sin ψ: φ' ∝ c + (1 − c)(1 − e^{−(s/ε)²}), so the
 cells next to z = 0 are 18 times finer than uniform-in-θ ones and the rest 9 % coarser
 (issue 14). The start distribution is cut at z = 0, so at short times (read disturb,
-t ≲ 1e-2 tau_N) and for h <= −1 (P0 piled against the cut, width 1/(2σ|h|)) everything happens
-in a layer at z = 0 that uniform cells resolve by a few cells only (relative accuracy 1e-3 …
-1e-1). The map is smooth with φ' > 0, so the error keeps its expansion in h² (Romberg). The
-smallest cells raise the uniformisation rate Λ ~400×, and with it the propagator's rounding
-bound per unit time, so the graded chain is used for short pulses only
+t ≲ 1e-2 tau_N) everything happens in a layer at z = 0 that uniform cells resolve by a few
+cells only (relative accuracy 1e-3 … 1e-1). The map is smooth with φ' > 0, so the error keeps
+its expansion in h² (Romberg). The smallest cells raise the uniformisation rate Λ ~400×, and
+with it the propagator's rounding bound per unit time, so the graded chain is used for short
+pulses only
 (:data:`spintorque.thermal.wer.rates.SHORT_PULSE`)."""
 
 

@@ -48,8 +48,7 @@ towards the cut of P0 at z = 0 (:data:`~spintorque.thermal.wer.chain.EQUATOR_GRA
 ones on cells uniform in θ, whose smaller uniformisation rate keeps the rounding bound of long
 evolutions small (issue 14)."""
 METHODS = {
-    "auto": "spectral without a start well (chain where it misses rtol), chain with one "
-    "and for h <= -1",
+    "auto": "spectral without a start well (chain where it misses rtol), chain with one",
     "chain": "exponentially fitted finite-volume chain (exact detailed balance), nonnegative "
     "propagator (uniformisation + squaring), Romberg over grids",
     "spectral": "Legendre-Galerkin: expm where WER >= 1e-6, slowest modes beyond",
@@ -240,6 +239,25 @@ def _as_problem(
         raise InputError("currents", "give the reduced currents i = I/I_c0")
     values = np.atleast_1d(np.asarray(currents, dtype=float))
     return WERProblem(model_or_problem, values)
+
+
+def require_start_well(h: float) -> None:
+    """Refuse h <= -1: the WER and read disturb start from the Boltzmann distribution of the start
+    well m_z = +1 at zero current (THERMAL.md §6), and U0(z) = −σz² − 2σhz has no well there
+    (dU0/dz = −2σ(1 + h) >= 0 at the pole: the field alone reverses the cell).
+
+    Raises
+    ------
+    InputError
+        Field ``h``, naming the allowed range h > −1.
+    """
+    if not h > -1.0:
+        raise InputError(
+            "h",
+            f"the write-error rate and read disturb start from the Boltzmann distribution of the "
+            f"start well m_z = +1 at zero current (THERMAL.md §6), and h = {h:g} <= -1 leaves no "
+            "start well at zero current (the field alone reverses the cell): need h > -1",
+        )
 
 
 def _check_inputs(problem: WERProblem, pulses: FloatArray, rtol: float, max_cells: int) -> None:
@@ -441,11 +459,11 @@ def write_error_rate(
         numerical diffusion; :mod:`~spintorque.thermal.wer.harmonics`; explicit only: slower).
         Within 1D: "chain": the finite-volume chain (any current; the only one for read disturb);
         "spectral": Legendre–Galerkin (:mod:`~spintorque.thermal.wer.spectral`; no start well);
-        "auto": where the start well is gone (i ≥ 1 for h > −1) spectral, and the chain too, point
+        "auto": where the start well is gone (i ≥ 1) spectral, and the chain too, point
         by point, wherever the spectral estimate misses rtol; with a start well the chain (there
-        the spectral evolution's error over long times is not reliably estimated), and the
-        chain alone for h <= -1 (the zero-current start distribution piles against the cut
-        z = 0, whose Legendre ringing the spectral error estimate misses by up to 1e15).
+        the spectral evolution's error over long times is not reliably estimated). An axial
+        problem with h <= −1 is refused (:func:`require_start_well`): the start distribution,
+        the zero-current Boltzmann state of the start well, does not exist there.
     quantity : {"write_error_rate", "switching_probability"}
         Which of the two ``converged`` and the refinement refer to.
     workers : int or None
@@ -476,6 +494,8 @@ def write_error_rate(
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
     if quantity not in ("write_error_rate", "switching_probability"):
         raise InputError("quantity", f"must be write_error_rate or switching_probability, got {quantity!r}")
+    if isinstance(problem, WERProblem):
+        require_start_well(problem.model.h)
     if isinstance(problem, SphereWERProblem) or method in ("sphere", "energy", "harmonics"):
         if isinstance(problem, SphereWERProblem) and method not in ("auto", "sphere", "energy", "harmonics"):
             raise InputError(
@@ -508,14 +528,7 @@ def write_error_rate(
                 f"spectral needs a current without a start well (i >= 1 for "
                 f"h > -1), got i = {i:g}: use the chain",
             )
-        cut = model.h <= -1.0  # P0 piled against the cut z = 0: Gibbs ringing in Legendre modes
-        if method == "spectral" and cut:
-            raise InputError(
-                "method",
-                f"spectral cannot represent the start distribution for h <= -1 (piled against "
-                f"the cut z = 0), got h = {model.h:g}: use the chain",
-            )
-        no_well_spectral = no_well and not cut  # the spectral error estimate misses the ringing
+        no_well_spectral = no_well  # h > -1 here: P0 is not piled against the cut z = 0
         first = "spectral" if no_well_spectral and method != "chain" else "chain"
         runs = {"spectral": _spectral_row, "chain": _no_well_chain_row if no_well else _chain_row}
         out = runs[first](model, start, times, rtol, max_cells)
@@ -839,13 +852,7 @@ def read_disturb(
             "a read current needs i = I/I_c0 < 1 (at i >= 1 the start "
             f"well is gone), got {float(problem.current_ratio.max())!r}",
         )
-    h = problem.model.h
-    if (1.0 + h) * (1.0 - float(problem.current_ratio.max())) <= 0.0:  # i < 1 here: h <= -1
-        raise InputError(
-            "h",
-            f"a read needs a start well, (1 + h)(1 - i) > 0; h = {h:g} <= -1 leaves none "
-            "(the field alone reverses the cell): use h > -1",
-        )
+    require_start_well(problem.model.h)  # i < 1 here: (1 + h)(1 − i) > 0 iff h > −1
     return write_error_rate(
         problem, None, times, rtol=rtol, max_cells=max_cells, method="chain", quantity="switching_probability"
     )

@@ -23,7 +23,7 @@ from scipy.optimize import brentq
 
 from spintorque.errors import InputError
 from spintorque.thermal.axial.fokker_planck import AxialModel
-from spintorque.thermal.wer.rates import WERProblem, write_error_rate
+from spintorque.thermal.wer.rates import WERProblem, require_start_well, write_error_rate
 from spintorque.thermal.wer.sphere import SphereWERProblem
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ def current_for_target(
     """
     if not 0.0 < target < 1.0:
         raise InputError("target", f"the target WER must be in (0, 1), got {target!r}")
+    require_start_well(model.h)
     lo, hi = bracket
     if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi):
         raise InputError("bracket", f"need 0 <= low < high, got {bracket!r}")
@@ -278,6 +279,43 @@ def problem_from_run(
         raise InputError(names["temperature"], error.message) from None
 
 
+def _too_cold(run: MacrospinInput, T: float, override: float | None, source: str | None,
+              names: Mapping[str, str]) -> InputError:
+    """The refusal of a temperature at which sigma = K_eff V/k_B T exceeds the 1D solver's
+    range, naming the temperature the user gave (the override, else the file's) and the range."""
+    from spintorque.thermal.axial.model import SIGMA_MAX
+    from spintorque.thermal.axial.physical import lowest_temperature
+
+    lowest = lowest_temperature(run.model)
+    field = names.get("temperature", "conditions.temperature") if override is not None \
+        else "conditions.temperature"
+    return InputError(
+        field,
+        f"T = {T:g} K gives sigma = K_eff V/(k_B T) = {lowest * SIGMA_MAX / T:.4g}, beyond the 1D "
+        f"solver's sigma <= {SIGMA_MAX:g}: this magnet needs T >= {lowest:.4g} K",
+        source,
+    )
+
+
+def _field_reverses_start(run: MacrospinInput, h: float, anisotropy_field: float, label: str,
+                          source: str | None) -> InputError:
+    """The refusal of an axial run whose field alone reverses its start state (h <= −1 along
+    it): the zero-current start well the WER starts from (THERMAL.md §6) does not exist."""
+    from spintorque.magnet.energy import Zeeman
+
+    names = [term.name for term in run.model.energy if isinstance(term, Zeeman)]
+    where = f"energy.{names[0]}" if len(names) == 1 else "energy"
+    start = "+z" if run.model.magnet.initial[2] >= 0 else "-z"
+    return InputError(
+        where,
+        f"the field of {label} along its start state m = {start} is h = H/H_K,eff = {h:.4g} "
+        f"<= -1 (H_K,eff = {anisotropy_field:.4g} A/m): it alone reverses the cell, so there is no "
+        "start well at zero current, whose Boltzmann distribution the write-error rate starts "
+        "from (THERMAL.md §6); need h > -1 (a field against the start state weaker than H_K,eff)",
+        source,
+    )
+
+
 def _problem_from_run(run: MacrospinInput, conditions: Conditions, values: FloatArray, nu: float,
                       temperature: float | None, source: str | None, label: str,
                       names: Mapping[str, str]) -> WERProblem | SphereWERProblem:
@@ -297,10 +335,14 @@ def _problem_from_run(run: MacrospinInput, conditions: Conditions, values: Float
 
         return problem_from_sphere_file(run, source if source is not None else label, values, temperature)
     except InputError as error:
+        if error.field == "sigma":  # K V/k_B T beyond the 1D range: the temperature's doing
+            raise _too_cold(run, conditions.temperature, temperature, source, names) from None
         raise (error if source is None else error.in_file(source)) from None
     Jc = reduction.critical_current_density
     if Jc is None:
         raise InputError("torque", f"{label} has no spin torque: no write current", source)
+    if not reduction.model.h > -1.0:
+        raise _field_reverses_start(run, reduction.model.h, reduction.anisotropy_field, label, source)
     ratios = []
     for J in values:
         try:
