@@ -4,15 +4,19 @@ The propagator e^{tS} of the symmetrised chain (:mod:`~spintorque.thermal.wer.ch
 nonnegative matrix, and it is built from nonnegative pieces only:
 
 1. uniformisation for a short step τ0 = 1/(2Λ), Λ = max outflow:
-   e^{τ0 S} = e^{−τ0Λ} Σ_k (τ0Λ)^k/k! P^k with P = I + S/Λ ≥ 0 (every term ≥ 0; Horner form; the
-   31 terms leave a Poisson tail below 1e-40, the probability of more than 30 jumps in τ0);
+   e^{τ0 S} = e^{−τ0Λ} Σ_k (τ0Λ)^k/k! P^k with P = I + S/Λ ≥ 0 (every term ≥ 0; Horner form),
+   cut after K jumps. The Poisson tail beyond K (5.7e-44 for K = 30) bounds the mass moved by
+   the cut, an absolute bound: relative to a side mass m it is n·w_{>K}/m after n steps, and
+   at the front of an arriving tail the relative error is indeed far above w_{>K} (the paths
+   that reach it make many jumps per τ0: 6.6e-10 at m = 5.5e-169 with K = 30, 256 cells;
+   100 % on 128 cells). K is raised until that bound is below 8 eps (:func:`side_masses`);
 2. squaring, e^{2^{k+1}τ0 S} = (e^{2^k τ0 S})², a product of nonnegative matrices (``dsyrk``: the
    matrix is symmetric);
-3. any t ≤ 2^K τ0 from the binary digits of ⌊t/τ0⌋ and a uniformised remainder.
+3. any t ≤ 2^L τ0 from the binary digits of ⌊t/τ0⌋ and a uniformised remainder.
 
 Only sums of nonnegative numbers occur, so a probability of 1e-30 keeps its relative accuracy;
 the rounding error grows at most like the number of elementary steps, 2^k·O(eps) after k
-squarings, which is reported (``rounding``).
+squarings, which is reported (``rounding``, with the truncation's bound).
 
 Long pulses: once every transient but the slowest has died out, the side masses follow the
 exact two-state law M(t) = M_∞ (1 − e^{−λ1 (t − T)}) + M(T) e^{−λ1 (t − T)}, a convex
@@ -44,6 +48,12 @@ from spintorque.thermal.wer.chain import Chain, chain_rate, initial_probability,
 
 FloatArray = NDArray[np.float64]
 TERMS = 30
+"""Jumps per τ0 kept in e^{τ0 S} to begin with (raised where :data:`TRUNCATION` asks for it)."""
+MAX_TERMS = 148
+"""The most jumps per τ0: the Poisson weight of 148 jumps at τ0Λ = 1/2 is 1e-308, still a
+normal double (beyond it the weights themselves would underflow)."""
+TRUNCATION = 8.0 * float(np.finfo(float).eps)
+"""Target of the truncation's relative bound (one step's rounding); see :func:`_log_tail`."""
 MAX_DOUBLINGS = 62
 MAX_ROUNDING = 1e-7
 EPS = float(np.finfo(float).eps)
@@ -59,7 +69,8 @@ class SideMasses:
     start, switched : ndarray
         Mass on z > 0 and on z < 0 at each time (each computed directly, not as 1 − the other).
     rounding : ndarray
-        Bound on the relative rounding error at each time (elementary steps × 8 eps).
+        Bound on the relative rounding error at each time (elementary steps × 8 eps), plus the
+        bound on the truncation of e^{τ0 S} (n·w_{>K}/m, see :func:`side_masses`).
     handover : float or None
         Time [tau_N] from which the two-state law was used (None: propagated throughout).
     handover_residual : float
@@ -94,11 +105,40 @@ def _tridiagonal_apply(diag: FloatArray, off: Off, A: FloatArray) -> FloatArray:
     return B
 
 
-def _poisson(x: FloatArray) -> FloatArray:
-    """e^{−x} x^k / k! for k = 0..TERMS (rows), x ≥ 0 (columns)."""
-    k = np.arange(TERMS + 1, dtype=float)[:, None]
-    log_factorial = np.array([math.lgamma(j + 1.0) for j in range(TERMS + 1)])[:, None]
+def _poisson(x: FloatArray, terms: int = TERMS) -> FloatArray:
+    """e^{−x} x^k / k! for k = 0..terms (rows), x ≥ 0 (columns)."""
+    k = np.arange(terms + 1, dtype=float)[:, None]
+    log_factorial = np.array([math.lgamma(j + 1.0) for j in range(terms + 1)])[:, None]
     return np.asarray(np.exp(xlogy(k, x[None, :]) - x[None, :] - log_factorial))
+
+
+def _log_tail(terms: int) -> float:
+    r"""log of a bound on the Poisson weight beyond ``terms`` jumps at x = τ0Λ = 1/2,
+
+    .. math:: \sum_{k > K} e^{-x} x^k / k! \le \frac{e^{-x} x^{K+1}/(K+1)!}{1 - x/(K+2)}
+
+    (the ratios of successive weights are x/k ≤ x/(K+2): a geometric series). It bounds every
+    truncated factor the ladder uses (the fractional steps have x ≤ 1/2, a smaller tail).
+
+    Why a bound relative to the smaller side's mass: the exact e^{τ0 S} minus its truncation is
+    ≥ 0 and, in the probability variables, moves at most this weight times the mass it acts on
+    (≤ 1); e^{nτ0 S} − E^n = Σ_j e^{jτ0 S}(e^{τ0 S} − E)E^{n−1−j} then loses at most n times it
+    (E and e^{τ0 S} do not increase the total mass). That absolute bound is what holds at the
+    front of an arriving tail, where the paths that reach it make many jumps per τ0 and the
+    relative error is far above the Poisson tail itself (6.6e-10 at R = 5.5e-169 with 30 jumps).
+    """
+    x = 0.5
+    log_w = -x + (terms + 1) * math.log(x) - math.lgamma(terms + 2.0)
+    return log_w - math.log1p(-x / (terms + 2.0))
+
+
+def _terms_for(log_bound: float) -> int:
+    """The fewest jumps per τ0 (≥ :data:`TERMS`, ≤ :data:`MAX_TERMS`) whose tail is below
+    e^{log_bound}."""
+    terms = TERMS
+    while terms < MAX_TERMS and _log_tail(terms) > log_bound:
+        terms += 1
+    return terms
 
 
 def _square(E: FloatArray) -> FloatArray:
@@ -133,8 +173,43 @@ def side_masses(
     probabilities: bool = False,
 ) -> SideMasses:
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] (≥ 0), starting from g(0) = p0/√π
-    (``probabilities``: g0 is p0 itself, evolved in the probability variables)."""
+    (``probabilities``: g0 is p0 itself, evolved in the probability variables).
+
+    The truncation of e^{τ0 S} after K jumps moves at most n·w_{>K} of mass in n steps τ0
+    (:func:`_log_tail`, p0 of total mass ≤ 1), so ``rounding`` carries n·w_{>K}/m, m the smaller
+    side's mass (the computed one: it can only lie below the exact one; beyond a hand-over the
+    error at T, n steps, decays with e^{−λ1 (t − T)} while the mass does not). K starts at
+    :data:`TERMS`; where that bound exceeds :data:`TRUNCATION` (side masses below ~1e-25: a
+    rare tail) the evolution is run again with the K that meets it (at most :data:`MAX_TERMS`;
+    beyond, the larger bound is reported)."""
     times = np.asarray(times, dtype=float)
+    terms = TERMS
+    while True:
+        sides, steps = _evolve(chain, g0, times, handover_tol, probabilities, terms)
+        with np.errstate(divide="ignore"):
+            # an exact 0 (underflow) is judged by the extrapolation (zero on every grid or not)
+            smaller = np.where(
+                (sides.start > 0) | (sides.switched > 0),
+                np.minimum(np.where(sides.start > 0, sides.start, np.inf),
+                           np.where(sides.switched > 0, sides.switched, np.inf)),
+                1.0,
+            )
+            log_need = float(np.min(np.log(TRUNCATION * smaller / steps))) if steps.size else 0.0
+        if _log_tail(terms) <= log_need or terms >= MAX_TERMS:
+            break
+        terms = _terms_for(log_need)
+    truncated = np.exp(_log_tail(terms) + np.log(steps) - np.log(smaller))
+    return SideMasses(
+        sides.start, sides.switched, sides.rounding + truncated, sides.handover,
+        sides.handover_residual, sides.rate, sides.error + truncated,
+    )
+
+
+def _evolve(
+    chain: Chain, g0: FloatArray, times: FloatArray, handover_tol: float, probabilities: bool, terms: int
+) -> tuple[SideMasses, FloatArray]:
+    """:func:`side_masses` with e^{τ0 S} cut after ``terms`` jumps (its bound not yet added),
+    and the number of steps τ0 behind each time."""
     Lam = 2.0 * float(chain.outflow.max())
     tau0 = 0.5 / Lam
     diag = 1.0 - chain.outflow / Lam  # >= 1/2: no cancellation
@@ -156,9 +231,9 @@ def side_masses(
         def masses(v: FloatArray) -> tuple[FloatArray, FloatArray]:
             return (sqrt_mass[plus] @ v[plus]), (sqrt_mass[~plus] @ v[~plus])
 
-    coeff = _poisson(np.array([tau0 * Lam]))[:, 0]
-    E = coeff[TERMS] * np.eye(chain.cells)
-    for k in range(TERMS - 1, -1, -1):
+    coeff = _poisson(np.array([tau0 * Lam]), terms)[:, 0]
+    E = coeff[terms] * np.eye(chain.cells)
+    for k in range(terms - 1, -1, -1):
         E = _tridiagonal_apply(diag, off, E)
         E[np.diag_indices_from(E)] += coeff[k]
     rate = _rate(chain, Lam)
@@ -182,22 +257,22 @@ def side_masses(
                 for p, a in zip(predicted, after, strict=True)
             )
         # the ladder's own rounding drift (~ eps·Λ·t) is the floor this check can reach
-        if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0))):
+        if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0, terms))):
             handover = T
             break
-        if _rounding(4.0 * T / tau0) > MAX_ROUNDING or level >= MAX_DOUBLINGS:
+        if _rounding(4.0 * T / tau0, terms) > MAX_ROUNDING or level >= MAX_DOUBLINGS:
             break  # no hand-over possible within the accuracy: what lies beyond keeps `residual`
         ladder.append(ladder[-1] @ ladder[-1] if probabilities else _square(ladder[-1]))
         level += 1
     reach = (1 << (len(ladder) - 1)) * tau0  # representable with the ladder's binary digits
     direct = np.minimum(times, handover if handover is not None else reach)
-    start, switched, steps = _propagate(ladder, diag, off, g0, direct / tau0, masses)
+    start, switched, steps = _propagate(ladder, diag, off, g0, direct / tau0, masses, terms)
     if handover is not None or reach < t_max:
         T0 = handover if handover is not None else reach
         late = times > T0
         if late.any():
             # the state at T0 itself, then the two-state law beyond
-            s0, w0, n0 = _propagate(ladder, diag, off, g0, np.array([T0 / tau0]), masses)
+            s0, w0, n0 = _propagate(ladder, diag, off, g0, np.array([T0 / tau0]), masses, terms)
             decay = np.exp(-rate * (times[late] - T0))
             grow = -np.expm1(-rate * (times[late] - T0))
             start[late] = stationary[0] * grow + s0[0] * decay
@@ -205,15 +280,17 @@ def side_masses(
             steps[late] = n0[0]
     if handover is None and reach >= t_max:
         residual = 0.0
-    rounding = _rounding(steps)
+    rounding = _rounding(steps, terms)
     two_state = times > (handover if handover is not None else reach)
     error = rounding + np.where(two_state, residual, 0.0)
-    return SideMasses(start, switched, rounding, handover, residual, rate, np.asarray(error, dtype=float))
+    sides = SideMasses(start, switched, rounding, handover, residual, rate, np.asarray(error, dtype=float))
+    return sides, steps
 
 
-def _rounding(steps: FloatArray | float) -> FloatArray:
-    """Estimated relative rounding error after ``steps`` elementary steps τ0 (8 eps each)."""
-    return np.asarray(8.0 * EPS * (np.asarray(steps) + TERMS))
+def _rounding(steps: FloatArray | float, terms: int = TERMS) -> FloatArray:
+    """Estimated relative rounding error after ``steps`` elementary steps τ0 (8 eps each; the
+    ``terms`` Horner steps that build e^{τ0 S} count as steps)."""
+    return np.asarray(8.0 * EPS * (np.asarray(steps) + terms))
 
 
 def chain_lambda1(chain: Chain) -> float:
@@ -243,15 +320,16 @@ def _propagate(
     g0: FloatArray,
     steps: FloatArray,
     masses: Masses,
+    terms: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Side masses after ``steps`` (in units of τ0, < 2^len(ladder)) from g0."""
     whole = np.floor(steps)
     fraction = steps - whole
     n = whole.astype(np.int64)
-    coeff = _poisson(0.5 * fraction)  # (τ0 Λ) = 1/2
+    coeff = _poisson(0.5 * fraction, terms)  # (τ0 Λ) = 1/2
     V = np.zeros((g0.size, steps.size))
     power = g0[:, None].copy()
-    for k in range(TERMS + 1):
+    for k in range(terms + 1):
         V += power * coeff[k][None, :]
         power = _tridiagonal_apply(diag, off, power)
     for level, E in enumerate(ladder):
