@@ -26,6 +26,9 @@ polariser along one axis, N_x = N_y; a constant or angle-dependent damping-like 
 drift, α <= :data:`~spintorque.thermal.methods.LOW_DAMPING_ALPHA` and the damping removing less
 than :data:`~spintorque.thermal.methods.LOW_DAMPING_LOSS_KT` k_BT per turn on the separatrix), it
 reports ``"energy"`` instead, with a warning. ``"energy"`` is otherwise used only when asked.
+If the grids do not converge at α > LOW_DAMPING_ALPHA and the harmonic λ1 converges, it reports
+``"harmonics"`` (no MFPT; the grids' unconverged MFPT kept in the details), with a warning
+(measured better on the in-plane example at α = 0.1: :func:`~spintorque.thermal.methods.maybe_harmonics`).
 
 What is reported follows the landscape (:mod:`spintorque.thermal.regime`): the regime, the
 effective barrier (None where the start well is gone) and the closed forms only inside their
@@ -132,6 +135,9 @@ def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> E
         if method == "auto":
             solution = methods.maybe_energy(solution, problem.sphere_model(ALPHA_TO_ZERO),
                                             (0.0, 0.0, 1.0), problem.alpha, landscape, options)
+            solution = methods.maybe_harmonics(solution, problem.sphere_model(), (0.0, 0.0, 1.0),
+                                               problem.alpha if problem.alpha is not None
+                                               else 1.0, landscape, options)
     elif chosen == "harmonics":
         solution = methods.run_harmonics(problem.sphere_model(), (0.0, 0.0, 1.0), landscape,
                                          options)
@@ -267,6 +273,8 @@ def _physical_unlabelled(problem: PhysicalProblem, method: str,
             if method == "auto":
                 solution = methods.maybe_energy(solution, sphere.model, near, alpha, landscape,
                                                 options)
+                solution = methods.maybe_harmonics(solution, sphere.model, near, alpha,
+                                                   landscape, options)
         elif chosen == "harmonics":
             solution = methods.run_harmonics(sphere.model, near, landscape, options)
         else:
