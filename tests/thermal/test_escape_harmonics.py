@@ -161,3 +161,36 @@ def test_degrees_grow_with_the_stiffness():
     problem = ReducedProblem(sigma=10, h=0.0, i=0.0, alpha=0.1)
     L = eh.degrees_for(problem.sphere_model(), np.array([0.0, 0.0, 1.0]))
     assert L[0] < L[1] < L[2] and L[2] == round(1.5 * L[0])
+
+
+def _unconverged_sphere(problem: ReducedProblem):
+    from spintorque.thermal.methods import Solution
+    from spintorque.thermal.regime import sphere_landscape
+
+    model = problem.sphere_model()
+    values = {"lambda1": None, "integral_relaxation_time": 1.0, "mfpt": 2.0,
+              "switching_rate": None}
+    errors = {"lambda1": None, "integral_relaxation_time": 0.1, "mfpt": 0.05,
+              "switching_rate": None}
+    return model, Solution("sphere", values, errors, False,
+                           sphere_landscape(model, (0.0, 0.0, 1.0), None))
+
+
+def test_auto_falls_back_on_harmonics_only_at_moderate_damping():
+    from spintorque.thermal.methods import maybe_harmonics
+
+    problem = ReducedProblem(sigma=5, h=0.1, i=0.3, alpha=0.1, hard_ratio=0.5,
+                             polarizer_angle=math.radians(30))
+    model, grids = _unconverged_sphere(problem)
+    chosen = maybe_harmonics(grids, model, (0.0, 0.0, 1.0), 0.1, None, {})
+    assert chosen.method == "harmonics" and chosen.converged
+    assert chosen.details["sphere_mfpt_estimate_tau_N"] == 2.0
+    assert chosen.messages[0].startswith("auto: the 2D grids did not converge")
+    assert maybe_harmonics(grids, model, (0.0, 0.0, 1.0), 0.05, None, {}) is grids
+
+
+@pytest.mark.long
+def test_auto_reports_harmonics_for_the_in_plane_file_under_current():
+    found = escape(PhysicalProblem.from_file(IN_PLANE, -3e11, None, 0.0))
+    assert found.method == "harmonics" and found.converged
+    assert found.details["sphere_mfpt_estimate_tau_N"] is not None
