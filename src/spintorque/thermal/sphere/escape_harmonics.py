@@ -12,11 +12,13 @@ precession and do not.
   L = 8√k (:func:`spintorque.thermal.wer.harmonics.base_degree`: k the largest stiffness of the
   start well at zero current and of the switched state under the current). The expansion
   converges exponentially in L, so the error estimate of the finest value is the relative
-  spread |λ(1.5L) − λ(1.25L)|/λ(1.5L); it is trusted (``converged``) only when that spread is
-  below :data:`CONVERGED` and no larger than the coarser spread |λ(1.25L) − λ(L)| (the
-  asymptotic regime). Where λ1 is below ~1e-10 of the operator's scale (a deep well, λ1 ~
+  spread |λ(1.5L) − λ(1.25L)|/λ(1.5L), or the relative difference from a second, bordered
+  eigen-solve (:func:`_bordered_lambda1`) where larger; it is trusted (``converged``) only
+  when that estimate is below :data:`CONVERGED` and no larger than the coarser spread
+  |λ(1.25L) − λ(L)| (the asymptotic regime) or below :data:`ROUNDING`.
+  Where λ1 is below ~1e-10 of the operator's scale (a deep well, λ1 ~
   e^{−barrier}) double precision cannot tell it from the stationary mode: refused, pointing at
-  the methods that work in log space.
+  methods 'axial' and 'sphere' (the refusal says so).
 * τ_int = ∫ C(t) dt / C(0), C(t) = ⟨δz(0) δz(t)⟩ in the stationary state, z = m·u: in the
   forward picture C(t) = ∫ δz e^{At}(δz P_st) dΩ, so
 
@@ -27,7 +29,9 @@ precession and do not.
   conservation), so both solves use A with that row replaced by the total-mass weights (one
   sparse LU). The products δz·P_st are projected by Gauss quadrature of the finest degree.
   For a reversible problem (zero current) C(t) = Σ c_k e^{−λ_k t}, c_k ≥ 0, so τ_int ≤ 1/λ1;
-  the façade checks that.
+  the runner checks that. Reported only where λ1·τ_int >= :data:`SLOW_SHARE` and λ1 is good to
+  :data:`ROUNDING` (else the minority well's population, ill-conditioned, sets it), with the
+  spread over 1.25L, 1.5L (at least :data:`TAU_FLOOR`) as its estimate.
 * MFPT: an absorbing surface m·u = z* is no condition on a global harmonic basis; not computed
   here (method ``"sphere"`` or, at low damping, ``"energy"`` give it).
 """
