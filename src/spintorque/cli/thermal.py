@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from spintorque.thermal import EscapeResult
 
 SOLVERS = {"auto": "auto", "axial": "axial", "1d": "axial", "sphere": "sphere", "2d": "sphere",
-           "energy": "energy"}
+           "energy": "energy", "harmonics": "harmonics"}
 """--solver values (the older 1d and 2d name the axial and sphere methods)."""
 REDUCED_FLAGS = {"sigma": "--sigma", "h": "--reduced-field", "i": "--current-ratio",
                  "current_ratio": "--current-ratio", "nu": "--nu", "alpha": "--alpha",
@@ -60,7 +60,8 @@ def escape(
     solver: Annotated[str, typer.Option(
         "--solver", help="auto (axial when axially symmetric, else sphere; energy where the 2D "
         "grids fail at low damping), axial (1d), sphere (2d), or energy (the low-damping limit "
-        "α → 0: Brown's equation averaged over precession orbits)")] = "auto",
+        "α → 0: Brown's equation averaged over precession orbits), or harmonics (λ1 and τ_int "
+        "from the spherical-harmonic expansion, any damping; no MFPT)")] = "auto",
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Escape rate, relaxation time and first-passage time of a macrospin.
@@ -77,7 +78,8 @@ def escape(
     from spintorque.thermal import escape as solve_escape
 
     if solver not in SOLVERS:
-        raise InputError("--solver", f"must be auto, axial (1d), sphere (2d) or energy, got {solver!r}")
+        raise InputError("--solver", f"must be auto, axial (1d), sphere (2d), energy or harmonics, "
+                         f"got {solver!r}")
     reduced = {"--sigma": sigma, "--reduced-field": reduced_field, "--current-ratio": current_ratio,
                "--alpha": alpha, "--hard-ratio": hard_ratio, "--polarizer-angle": polarizer_angle}
     if magnet_file is not None:

@@ -1,6 +1,7 @@
 r"""One entry point for escape rates: :func:`escape`, in the manner of ``scipy.integrate.solve_ivp``.
 
-``escape(problem, method="auto" | "axial" | "sphere" | "energy", **options) -> EscapeResult``
+``escape(problem, method="auto" | "axial" | "sphere" | "energy" | "harmonics", **options)
+-> EscapeResult``
 
 The problem is a :class:`~spintorque.thermal.problems.ReducedProblem` (sigma, h, i, ...; times in
 tau_N) or a :class:`~spintorque.thermal.problems.PhysicalProblem` (a macrospin model and its
@@ -12,7 +13,12 @@ conditions, e.g. from a file; times in s). The methods live in their own subpack
 * ``"sphere"``: the 2D Fokker–Planck solver on the sphere, any geometry, extrapolated over five
   grids with error estimates (:mod:`spintorque.thermal.sphere`);
 * ``"energy"``: the low-damping limit α → 0, Brown's equation averaged over precession orbits
-  (:mod:`spintorque.thermal.energy`).
+  (:mod:`spintorque.thermal.energy`);
+* ``"harmonics"``: λ1 and τ_int from the spherical-harmonic Galerkin operator of Brown's
+  equation, any geometry and damping, with the spread over three degrees as error estimate
+  (:mod:`spintorque.thermal.sphere.escape_harmonics`); no MFPT (null, with the methods that
+  give it), and λ1 refused where it is below double precision's resolution of the operator
+  (a deep well).
 
 ``method="auto"``: ``"axial"`` when the landscape is axially symmetric (easy axis, field and
 polariser along one axis, N_x = N_y; a constant or angle-dependent damping-like efficiency), else
@@ -20,6 +26,9 @@ polariser along one axis, N_x = N_y; a constant or angle-dependent damping-like 
 drift, α <= :data:`~spintorque.thermal.methods.LOW_DAMPING_ALPHA` and the damping removing less
 than :data:`~spintorque.thermal.methods.LOW_DAMPING_LOSS_KT` k_BT per turn on the separatrix), it
 reports ``"energy"`` instead, with a warning. ``"energy"`` is otherwise used only when asked.
+If the grids do not converge at α > LOW_DAMPING_ALPHA and the harmonic λ1 converges, it reports
+``"harmonics"`` (no MFPT; the grids' unconverged MFPT kept in the details), with a warning
+(measured better on the in-plane example at α = 0.1: :func:`~spintorque.thermal.methods.maybe_harmonics`).
 
 What is reported follows the landscape (:mod:`spintorque.thermal.regime`): the regime, the
 effective barrier (None where the start well is gone) and the closed forms only inside their
@@ -49,7 +58,7 @@ from spintorque.thermal.problems import PhysicalProblem, ReducedProblem
 from spintorque.thermal.refusals import physical_refusal, reduced_refusal
 from spintorque.thermal.regime import Landscape, axial_landscape
 
-METHODS = ("auto", "axial", "sphere", "energy")
+METHODS = ("auto", "axial", "sphere", "energy", "harmonics")
 ALPHA_TO_ZERO = 1e-12
 """Damping of the reduced 2D model averaged by the energy solver (the α → 0 limit)."""
 
@@ -67,11 +76,12 @@ def escape(problem: Problem | MacrospinInput, method: str = "auto", **options: A
     problem : ReducedProblem, PhysicalProblem or MacrospinInput
         Reduced units (results in tau_N) or a macrospin model with its conditions (SI; results
         also in s and 1/s through :attr:`EscapeResult.tau_N`).
-    method : {"auto", "axial", "sphere", "energy"}
+    method : {"auto", "axial", "sphere", "energy", "harmonics"}
         See the module docstring for the ``"auto"`` rule.
     **options
         ``sizes`` (tuple of odd grid sizes) for ``"sphere"``; ``degree`` (Chebyshev degree of
-        the orbit interpolants) for ``"energy"``.
+        the orbit interpolants) for ``"energy"``; ``degrees`` (three ascending harmonic
+        degrees) for ``"harmonics"``.
 
     Returns
     -------
@@ -90,9 +100,10 @@ def escape(problem: Problem | MacrospinInput, method: str = "auto", **options: A
                          f"{type(problem).__name__}")
     if method not in METHODS:
         raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
-    unknown = sorted(set(options) - {"sizes", "degree"})
+    unknown = sorted(set(options) - {"sizes", "degree", "degrees"})
     if unknown:
-        raise InputError(unknown[0], "unknown option; allowed: sizes (sphere), degree (energy)")
+        raise InputError(unknown[0], "unknown option; allowed: sizes (sphere), degree (energy), "
+                         "degrees (harmonics)")
     if isinstance(problem, ReducedProblem):
         return _reduced(problem, method, options)
     return _physical(problem, method, options)
@@ -127,6 +138,13 @@ def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> E
             if method == "auto":
                 solution = methods.maybe_energy(solution, problem.sphere_model(ALPHA_TO_ZERO),
                                                 (0.0, 0.0, 1.0), problem.alpha, landscape, options)
+                solution = methods.maybe_harmonics(solution, problem.sphere_model(),
+                                                   (0.0, 0.0, 1.0),
+                                                   problem.alpha if problem.alpha is not None
+                                                   else 1.0, landscape, options)
+        elif chosen == "harmonics":
+            solution = methods.run_harmonics(problem.sphere_model(), (0.0, 0.0, 1.0), landscape,
+                                             options)
         else:
             solution = methods.run_energy(problem.sphere_model(ALPHA_TO_ZERO), (0.0, 0.0, 1.0),
                                           problem.alpha, landscape, options)
@@ -137,6 +155,8 @@ def _reduced(problem: ReducedProblem, method: str, options: dict[str, Any]) -> E
     if solution.method == "axial":
         details["brown_lambda1_tau_N"] = closed["brown_lambda1_tau_N"].value
         details["brown_switching_rate_tau_N"] = closed["brown_switching_rate_tau_N"].value
+    if solution.method == "harmonics":
+        details["alpha"] = problem.alpha if problem.alpha is not None else 1.0
     if solution.method == "sphere":
         details["effective_barrier_kT_collinear_estimate"] = closed["effective_barrier_kT"].value
         details["alpha"] = problem.alpha if problem.alpha is not None else 1.0
@@ -293,6 +313,10 @@ def _physical_unlabelled(problem: PhysicalProblem, method: str,
                 if method == "auto":
                     solution = methods.maybe_energy(solution, sphere.model, near, alpha,
                                                     landscape, options)
+                    solution = methods.maybe_harmonics(solution, sphere.model, near, alpha,
+                                                       landscape, options)
+            elif chosen == "harmonics":
+                solution = methods.run_harmonics(sphere.model, near, landscape, options)
             else:
                 solution = methods.run_energy(sphere.model, near, alpha, landscape, options)
         except methods.SolverRefusalError as refusal:  # restated in J and T

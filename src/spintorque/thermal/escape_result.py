@@ -18,7 +18,7 @@ PHYSICAL_UNITS = {"tau_N": "s", "lambda1": "1/s", "integral_relaxation_time": "s
                   "current_density": "A/m^2", "temperature": "K", "effective_barrier_kT": "k_B T",
                   "barrier_kT": "k_B T", "anisotropy_field": "A/m",
                   "critical_current_density": "A/m^2"}
-LEGACY_SOLVER = {"axial": "1d", "sphere": "2d", "energy": "energy"}
+LEGACY_SOLVER = {"axial": "1d", "sphere": "2d", "energy": "energy", "harmonics": "harmonics"}
 QUANTITIES = ("lambda1", "integral_relaxation_time", "mfpt", "switching_rate")
 LONG_NAMES = {"lambda1": "relaxation rate λ1 (smallest non-zero eigenvalue; with two wells the "
                          "sum of the forward and backward switching rates)",
@@ -61,7 +61,7 @@ class EscapeResult:
     ----------
     problem : ReducedProblem or PhysicalProblem
     method : str
-        The method that ran: "axial", "sphere" or "energy".
+        The method that ran: "axial", "sphere", "energy" or "harmonics".
     lambda1_tau_N, integral_relaxation_time_over_tau_N, mfpt_over_tau_N : float or None
         λ1 [1/tau_N] (the relaxation rate: with two wells λ1 = k_fwd + k_back, the sum of the
         forward and backward switching rates, dominated by the faster, which is the shallower

@@ -530,3 +530,101 @@ def closed_forms(model: axial.AxialModel | None, landscape: Landscape,
         else:
             forms["critical_current_density"] = ClosedForm(jc, "A/m^2", SUN)
     return forms
+
+
+# --- the spherical-harmonic Galerkin operator (issue 14) --------------------------------------
+HARMONICS_MFPT = ("an absorbing surface is no condition on the global harmonic basis: method "
+                  "'harmonics' gives λ1 and τ_int only; the MFPT comes from method 'sphere' "
+                  "(any geometry; it converges at moderate to high damping), 'axial' (axially "
+                  "symmetric magnets) or 'energy' (low damping)")
+
+
+def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
+                  options: dict[str, Any]) -> Solution:
+    """λ1 and τ_int from the spherical-harmonic Galerkin operator about the start direction
+    (:mod:`spintorque.thermal.sphere.escape_harmonics`), the MFPT None with the methods that
+    give it. λ1's error estimate: the relative spread over the degrees 1.25L, 1.5L; τ_int's:
+    the same spread of τ_int. τ_int <= 1/λ1 is checked for the reversible problem (no drift)."""
+    from spintorque.thermal.sphere import escape_harmonics as eh
+
+    well, landscape, _ = start_direction(model, near, landscape)
+    if landscape is None:  # the regime without an MFPT: stable wells under a drift are "critical"
+        landscape = sphere_landscape(model, well, None)
+    found = solver_call("harmonics", lambda: eh.harmonic_escape(model, well, options.get("degrees")))
+    values: dict[str, float | None] = {"lambda1": None, "integral_relaxation_time": None,
+                                       "mfpt": None, "switching_rate": None}
+    errors: dict[str, float | None] = dict.fromkeys(values)
+    reasons: dict[str, str] = {"mfpt": HARMONICS_MFPT, "mfpt_relative_error": HARMONICS_MFPT}
+    messages: list[str] = []
+    ok = found.converged
+    if found.resolved:
+        values["lambda1"], errors["lambda1"] = found.lambda1[-1], found.fine_spread
+    else:
+        reasons["lambda1"] = str(found.reason)
+    if found.tau_reason is None:
+        values["integral_relaxation_time"] = found.integral_relaxation_time
+        tau_err = found.tau_int_spread
+        errors["integral_relaxation_time"] = tau_err
+        if not tau_err < eh.CONVERGED:
+            ok = False
+            messages.append(f"integral_relaxation_time: relative spread over the degrees "
+                            f"{tau_err:.2g} > {eh.CONVERGED:g}")
+    else:
+        reasons["integral_relaxation_time"] = found.tau_reason
+        reasons["integral_relaxation_time_relative_error"] = found.tau_reason
+        messages.append(f"integral_relaxation_time: {found.tau_reason}")
+    if found.reason is not None:
+        messages.append(f"lambda1: {found.reason}")
+    ok = checked(values, reasons, messages, "harmonic") and ok
+    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
+    if model.drift is None and tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
+        reasons["integral_relaxation_time"] = (
+            f"the harmonic solve gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} tau_N, "
+            "impossible for this reversible problem: not reported")
+        messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
+        values["integral_relaxation_time"] = errors["integral_relaxation_time"] = None
+        ok = False
+    forward_rate_applies(landscape, reasons)
+    reasons.setdefault("switching_rate", "not computed by method 'harmonics' (the two-state split "
+                       "needs the transition surface; methods 'sphere', 'axial')")
+    by_degree = [v if math.isfinite(v) else None for v in found.lambda1]
+    details: dict[str, Any] = {
+               "well": [float(c) for c in well], "harmonic_degrees": list(found.degrees),
+               "lambda1_by_degree_tau_N": by_degree,
+               "lambda1_spread_coarse": found.coarse_spread if math.isfinite(found.coarse_spread)
+               else None}
+    if details["lambda1_spread_coarse"] is None:
+        reasons["lambda1_spread_coarse"] = str(found.reason)
+    if None in by_degree:
+        reasons["lambda1_by_degree_tau_N"] = "null where the eigensolver did not resolve λ1"
+    return Solution("harmonics", values, errors, ok, landscape, details, reasons, messages)
+
+
+def maybe_harmonics(solution: Solution, model: SphereModel, near: Any, alpha: float | None,
+                    landscape: Landscape | None, options: dict[str, Any]) -> Solution:
+    """The ``auto`` fallback at moderate damping (α > :data:`LOW_DAMPING_ALPHA`): where the 2D
+    grids did not converge, method ``"harmonics"`` if its λ1 converges. Measured better on the
+    in-plane example at α = 0.1, −2e11, −3e11 and −1e12 A/m² (the grids: λ1 not reported or
+    estimated 11 %–102 % off; harmonics: spreads <= 5e-12 and the bordered cross-check), and
+    agreeing with the grids where they converge (α = 1, 1500 K: 1.1e-6 against their estimate
+    1.3e-6). The grids' MFPT (harmonics gives none) is kept in the details with its estimate."""
+    if solution.converged or solution.method != "sphere" or alpha is None \
+            or alpha <= LOW_DAMPING_ALPHA:
+        return solution
+    try:
+        harmonic = run_harmonics(model, near, landscape, options)
+    except InputError:
+        return solution
+    if not harmonic.converged or harmonic.values["lambda1"] is None:
+        return solution
+    harmonic.details["sphere_mfpt_estimate_tau_N"] = solution.values.get("mfpt")
+    harmonic.details["sphere_mfpt_relative_error"] = solution.errors.get("mfpt")
+    if solution.values.get("mfpt") is None:
+        harmonic.reasons["sphere_mfpt_estimate_tau_N"] = solution.reasons.get(
+            "mfpt", "the 2D grids gave no MFPT")
+    if solution.errors.get("mfpt") is None:
+        harmonic.reasons["sphere_mfpt_relative_error"] = "the 2D grids gave no estimate"
+    harmonic.messages.insert(0, f"auto: the 2D grids did not converge at alpha = {alpha:g}; "
+                             "method 'harmonics' reported (λ1, τ_int); the grids' unconverged "
+                             "MFPT is in details 'sphere_mfpt_estimate_tau_N'")
+    return harmonic
