@@ -140,3 +140,16 @@ def test_a_time_beyond_the_floating_point_range_is_refused_in_plain_words():
     assert log_mean_first_passage_time(model).log > 1000
     with pytest.raises(InputError, match=r"mean first-passage time.*beyond the floating-point range"):
         mean_first_passage_time(model)
+
+
+@pytest.mark.parametrize(("h", "i"), [(0.0, 1.0), (0.0, -1.0), (0.5, 1.0), (-0.9, 1.0), (1.2, 1.0)])
+def test_lambda1_at_sigma_30_where_the_coarse_grids_missed_the_slowest_mode(h, i):
+    # at i = ±1 the critical point sits on a pole and the coarse grids' blocks all but lacked
+    # the slowest mode: ln λ 4.76 on N/4 and N/2 cells against 2.08 on N, and the Richardson
+    # step took the log of a negative number (a traceback from `escape --sigma 30
+    # --current-ratio 1`). Reference: the Legendre–Galerkin spectrum (exact here: λ1 ~ 8)
+    from spintorque.thermal.wer.spectral import galerkin
+
+    model = AxialModel(30.0, h, i)
+    rates = np.sort(np.abs(np.linalg.eigvals(galerkin(model, 216)).real))
+    assert smallest_eigenvalue(model) == pytest.approx(0.5 * rates[1], rel=1e-9)
