@@ -296,6 +296,7 @@ def estimated_surface_note(target: float, mfpt: float | None, rate: float | None
 def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: Landscape | None,
                options: dict[str, Any], built: Any = None) -> Solution:
     from spintorque.thermal.energy import diffusion as ed
+    from spintorque.thermal.energy.orbit_error import log_smallest_eigenvalue_with_error
     from spintorque.thermal.sphere.escape2d import well_direction
 
     well = well_direction(model, near)
@@ -309,10 +310,8 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     messages: list[str] = []
     failed = False
     try:  # in log arithmetic: any barrier, any ratio of the wells' weights (issue 14)
-        log_lambda = ed.log_smallest_eigenvalue(problem)
-        logs["lambda1"] = log_lambda
-        half = ed.log_smallest_eigenvalue(problem, ed.EIGEN_CELLS // 2)
-        errors["lambda1"] = abs(math.expm1(half - log_lambda))
+        # the cell-halving change plus the orbit integrals' rounding near the separatrix
+        logs["lambda1"], errors["lambda1"] = log_smallest_eigenvalue_with_error(problem)
         tau_fine = ed.log_integral_relaxation_time(problem)
         tau_coarse = ed.log_integral_relaxation_time(problem, cells=ed.EIGEN_CELLS // 2)
         logs["integral_relaxation_time"] = tau_fine
