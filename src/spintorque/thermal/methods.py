@@ -73,6 +73,24 @@ def _reported_as(key: str) -> str:
     return f"reported as {key} (the key of escape --json; EscapeResult.details[{key!r}])"
 
 
+def _tau_within_inverse_lambda1(values: dict[str, Any], reasons: dict[str, str],
+                                messages: list[str], source: str,
+                                errors: dict[str, Any] | None = None) -> bool:
+    """τ_int <= 1/λ1 (to 1e-6), which holds for a reversible problem: C(t) = Σ c_k e^{−λ_k t}
+    with c_k >= 0. A τ_int above it is not reported (null with the reason; False)."""
+    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
+    if tau is None or lam1 is None or tau * lam1 <= 1.0 + 1e-6:
+        return True
+    reasons["integral_relaxation_time"] = (
+        f"{source} gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} tau_N, "
+        "impossible for this reversible problem: not reported")
+    messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
+    values["integral_relaxation_time"] = None
+    if errors is not None:
+        errors["integral_relaxation_time"] = None
+    return False
+
+
 def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
     """λ1, τ_int, MFPT(1 → min(0, z*)) to the later of the separatrix and the transition
     surface (:func:`mfpt_target`) and the forward rate λ1·P_eq(z < z*) of the exact 1D solver,
@@ -124,15 +142,7 @@ def run_axial(model: axial.AxialModel, landscape: Landscape) -> Solution:
     else:
         values["switching_rate"] = errors["switching_rate"] = None
     ok = checked(values, reasons, messages, "axial") and ok
-    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
-    if tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
-        # C(t) = Σ c_k e^{−λ_k t} with c_k >= 0 for a reversible problem: τ_int <= 1/λ1
-        reasons["integral_relaxation_time"] = (
-            f"the 1D quadrature gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} tau_N, "
-            "impossible for this reversible problem: not reported")
-        messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
-        values["integral_relaxation_time"] = None
-        ok = False
+    ok = _tau_within_inverse_lambda1(values, reasons, messages, "the 1D quadrature") and ok
     return Solution("axial", values, errors, ok, landscape, details, reasons, messages)
 
 
@@ -344,15 +354,8 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     ok = checked(values, reasons, messages, "energy") and not failed
     if failed:
         messages.append(f"lambda1, integral_relaxation_time: {reasons['lambda1']}")
-    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
-    if tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
-        # a reversible chain: C(t) = Σ c_k e^{−λ_k t} with c_k >= 0, so τ_int <= 1/λ1
-        reasons["integral_relaxation_time"] = (
-            f"the energy-diffusion chain gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} "
-            "tau_N, impossible for this reversible problem: not reported")
-        messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
-        values["integral_relaxation_time"] = None
-        ok = False
+    ok = _tau_within_inverse_lambda1(values, reasons, messages,
+                                     "the energy-diffusion chain") and ok
     loss = None if alpha is None else problem.energy_loss_per_orbit(alpha)
     # converged covers the model too: the averaged equation is the α → 0 limit (issue 14)
     assessed = problem.model_error(alpha)
@@ -575,14 +578,9 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     if found.reason is not None:
         messages.append(f"lambda1: {found.reason}")
     ok = checked(values, reasons, messages, "harmonic") and ok
-    tau, lam1 = values["integral_relaxation_time"], values["lambda1"]
-    if model.drift is None and tau is not None and lam1 is not None and tau * lam1 > 1.0 + 1e-6:
-        reasons["integral_relaxation_time"] = (
-            f"the harmonic solve gave {tau:.6g} tau_N, more than 1/λ1 = {1 / lam1:.6g} tau_N, "
-            "impossible for this reversible problem: not reported")
-        messages.append(f"integral_relaxation_time: {reasons['integral_relaxation_time']}")
-        values["integral_relaxation_time"] = errors["integral_relaxation_time"] = None
-        ok = False
+    if model.drift is None:  # reversible only without the torque's drift
+        ok = _tau_within_inverse_lambda1(values, reasons, messages, "the harmonic solve",
+                                         errors) and ok
     forward_rate_applies(landscape, reasons)
     reasons.setdefault("switching_rate", "not computed by method 'harmonics' (the two-state split "
                        "needs the transition surface; methods 'sphere', 'axial')")
