@@ -50,6 +50,22 @@ def edges_graded(cells: int, graded: bool | tuple[float, float]) -> np.ndarray:
     return np.concatenate([-upper[::-1][:-1], upper])
 
 
+def _neville_log(masses: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Neville table in x = 1/N² of log ``masses`` (one array per grid, coarse to fine): the
+    last diagonal entry and its estimate, the larger change against the two entries before it
+    (NaN where a mass underflowed)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = [[np.log(masses[0])]]
+        for k in range(1, len(masses)):
+            row = [np.log(masses[k])]
+            for j in range(1, k + 1):
+                row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (x[k - j] / x[k] - 1))
+            table.append(row)
+        best = table[-1][-1]
+        est = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
+    return best, est
+
+
 def side_masses(sigma: float, h: float, i: float, times: np.ndarray, cells: int,
                 graded: bool | tuple[float, float] = False):
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] on ``cells`` cells (even)."""
@@ -127,16 +143,8 @@ def reference(sigma: float, h: float, i: float, times: np.ndarray, cells: int = 
         rounding = np.maximum.reduce([r[2] for r in runs])
         for side in (0, 1):
             # an underflowed mass (log 0) makes its table entries NaN: not a reference point
-            with np.errstate(divide="ignore", invalid="ignore"):
-                table = [[np.log(runs[0][side])]]
-                for k in range(1, len(sizes)):
-                    row = [np.log(runs[k][side])]
-                    for j in range(1, k + 1):
-                        row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (x[k - j] / x[k] - 1))
-                    table.append(row)
-            best = table[-1][-1]
+            best, est = _neville_log([r[side] for r in runs], x)
             with np.errstate(invalid="ignore", over="ignore"):
-                est = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
                 out[2 * side][part] = np.exp(best)
                 out[2 * side + 1][part] = np.expm1(est) + rounding
     return out[0], out[2], out[1], out[3]
@@ -226,15 +234,8 @@ def large_reference(sigma: float, h: float, i: float, times: np.ndarray, cells: 
     bound = np.maximum.reduce([r[2] for r in runs])
     out = []
     for side in (0, 1):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table = [[np.log(runs[0][side])]]
-            for k in range(1, len(sizes)):
-                row = [np.log(runs[k][side])]
-                for j in range(1, k + 1):
-                    row.append(row[j - 1] + (row[j - 1] - table[k - 1][j - 1]) / (x[k - j] / x[k] - 1))
-                table.append(row)
-            best = table[-1][-1]
-            est = np.maximum(np.abs(best - table[-1][-2]), np.abs(best - table[-2][-2]))
+        best, est = _neville_log([r[side] for r in runs], x)
+        with np.errstate(invalid="ignore", over="ignore"):
             est = np.where(np.isfinite(est), np.expm1(est) + bound, np.inf)
         out.append((np.exp(best), est))
     return out[0][0], out[1][0], out[0][1], out[1][1]
