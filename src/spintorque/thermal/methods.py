@@ -234,11 +234,20 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
     quantities = {"lambda1": result.lambda1,
                   "integral_relaxation_time": result.integral_relaxation_time,
                   "mfpt": result.mfpt}
-    values: dict[str, float | None] = {k: q.value for k, q in quantities.items()}
-    errors: dict[str, float | None] = {k: q.relative_error for k, q in quantities.items()}
-    errors = {k: (v if v is not None and math.isfinite(v) else None) for k, v in errors.items()}
     reasons: dict[str, str] = {}
     messages: list[str] = []
+    # the 2D solver returns logarithms (no barrier limit on the axisymmetric family): a value
+    # beyond the double range is null with the reason naming its logarithm, as for the axial
+    values: dict[str, float | None] = {}
+    logs = {k: q.log for k, q in quantities.items()}
+    log_details = _log_values({k: v if math.isfinite(v) else None for k, v in logs.items()},
+                              values, reasons, messages)
+    for k, v in logs.items():
+        if not math.isfinite(v):
+            reasons[k] = "the extrapolation over the 2D grids gave no positive value: not reported"
+            messages.append(f"{k}: {reasons[k]}")
+    errors: dict[str, float | None] = {k: q.relative_error for k, q in quantities.items()}
+    errors = {k: (v if v is not None and math.isfinite(v) else None) for k, v in errors.items()}
     ok = checked(values, reasons, messages, "2D") and result.converged
     if not result.converged:
         messages.append(f"the 2D grids are not converged (relative error estimate > {CONVERGED:g} "
@@ -249,7 +258,8 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
     estimated_surface = needs_mfpt and target < 0.0
     if forward_rate_applies(landscape, reasons) and result.switching_rate is not None:
         rate = result.switching_rate
-        values["switching_rate"] = rate.value
+        log_details.update(_log_values({"switching_rate": rate.log if math.isfinite(rate.log)
+                                        else None}, values, reasons, messages))
         errors["switching_rate"] = rate.relative_error if math.isfinite(rate.relative_error) \
             else None
         ok = checked(values, reasons, messages, "2D") and ok
@@ -262,7 +272,7 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
     if estimated_surface:
         messages.append(estimated_surface_note(target, values["mfpt"], values["switching_rate"]))
     details = {"well": [float(c) for c in well], "grid_family": result.family,
-               "grid_sizes": list(result.sizes), "mfpt_target_m_dot_u": target}
+               "grid_sizes": list(result.sizes), "mfpt_target_m_dot_u": target, **log_details}
     return Solution("sphere", values, errors, ok, landscape, details, reasons, messages)
 
 
