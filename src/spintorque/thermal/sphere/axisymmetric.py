@@ -47,14 +47,6 @@ FloatArray = NDArray[np.float64]
 Signed = tuple[FloatArray, FloatArray]
 
 
-def _to_linear(parts: list[Signed]) -> tuple[FloatArray, float]:
-    """Columns given as (sign, ln|x|) → (Z, c) with the columns = e^c Z, max|Z| = 1."""
-    top = max(float(np.max(lg, initial=-np.inf)) for _, lg in parts)
-    if not math.isfinite(top):
-        return np.zeros((parts[0][0].size, len(parts))), 0.0
-    return np.stack([s * np.exp(lg - top) for s, lg in parts], axis=1), top
-
-
 @dataclass(frozen=True, eq=False)
 class LogRingChain:
     """Log rates, log stationary weights and log face resistances of a one-cell-per-ring chain.
@@ -84,8 +76,18 @@ class LogRingChain:
                 and np.all(np.isfinite(north))):
             raise InputError("model", "a ring-to-ring rate of the axisymmetric chain is not a "
                              "positive finite number (a cell step of the potential above ~700 k_BT)")
-        log_s, log_n = np.log(south), np.log(north)
-        log_pi = np.concatenate([[0.0], np.cumsum(log_s - log_n)])
+        # the logarithms in extended precision (x87 80-bit where NumPy has it): a running
+        # log-sum ℓ carries a rounding of ~ε|ℓ|, and ℓ reaches ~1000 across a deep well
+        log_s = np.log(south).astype(np.longdouble)
+        step = log_s - np.log(north).astype(np.longdouble)
+        rough = np.concatenate([np.zeros(1, dtype=np.longdouble), np.cumsum(step)])
+        # summed again outwards from the most probable ring: a running sum ℓ carries a
+        # rounding of ~ε|ℓ|, so ln π is formed where it is small (near the root: it decides
+        # the means, e.g. of m·u in τ_int; from ring 0 across a 1000 k_BT well it cost 1e-9)
+        r = int(np.argmax(rough))
+        log_pi = np.zeros(rough.size, dtype=np.longdouble)
+        log_pi[r + 1:] = np.cumsum(step[r:])
+        log_pi[:r] = -np.cumsum(step[:r][::-1])[::-1]
         log_pi -= _lse(log_pi)
         return cls(log_pi, -(log_pi[:-1] + log_s), int(np.argmax(log_pi)),
                    np.asarray(chain.grid.areas[:, 0], dtype=float))
@@ -93,7 +95,7 @@ class LogRingChain:
     @property
     def pi(self) -> FloatArray:
         """π_k as doubles (those below e^{−745} are zero; they do not count in any sum here)."""
-        return np.asarray(np.exp(self.log_pi))
+        return np.asarray(np.exp(self.log_pi), dtype=float)
 
     def log_mfpt(self, first_dead: int) -> float:
         """ln T_0, the mean first-passage time [tau_N] from ring 0 to the rings k >= first_dead."""
@@ -106,33 +108,55 @@ class LogRingChain:
         """ln(Σ_{inside} π + ½ Σ_{half} π)."""
         return _lse(np.concatenate([self.log_pi[inside], self.log_pi[half] - math.log(2.0)]))
 
-    def _green_one(self, s: FloatArray, lg: FloatArray) -> Signed:
-        """K g for one π-mean-zero g = s·e^lg (signed logs), its π-mean removed."""
+    def _green_one(self, s: FloatArray, lg: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+        """K g for one π-mean-zero g = s·e^lg (signed logs), its π-mean removed, as
+        (sign, ln|f| − shift, shift).
+
+        The logarithms are kept relative to their size at the root ring (the shifts ``a`` of
+        the terms π g and ``b`` of the increments R J), because a logarithm ℓ carries an
+        absolute rounding of ~ε|ℓ|, i.e. a relative one of ε|ℓ| in its value: near the root,
+        where the π-weighted sums are decided, the shifted logarithms are of order one.
+        """
         r, lp, lr = self.root, self.log_pi, self.log_resistance
         n = lp.size
+        terms = lp + lg
+        a = float(terms[r]) if math.isfinite(terms[r]) else float(np.max(terms))
+        terms = terms - a
         # face fluxes J_k, k = 0 … n − 2: head sums for k < r, minus tail sums for k >= r
-        hs, hl = _cumsum(s[:r], (lp + lg)[:r])
-        ts, tl = _cumsum(s[::-1][:n - 1 - r], (lp + lg)[::-1][:n - 1 - r])
+        hs, hl = _cumsum(s[:r], terms[:r])
+        ts, tl = _cumsum(s[::-1][:n - 1 - r], terms[::-1][:n - 1 - r])
         js = np.concatenate([hs, -ts[::-1]])
         jl = np.concatenate([hl, tl[::-1]])
+        steps = lr + jl
+        near = steps[max(r - 1, 0):r + 1]
+        b = float(np.max(near)) if np.any(np.isfinite(near)) else 0.0
+        steps = steps - b
         # f_j − f_r: −Σ_{k=r}^{j−1} R_k J_k above r, +Σ_{k=j}^{r−1} R_k J_k below it
         fs, fl = np.ones(n), np.full(n, -np.inf)
-        up_s, up_l = _cumsum(-js[r:], (lr + jl)[r:])
+        up_s, up_l = _cumsum(-js[r:], steps[r:])
         fs[r + 1:], fl[r + 1:] = up_s, up_l
-        down_s, down_l = _cumsum(js[:r][::-1], (lr + jl)[:r][::-1])
+        down_s, down_l = _cumsum(js[:r][::-1], steps[:r][::-1])
         fs[:r], fl[:r] = down_s[::-1], down_l[::-1]
         ms, ml = _total(fs, lp + fl)
-        return _add_scalar(fs, fl, -ms, ml)
+        fs, fl = _add_scalar(fs, fl, -ms, ml)
+        return fs, fl, a + b
 
     def green(self, g: FloatArray) -> tuple[FloatArray, float]:
         """K g for the columns of g (shape (N,) or (N, p), π-mean zero): (Z, c), K g = e^c Z."""
         single = g.ndim == 1
         cols = g[:, None] if single else g
         with np.errstate(divide="ignore"):
-            parts = [self._green_one(np.where(c >= 0, 1.0, -1.0), np.log(np.abs(c)))
+            parts = [self._green_one(np.where(c >= 0, 1.0, -1.0),
+                                     np.log(np.abs(c)).astype(np.longdouble))
                      for c in cols.T]
-        Z, c = _to_linear(parts)
-        return (Z[:, 0] if single else Z), c
+        tops = [shift + float(np.max(fl, initial=-np.inf)) for _, fl, shift in parts]
+        top = max(tops)
+        if not math.isfinite(top):
+            Z = np.zeros(cols.shape)
+        else:  # the shifts enter the exponent only (no large logarithm is formed)
+            Z = np.stack([fs * np.exp(fl - (top - shift)) for fs, fl, shift in parts],
+                         axis=1).astype(float)
+        return (Z[:, 0] if single else Z), (top if math.isfinite(top) else 0.0)
 
     def project(self, V: FloatArray) -> FloatArray:
         """V minus its π-weighted mean (column by column)."""
