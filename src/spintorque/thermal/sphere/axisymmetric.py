@@ -35,16 +35,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
-from spintorque.thermal.axial.chain import _add_scalar, _cumsum, _lse, _total
+from spintorque.thermal.axial.chain import _add_scalar, _cumsum, _total
 from spintorque.thermal.sphere.chain import SphereChain
 
 FloatArray = NDArray[np.float64]
+LongArray = NDArray[np.floating[Any]]
+"""Extended-precision (np.longdouble) logarithms."""
 Signed = tuple[FloatArray, FloatArray]
+
+
+def _lse_long(values: LongArray) -> float:
+    """ln Σ e^values in the values' precision, returned as a double (−inf for none)."""
+    if values.size == 0 or not np.any(np.isfinite(values)):
+        return -math.inf
+    top = np.max(values)
+    return float(top + np.log(np.sum(np.exp(values - top))))
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,8 +72,8 @@ class LogRingChain:
         The most probable ring (the gauge point of the Green operator).
     """
 
-    log_pi: FloatArray
-    log_resistance: FloatArray
+    log_pi: LongArray
+    log_resistance: LongArray
     root: int
     areas: FloatArray
 
@@ -88,7 +99,7 @@ class LogRingChain:
         log_pi = np.zeros(rough.size, dtype=np.longdouble)
         log_pi[r + 1:] = np.cumsum(step[r:])
         log_pi[:r] = -np.cumsum(step[:r][::-1])[::-1]
-        log_pi -= _lse(log_pi)
+        log_pi -= np.log(np.sum(np.exp(log_pi)))  # max ln π = 0 here: no overflow
         return cls(log_pi, -(log_pi[:-1] + log_s), int(np.argmax(log_pi)),
                    np.asarray(chain.grid.areas[:, 0], dtype=float))
 
@@ -102,11 +113,11 @@ class LogRingChain:
         if not 0 < first_dead < self.log_pi.size:
             raise InputError("absorbing", "the absorbing set must start after ring 0")
         heads = np.logaddexp.accumulate(self.log_pi[:first_dead])
-        return _lse(self.log_resistance[:first_dead] + heads)
+        return _lse_long(self.log_resistance[:first_dead] + heads)
 
     def log_probability(self, inside: NDArray[np.bool_], half: NDArray[np.bool_]) -> float:
         """ln(Σ_{inside} π + ½ Σ_{half} π)."""
-        return _lse(np.concatenate([self.log_pi[inside], self.log_pi[half] - math.log(2.0)]))
+        return _lse_long(np.concatenate([self.log_pi[inside], self.log_pi[half] - math.log(2.0)]))
 
     def _green_one(self, s: FloatArray, lg: FloatArray) -> tuple[FloatArray, FloatArray, float]:
         """K g for one π-mean-zero g = s·e^lg (signed logs), its π-mean removed, as
