@@ -13,6 +13,11 @@ Two families (``docs/thermal.md``):
 λ1 and the integral relaxation time have errors even in the step (powers 2, 4, 6); the first
 passage to the ring or column of centres also has odd powers (2, 3, 4). The step of the
 family is proportional to 1/N.
+
+Every quantity is carried as its logarithm (:class:`Converged`): the axisymmetric family (one
+cell per ring, for problems symmetric about u) is solved in log arithmetic
+(:mod:`~spintorque.thermal.sphere.axisymmetric`) and has no barrier limit; the N × N families
+use the linear ring elimination and refuse barriers above :data:`MAX_EXPONENT`.
 """
 
 from __future__ import annotations
