@@ -17,7 +17,8 @@ family is proportional to 1/N.
 Every quantity is carried as its logarithm (:class:`Converged`): the axisymmetric family (one
 cell per ring, for problems symmetric about u) is solved in log arithmetic
 (:mod:`~spintorque.thermal.sphere.axisymmetric`) and has no barrier limit; the N × N families
-use the linear ring elimination and refuse barriers above :data:`MAX_EXPONENT`.
+use the ring elimination, whose first passage (axial-like family) has none either, while λ1,
+τ_int (both wells deeper) and the planar first passage refuse barriers above :data:`MAX_EXPONENT`.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ DEFAULT_SIZES = {"axial-like": (65, 81, 97, 113, 129), "planar": (33, 41, 49, 57
 :func:`axisymmetric_sizes`). At sigma = 40 they give λ1 to ~1e-8 (``benchmarks/thermal.py``)."""
 
 MAX_EXPONENT = 650.0
-"""Largest barrier [k_BT] the N × N families (axial-like, planar) handle: their linear ring
-elimination overflows near e^709. The axisymmetric family works in log arithmetic
-(:mod:`spintorque.thermal.sphere.axisymmetric`) and has no such limit."""
+"""Largest barrier [k_BT] for the linear solves of the N × N families (:func:`_check_range`):
+λ1 and τ_int where both wells are deeper, the first passage of the planar family. The
+axisymmetric family (log arithmetic, :mod:`spintorque.thermal.sphere.axisymmetric`) and the
+first passage of the axial-like family (scaled killing rates) have no such limit."""
 
 _LOG_MAX = math.log(np.finfo(float).max)
 _LOG_TINY = math.log(np.finfo(float).tiny)
@@ -145,11 +147,12 @@ class EscapeOverflowError(InputError):
     range: raised by :attr:`Converged.value` only; its logarithm is :attr:`Converged.log`."""
 
     def __init__(self, log: float, grids: bool = False) -> None:
-        if grids:  # the linear elimination of the N × N families (not the axisymmetric one)
-            super().__init__("sigma", f"the escape barrier is about {log:.4g} k_BT: the N × N "
-                             "grids of a problem without axial symmetry are eliminated in linear "
-                             f"arithmetic, which handles barriers up to {MAX_EXPONENT:g} k_BT; "
-                             "the state is stable for any practical purpose")
+        if grids:  # the linear parts of the N × N families (not the axisymmetric one)
+            super().__init__("sigma", f"the barrier is about {log:.4g} k_BT: on the N × N grids "
+                             "of a problem without axial symmetry λ1 and τ_int (both wells "
+                             "that deep) and the first passage of the planar family are "
+                             f"solved in linear arithmetic, which handles up to {MAX_EXPONENT:g} "
+                             "k_BT; the state is stable for any practical purpose")
             return
         side = "beyond" if log > 0 else "below"
         super().__init__("sigma", f"the value is e^{log:.6g} = 10^{log / math.log(10.0):.6g}, "
@@ -470,7 +473,7 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     if len(sizes) < 3 or list(sizes) != sorted(set(sizes)) or any(n % 2 == 0 or n < 5 for n in sizes):
         raise InputError("sizes", "need at least three ascending odd grid sizes >= 5")
     if chosen != "axisymmetric":
-        _check_range(model, u)
+        _check_range(model, u, chosen)
     spectral_sizes, spectral_make = sizes, make
     if chosen == "axisymmetric" and target != 0.0:
         # λ1 and τ_int on the symmetric grids (ring on m·u = 0: the most accurate
@@ -557,12 +560,9 @@ def _grid_logs(model: SphereModel, grid: SphereGrid, u: FloatArray, *, spectral:
             if not mode.real > 0:
                 raise EscapeOverflowError(MAX_EXPONENT, grids=True)
             out["lambda1"] = math.log(mode.real)
-        if target is not None:
-            t = float(sphere.mean_first_passage_time(
-                chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u))
-            if not (math.isfinite(t) and t > 0):
-                raise EscapeOverflowError(MAX_EXPONENT, grids=True)
-            out["mfpt"] = math.log(t)
+        if target is not None:  # scaled killing rates: no overflow on the axial-like family
+            out["mfpt"] = sphere.log_mean_first_passage_time(
+                chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u)
         if cut is not None:
             beyond = _beyond(chain, grid, u, cut)
             out["beyond"] = math.log(beyond) if beyond > 0 else -math.inf
@@ -572,6 +572,8 @@ def _grid_logs(model: SphereModel, grid: SphereGrid, u: FloatArray, *, spectral:
         if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
             raise EscapeOverflowError(MAX_EXPONENT, grids=True) from exc
         raise
+    except np.linalg.LinAlgError as exc:  # an overflowed linear solve (inf/nan in the iteration)
+        raise EscapeOverflowError(MAX_EXPONENT, grids=True) from exc
     return out
 
 
@@ -594,17 +596,30 @@ def _spectral(chain: SphereChain, grid: SphereGrid, u: FloatArray, lam: list[flo
     return abs(mode.imag)
 
 
-def _check_range(model: SphereModel, u: FloatArray) -> None:
-    """Refuse a landscape whose zero-current barrier out of the well certainly exceeds
-    :data:`MAX_EXPONENT`: every path to m·u = 0 crosses that great circle, so the barrier is at
-    least min over the circle of U minus U(u)."""
+def _check_range(model: SphereModel, u: FloatArray, family: str) -> None:
+    """Refuse a landscape the linear parts of the N × N solve cannot hold.
+
+    Every path from the well u to m·u = 0 crosses that great circle, so the zero-current barrier
+    out of the well is at least B_out = min over the circle of U minus U(u), and out of the
+    reversed side B_back = the same minimum minus the lowest U with m·u < 0. λ1, τ_int and the
+    stationary distribution need the smaller of the two below :data:`MAX_EXPONENT` (their
+    solves are linear: times up to e^{min barrier}); the first passage of the axial-like family
+    has no such limit (scaled killing rates, :mod:`~spintorque.thermal.sphere.ring_elimination`),
+    that of the planar family, whose absorbing set cuts every ring, needs B_out below it.
+    """
     ref = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     a = ref - float(ref @ u) * u
     a /= np.linalg.norm(a)
     b = np.cross(u, a)
     phi = np.linspace(0.0, 2.0 * math.pi, 2049)[:-1]
     circle = np.cos(phi)[:, None] * a + np.sin(phi)[:, None] * b
-    barrier = (float(np.min(model.potential(circle))) - float(model.potential(u))) \
-        / model.temperature_factor
-    if barrier > MAX_EXPONENT:
-        raise EscapeOverflowError(barrier, grids=True)
+    top = float(np.min(model.potential(circle)))
+    points = _fibonacci()
+    far = points[points @ u < 0.0]
+    lowest = min(float(np.min(model.potential(far))), float(model.potential(-u)))
+    scale = model.temperature_factor
+    out, back = (top - float(model.potential(u))) / scale, (top - lowest) / scale
+    if min(out, back) > MAX_EXPONENT:
+        raise EscapeOverflowError(min(out, back), grids=True)
+    if family == "planar" and out > MAX_EXPONENT:
+        raise EscapeOverflowError(out, grids=True)
