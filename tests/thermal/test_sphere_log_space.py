@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pytest
 
+from spintorque.errors import InputError
 from spintorque.thermal import AxialModel, ReducedProblem, escape
 from spintorque.thermal.axial.fokker_planck import log_mean_first_passage_time as log_mfpt_1d
 from spintorque.thermal.sphere import solvers as sphere
@@ -27,6 +28,7 @@ from spintorque.thermal.sphere.chain import build_chain
 from spintorque.thermal.sphere.escape2d import (
     EscapeOverflowError,
     _axisymmetric_grid,
+    _ring_grid,
     escape_2d,
     from_logs,
 )
@@ -127,3 +129,34 @@ def test_extrapolating_logarithms_is_extrapolating_the_values():
     assert shifted.relative_error == pytest.approx(error / plain, rel=1e-3)
     assert from_logs(sizes, [math.log(v) for v in values]).value == pytest.approx(plain,
                                                                                   rel=1e-14)
+
+
+@pytest.mark.parametrize(("sigma", "h", "i"), [(300.0, 0.5, 0.0), (800.0, 0.5, 0.0),
+                                               (500.0, 0.5, -1.0)])
+def test_the_n_by_n_first_passage_has_no_barrier_limit(sigma, h, i):
+    # an axial problem on an axial-like N × N grid reproduces the one-cell chain exactly (the θ
+    # rates do not depend on the azimuthal step): the scaled killing rates of the ring
+    # elimination (e^{−ΔE} far below 1e-150 in the pivot ring) against the log chain; it was
+    # 'singular' (EscapeOverflowError) above ~700 k_BT. ln MFPT = 588, 1586, 2485 here
+    model = uniaxial_model(sigma, field=(0, 0, h), current_ratio=i)
+    u, reference = np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0])
+    full = _ring_grid(u, reference, 0.5 * math.pi, lambda n: n)(33)
+    chain = build_chain(model, full)
+    ours = sphere.log_mean_first_passage_time(chain, absorbing=lambda m: m @ u <= 1e-9, start=u)
+    one = _axisymmetric_grid(u, reference)(33)
+    x = one.centres[:, 0] @ u
+    exact = LogRingChain.of(build_chain(model, one)).log_mfpt(int(np.argmax(x <= 1e-9)))
+    assert ours == pytest.approx(exact, abs=1e-12)
+    # the times of every cell are not resolved by the scaled solve: refused, not wrong
+    with pytest.raises(InputError, match="ask for one start direction"):
+        sphere.mean_first_passage_time(chain, absorbing=lambda m: m @ u <= 1e-9)
+    if ours > 709.0:
+        with pytest.raises(InputError, match="beyond the floating-point range"):
+            sphere.mean_first_passage_time(chain, absorbing=lambda m: m @ u <= 1e-9, start=u)
+
+
+def test_n_by_n_relaxation_with_both_wells_deeper_than_650_kT_is_refused_in_plain_words():
+    # a tilted field at sigma = 800: both wells ~800 k_BT deep; λ1 ~ e^{-800} stays linear on
+    # the N × N grids (the axisymmetric family has no such limit)
+    with pytest.raises(EscapeOverflowError, match="both wells"):
+        escape_2d(uniaxial_model(800.0, field=(0.02, 0.0, 0.0)))
