@@ -439,10 +439,10 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     Raises
     ------
     EscapeOverflowError
-        On the N × N families (no axial symmetry) only: a barrier above :data:`MAX_EXPONENT`
-        (their linear elimination). The axisymmetric family has no barrier limit: every
-        quantity is a logarithm (:attr:`Converged.log`), and a value beyond the double range
-        raises only when :attr:`Converged.value` is asked for.
+        On the N × N families (no axial symmetry) only, what stays linear there
+        (:func:`_check_range`: λ1 and τ_int with both wells deeper than :data:`MAX_EXPONENT`,
+        the planar first passage). Every quantity is a logarithm (:attr:`Converged.log`); a
+        value beyond the double range raises only when :attr:`Converged.value` is asked for.
     SlowestModeError
         The slowest mode excited by m·u is not isolated (the iteration does not converge). A
         complex slowest pair is not an error: λ1 is its decay rate, ``lambda1_frequency`` its
