@@ -245,7 +245,9 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
                         "or not in the asymptotic regime); see docs/thermal.md, 'Limits of the 2D "
                         "solver' (at low damping: method 'energy')")
     if needs_mfpt:  # the activation exponent ln(MFPT·|Re μ|) decides the regime
-        landscape = sphere_landscape(model, well, values["mfpt"])
+        lam = values["lambda1"]  # without an MFPT: ln(|Re μ|/λ1), a lower bound (λ1 >= k_fwd)
+        landscape = sphere_landscape(model, well, values["mfpt"],
+                                     None if lam is None else (lam, "λ1 >= k_fwd"))
     estimated_surface = needs_mfpt and target < 0.0
     if forward_rate_applies(landscape, reasons) and result.switching_rate is not None:
         rate = result.switching_rate
@@ -550,9 +552,9 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     from spintorque.thermal.sphere import escape_harmonics as eh
 
     well, landscape, _ = start_direction(model, near, landscape)
-    if landscape is None:  # the regime without an MFPT: stable wells under a drift are "critical"
-        landscape = sphere_landscape(model, well, None)
     found = solver_call("harmonics", lambda: eh.harmonic_escape(model, well, options.get("degrees")))
+    if landscape is None:  # from the drift's fixed points and the harmonic rates (no MFPT)
+        landscape = sphere_landscape(model, well, None, eh.forward_rate_bound(found))
     values: dict[str, float | None] = {"lambda1": None, "integral_relaxation_time": None,
                                        "mfpt": None, "switching_rate": None}
     errors: dict[str, float | None] = dict.fromkeys(values)
@@ -584,10 +586,14 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     forward_rate_applies(landscape, reasons)
     reasons.setdefault("switching_rate", "not computed by method 'harmonics' (the two-state split "
                        "needs the transition surface; methods 'sphere', 'axial')")
+    if landscape.activation_exponent is not None:  # ln(|Re μ|/k_fwd), a lower bound
+        details_exponent = {"activation_exponent": landscape.activation_exponent}
+    else:
+        details_exponent = {}
     by_degree = [v if math.isfinite(v) else None for v in found.lambda1]
     details: dict[str, Any] = {
                "well": [float(c) for c in well], "harmonic_degrees": list(found.degrees),
-               "lambda1_by_degree_tau_N": by_degree,
+               "lambda1_by_degree_tau_N": by_degree, **details_exponent,
                "lambda1_spread_coarse": found.coarse_spread if math.isfinite(found.coarse_spread)
                else None}
     if details["lambda1_spread_coarse"] is None:

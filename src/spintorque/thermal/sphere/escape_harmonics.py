@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,6 +51,7 @@ from spintorque.errors import InputError
 from spintorque.thermal.sphere import harmonics as sh
 from spintorque.thermal.sphere.model import SphereModel
 from spintorque.thermal.wer import harmonics as wh
+from spintorque.thermal.wer.slow_modes import UNRESOLVED, slowest_modes
 
 FloatArray = NDArray[np.float64]
 CONVERGED = 1e-3
@@ -78,6 +80,43 @@ class HarmonicEscape:
     reason: str | None
     tau_reason: str | None = None
     """Why τ_int is NaN (None where it is reported)."""
+    start_side_mass: float = math.nan
+    """Stationary mass on the start side m·u > 0 at the finest degree, and its rounding."""
+    start_side_mass_error: float = math.nan
+    resolution: float = math.nan
+    """|λ| τ_N below which the finest operator cannot tell a rate from the stationary mode
+    (:data:`~spintorque.thermal.wer.slow_modes.UNRESOLVED` times its 1-norm)."""
+    bordered: tuple[float, ...] = ()
+    """λ1 τ_N of the bordered eigen-solve at the two finest degrees."""
+
+
+def forward_rate_bound(found: HarmonicEscape) -> tuple[float, str] | None:
+    """An upper bound [1/tau_N] on the forward switching rate k_fwd out of the start well, and
+    how it was obtained, for the regime (:func:`spintorque.thermal.regime.sphere_landscape`);
+    None where the harmonic solve gives none.
+
+    * λ1 resolved: λ1 = k_fwd + k_back and, for two states, k_fwd = λ1·P_st(beyond the
+      separatrix m·u = 0) (the two-state split, as ``switching_rate``), so
+      k_fwd <= λ1·min(1, P_beyond + its rounding);
+    * λ1 not resolved because it is below the operator's resolution R (both eigen-solves at the
+      two finest degrees say so: the bordered one returns a positive value below R, the
+      shifted one, which keeps every eigenvalue above R, returned a larger one): k_fwd <= λ1 < R.
+    """
+    if found.resolved:
+        beyond = 1.0 - found.start_side_mass
+        if not (math.isfinite(beyond) and math.isfinite(found.start_side_mass_error)):
+            return found.lambda1[-1], "λ1 >= k_fwd"
+        share = min(1.0, max(beyond, 0.0) + abs(found.start_side_mass_error))
+        return found.lambda1[-1] * share, (
+            f"λ1·P_st(m·u < 0) with P_st(m·u < 0) <= {share:.3g}, the two-state split of the "
+            "harmonic λ1")
+    R = found.resolution
+    if len(found.bordered) == 2 and math.isfinite(R) and all(
+            math.isfinite(b) and 0.0 < b < R for b in found.bordered) and all(
+            math.isfinite(v) and v > R for v in found.lambda1[1:]):
+        return R, (f"λ1 is below the harmonic operator's resolution {R:.3g} /tau_N (the "
+                   f"bordered solve gives {found.bordered[-1]:.3g})")
+    return None
 
 
 def degrees_for(model: SphereModel, u: FloatArray, degrees: tuple[int, ...] | None = None
@@ -214,11 +253,16 @@ def harmonic_escape(model: SphereModel, u: FloatArray,
     checks: list[float] = []
     for L in found:
         op = _operator(model, u, L)
-        lams.append(wh.slowest_rates(op)[0])
+        modes = slowest_modes(op)
+        lams.append(modes.lambda1)
         if L in found[1:]:
             tau, other = integral_relaxation_time(op)
             taus.append(tau)
             checks.append(other)
+    extra: dict[str, Any] = {
+        "start_side_mass": modes.floor, "start_side_mass_error": modes.floor_error,
+        "resolution": UNRESOLVED * float(abs(op.matrix).sum(axis=0).max()),
+        "bordered": tuple(checks)}
     listed = ", ".join(f"L {d}: {v:.10g}" for d, v in zip(found, lams, strict=True))
     reason = None
     coarse = fine = math.inf
@@ -233,7 +277,7 @@ def harmonic_escape(model: SphereModel, u: FloatArray,
                   "magnets) and 'sphere' work with such rates")
         return HarmonicEscape(found, tuple(lams), math.nan, math.inf, coarse, fine, False,
                               False, reason, "λ1 is not resolved (the stationary solve is as "
-                              "ill-conditioned as λ1 is small): " + reason)
+                              "ill-conditioned as λ1 is small): " + reason, **extra)
     coarse = abs(lams[1] - lams[0]) / lam
     # the two eigen-solves' difference measures rounding (it grows as λ1 nears the resolution)
     fine = max(abs(lams[2] - lams[1]) / lam, *differences)
@@ -255,4 +299,4 @@ def harmonic_escape(model: SphereModel, u: FloatArray,
                       "against the 1D solver); methods 'axial' or 'sphere' give it")
         tau, tau_spread = math.nan, math.inf
     return HarmonicEscape(found, tuple(lams), tau, tau_spread, coarse, fine, True, ok, reason,
-                          tau_reason)
+                          tau_reason, **extra)
