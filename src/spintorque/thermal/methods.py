@@ -308,7 +308,10 @@ def estimated_surface_note(target: float, mfpt: float | None, rate: float | None
 def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: Landscape | None,
                options: dict[str, Any], built: Any = None) -> Solution:
     from spintorque.thermal.energy import diffusion as ed
-    from spintorque.thermal.energy.orbit_error import log_smallest_eigenvalue_with_error
+    from spintorque.thermal.energy.orbit_error import (
+        interpolant_error,
+        log_smallest_eigenvalue_with_error,
+    )
     from spintorque.thermal.sphere.escape2d import well_direction
 
     well = well_direction(model, near)
@@ -327,8 +330,11 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         tau_fine = ed.log_integral_relaxation_time(problem)
         tau_coarse = ed.log_integral_relaxation_time(problem, cells=ed.EIGEN_CELLS // 2)
         logs["integral_relaxation_time"] = tau_fine
-        # the same estimate as λ1's: the change when the chain is halved (after Richardson)
-        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine))
+        # as λ1's: the change when the chain is halved (after Richardson) plus the orbit
+        # interpolants' rounding and truncation (on the halved chain, whose error cancels)
+        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine)) \
+            + interpolant_error(problem, lambda e: ed.log_integral_relaxation_time(
+                e, cells=ed.EIGEN_CELLS // 2))
     except InputError as exc:
         failed = True
         logs["lambda1"] = logs["integral_relaxation_time"] = None
@@ -342,6 +348,11 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     # other methods (:func:`mfpt_target`); λ1 P_stat(beyond the top) is the forward rate
     logs["mfpt"], errors["mfpt"] = solver_call(
         "energy", lambda: ed.log_mean_first_passage_time_to_target(problem))
+    # plus the orbit interpolants' rounding and truncation, which the node doubling misses
+    mfpt_error = errors["mfpt"]
+    if mfpt_error is not None:
+        errors["mfpt"] = mfpt_error + interpolant_error(
+            problem, lambda e: ed.log_mean_first_passage_time_to_target(e)[0])
     landscape = landscape or energy_landscape(problem)
     values["switching_rate"] = errors["switching_rate"] = None
     if logs["lambda1"] is not None and forward_rate_applies(landscape, reasons):
