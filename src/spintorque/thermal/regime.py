@@ -40,9 +40,15 @@ How each case is decided (no barrier law is assumed off the axis):
   v = −D∇U + (D/α) m×∇U + w next to the energy minimum (Newton in the tangent plane); stable when
   both eigenvalues of its Jacobian have negative real parts. Without a drift the barrier is the
   energy of the saddle bounding the well minus that of the well. Under a non-conservative torque
-  no potential exists: the barrier is None and the regime follows from the activation exponent
-  ln(MFPT·|Re μ|) (μ: the slowest linear relaxation rate of the fixed point), which on the axis
-  tracks the barrier within ~1 k_BT (sigma = 40: 18.5 for 19.6, 4.4 for 4.9);
+  no potential exists: the barrier is None; a second state exists where the drift has another
+  attractor (:func:`other_attractor`: a second stable fixed point, or trajectories from the
+  reversed direction that do not return), else "single well"; the height follows from the
+  activation exponent ln(MFPT·|Re μ|) (μ: the slowest linear relaxation rate of the fixed
+  point), which on the axis tracks the barrier within ~1 k_BT (sigma = 40: 18.5 for 19.6, 4.4
+  for 4.9), or, for a method without an MFPT (``"harmonics"``, issue 14), from
+  ln(|Re μ|/k) with k an upper bound on the forward rate (λ1·P_st(m·u < 0), or the harmonic
+  operator's resolution where λ1 is below it): a lower bound on the exponent (6.36 and 1.55
+  against the grids' 6.16 and 1.68 on a tilted problem at α = 1, sigma = 10);
 * energy diffusion (α → 0): the orbit-averaged stationary exponent Ψ; unstable when the torque's
   work per orbit exceeds the damping's loss at the bottom of the well (ratio >= 1).
 """
