@@ -254,7 +254,9 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
                         "or not in the asymptotic regime); see docs/thermal.md, 'Limits of the 2D "
                         "solver' (at low damping: method 'energy')")
     if needs_mfpt:  # the activation exponent ln(MFPT·|Re μ|) decides the regime
-        landscape = sphere_landscape(model, well, values["mfpt"])
+        lam = values["lambda1"]  # without an MFPT: ln(|Re μ|/λ1), a lower bound (λ1 >= k_fwd)
+        landscape = sphere_landscape(model, well, values["mfpt"],
+                                     None if lam is None else (lam, "λ1 >= k_fwd"))
     estimated_surface = needs_mfpt and target < 0.0
     if forward_rate_applies(landscape, reasons) and result.switching_rate is not None:
         rate = result.switching_rate
@@ -316,7 +318,10 @@ def estimated_surface_note(target: float, mfpt: float | None, rate: float | None
 def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: Landscape | None,
                options: dict[str, Any], built: Any = None) -> Solution:
     from spintorque.thermal.energy import diffusion as ed
-    from spintorque.thermal.energy.orbit_error import log_smallest_eigenvalue_with_error
+    from spintorque.thermal.energy.orbit_error import (
+        interpolant_error,
+        log_smallest_eigenvalue_with_error,
+    )
     from spintorque.thermal.sphere.escape2d import well_direction
 
     well = well_direction(model, near)
@@ -335,8 +340,11 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         tau_fine = ed.log_integral_relaxation_time(problem)
         tau_coarse = ed.log_integral_relaxation_time(problem, cells=ed.EIGEN_CELLS // 2)
         logs["integral_relaxation_time"] = tau_fine
-        # the same estimate as λ1's: the change when the chain is halved (after Richardson)
-        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine))
+        # as λ1's: the change when the chain is halved (after Richardson) plus the orbit
+        # interpolants' rounding and truncation (on the halved chain, whose error cancels)
+        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine)) \
+            + interpolant_error(problem, lambda e: ed.log_integral_relaxation_time(
+                e, cells=ed.EIGEN_CELLS // 2))
     except InputError as exc:
         failed = True
         logs["lambda1"] = logs["integral_relaxation_time"] = None
@@ -350,6 +358,11 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     # other methods (:func:`mfpt_target`); λ1 P_stat(beyond the top) is the forward rate
     logs["mfpt"], errors["mfpt"] = solver_call(
         "energy", lambda: ed.log_mean_first_passage_time_to_target(problem))
+    # plus the orbit interpolants' rounding and truncation, which the node doubling misses
+    mfpt_error = errors["mfpt"]
+    if mfpt_error is not None:
+        errors["mfpt"] = mfpt_error + interpolant_error(
+            problem, lambda e: ed.log_mean_first_passage_time_to_target(e)[0])
     landscape = landscape or energy_landscape(problem)
     values["switching_rate"] = errors["switching_rate"] = None
     if logs["lambda1"] is not None and forward_rate_applies(landscape, reasons):
@@ -560,9 +573,9 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     from spintorque.thermal.sphere import escape_harmonics as eh
 
     well, landscape, _ = start_direction(model, near, landscape)
-    if landscape is None:  # the regime without an MFPT: stable wells under a drift are "critical"
-        landscape = sphere_landscape(model, well, None)
     found = solver_call("harmonics", lambda: eh.harmonic_escape(model, well, options.get("degrees")))
+    if landscape is None:  # from the drift's fixed points and the harmonic rates (no MFPT)
+        landscape = sphere_landscape(model, well, None, eh.forward_rate_bound(found))
     values: dict[str, float | None] = {"lambda1": None, "integral_relaxation_time": None,
                                        "mfpt": None, "switching_rate": None}
     errors: dict[str, float | None] = dict.fromkeys(values)
@@ -594,10 +607,14 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     forward_rate_applies(landscape, reasons)
     reasons.setdefault("switching_rate", "not computed by method 'harmonics' (the two-state split "
                        "needs the transition surface; methods 'sphere', 'axial')")
+    if landscape.activation_exponent is not None:  # ln(|Re μ|/k_fwd), a lower bound
+        details_exponent = {"activation_exponent": landscape.activation_exponent}
+    else:
+        details_exponent = {}
     by_degree = [v if math.isfinite(v) else None for v in found.lambda1]
     details: dict[str, Any] = {
                "well": [float(c) for c in well], "harmonic_degrees": list(found.degrees),
-               "lambda1_by_degree_tau_N": by_degree,
+               "lambda1_by_degree_tau_N": by_degree, **details_exponent,
                "lambda1_spread_coarse": found.coarse_spread if math.isfinite(found.coarse_spread)
                else None}
     if details["lambda1_spread_coarse"] is None:
