@@ -1,0 +1,140 @@
+"""The current for a target WER and read disturb on the 2D path (non-axial files; issue 14).
+
+Checked against the 1D solvers on an axial problem run through the 2D route
+(:func:`~spintorque.thermal.wer.sphere.axial_on_sphere`), against an analytic table (the search
+logic alone), and the read current's start well against the in-plane closed-form J_c0.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from spintorque.constants import e, hbar, mu0
+from spintorque.errors import InputError
+from spintorque.thermal import AxialModel
+from spintorque.thermal.wer import WERProblem, current_for_target, problem_from_file, read_disturb
+from spintorque.thermal.wer import sphere_target as st
+from spintorque.thermal.wer.sphere import axial_on_sphere
+
+IN_PLANE = Path(__file__).parents[2] / "examples" / "macrospin" / "in_plane.toml"
+
+
+def _analytic(monkeypatch, log_wer, rel_error=1e-9):
+    """Replace the 2D evaluation by ln WER(x, t) = log_wer(x, t), x = |J|; counts the currents."""
+    calls: list[int] = []
+
+    def fake(make, currents, times, rtol, method, workers):
+        x = np.abs(np.asarray(currents, dtype=float))
+        calls.append(x.size)
+        w = np.exp(np.array([[log_wer(xi, t) for t in times] for xi in x]))
+        return SimpleNamespace(write_error_rate=w, write_error_rate_error=np.full(w.shape, rel_error),
+                               methods=tuple("analytic" for _ in x))
+
+    monkeypatch.setattr(st, "_evaluate", fake)
+    return calls
+
+
+def test_the_search_finds_an_analytic_root_within_its_error(monkeypatch):
+    # ln WER = −t x³ (decreasing in x): x* = (−ln target / t)^(1/3)
+    calls = _analytic(monkeypatch, lambda x, t: -t * x**3)
+    target, pulses = 1e-6, np.array([2.0, 3.0, 5.0, 8.0])
+    found = st.sphere_current_for_target(None, target, pulses, (-1.0, -2.5))
+    exact = -((-math.log(target) / pulses) ** (1 / 3))
+    assert sum(calls) <= 5 + 3  # the ladder and one refinement round
+    assert found.converged.all() and found.monotone.all() and not found.outside.any()
+    gap = np.abs(found.current_density - exact)
+    assert np.all(gap <= found.error), (gap, found.error)
+    assert np.all(found.error < 1e-3 * np.abs(exact))
+    # the interpolation part is what bounds the gap (the WER error, 1e-9, moves it by ~1e-10)
+    assert np.all(gap <= found.interpolation_error + 1e-9)
+    # J* < 0 as the bracket; |J*| decreases with the pulse
+    assert np.all(np.diff(np.abs(found.current_density)) < 0)
+
+
+def test_a_wer_that_rises_with_the_current_is_flagged(monkeypatch):
+    # a bump in ln WER about x = 1.6 that rises by ~3 between nodes, far beyond the WER errors
+    _analytic(monkeypatch, lambda x, t: -t * x**3 + 10.0 * math.exp(-(((x - 1.6) / 0.2) ** 2)))
+    found = st.sphere_current_for_target(None, 1e-6, [4.0], (1.0, 2.5), nodes=9)
+    assert not found.monotone[0] and not found.converged[0]
+
+
+def test_outside_the_bracket_a_reason_and_no_current(monkeypatch):
+    _analytic(monkeypatch, lambda x, t: -t * x**3)
+    found = st.sphere_current_for_target(None, 1e-6, [0.1, 100.0], (1.0, 2.0))
+    assert found.outside.tolist() == [True, True]
+    assert np.isnan(found.current_density).all() and np.isnan(found.error).all()
+    assert "not reached" in found.reason[0] and "already" in found.reason[1]
+
+
+@pytest.mark.parametrize("bracket", [(1.0, -2.0), (1.0, 1.0), (0.0, math.inf)])
+def test_a_bracket_that_is_not_two_currents_of_one_sign_is_refused(bracket):
+    with pytest.raises(InputError, match="bracket"):
+        st.sphere_current_for_target(None, 1e-6, [1.0], bracket)
+
+
+@pytest.mark.slow  # 8 axisymmetric 2D runs, ~3 s CPU
+def test_target_current_on_the_2d_route_agrees_with_the_1d_one_within_the_estimates():
+    model = AxialModel(10.0)
+    pulses = [0.5, 1.0, 2.0]
+
+    def make(i):
+        return axial_on_sphere(WERProblem(model, np.asarray(i, dtype=float)))
+
+    axial = current_for_target(model, 1e-6, pulses, bracket=(0.5, 3.0), max_cells=256)
+    two_d = st.sphere_current_for_target(make, 1e-6, pulses, (1.0, 3.0), workers=1)
+    assert axial.converged.all() and not two_d.outside.any()
+    gap = np.abs(two_d.current_density - axial.current_ratio)
+    assert np.all(gap <= two_d.error + axial.error), (gap, two_d.error)
+    # the 2D grids give WER to ~1e-4 only: honest flags, not converged at rtol 1e-6
+    assert np.all(two_d.wer_relative_error > 1e-6) and not two_d.converged.any()
+    assert np.all(np.diff(two_d.current_density) < 0)
+
+
+@pytest.mark.slow  # two axisymmetric 2D runs and the 1D chain, ~3 s CPU
+def test_read_disturb_on_the_2d_route_agrees_with_the_1d_chain():
+    model, currents = AxialModel(10.0), [0.3, 0.6]
+    times = np.array([0.01, 0.1, 1.0, 10.0, 100.0])
+    axial = read_disturb(model, currents, times, max_cells=1024)
+    two_d = read_disturb(axial_on_sphere(WERProblem(model, np.array(currents))), None, times, workers=1)
+    p = two_d.switching_probability
+    assert two_d.quantity == "switching_probability" and two_d.converged.all()
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p, axis=1) >= 0)
+    # converged values agree within the accuracy both claim (rtol 1e-6); measured ≤ 1.1e-8
+    np.testing.assert_allclose(p, axial.switching_probability, rtol=2e-6)
+
+
+def _in_plane_jc0() -> float:
+    """Macrospin J_c0 of the in-plane example, (2e α μ0 Ms d / ħ η)(H_K + Ms N_z / 2), η = P
+    (Katine & Fullerton, JMMM 320, 1217 (2008), eq. 5; Λ = 1)."""
+    Ms, d, alpha, eta, K, Nz = 1e6, 1.5e-9, 0.1, 0.6, 4e4, 0.25
+    return 2 * e * alpha * mu0 * Ms * d / (hbar * eta) * (2 * K / (mu0 * Ms) + Ms * Nz / 2)
+
+
+@pytest.mark.parametrize(("factor", "kept"), [(0.99, True), (1.01, False), (-3.0, True)])
+def test_the_read_current_keeps_the_start_well_below_the_closed_form_critical_current(factor, kept):
+    problem = problem_from_file(IN_PLANE, [-factor * _in_plane_jc0()])
+    assert st.start_well_kept(problem.models[0], problem.axis) is kept
+
+
+def test_read_disturb_above_the_critical_current_is_refused():
+    problem = problem_from_file(IN_PLANE, [-1.05 * _in_plane_jc0()])
+    with pytest.raises(InputError, match=r"^read current: .*no stable start state"):
+        read_disturb(problem, None, [1.0])
+
+
+@pytest.mark.long  # one harmonic run, ~30 s CPU
+def test_in_plane_read_disturb_is_a_probability_flagged_where_below_the_absolute_floor():
+    problem = problem_from_file(IN_PLANE, [-1.5e11])
+    assert problem.tau_N is not None
+    times = np.geomspace(1e-9, 1e-3, 7) / problem.tau_N
+    r = read_disturb(problem, None, times, workers=1)
+    p, err = r.switching_probability[0], r.switching_probability_error[0]
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p) >= 0)
+    # the start-side mass is known to ~1e-13 absolute: P below ~1e-7 cannot be 1e-6 relative
+    assert not r.converged[0][p < 1e-7].any()
+    assert np.all(err[p < 1e-7] * p[p < 1e-7] >= 1e-14)
