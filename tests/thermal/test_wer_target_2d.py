@@ -90,8 +90,10 @@ def test_target_current_on_the_2d_route_agrees_with_the_1d_one_within_the_estima
     assert axial.converged.all() and not two_d.outside.any()
     gap = np.abs(two_d.current_density - axial.current_ratio)
     assert np.all(gap <= two_d.error + axial.error), (gap, two_d.error)
-    # the 2D grids give WER to ~1e-4 only: honest flags, not converged at rtol 1e-6
-    assert np.all(two_d.wer_relative_error > 1e-6) and not two_d.converged.any()
+    # the flag follows the WER error at J*: the 2D grids give ~1e-4 at the shortest pulse
+    # (measured 1.2e-4), better than 1e-6 at the longest (3.7e-7)
+    assert np.array_equal(two_d.converged, (two_d.wer_relative_error <= 1e-6) & two_d.monotone)
+    assert not two_d.converged[0] and two_d.wer_relative_error[0] > 1e-5
     assert np.all(np.diff(two_d.current_density) < 0)
 
 
@@ -104,7 +106,8 @@ def test_read_disturb_on_the_2d_route_agrees_with_the_1d_chain():
     p = two_d.switching_probability
     assert two_d.quantity == "switching_probability" and two_d.converged.all()
     assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p, axis=1) >= 0)
-    # converged values agree within the accuracy both claim (rtol 1e-6); measured ≤ 1.1e-8
+    # converged values agree within the accuracy both claim (rtol 1e-6); measured ≤ 1.01e-8
+    # (at i = 0.3, t = 0.1 that gap is 1.14× the sum of the two estimates: docs/wer.md)
     np.testing.assert_allclose(p, axial.switching_probability, rtol=2e-6)
 
 

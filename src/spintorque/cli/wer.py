@@ -506,6 +506,8 @@ def _sphere_target_doc(found: Any) -> dict[str, Any]:
         "current_density_interpolation_error": _finite_or_none(found.interpolation_error),
         "monotone_per_pulse": [bool(v) for v in found.monotone],
         "node_current_density": [float(v) for v in found.nodes],
+        "node_write_error_rate": _table(found.node_write_error_rate),
+        "node_write_error_rate_relative_error": _table(found.node_write_error_rate_error),
         "method_per_node": list(found.methods),
         "current_ratio_note": "null: I/I_c0 has no closed form for this non-axial magnet",
     }

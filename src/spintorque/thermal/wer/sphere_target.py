@@ -16,10 +16,13 @@ one, the local cubic's 3.7e-7 … 4.3e-6). Error estimate of J*, per pulse: the 
 error |J*_cubic − J*_quadratic| (the quadratic through the three nearest nodes: its error bounds
 the cubic's once the nodes resolve ln WER; where either has no sign change between the pair,
 PCHIP's root and its distance to the secant's), plus the WER's own relative error δ at those
-nodes carried through the slope, δ / |d ln WER / dJ| (a relative error δ of WER is an absolute
-error δ of ln WER). J* is ``converged`` only where that WER meets ``rtol`` and ln WER decreases
-with |J| at that pulse beyond the WER errors (``monotone``; WER decreasing with the current is
-what makes the root unique).
+nodes carried to J*: δ = Σ |ℓ_k(J*)| δ_k (ℓ_k the cubic's Lagrange weights, so a far node's
+error counts by its small weight; the largest δ_k of the four had made J*(3 ns) on the in-plane
+example rest on the 1e-2 error of a WER of 1e-10 at a node 6e10 A/m² away), then through the
+slope, δ / |d ln WER / dJ| (a relative error δ of WER is an absolute error δ of ln WER; the
+smaller of the cubic's slope at J* and the chord of the bracketing pair). J* is ``converged``
+only where that δ meets ``rtol`` and ln WER decreases with |J| at that pulse beyond the WER
+errors (``monotone``; WER decreasing with the current is what makes the root unique).
 
 **Read disturb** (THERMAL.md §6): P(t) = 1 − WER(t) under a read current that keeps the start
 well, the mass that has left the start side, from the same 2D evolution
@@ -76,7 +79,9 @@ class SphereTargetCurrent:
     reason : tuple of str or None
         Per pulse: why there is no J* (None where there is one).
     wer_relative_error : ndarray
-        Per pulse: the largest relative error estimate of the WER values J* rests on.
+        Per pulse: the relative error of the WER at J* that the node errors δ_k give,
+        Σ |ℓ_k(J*)| δ_k (the local cubic's Lagrange weights; where PCHIP placed J*, the largest
+        δ_k of the four nearest nodes).
     converged : ndarray of bool
         Per pulse: those WER values meet ``rtol`` and ln WER decreases with |J| (``monotone``).
     rtol : float
@@ -171,20 +176,26 @@ def _local_nodes(x: FloatArray, k: int, m: int) -> NDArray[np.intp]:
     return np.arange(lo, hi + 1)
 
 
-def _local_root(x: FloatArray, f: FloatArray, k: int, m: int) -> float | None:
+def _local_root(x: FloatArray, f: FloatArray, k: int, m: int
+                ) -> tuple[float, NDArray[np.intp], FloatArray, float] | None:
     """The root in [x[k−1], x[k]] of the polynomial through the m nodes nearest it (degree
-    m − 1; in a variable scaled to the interval), None where it has no sign change there."""
+    m − 1; in a variable scaled to the interval), with those nodes, their Lagrange weights
+    ℓ_k(x*) there (an error ε_k of f at node k moves the polynomial at x* by Σ ℓ_k ε_k) and its
+    slope df/dx at x*; None where it has no sign change there."""
     from scipy.optimize import brentq
 
     idx = _local_nodes(x, k, m)
     a, h = x[k - 1], x[k] - x[k - 1]
-    coef = np.polyfit((x[idx] - a) / h, f[idx], idx.size - 1)
+    s_nodes = (x[idx] - a) / h
+    coef = np.polyfit(s_nodes, f[idx], idx.size - 1)
     lo, hi = float(np.polyval(coef, 0.0)), float(np.polyval(coef, 1.0))
     if not (lo >= 0 >= hi):
         return None
-    if lo == 0 or hi == 0:
-        return float(a if lo == 0 else x[k])
-    return float(a + h * brentq(lambda s: float(np.polyval(coef, s)), 0.0, 1.0, xtol=1e-14))
+    s = 0.0 if lo == 0 else 1.0 if hi == 0 else brentq(lambda v: float(np.polyval(coef, v)), 0.0, 1.0,
+                                                        xtol=1e-14)
+    weights = np.array([np.prod([(s - s_nodes[q]) / (s_nodes[p] - s_nodes[q])
+                                 for q in range(idx.size) if q != p]) for p in range(idx.size)])
+    return float(a + h * s), idx, weights, float(np.polyval(np.polyder(coef), s)) / h
 
 
 LOCAL_NODES = 4
@@ -311,14 +322,18 @@ def _solve(x: FloatArray, w: FloatArray, e: FloatArray, names: list[str], times:
             continue
         k = max(int(np.argmax(f <= 0)), 1)
         fine, coarse = _local_root(x, f, k, LOCAL_NODES), _local_root(x, f, k, LOCAL_NODES - 1)
+        chord = (f[k] - f[k - 1]) / (x[k] - x[k - 1])
         if fine is not None and coarse is not None:
-            found[j], interp[j] = fine, abs(fine - coarse)
+            found[j], idx, weights, slope = fine
+            interp[j] = abs(fine[0] - coarse[0])
+            # the relative WER errors at the nodes, carried to ln WER at J* by the weights
+            with np.errstate(invalid="ignore"):
+                delta[j] = float(np.sum(np.where(weights == 0, 0.0, np.abs(weights) * e[idx, j])))
         else:  # the local polynomials wiggle: PCHIP's root, with the secant's distance to it
             secant = x[k - 1] - f[k - 1] * (x[k] - x[k - 1]) / (f[k] - f[k - 1])
             interp[j] = abs(found[j] - secant)
-        delta[j] = float(np.max(e[_local_nodes(x, k, LOCAL_NODES), j]))
-        slope = float(PchipInterpolator(x, f)(found[j], 1))
-        chord = (f[k] - f[k - 1]) / (x[k] - x[k - 1])
+            delta[j] = float(np.max(e[_local_nodes(x, k, LOCAL_NODES), j]))
+            slope = float(PchipInterpolator(x, f)(found[j], 1))
         steep = min(abs(slope), abs(chord)) if slope < 0 and chord < 0 else 0.0
         error[j] = interp[j] + delta[j] / steep if steep > 0 and math.isfinite(delta[j]) else math.inf
         converged[j] = bool(delta[j] <= rtol and math.isfinite(error[j]) and monotone[j])
