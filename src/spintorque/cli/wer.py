@@ -183,10 +183,12 @@ def write_error_rate_command(
     """Write-error rate (probability of not having switched at the end of a pulse) from the
     Fokker–Planck time evolution, from the zero-current thermal state of the start well.
 
-    Reduced units: --sigma, --current-ratio, --pulse in tau_N. A macrospin file (axially
-    symmetric): --current in A/m², --pulse in seconds. --read-disturb reports instead the
-    probability that a read current (i < 1) has switched the cell. Every value carries a relative
-    error estimate; `converged` says whether all meet --rtol (see docs/wer.md).
+    Reduced units: --sigma, --current-ratio, --pulse in tau_N. A macrospin file: --current in
+    A/m², --pulse in seconds (axially symmetric: 1D solver; any other geometry: 2D, where
+    --target searches between the given currents). --read-disturb reports instead the
+    probability that a read current (i < 1, below the critical current) has switched the cell.
+    Every value carries a relative error estimate; `converged` says whether all meet --rtol
+    (see docs/wer.md).
     """
     check_output_path(plot, "--plot", FIGURE)
     check_output_path(output, "--output", DATASET)
