@@ -141,3 +141,24 @@ def test_in_plane_read_disturb_is_a_probability_flagged_where_below_the_absolute
     # the start-side mass is known to ~1e-13 absolute: P below ~1e-7 cannot be 1e-6 relative
     assert not r.converged[0][p < 1e-7].any()
     assert np.all(err[p < 1e-7] * p[p < 1e-7] >= 1e-14)
+
+
+@pytest.mark.long  # 6 harmonic runs for the search and 2 for the check, ~4 min CPU
+def test_in_plane_target_current_gives_the_target_wer_when_computed_there():
+    from functools import partial
+
+    make = partial(problem_from_file, IN_PLANE)
+    tau = make([-3e11]).tau_N
+    assert tau is not None
+    pulses = np.array([2e-9, 3e-9]) / tau
+    found = st.sphere_current_for_target(make, 1e-6, pulses, (-2.5e11, -4e11), workers=1)
+    assert not found.outside.any() and found.converged.all() and found.monotone.all()
+    assert np.all(np.diff(np.abs(found.current_density)) < 0)  # longer pulse, smaller |J*|
+    # the WER computed afresh at each J* is the target within the errors the search claims
+    check = st._evaluate(make, found.current_density, pulses, 1e-6, "auto", 1)
+    for j in range(pulses.size):
+        w, d = check.write_error_rate[j, j], check.write_error_rate_error[j, j]
+        x, f = np.abs(found.nodes), np.log(found.node_write_error_rate[:, j])
+        k = int(np.searchsorted(x, abs(found.current_density[j])))  # the bracketing pair's chord
+        slope = abs((f[k] - f[k - 1]) / (x[k] - x[k - 1]))
+        assert abs(math.log(w / 1e-6)) <= d + found.wer_relative_error[j] + slope * found.error[j]
