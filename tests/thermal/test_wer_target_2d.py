@@ -40,16 +40,18 @@ def _analytic(monkeypatch, log_wer, rel_error=1e-9):
 
 
 def test_the_search_finds_an_analytic_root_within_its_error(monkeypatch):
-    # ln WER = −t x³ (decreasing in x): x* = (−ln target / t)^(1/3)
-    calls = _analytic(monkeypatch, lambda x, t: -t * x**3)
+    # ln WER = −t (e^x − 1), decreasing in x and no polynomial (a cubic would be interpolated
+    # exactly and hide the interpolation error): x* = ln(1 − ln target / t)
+    calls = _analytic(monkeypatch, lambda x, t: -t * math.expm1(x))
     target, pulses = 1e-6, np.array([2.0, 3.0, 5.0, 8.0])
-    found = st.sphere_current_for_target(None, target, pulses, (-1.0, -2.5))
-    exact = -((-math.log(target) / pulses) ** (1 / 3))
+    found = st.sphere_current_for_target(None, target, pulses, (-0.9, -2.5))
+    exact = -np.log1p(-math.log(target) / pulses)
     assert sum(calls) <= 5 + 3  # the ladder and one refinement round
     assert found.converged.all() and found.monotone.all() and not found.outside.any()
     gap = np.abs(found.current_density - exact)
     assert np.all(gap <= found.error), (gap, found.error)
-    assert np.all(found.error < 1e-3 * np.abs(exact))
+    # conservative (the quadratic's error): measured 2e-4 … 1.1e-3 of |x*| for gaps 1e-5 … 1e-4
+    assert np.all(found.error < 2e-3 * np.abs(exact))
     # the interpolation part is what bounds the gap (the WER error, 1e-9, moves it by ~1e-10)
     assert np.all(gap <= found.interpolation_error + 1e-9)
     # J* < 0 as the bracket; |J*| decreases with the pulse
