@@ -58,6 +58,18 @@ def test_the_search_finds_an_analytic_root_within_its_error(monkeypatch):
     assert np.all(np.diff(np.abs(found.current_density)) < 0)
 
 
+def test_a_table_given_is_reused_once_per_current(monkeypatch):
+    calls = _analytic(monkeypatch, lambda x, t: -t * math.expm1(x))
+    pulses = np.array([2.0, 5.0])
+    w = np.exp(-np.outer(np.expm1([0.9, 0.9, 2.5]), pulses))
+    table = SimpleNamespace(problem=SimpleNamespace(current_density=np.array([-0.9, -0.9, -2.5])),
+                            current_ratio=np.full(3, math.nan), pulse=pulses, write_error_rate=w,
+                            write_error_rate_error=np.full(w.shape, 1e-9), methods=("t",) * 3)
+    found = st.sphere_current_for_target(None, 1e-6, pulses, (-0.9, -2.5), table=table)
+    assert calls[0] == 3 and found.nodes.size == 2 + 3 + calls[1]  # the ends come from the table
+    assert np.all(np.diff(np.abs(found.nodes)) > 0) and found.converged.all()
+
+
 def test_a_wer_that_rises_with_the_current_is_flagged(monkeypatch):
     # a bump in ln WER about x = 1.6 that rises by ~3 between nodes, far beyond the WER errors
     _analytic(monkeypatch, lambda x, t: -t * x**3 + 10.0 * math.exp(-(((x - 1.6) / 0.2) ** 2)))
