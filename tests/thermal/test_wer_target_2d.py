@@ -176,3 +176,15 @@ def test_in_plane_target_current_gives_the_target_wer_when_computed_there():
         k = int(np.searchsorted(x, abs(found.current_density[j])))  # the bracketing pair's chord
         slope = abs((f[k] - f[k - 1]) / (x[k] - x[k - 1]))
         assert abs(math.log(w / 1e-6)) <= d + found.wer_relative_error[j] + slope * found.error[j]
+
+
+def test_a_switched_probability_without_a_bound_is_inf_not_nan():
+    # a WER of 0 with no error bound (inf) gave the switching probability's error inf·0 = NaN
+    from spintorque.thermal.wer.sphere import two_d_result
+
+    problem = axial_on_sphere(WERProblem(AxialModel(10.0), np.array([0.5])))
+    r = two_d_result(problem, np.array([0.0, 1.0, 2.0]), np.array([[1.0, 0.3, 0.0]]),
+                     np.array([[0.0, 1e-8, math.inf]]), (1,), 1e-6, np.ones(1), ("x",), "harmonics")
+    sw = r.switching_probability_error[0]
+    assert not np.isnan(sw).any() and sw[2] == math.inf and sw[0] == 0.0
+    assert math.isclose(sw[1], 1e-8 * 0.3 / 0.7)
