@@ -144,17 +144,19 @@ def test_read_disturb_above_the_critical_current_is_refused():
         read_disturb(problem, None, [1.0])
 
 
-@pytest.mark.long  # one harmonic run, ~30 s CPU
-def test_in_plane_read_disturb_is_a_probability_flagged_where_below_the_absolute_floor():
+@pytest.mark.long  # one harmonic run, ~25 s CPU
+def test_in_plane_read_disturb_is_a_probability_that_grows_with_the_read_time():
+    # -1.5e11 A/m^2 = 0.83 J_c0: measured P = 1.2e-4, 0.076, 0.63, 0.99996 at 1 ns … 1 us, the
+    # first with the relative error 4e-2 that the WER's 4.8e-6 gives it (not converged)
     problem = problem_from_file(IN_PLANE, [-1.5e11])
     assert problem.tau_N is not None
-    times = np.geomspace(1e-9, 1e-3, 7) / problem.tau_N
+    times = np.geomspace(1e-9, 1e-6, 4) / problem.tau_N
     r = read_disturb(problem, None, times, workers=1)
     p, err = r.switching_probability[0], r.switching_probability_error[0]
-    assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p) >= 0)
-    # the start-side mass is known to ~1e-13 absolute: P below ~1e-7 cannot be 1e-6 relative
-    assert not r.converged[0][p < 1e-7].any()
-    assert np.all(err[p < 1e-7] * p[p < 1e-7] >= 1e-14)
+    assert r.quantity == "switching_probability" and not np.isnan(err).any()
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p) > 0)
+    assert np.array_equal(r.converged[0], err <= 1e-6)
+    assert not r.converged[0, 0] and err[0] > 1e-3  # P = 1e-4 from 1 − WER: its digits are lost
 
 
 @pytest.mark.long  # 6 harmonic runs for the search and 2 for the check, ~4 min CPU
