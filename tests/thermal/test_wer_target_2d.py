@@ -174,7 +174,7 @@ def test_in_plane_target_current_gives_the_target_wer_when_computed_there():
     check = st._evaluate(make, found.current_density, pulses, 1e-6, "auto", 1)
     for j in range(pulses.size):
         w, d = check.write_error_rate[j, j], check.write_error_rate_error[j, j]
-        x, f = np.abs(found.nodes), np.log(found.node_write_error_rate[:, j])
+        x, f = np.abs(found.nodes), np.log(np.maximum(found.node_write_error_rate[:, j], 1e-300))
         k = int(np.searchsorted(x, abs(found.current_density[j])))  # the bracketing pair's chord
         slope = abs((f[k] - f[k - 1]) / (x[k] - x[k - 1]))
         assert abs(math.log(w / 1e-6)) <= d + found.wer_relative_error[j] + slope * found.error[j]
