@@ -138,6 +138,12 @@ def test_the_read_current_keeps_the_start_well_below_the_closed_form_critical_cu
     assert st.start_well_kept(problem.models[0], problem.axis) is kept
 
 
+@pytest.mark.parametrize(("i", "kept"), [(0.95, True), (1.05, False)])
+def test_the_start_well_of_an_axial_problem_on_the_sphere_ends_at_i_1(i, kept):
+    problem = axial_on_sphere(WERProblem(AxialModel(20.0, 0.1), np.array([i])))
+    assert st.start_well_kept(problem.models[0], problem.axis) is kept
+
+
 def test_read_disturb_above_the_critical_current_is_refused():
     problem = problem_from_file(IN_PLANE, [-1.05 * _in_plane_jc0()])
     with pytest.raises(InputError, match=r"^read current: .*no stable start state"):
