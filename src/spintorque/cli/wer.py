@@ -163,8 +163,10 @@ def write_error_rate_command(
         typer.Option(
             "--method",
             help="auto (by geometry: 1D for axial magnets, spectral without a start "
-            "well, else the finite-volume chain; for the rest energy diffusion at damping < 0.2, "
-            "else 2D), axial, chain, spectral, sphere (the 2D path, also for axial magnets) or "
+            "well, else the finite-volume chain; for the rest, where every damping is below 0.2, "
+            "the harmonic path if every damping is at least 0.05, energy diffusion below 0.05, each "
+            "falling back to the next (harmonics, energy, 2D) where it refuses; else 2D), axial, "
+            "chain, spectral, sphere (the 2D path, also for axial magnets) or "
             "energy (low-damping limit, non-axial files), or harmonics (spherical-harmonic "
             "Galerkin on the sphere: any damping, slow; docs/wer.md)",
         ),
