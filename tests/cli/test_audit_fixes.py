@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from typer.testing import CliRunner
 
 from spintorque.cli import app
@@ -21,3 +22,26 @@ def test_wer_help_states_the_auto_damping_rule() -> None:
     assert "energy diffusion at damping < 0.2" not in text
     assert "the harmonic path if every damping is at least 0.05" in text
     assert "energy diffusion below 0.05" in text
+
+
+@pytest.mark.parametrize(("extra", "flag", "words"), [
+    (["--reduced-field", "1e300"], "--reduced-field", ["|h| <= 5e+05"]),
+    (["--reduced-field", "-1e300"], "--reduced-field", ["|h| <= 5e+05"]),
+    (["--current-ratio", "1e300"], "--current-ratio", ["|i| <= 5e+05"]),
+    (["--hard-ratio", "1", "--reduced-field", "1e300"], "--reduced-field", ["|h| <= 5e+05"]),
+    (["--hard-ratio", "1", "--current-ratio", "-1e300"], "--current-ratio", ["|i| <= 5e+05"]),
+    (["--hard-ratio", "1e300"], "--hard-ratio", ["|hard_ratio| <= 5e+05"]),
+    (["--hard-ratio", "-1e300"], "--hard-ratio", ["|hard_ratio| <= 5e+05"]),
+    (["--polarizer-angle", "1e300"], "--polarizer-angle", ["[−360, 360] deg"]),
+    (["--hard-ratio", "1", "--polarizer-angle", "-1e300"], "--polarizer-angle", ["[−360, 360] deg"]),
+])
+def test_escape_out_of_range_flags_name_themselves(extra: list[str], flag: str,
+                                                   words: list[str]) -> None:
+    """Each escape flag out of range is refused in one line naming that flag and its range."""
+    result = CliRunner().invoke(app, ["escape", "--sigma", "20", *extra, "--json"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith(f"error: {flag}:"), line
+    assert "\n" not in line
+    for word in words:
+        assert word in line

@@ -34,6 +34,20 @@ STEEPNESS_MAX = 1e7
 better than ~1e-9 relative in double precision near the poles."""
 
 
+def check_steepness(sigma: float, h: float, i: float, diffusion: float) -> None:
+    """Refuse sigma (1 + |h|)(1 + |i|)/(1 + nu i) > :data:`STEEPNESS_MAX` (InputError naming h or
+    i, the larger, with its bound at the other values): |U| beyond ~1e7 k_BT exceeds double
+    precision near the poles. Shared by :class:`AxialModel` and the 2D ReducedProblem."""
+    steep = sigma * (1 + abs(h)) * (1 + abs(i)) / diffusion
+    if steep > STEEPNESS_MAX:
+        name, other, value = ("h", "i", h) if abs(h) >= abs(i) else ("i", "h", i)
+        bound = max(STEEPNESS_MAX / (steep / (1 + abs(value))) - 1.0, 0.0)
+        raise InputError(name, f"sigma·(1 + |h|)·(1 + |i|)/(1 + nu·i) = {steep:.4g} must be <= "
+                         f"{STEEPNESS_MAX:g} (sigma = {sigma:g}, h = {h:g}, i = {i:g}), so |{name}| "
+                         f"<= {bound:.4g} at these sigma, {other}, nu: steeper landscapes exceed "
+                         "double precision")
+
+
 @dataclass(frozen=True)
 class AxialModel:
     """Reduced parameters of the axially symmetric problem (all dimensionless).
@@ -83,11 +97,7 @@ class AxialModel:
         if self.sigma / self.diffusion > SIGMA_MAX:
             raise InputError("nu", f"sigma/(1 + nu·i) = {self.sigma / self.diffusion:.4g} (the "
                              f"barrier at the effective temperature) must be <= {SIGMA_MAX:g}")
-        steep = self.sigma * (1 + abs(self.h)) * (1 + abs(self.i)) / self.diffusion
-        if steep > STEEPNESS_MAX:
-            raise InputError("i", f"sigma·(1 + |h|)·(1 + |i|)/(1 + nu·i) = {steep:.4g} must be <= "
-                             f"{STEEPNESS_MAX:g} (sigma = {self.sigma:g}, h = {self.h:g}, "
-                             f"i = {self.i:g}): steeper landscapes exceed double precision")
+        check_steepness(self.sigma, self.h, self.i, self.diffusion)
 
     @property
     def diffusion(self) -> float:
