@@ -4,6 +4,7 @@ comma lists, σ = 0): each failed before its fix."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -45,3 +46,21 @@ def test_escape_out_of_range_flags_name_themselves(extra: list[str], flag: str,
     assert "\n" not in line
     for word in words:
         assert word in line
+
+
+MTJ = str(Path(__file__).parents[2] / "examples" / "macrospin" / "mtj.toml")
+
+
+@pytest.mark.parametrize(("args", "flag"), [
+    (["--sigma", "60", "--current-ratio", "1.5,", "--pulse", "0:1:5"], "--current-ratio"),
+    (["--sigma", "60", "--current-ratio", ",1.5", "--pulse", "0:1:5"], "--current-ratio"),
+    (["--sigma", "60", "--current-ratio", "1.5,,2", "--pulse", "0:1:5"], "--current-ratio"),
+    ([MTJ, "--current", "1e11, A/m^2", "--pulse", "1ns:2ns:2"], "--current"),
+    ([MTJ, "--current", "1e11,,2e11 A/m^2", "--pulse", "1ns:2ns:2"], "--current"),
+])
+def test_comma_lists_with_empty_items_are_refused(args: list[str], flag: str) -> None:
+    """'1.5,' ran as '1.5' without a word; an empty item is refused in one line naming the flag."""
+    result = CliRunner().invoke(app, ["write-error-rate", *args, "--json"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith(f"error: {flag}:") and "empty items" in line and "\n" not in line

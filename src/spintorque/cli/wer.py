@@ -31,8 +31,12 @@ MAX_PULSES = 10_000
 
 
 def _numbers(spec: str, option: str) -> list[float]:
+    """'a,b,c' → floats; an empty item (a stray or trailing comma) is refused, not skipped."""
+    parts = spec.split(",")
+    if len(parts) > 1 and not all(part.strip() for part in parts):
+        raise InputError(option, f"expected comma-separated numbers without empty items, got {spec!r}")
     try:
-        values = [float(part) for part in spec.split(",") if part.strip()]
+        values = [float(part) for part in parts if part.strip()]
     except ValueError:
         raise InputError(option, f"expected comma-separated numbers, got {spec!r}") from None
     if not values or not all(math.isfinite(v) for v in values):
