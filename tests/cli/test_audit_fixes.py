@@ -64,3 +64,16 @@ def test_comma_lists_with_empty_items_are_refused(args: list[str], flag: str) ->
     assert result.exit_code == 2, result.output
     line = result.output.strip()
     assert line.startswith(f"error: {flag}:") and "empty items" in line and "\n" not in line
+
+
+@pytest.mark.parametrize("command", [
+    ["escape", "--sigma", "0", "--current-ratio", "5"],
+    ["escape", "--sigma", "0", "--current-ratio", "-20", "--hard-ratio", "1"],
+    ["write-error-rate", "--sigma", "0", "--current-ratio", "0,1.5", "--pulse", "0:1:3"],
+])
+def test_a_current_ratio_without_a_barrier_is_refused(command: list[str]) -> None:
+    """σ = 0: I_c0 ∝ σ(1 + h) = 0, so i = I/I_c0 is undefined (i = 0, 5, −20 gave identical λ1)."""
+    result = CliRunner().invoke(app, [*command, "--json"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith("error: --current-ratio:") and "at sigma = 0" in line and "\n" not in line

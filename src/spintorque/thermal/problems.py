@@ -19,7 +19,7 @@ from typing import Any
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
 from spintorque.thermal.axial.fokker_planck import AxialModel
-from spintorque.thermal.axial.model import STEEPNESS_MAX, check_steepness
+from spintorque.thermal.axial.model import STEEPNESS_MAX, check_current_defined, check_steepness
 from spintorque.thermal.sphere.model import SphereModel, uniaxial_model
 
 
@@ -89,6 +89,7 @@ class ReducedProblem:
         if 1.0 + self.nu * self.i <= 0:
             raise InputError("nu", f"need 1 + nu·i > 0 (a positive diffusion), got "
                              f"1 + {self.nu:g}·{self.i:g} = {1.0 + self.nu * self.i:.4g}")
+        check_current_defined(self.sigma, self.i)  # 2D problems too (as h = −1 above)
         check_steepness(self.sigma, self.h, self.i, 1.0 + self.nu * self.i)  # 2D problems too
 
     @property

@@ -34,6 +34,17 @@ STEEPNESS_MAX = 1e7
 better than ~1e-9 relative in double precision near the poles."""
 
 
+def check_current_defined(sigma: float, i: float) -> None:
+    """Refuse i != 0 at sigma = 0 (InputError naming i): i = I/I_c0 with I_c0 ∝ sigma (1 + h)
+    (Sun 2000; THERMAL.md §3), so without a barrier I_c0 = 0 and the ratio is undefined; the
+    reduced torque 2 sigma i (1 + h) is zero for every finite i (same wording as h = −1)."""
+    if sigma == 0.0 and i != 0.0:
+        raise InputError("i", "at sigma = 0 there is no anisotropy barrier, so the critical "
+                         "current I_c0 ∝ sigma·(1 + h) is zero and a current ratio i = I/I_c0 "
+                         "means nothing (the torque 2·sigma·i·(1 + h) vanishes for every finite "
+                         f"i, got i = {i:g}): give i = 0, or sigma > 0")
+
+
 def check_steepness(sigma: float, h: float, i: float, diffusion: float) -> None:
     """Refuse sigma (1 + |h|)(1 + |i|)/(1 + nu i) > :data:`STEEPNESS_MAX` (InputError naming h or
     i, the larger, with its bound at the other values): |U| beyond ~1e7 k_BT exceeds double
@@ -97,6 +108,7 @@ class AxialModel:
         if self.sigma / self.diffusion > SIGMA_MAX:
             raise InputError("nu", f"sigma/(1 + nu·i) = {self.sigma / self.diffusion:.4g} (the "
                              f"barrier at the effective temperature) must be <= {SIGMA_MAX:g}")
+        check_current_defined(self.sigma, self.i)
         check_steepness(self.sigma, self.h, self.i, self.diffusion)
 
     @property
