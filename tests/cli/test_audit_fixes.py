@@ -77,3 +77,13 @@ def test_a_current_ratio_without_a_barrier_is_refused(command: list[str]) -> Non
     assert result.exit_code == 2, result.output
     line = result.output.strip()
     assert line.startswith("error: --current-ratio:") and "at sigma = 0" in line and "\n" not in line
+
+
+def test_switching_refuses_a_sample_interval_longer_than_the_window() -> None:
+    magnet = str(Path(__file__).parents[2] / "examples" / "macrospin" / "perpendicular.toml")
+    result = CliRunner().invoke(app, ["switching", magnet, "--current", "-1e11 A/m^2", "--duration",
+                                      "3ns", "--trajectories", "20", "--seed", "1", "--sample-every",
+                                      "5ns", "--json"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith("error: --sample-every: must be in (0, 3e-10 s]") and "\n" not in line
