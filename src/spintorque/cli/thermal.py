@@ -50,7 +50,8 @@ def escape(
         "--hard-ratio", help="easy-plane strength: + hard_ratio·sigma·m_x² (2D solver) "
         "[default: 0]")] = None,
     polarizer_angle: Annotated[float | None, typer.Option(
-        "--polarizer-angle", help="tilt of the polariser from the easy axis towards x [deg] "
+        "--polarizer-angle", help="tilt of the polariser from the easy axis towards x [deg], in "
+        "[-360, 360] "
         "(2D solver) [default: 0]")] = None,
     current: Annotated[str | None, typer.Option(
         "--current", help="with a file: current density replacing the file's, e.g. "

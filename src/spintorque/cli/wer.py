@@ -31,8 +31,12 @@ MAX_PULSES = 10_000
 
 
 def _numbers(spec: str, option: str) -> list[float]:
+    """'a,b,c' → floats; an empty item (a stray or trailing comma) is refused, not skipped."""
+    parts = spec.split(",")
+    if len(parts) > 1 and not all(part.strip() for part in parts):
+        raise InputError(option, f"expected comma-separated numbers without empty items, got {spec!r}")
     try:
-        values = [float(part) for part in spec.split(",") if part.strip()]
+        values = [float(part) for part in parts if part.strip()]
     except ValueError:
         raise InputError(option, f"expected comma-separated numbers, got {spec!r}") from None
     if not values or not all(math.isfinite(v) for v in values):
@@ -164,8 +168,10 @@ def write_error_rate_command(
         typer.Option(
             "--method",
             help="auto (by geometry: 1D for axial magnets, spectral without a start "
-            "well, else the finite-volume chain; for the rest energy diffusion at damping < 0.2, "
-            "else 2D), axial, chain, spectral, sphere (the 2D path, also for axial magnets) or "
+            "well, else the finite-volume chain; for the rest, where every damping is below 0.2, "
+            "the harmonic path if every damping is at least 0.05, energy diffusion below 0.05, each "
+            "falling back to the next (harmonics, energy, 2D) where it refuses; else 2D), axial, "
+            "chain, spectral, sphere (the 2D path, also for axial magnets) or "
             "energy (low-damping limit, non-axial files), or harmonics (spherical-harmonic "
             "Galerkin on the sphere: any damping, slow; docs/wer.md)",
         ),

@@ -30,8 +30,9 @@ crossing that falls back is therefore not a switch, nor is a periodic orbit that
 (the window must be longer than its period), nor a trajectory that got there in the last w
 ("unsettled", counted apart). The separatrix of a uniaxial magnet under a field h (reduced) along
 the axis lies at p = −h, so c > |h| keeps the switched side beyond it. The state is inspected at
-stored samples (every ``sample_interval``, default min(w/10, T/1000) rounded to whole steps): an
-excursion back above −c shorter than a sample interval can be missed.
+stored samples (every ``sample_interval``, default min(w/10, T/1000) rounded to whole steps, at
+most min(w, T/10): longer ones are refused): an excursion back above −c shorter than a sample
+interval can be missed.
 
 *Statistics.* The switched fraction P̂ = n/N has the binomial standard error √(P̂(1 − P̂)/N) and
 Wilson's 95 % score interval. At n = 0 or n = N the standard-error formula gives 0, which is not
@@ -390,7 +391,25 @@ def _sample_steps(criterion: SwitchingCriterion, duration: float, dt: float,
         else sample_interval
     if not (math.isfinite(wanted) and wanted > 0.0):
         raise InputError("--sample-every", f"must be a time > 0 s, got {sample_interval!r}")
+    longest = max_sample_interval(criterion.settle, duration)
+    if wanted > longest * (1.0 + 1e-12):
+        raise InputError("--sample-every", f"must be in (0, {longest:.4g} s]: at most the settling "
+                         f"window ({criterion.settle:.4g} s), so that a sample inside it checks the "
+                         f"settling, and a tenth of the run (T = {duration:.4g} s), so that the "
+                         f"switching times are resolved; got {wanted:.4g} s")
     return max(1, int(wanted / dt + 1e-9))
+
+
+def max_sample_interval(settle: float, duration: float) -> float:
+    """Longest sample interval the criterion can judge [s]: min(w, T/10) (T/10 where w = 0).
+
+    A switch counts when p < −c from t_s to T with T − t_s ≥ w; with samples further apart than
+    w a trajectory can be called settled from the one sample after its crossing (an excursion back
+    above −c inside the window unseen), and t_s, interpolated between samples, is only known to
+    a sample interval: beyond T/10 the quantiles and P(t) (on [0, T − w]) are not resolved (at
+    T = 3 ns, w = 0.3 ns a 5 ns interval moved the 5 % quantile from 1.56 to 2.25 ns)."""
+    tenth = duration / 10.0
+    return min(settle, tenth) if settle > 0.0 else tenth
 
 
 def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: float, dt: float,
@@ -417,7 +436,8 @@ def run_switching(model: MacrospinModel, conditions: Conditions, *, duration: fl
         The criterion (module docstring): c, the window w [s] (default T/10), the axis (default
         the magnet's switching axis).
     sample_interval : float, optional
-        How often p is inspected [s] (default min(w/10, T/1000), whole steps).
+        How often p is inspected [s] (default min(w/10, T/1000), whole steps); at most
+        min(w, T/10) (:func:`max_sample_interval`), else InputError("--sample-every").
     backend : str
         As :func:`spintorque.dynamics.run_stochastic`.
     progress : callable, optional

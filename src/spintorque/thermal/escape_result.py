@@ -218,7 +218,9 @@ class EscapeResult:
 
     def to_dataset(self) -> xr.Dataset:
         """The quantities as an :class:`xarray.Dataset` (``units`` and ``long_name`` attributes;
-        missing values are absent, with their reasons in the attributes)."""
+        missing values are absent, with their reasons in the attributes; the natural logarithms
+        ``ln_*`` of the JSON, in tau_N units, are variables too, so that a value beyond the
+        double range is still there)."""
         import xarray as xr
 
         from spintorque.provenance import dataset_attrs
@@ -232,6 +234,11 @@ class EscapeResult:
             if value is not None:
                 data[key] = ((), value, {"units": unit[key], "long_name": LONG_NAMES[key],
                                          "relative_error": _attr(self.error_estimate.get(key))})
+        for key, value in self.details.items():  # the logarithms the null reasons point to
+            if key.startswith("ln_") and isinstance(value, float) and math.isfinite(value):
+                what = key[3:].replace("_over_tau_N", " / tau_N").replace("_tau_N", " · tau_N")
+                data[key] = ((), value, {"units": "1", "long_name": f"natural logarithm of {what} "
+                                         "(kept where the value itself leaves the double range)"})
         if self.effective_barrier_kT is not None:
             data["effective_barrier"] = ((), self.effective_barrier_kT,
                                          {"units": "k_B T", "long_name": "effective barrier"})

@@ -19,6 +19,7 @@ from typing import Any
 from spintorque.errors import InputError
 from spintorque.magnet.model import Conditions, MacrospinModel
 from spintorque.thermal.axial.fokker_planck import AxialModel
+from spintorque.thermal.axial.model import STEEPNESS_MAX, check_current_defined, check_steepness
 from spintorque.thermal.sphere.model import SphereModel, uniaxial_model
 
 
@@ -69,6 +70,14 @@ class ReducedProblem:
             object.__setattr__(self, name, float(value))
         if self.sigma < 0:
             raise InputError("sigma", f"must be >= 0 (K V / k_B T), got {self.sigma:g}")
+        if self.sigma * abs(self.hard_ratio) > STEEPNESS_MAX:  # same bound as the axial terms
+            raise InputError("hard_ratio", f"sigma·|hard_ratio| = {self.sigma * abs(self.hard_ratio):.4g} "
+                             f"must be <= {STEEPNESS_MAX:g} (sigma = {self.sigma:g}), so |hard_ratio| "
+                             f"<= {STEEPNESS_MAX / max(self.sigma, 1e-300):.4g}: steeper landscapes "
+                             "exceed double precision")
+        if abs(self.polarizer_angle) > 2.0 * math.pi:  # beyond, the angle carries no digits mod 2π
+            raise InputError("polarizer_angle", f"must be in [−2π, 2π] rad ([−360, 360] deg), got "
+                             f"{self.polarizer_angle:.6g} rad ({math.degrees(self.polarizer_angle):.6g} deg)")
         if self.alpha is not None and not (math.isfinite(self.alpha) and self.alpha > 0):
             raise InputError("alpha", f"must be > 0, got {self.alpha!r}")
         if self.h == -1.0 and self.i != 0.0:
@@ -80,6 +89,8 @@ class ReducedProblem:
         if 1.0 + self.nu * self.i <= 0:
             raise InputError("nu", f"need 1 + nu·i > 0 (a positive diffusion), got "
                              f"1 + {self.nu:g}·{self.i:g} = {1.0 + self.nu * self.i:.4g}")
+        check_current_defined(self.sigma, self.i)  # 2D problems too (as h = −1 above)
+        check_steepness(self.sigma, self.h, self.i, 1.0 + self.nu * self.i)  # 2D problems too
 
     @property
     def axial(self) -> bool:

@@ -34,6 +34,31 @@ STEEPNESS_MAX = 1e7
 better than ~1e-9 relative in double precision near the poles."""
 
 
+def check_current_defined(sigma: float, i: float) -> None:
+    """Refuse i != 0 at sigma = 0 (InputError naming i): i = I/I_c0 with I_c0 ∝ sigma (1 + h)
+    (Sun 2000; THERMAL.md §3), so without a barrier I_c0 = 0 and the ratio is undefined; the
+    reduced torque 2 sigma i (1 + h) is zero for every finite i (same wording as h = −1)."""
+    if sigma == 0.0 and i != 0.0:
+        raise InputError("i", "at sigma = 0 there is no anisotropy barrier, so the critical "
+                         "current I_c0 ∝ sigma·(1 + h) is zero and a current ratio i = I/I_c0 "
+                         "means nothing (the torque 2·sigma·i·(1 + h) vanishes for every finite "
+                         f"i, got i = {i:g}): give i = 0, or sigma > 0")
+
+
+def check_steepness(sigma: float, h: float, i: float, diffusion: float) -> None:
+    """Refuse sigma (1 + |h|)(1 + |i|)/(1 + nu i) > :data:`STEEPNESS_MAX` (InputError naming h or
+    i, the larger, with its bound at the other values): |U| beyond ~1e7 k_BT exceeds double
+    precision near the poles. Shared by :class:`AxialModel` and the 2D ReducedProblem."""
+    steep = sigma * (1 + abs(h)) * (1 + abs(i)) / diffusion
+    if steep > STEEPNESS_MAX:
+        name, other, value = ("h", "i", h) if abs(h) >= abs(i) else ("i", "h", i)
+        bound = max(STEEPNESS_MAX / (steep / (1 + abs(value))) - 1.0, 0.0)
+        raise InputError(name, f"sigma·(1 + |h|)·(1 + |i|)/(1 + nu·i) = {steep:.4g} must be <= "
+                         f"{STEEPNESS_MAX:g} (sigma = {sigma:g}, h = {h:g}, i = {i:g}), so |{name}| "
+                         f"<= {bound:.4g} at these sigma, {other}, nu: steeper landscapes exceed "
+                         "double precision")
+
+
 @dataclass(frozen=True)
 class AxialModel:
     """Reduced parameters of the axially symmetric problem (all dimensionless).
@@ -83,11 +108,8 @@ class AxialModel:
         if self.sigma / self.diffusion > SIGMA_MAX:
             raise InputError("nu", f"sigma/(1 + nu·i) = {self.sigma / self.diffusion:.4g} (the "
                              f"barrier at the effective temperature) must be <= {SIGMA_MAX:g}")
-        steep = self.sigma * (1 + abs(self.h)) * (1 + abs(self.i)) / self.diffusion
-        if steep > STEEPNESS_MAX:
-            raise InputError("i", f"sigma·(1 + |h|)·(1 + |i|)/(1 + nu·i) = {steep:.4g} must be <= "
-                             f"{STEEPNESS_MAX:g} (sigma = {self.sigma:g}, h = {self.h:g}, "
-                             f"i = {self.i:g}): steeper landscapes exceed double precision")
+        check_current_defined(self.sigma, self.i)
+        check_steepness(self.sigma, self.h, self.i, self.diffusion)
 
     @property
     def diffusion(self) -> float:
