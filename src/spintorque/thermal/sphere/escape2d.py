@@ -393,8 +393,13 @@ def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
     u = unit_vector(well, "well")
     reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     n = base[0]
-    v = _profile(model, u, reference, n, theta)
-    factor = max(1.0, float(np.max(np.abs(np.diff(v)))) / STEP)
+    with np.errstate(all="ignore"):  # a landscape too steep overflows: refused just below
+        v = _profile(model, u, reference, n, theta)
+    steepest = float(np.max(np.abs(np.diff(v))))
+    if not math.isfinite(steepest):  # max(1, nan) would be 1: the base grids, rates overflowing
+        raise InputError("sigma", "the effective potential is too steep for the 2D grids "
+                         f"(its step across a cell of {n} rings overflows double precision)")
+    factor = max(1.0, steepest / STEP)
     sizes = tuple(math.ceil(b * factor) // 2 * 2 + 1 for b in base)
     if sizes[-1] > MAX_RINGS:
         raise InputError("sigma", f"the effective potential is too steep for the 2D grids "
