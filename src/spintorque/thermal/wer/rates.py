@@ -376,28 +376,32 @@ def _one_grid(
     pulses: FloatArray,
     cells: int,
     grading: tuple[float, float] | None = None,
-) -> tuple[FloatArray, FloatArray, FloatArray, float]:
-    """Side masses on one grid, the time evolution's own error bound, and λ1·tau_N (``grading``:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, float]:
+    """Side masses on one grid, the time evolution's own error bound on each (relative to its own
+    mass: :class:`~spintorque.thermal.wer.propagator.SideMasses`), and λ1·tau_N (``grading``:
     every pulse on the chain graded with it, instead of the choice by :data:`SHORT_PULSE`)."""
     evolve, D = model.equivalent()  # nu: potential U/D, time D·t
     times = pulses * D
     if grading is not None:
         sides = start_side_masses(build_chain(evolve, cells, grading), start, times)
-        return sides.start, sides.switched, sides.error, sides.rate * D
+        return sides.start, sides.switched, sides.start_error, sides.switched_error, sides.rate * D
     short = times <= SHORT_PULSE
-    start_mass, switched_mass, error = np.empty(times.size), np.empty(times.size), np.empty(times.size)
+    out = [np.empty(times.size) for _ in range(4)]  # start, switched and their errors
     chain = build_chain(evolve, cells)
+    parts = []
     if (~short).any():
-        sides = start_side_masses(chain, start, times[~short])
-        start_mass[~short], switched_mass[~short], error[~short] = sides.start, sides.switched, sides.error
-        rate = sides.rate
+        parts.append((~short, start_side_masses(chain, start, times[~short])))
+        rate = parts[-1][1].rate
     else:
         rate = chain_lambda1(chain)
     if short.any():  # the layer at the cut z = 0: cells graded towards it
         graded = build_chain(evolve, cells, EQUATOR_GRADING)
-        near = start_side_masses(graded, start, times[short])
-        start_mass[short], switched_mass[short], error[short] = near.start, near.switched, near.error
-    return start_mass, switched_mass, error, rate * D
+        parts.append((short, start_side_masses(graded, start, times[short])))
+    for where, sides in parts:
+        for array, got in zip(out, (sides.start, sides.switched, sides.start_error, sides.switched_error),
+                              strict=True):
+            array[where] = got
+    return out[0], out[1], out[2], out[3], rate * D
 
 
 def _extrapolate(
@@ -691,7 +695,7 @@ def _grid_ladder(
     cells: tuple[int, ...] = ()
     starts: list[FloatArray] = []
     switches: list[FloatArray] = []
-    extra = np.zeros(times.size)
+    extra, extra_sw = np.zeros(times.size), np.zeros(times.size)  # each side's own bound
     wer, switched = np.empty(times.size), np.empty(times.size)
     wer_err, sw_err = np.full(times.size, np.inf), np.full(times.size, np.inf)
     pending = np.ones(times.size, dtype=bool)
@@ -699,19 +703,20 @@ def _grid_ladder(
     for n in grid_sizes(min(max_cells, DENSE_CELLS)):
         if not pending.any():
             break
-        s, w, e, rate = _one_grid(model, start, times[pending], n, grading)
+        s, w, e, e_sw, rate = _one_grid(model, start, times[pending], n, grading)
         full = [np.full(times.size, np.nan) for _ in range(2)]
         full[0][pending], full[1][pending] = s, w
         starts.append(full[0])
         switches.append(full[1])
         extra[pending] = np.maximum(extra[pending], e)
+        extra_sw[pending] = np.maximum(extra_sw[pending], e_sw)
         cells = (*cells, n)
         if len(cells) < 3:
             continue
         # the pending pulses have every grid so far (pending only shrinks)
         wer[pending], wer_err[pending] = _extrapolate([v[pending] for v in starts], extra[pending], cells)
         switched[pending], sw_err[pending] = _extrapolate(
-            [v[pending] for v in switches], extra[pending], cells
+            [v[pending] for v in switches], extra_sw[pending], cells
         )
         if len(cells) >= MIN_GRIDS:
             pending &= np.maximum(wer_err, sw_err) > rtol
@@ -801,7 +806,7 @@ def _no_well_chain_row(
             cells = sub.cells or cells
         rate = chain_lambda1(build_chain(evolve, largest)) * D
         if not resolved.all():
-            s, w, _, rate = _one_grid(model, start, times[~resolved], largest)
+            s, w, _, _, rate = _one_grid(model, start, times[~resolved], largest)
             wer[~resolved], switched[~resolved] = np.minimum(s, 1.0), np.minimum(w, 1.0)
         return wer, switched, wer_err, sw_err, rate, cells
     row = _chain_row(model, start, times, rtol, max_cells)

@@ -79,7 +79,7 @@ def sparse_ladder(
     finest = np.zeros(n_t, dtype=np.int64)
     starts: list[FloatArray] = []
     switches: list[FloatArray] = []
-    extra = np.zeros(n_t)
+    extra, extra_sw = np.zeros(n_t), np.zeros(n_t)  # each side's own bound (SideMasses)
     pending = np.ones(n_t, dtype=bool)
     cells: tuple[int, ...] = ()
     for n in sizes:
@@ -96,7 +96,8 @@ def sparse_ladder(
         full[0][pending], full[1][pending] = sides.start[kept], sides.switched[kept]
         starts.append(full[0])
         switches.append(full[1])
-        extra[pending] = np.maximum(extra[pending], sides.error[kept])
+        extra[pending] = np.maximum(extra[pending], sides.start_error[kept])
+        extra_sw[pending] = np.maximum(extra_sw[pending], sides.switched_error[kept])
         finest[pending] = n
         cells = (*cells, n)
         if len(cells) < 3:
@@ -106,7 +107,7 @@ def sparse_ladder(
             [v[pending] for v in starts], extra[pending], cells
         )
         switched[pending], switched_err[pending] = extrapolate(
-            [v[pending] for v in switches], extra[pending], cells
+            [v[pending] for v in switches], extra_sw[pending], cells
         )
         if len(cells) >= MIN_SPARSE_GRIDS:
             pending &= np.maximum(start_err, switched_err) > rtol
