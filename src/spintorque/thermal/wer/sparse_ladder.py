@@ -65,12 +65,14 @@ def sparse_ladder(
     rtol: float,
     sizes: tuple[int, ...],
     extrapolate: Extrapolate,
+    grading: tuple[float, float] | None = None,
 ) -> SparseRow:
     """The ladder over ``sizes`` (cells uniform in θ) for ``times`` [tau_N] of the pulse
     ``model`` from the zero-current state ``start``: each grid for the pulses that still miss
     rtol on either side (after :data:`MIN_SPARSE_GRIDS`) and that it can afford
     (:data:`SPARSE_WORK`), extrapolated by ``extrapolate`` (the dense ladder's Romberg in log
-    space, :func:`~spintorque.thermal.wer.rates._extrapolate`)."""
+    space, :func:`~spintorque.thermal.wer.rates._extrapolate`). ``grading``: another cell map
+    (:func:`~spintorque.thermal.wer.chain.theta_edges`) instead of cells uniform in θ."""
     evolve, D = model.equivalent()  # nu: potential U/D, time D·t
     pulses = times * D
     n_t = times.size
@@ -85,7 +87,7 @@ def sparse_ladder(
     for n in sizes:
         if not pending.any():
             break
-        sides = sparse_side_masses(build_chain(evolve, n), start, pulses[pending], SPARSE_WORK // n)
+        sides = sparse_side_masses(build_chain(evolve, n, grading), start, pulses[pending], SPARSE_WORK // n)
         reached = np.isfinite(sides.error)
         index = np.flatnonzero(pending)
         pending[index[~reached]] = False  # too costly here: keeps what the coarser grids gave
