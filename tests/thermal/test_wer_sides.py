@@ -1,4 +1,5 @@
-"""Each side's error relative to its own mass (issue 14, deliverable 4).
+"""Each side's error relative to its own mass, and the sparse ladder's cross-check (issue 14,
+deliverable 4).
 
 The truncation of the uniformisation and the flushed mass are absolute errors in mass, the same
 for both sides; relative to the smaller side's mass W ≈ 1.8e-304 (sigma = 200, h = −0.5,
@@ -13,12 +14,12 @@ import numpy as np
 import pytest
 
 from spintorque.thermal import AxialModel
-from spintorque.thermal.wer import write_error_rate
+from spintorque.thermal.wer import read_disturb, write_error_rate
 from spintorque.thermal.wer.chain import build_chain
 from spintorque.thermal.wer.propagator import start_side_masses
 from spintorque.thermal.wer.sparse_propagator import sparse_side_masses
 
-from .wer_reference import reference
+from .wer_reference import large_reference, reference
 
 TIMES = np.array([1.0, 10.0, 100.0])
 
@@ -53,3 +54,17 @@ def test_a_switching_probability_near_1_next_to_an_underflowing_wer_is_converged
     assert np.all(np.abs(R / refR - 1) <= eR + refeR)
     W, eW = r.write_error_rate[0], r.write_error_rate_error[0]
     assert np.all(np.abs(W - refW) <= W * eW + 1e-300)
+
+
+@pytest.mark.slow
+def test_the_sparse_ladder_checked_by_its_other_maps_reaches_a_read_disturb_of_1e_281():
+    # sigma = 200, h = 0.5, i = -1: R = 3.5e-210 and 1.06e-281 (t = 1e-3, 3.2e-3 tau_N). Main:
+    # cells uniform in θ alone, estimate doubled (4.3e-6 at 3.2e-3), then charged 0.17 by a far
+    # unconverged dense map; the sparse grids on the alternative maps resolve it (3e-7, ~70 s)
+    times = np.array([1e-3, 3.1622776601683794e-3])
+    r = read_disturb(AxialModel(200.0, 0.5), [-1.0], times)
+    R, est = r.switching_probability[0], r.switching_probability_error[0]
+    _, ref, _, ref_est = large_reference(200.0, 0.5, -1.0, times, 1536, grids=6, max_steps=3_000_000)
+    assert np.all(ref_est <= 1e-6), ref_est
+    assert np.all(r.converged[0]), est
+    assert np.all(np.abs(R / ref - 1) <= est + ref_est), (R / ref - 1, est, ref_est)

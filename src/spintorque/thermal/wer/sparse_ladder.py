@@ -5,8 +5,11 @@ Where the dense ladder (:func:`~spintorque.thermal.wer.rates._grid_ladder`, grid
 (sigma = 200; the intermediate pulses of sigma = 40, 60 at h = 0.5) and no map of ≤ 1024 cells
 is in the asymptotic range of the h² series. Cells uniform in θ are: at sigma = 200, h = 0,
 i = −1, t = 1e-3 … 3e-2 tau_N the Romberg table over 1448 … 8192 cells moves by 1e-10 … 5e-10
-in its last step (4e-5 … 3e-4 over 1448 … 4096), so the ladder here is uniform in θ (the graded
-maps of the dense ladder would raise the uniformisation rate, and with it the cost, 4 … 270×).
+in its last step (4e-5 … 3e-4 over 1448 … 4096), so the ladder here is uniform in θ by default
+(the equator grading of the dense short pulses would raise the uniformisation rate, and with it
+the cost, 4 … 270×); the milder alternative maps of the dense ladder run here too, as the
+independent check of the uniform cells (:func:`~spintorque.thermal.wer.rates._sparse_refinement`,
+``grading``).
 The evolution is :func:`~spintorque.thermal.wer.sparse_propagator.sparse_side_masses`, whose
 cost is N·Λ·t cell-steps (Λ ∝ N²): a pulse leaves the ladder on the first grid where it would
 take more than :data:`SPARSE_WORK` (its values then those of the grids it had).

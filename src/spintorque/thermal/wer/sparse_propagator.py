@@ -218,12 +218,14 @@ def sparse_side_masses(
         if got is None:
             continue  # neither reached within max_steps nor covered by a hand-over
         s, w, moved, last = got
+        decay = 1.0
         if late and handover is not None:
             grow, decay = -math.expm1(-rate * (t - handover)), math.exp(-rate * (t - handover))
             s, w = stationary[0] * grow + s * decay, stationary[1] * grow + w * decay
         # an exact 0 (underflow) is judged by the extrapolation (zero on every grid or not)
         smaller = min((v for v in (s, w) if v > 0), default=1.0)
-        lost = moved + last * chain.cells * FLUSH  # absolute: truncated weight and flushed mass
+        # absolute: truncated weight and flushed mass, by T carried with the law's factor decay
+        lost = (moved + last * chain.cells * FLUSH) * decay
         start_mass[j], switched[j] = s, w
         rounding[j] = 8.0 * EPS * (last + 1) + lost / smaller
         error[j] = rounding[j] + (residual if late else 0.0)
