@@ -68,3 +68,19 @@ def test_the_sparse_ladder_checked_by_its_other_maps_reaches_a_read_disturb_of_1
     assert np.all(ref_est <= 1e-6), ref_est
     assert np.all(r.converged[0]), est
     assert np.all(np.abs(R / ref - 1) <= est + ref_est), (R / ref - 1, est, ref_est)
+
+
+def test_the_sparse_bound_beyond_the_hand_over_carries_the_laws_decay():
+    # sigma = 200, h = 0.5, i = 1.5: W = 1e-39 and 4e-129 at t = 0.316 and 1 tau_N, beyond the
+    # hand-over (~0.1). The absolute bounds at T divided by the late W alone gave 1e-4 and 1e85
+    # (a regression on the way to per-side errors); carried with the law's factor e^{−λ1 (t − T)}
+    # they are as small as the dense evolution's, which agrees with the value
+    model, start = AxialModel(200.0, 0.5, 1.5).equivalent()[0], AxialModel(200.0, 0.5)
+    chain = build_chain(model, 512)
+    times = np.array([0.316, 1.0])
+    sparse = sparse_side_masses(chain, start, times, 10**7)
+    dense = start_side_masses(chain, start, times)
+    assert sparse.handover is not None and sparse.handover < times[0]
+    assert np.all(sparse.start < 1e-38) and np.all(sparse.start_error < 1e-9), sparse.start_error
+    gap = np.abs(sparse.start / dense.start - 1)
+    assert np.all(gap <= sparse.start_error + dense.start_error)
