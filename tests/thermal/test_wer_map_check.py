@@ -44,6 +44,19 @@ def test_a_map_that_disagrees_with_every_other_is_not_converged():
     assert np.all(checked[:, 0] >= 0.09)
 
 
+def test_a_partner_far_from_converged_does_not_inflate_the_default_map():
+    # sigma = 200, h = 0.5, i = -1, t = 3.2e-3 tau_N (R ~ 1e-281): the default map 4.3e-6, the
+    # alternatives 1.2 and 2.2e6 on their own estimates, 0.17 and 0.49 away; main charged the
+    # default map the 0.17 (large-grid references put it 2.9e-7 off)
+    values = [[1.0583e-281], [1.2792e-281], [5.4472e-282]]
+    checked = _check(values, [[4.3e-6], [1.2056], [2.16e6]])
+    assert checked[0, 0] == 4.3e-6
+    assert checked[1, 0] == 1.2056 and checked[2, 0] == 2.16e6  # alternatives: their own, larger
+    # a partner whose own estimate does not explain the gap still refutes the default map
+    checked = _check([[1.0583e-281], [1.0583e-281 * (1 + 1e-4)], [5.4472e-282]], [[4.3e-6], [1e-8], [2.16e6]])
+    assert abs(checked[0, 0] - 1e-4) < 2e-8  # |1/(1 + 1e-4) − 1|
+
+
 def test_exact_zeros_agree_and_a_map_without_a_finite_partner():
     # column 0: all three maps exactly zero (no mass reached); column 1: only the default map kept
     # a mass, the others underflowed (zero value, inf estimate): it keeps its own estimate, as it

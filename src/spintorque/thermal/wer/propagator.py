@@ -80,7 +80,15 @@ class SideMasses:
     error : ndarray
         Bound on the relative error at each time from the time evolution alone: ``rounding``, plus
         ``handover_residual`` at the times given by the two-state law (beyond ``handover``, or
-        beyond the ladder's reach where no hand-over passed its check).
+        beyond the ladder's reach where no hand-over passed its check). Relative to the smaller
+        side: the larger of ``start_error`` and ``switched_error``.
+    start_error, switched_error : ndarray
+        The same bound for each side's own mass. The truncation and the hand-over mismatch are
+        absolute errors in mass (the same for both sides: the total is conserved), so each side
+        carries it divided by its own mass, and the hand-over check's mismatch of each side
+        relative to its own mass; the rounding (8 eps per step) is relative to every sum of
+        nonnegative terms, the same on both (issue 14: a switching probability
+        R ≈ 1 next to W ≈ 1.8e-304 was reported with W's relative bound, 1651).
     """
 
     start: FloatArray
@@ -90,6 +98,8 @@ class SideMasses:
     handover_residual: float
     rate: float
     error: FloatArray
+    start_error: FloatArray
+    switched_error: FloatArray
 
 
 Off = FloatArray | tuple[FloatArray, FloatArray]
@@ -177,7 +187,8 @@ def side_masses(
 
     The truncation of e^{τ0 S} after K jumps moves at most n·w_{>K} of mass in n steps τ0
     (:func:`_log_tail`, p0 of total mass ≤ 1), so ``rounding`` carries n·w_{>K}/m, m the smaller
-    side's mass (the computed one: it can only lie below the exact one; beyond a hand-over the
+    side's mass, and ``start_error``, ``switched_error`` n·w_{>K} over their own side's (the
+    computed one: it can only lie below the exact one; beyond a hand-over the
     error at T, n steps, decays with e^{−λ1 (t − T)} while the mass does not). K starts at
     :data:`TERMS`; where that bound exceeds :data:`TRUNCATION` (side masses below ~1e-25: a
     rare tail) the evolution is run again with the K that meets it (at most :data:`MAX_TERMS`;
@@ -198,10 +209,15 @@ def side_masses(
         if _log_tail(terms) <= log_need or terms >= MAX_TERMS:
             break
         terms = _terms_for(log_need)
-    truncated = np.exp(_log_tail(terms) + np.log(steps) - np.log(smaller))
+    moved = np.exp(_log_tail(terms) + np.log(steps))  # the absolute bound n·w_{>K}
+    truncated = moved / smaller
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # each side's own share; an exact 0 keeps the smaller side's (judged by the extrapolation)
+        per_side = [np.where(m > 0, moved / m, truncated) for m in (sides.start, sides.switched)]
     return SideMasses(
         sides.start, sides.switched, sides.rounding + truncated, sides.handover,
         sides.handover_residual, sides.rate, sides.error + truncated,
+        sides.start_error + per_side[0], sides.switched_error + per_side[1],
     )
 
 
@@ -243,6 +259,7 @@ def _evolve(
     v = E @ g0  # g(2^k τ0) along the ladder
     handover: float | None = None
     residual = 0.0
+    sided = (0.0, 0.0)  # the mismatch relative to each side's own mass
     level = 0
     while (1 << level) * tau0 < t_max:
         T = (1 << level) * tau0
@@ -251,11 +268,8 @@ def _evolve(
         after = masses(v)
         kept = math.exp(-rate * T)
         predicted = [s * -math.expm1(-rate * T) + m * kept for s, m in zip(stationary, before, strict=True)]
-        with np.errstate(over="ignore"):  # a denormal mass: the mismatch is inf
-            residual = max(
-                float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
-                for p, a in zip(predicted, after, strict=True)
-            )
+        sided = side_mismatch([float(p) for p in predicted], [float(a) for a in after])
+        residual = max(sided)
         # the ladder's own rounding drift (~ eps·Λ·t) is the floor this check can reach
         if residual <= max(handover_tol, 2.0 * float(_rounding(2.0 * T / tau0, terms))):
             handover = T
@@ -279,12 +293,30 @@ def _evolve(
             switched[late] = stationary[1] * grow + w0[0] * decay
             steps[late] = n0[0]
     if handover is None and reach >= t_max:
-        residual = 0.0
+        residual, sided = 0.0, (0.0, 0.0)
     rounding = _rounding(steps, terms)
     two_state = times > (handover if handover is not None else reach)
     error = rounding + np.where(two_state, residual, 0.0)
-    sides = SideMasses(start, switched, rounding, handover, residual, rate, np.asarray(error, dtype=float))
+    start_error, switched_error = (
+        np.asarray(rounding + np.where(two_state, r, 0.0), dtype=float) for r in sided
+    )
+    sides = SideMasses(
+        start, switched, rounding, handover, residual, rate, np.asarray(error, dtype=float),
+        start_error, switched_error,
+    )
     return sides, steps
+
+
+def side_mismatch(predicted: list[float], found: list[float]) -> tuple[float, float]:
+    """The two-state law's mismatch in the hand-over check on each side, relative to that side's
+    mass (inf for a mass that underflowed to 0 while predicted not). Each side's own: the total
+    is conserved, so the absolute mismatches are equal up to the rounding of the larger mass,
+    which is eps relative to it but not to the smaller one."""
+    with np.errstate(over="ignore"):  # a denormal mass: the mismatch is inf
+        return tuple(  # type: ignore[return-value]
+            float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
+            for p, a in zip(predicted, found, strict=True)
+        )
 
 
 def _rounding(steps: FloatArray | float, terms: int = TERMS) -> FloatArray:

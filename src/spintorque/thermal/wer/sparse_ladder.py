@@ -5,8 +5,11 @@ Where the dense ladder (:func:`~spintorque.thermal.wer.rates._grid_ladder`, grid
 (sigma = 200; the intermediate pulses of sigma = 40, 60 at h = 0.5) and no map of ≤ 1024 cells
 is in the asymptotic range of the h² series. Cells uniform in θ are: at sigma = 200, h = 0,
 i = −1, t = 1e-3 … 3e-2 tau_N the Romberg table over 1448 … 8192 cells moves by 1e-10 … 5e-10
-in its last step (4e-5 … 3e-4 over 1448 … 4096), so the ladder here is uniform in θ (the graded
-maps of the dense ladder would raise the uniformisation rate, and with it the cost, 4 … 270×).
+in its last step (4e-5 … 3e-4 over 1448 … 4096), so the ladder here is uniform in θ by default
+(the equator grading of the dense short pulses would raise the uniformisation rate, and with it
+the cost, 4 … 270×); the milder alternative maps of the dense ladder run here too, as the
+independent check of the uniform cells (:func:`~spintorque.thermal.wer.rates._sparse_refinement`,
+``grading``).
 The evolution is :func:`~spintorque.thermal.wer.sparse_propagator.sparse_side_masses`, whose
 cost is N·Λ·t cell-steps (Λ ∝ N²): a pulse leaves the ladder on the first grid where it would
 take more than :data:`SPARSE_WORK` (its values then those of the grids it had).
@@ -65,12 +68,14 @@ def sparse_ladder(
     rtol: float,
     sizes: tuple[int, ...],
     extrapolate: Extrapolate,
+    grading: tuple[float, float] | None = None,
 ) -> SparseRow:
     """The ladder over ``sizes`` (cells uniform in θ) for ``times`` [tau_N] of the pulse
     ``model`` from the zero-current state ``start``: each grid for the pulses that still miss
     rtol on either side (after :data:`MIN_SPARSE_GRIDS`) and that it can afford
     (:data:`SPARSE_WORK`), extrapolated by ``extrapolate`` (the dense ladder's Romberg in log
-    space, :func:`~spintorque.thermal.wer.rates._extrapolate`)."""
+    space, :func:`~spintorque.thermal.wer.rates._extrapolate`). ``grading``: another cell map
+    (:func:`~spintorque.thermal.wer.chain.theta_edges`) instead of cells uniform in θ."""
     evolve, D = model.equivalent()  # nu: potential U/D, time D·t
     pulses = times * D
     n_t = times.size
@@ -79,13 +84,13 @@ def sparse_ladder(
     finest = np.zeros(n_t, dtype=np.int64)
     starts: list[FloatArray] = []
     switches: list[FloatArray] = []
-    extra = np.zeros(n_t)
+    extra, extra_sw = np.zeros(n_t), np.zeros(n_t)  # each side's own bound (SideMasses)
     pending = np.ones(n_t, dtype=bool)
     cells: tuple[int, ...] = ()
     for n in sizes:
         if not pending.any():
             break
-        sides = sparse_side_masses(build_chain(evolve, n), start, pulses[pending], SPARSE_WORK // n)
+        sides = sparse_side_masses(build_chain(evolve, n, grading), start, pulses[pending], SPARSE_WORK // n)
         reached = np.isfinite(sides.error)
         index = np.flatnonzero(pending)
         pending[index[~reached]] = False  # too costly here: keeps what the coarser grids gave
@@ -96,7 +101,8 @@ def sparse_ladder(
         full[0][pending], full[1][pending] = sides.start[kept], sides.switched[kept]
         starts.append(full[0])
         switches.append(full[1])
-        extra[pending] = np.maximum(extra[pending], sides.error[kept])
+        extra[pending] = np.maximum(extra[pending], sides.start_error[kept])
+        extra_sw[pending] = np.maximum(extra_sw[pending], sides.switched_error[kept])
         finest[pending] = n
         cells = (*cells, n)
         if len(cells) < 3:
@@ -106,7 +112,7 @@ def sparse_ladder(
             [v[pending] for v in starts], extra[pending], cells
         )
         switched[pending], switched_err[pending] = extrapolate(
-            [v[pending] for v in switches], extra[pending], cells
+            [v[pending] for v in switches], extra_sw[pending], cells
         )
         if len(cells) >= MIN_SPARSE_GRIDS:
             pending &= np.maximum(start_err, switched_err) > rtol

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from spintorque._jit import njit
 from spintorque.thermal.axial.fokker_planck import AxialModel
 from spintorque.thermal.wer.chain import Chain, initial_probability
-from spintorque.thermal.wer.propagator import SideMasses, chain_lambda1
+from spintorque.thermal.wer.propagator import SideMasses, chain_lambda1, side_mismatch
 
 FloatArray = NDArray[np.float64]
 EPS = float(np.finfo(float).eps)
@@ -148,8 +148,8 @@ class _Run:
             self.done += count
 
     def masses(self, t: float, max_steps: int) -> tuple[float, float, float, int] | None:
-        """(start, switched) masses at t, the relative bound on the truncated weights, and the
-        last step used; None where more than ``max_steps`` steps would be needed."""
+        """(start, switched) masses at t, the bound on the truncated weights (absolute: every
+        m_k ≤ 1), and the last step used; None where more than ``max_steps`` steps would be needed."""
         x = t * self.Lam
         hi = math.ceil(x + WINDOW * math.sqrt(x) + WINDOW)
         while True:
@@ -166,7 +166,7 @@ class _Run:
             if enough.size == 0:  # the bound does not fall that low within reach: refuse
                 return None
             if int(enough[0]) <= hi:
-                return s, sw, float(np.exp(log_tail[hi] - math.log(smaller))), hi
+                return s, sw, float(np.exp(log_tail[hi])), hi
             hi = int(enough[0])
 
 
@@ -181,7 +181,8 @@ def sparse_side_masses(
     """Masses on z > 0 and z < 0 at ``times`` [tau_N] from the restricted Boltzmann state of
     ``start``, by uniformisation on the vector (see the module docstring), within
     ``max_steps`` steps of P; ``error`` is inf at the times neither reached nor covered by a
-    hand-over. The ``rounding`` carries 8 eps per step, the flushed mass, and the truncated Poisson weight.
+    hand-over. The ``rounding`` carries 8 eps per step, the flushed mass, and the truncated Poisson weight
+    (the last two over the smaller side's mass; ``start_error``, ``switched_error`` over each side's own).
     ``rate_factor``: a further factor (≥ 1) on Λ (another Poisson mixture of the same e^{tA},
     for checks)."""
     times = np.asarray(times, dtype=float)
@@ -191,6 +192,7 @@ def sparse_side_masses(
     t_max = float(times.max()) if times.size else 0.0
     handover: float | None = None
     residual = 0.0
+    sides_residual = (0.0, 0.0)
     # the hand-over ladder T = 2^j T0, from the first time that costs ~64 steps
     T = 64.0 / run.Lam
     while t_max >= 2.0 * T:
@@ -200,11 +202,8 @@ def sparse_side_masses(
         kept = math.exp(-rate * T)
         grow = -math.expm1(-rate * T)
         predicted = [s * grow + m * kept for s, m in zip(stationary, before[:2], strict=True)]
-        with np.errstate(over="ignore"):  # a denormal mass: the mismatch is inf
-            residual = max(
-                float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
-                for p, a in zip(predicted, after[:2], strict=True)
-            )
+        sides_residual = side_mismatch(predicted, list(after[:2]))
+        residual = max(sides_residual)
         # the rounding drift of the steps (8 eps each) is the floor this check can reach
         if residual <= max(handover_tol, 16.0 * EPS * after[3]):
             handover = T
@@ -212,19 +211,25 @@ def sparse_side_masses(
         T *= 2.0
     start_mass, switched = np.full(times.size, np.nan), np.full(times.size, np.nan)
     rounding, error = np.full(times.size, np.inf), np.full(times.size, np.inf)
+    sided = np.full((2, times.size), np.inf)  # each side's own bound (SideMasses)
     for j, t in enumerate(times):
         late = handover is not None and t > handover
         got = run.masses(handover if late and handover is not None else t, max_steps)
         if got is None:
             continue  # neither reached within max_steps nor covered by a hand-over
-        s, w, truncated, last = got
+        s, w, moved, last = got
+        decay = 1.0
         if late and handover is not None:
             grow, decay = -math.expm1(-rate * (t - handover)), math.exp(-rate * (t - handover))
             s, w = stationary[0] * grow + s * decay, stationary[1] * grow + w * decay
         # an exact 0 (underflow) is judged by the extrapolation (zero on every grid or not)
         smaller = min((v for v in (s, w) if v > 0), default=1.0)
-        flushed = last * chain.cells * FLUSH / smaller
+        # absolute: truncated weight and flushed mass, by T carried with the law's factor decay
+        lost = (moved + last * chain.cells * FLUSH) * decay
         start_mass[j], switched[j] = s, w
-        rounding[j] = 8.0 * EPS * (last + 1) + flushed + truncated
+        rounding[j] = 8.0 * EPS * (last + 1) + lost / smaller
         error[j] = rounding[j] + (residual if late else 0.0)
-    return SideMasses(start_mass, switched, rounding, handover, residual, rate, error)
+        for side, (mass, mismatch) in enumerate(zip((s, w), sides_residual, strict=True)):
+            own = lost / mass if mass > 0 else lost / smaller
+            sided[side, j] = 8.0 * EPS * (last + 1) + own + (mismatch if late else 0.0)
+    return SideMasses(start_mass, switched, rounding, handover, residual, rate, error, sided[0], sided[1])
