@@ -39,13 +39,18 @@ precession), so they cannot check the value at any affordable size.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.sphere.model import SphereModel
+
+if TYPE_CHECKING:
+    from spintorque.thermal.energy.evolution import StarOrbits
 
 FloatArray = NDArray[np.float64]
 
@@ -82,16 +87,30 @@ def energy_floor(start: SphereModel, model: SphereModel, u: FloatArray) -> Floor
     stationary state on the orbits of ``start`` (zero current), switching axis ``u``; None where
     energy diffusion does not apply (the current changes the energy, orbit tracing or the
     chain fails, α M'(E_0) above :data:`MAX_DECREMENT`) or M_ED is not in (0, 1)."""
+    return energy_floors(start, (model,), u)[0]
+
+
+def energy_floors(start: SphereModel, models: Sequence[SphereModel], u: FloatArray
+                  ) -> list[FloorBound | None]:
+    """:func:`energy_floor` of each of ``models`` (the orbits traced once)."""
+    from spintorque.thermal.energy.evolution import star_orbits
+
+    try:
+        orbits = star_orbits(start, u)
+    except (InputError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return [None for _ in models]
+    return [_floor(orbits, start, model) for model in models]
+
+
+def _floor(orbits: StarOrbits, start: SphereModel, model: SphereModel) -> FloorBound | None:
     from spintorque.thermal.energy.evolution import (
         averaged_branches,
         star_chain,
-        star_orbits,
         stationary_start_mass,
     )
     from spintorque.thermal.energy.orbits import fibonacci_sphere
 
     try:
-        orbits = star_orbits(start, u)
         probe = fibonacci_sphere(200)
         reference = np.asarray(start.potential(probe))
         scale = 1.0 + float(np.ptp(reference))
