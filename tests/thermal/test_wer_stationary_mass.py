@@ -39,6 +39,7 @@ def _harmonic_floor(model, u, L):
     return stationary_mass(op, _factor(A - SHIFT * sp.identity(A.shape[0], format="csc")))[0]
 
 
+@pytest.mark.slow
 def test_band_contains_the_resolved_harmonic_floor(tmp_path):
     """The small cell at α = 0.1 (σ ≈ 8.7), where the harmonic null vector resolves M_∞ (1e-2 …
     1e-9, its two finest degrees agree to 1e-3): every value inside the band, with energy
