@@ -87,8 +87,14 @@ def test_a_macrospin_file_is_in_seconds(tmp_path):
     (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "-1:1:3"], "--pulse"),
     (["--sigma", "10", "--current-ratio", "1.5", "--pulse", "0:1:3", "--read-disturb"], "read current"),
     (["--current-ratio", "1.5", "--pulse", "0:1:3"], "--sigma"),
-    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "1e11 A/m^2", "--pulse",
-      "1ns:2ns:2", "--read-disturb"], "axially symmetric"),
+    # read disturb of a non-axial file is computed (2D), but not above the critical current
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "-3e11 A/m^2", "--pulse",
+      "1ns:2ns:2", "--read-disturb"], "error: --current: J = -3e+11 A/m^2 leaves no stable start"),
+    # the 2D target search runs between the given currents: two of one sign (before any table)
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "-3e11 A/m^2", "--pulse",
+      "1ns:2ns:2", "--target", "1e-6"], "error: --target: "),
+    ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "3e11,-3e11 A/m^2",
+      "--pulse", "1ns:2ns:2", "--target", "1e-6"], "error: --target: "),
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current", "1e11 A/m^2", "--pulse",
       "1ns:2ns:2", "--method", "chain"], "solved in 2D"),
     ([str(ROOT / "examples" / "macrospin" / "in_plane.toml"), "--current-ratio", "1.5", "--pulse",

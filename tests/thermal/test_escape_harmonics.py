@@ -152,7 +152,11 @@ def test_in_plane_file_under_current_at_alpha_0_1():
     assert found.converged and found.lambda1 is not None
     assert found.error_estimate["lambda1"] < 1e-9
     assert abs(found.lambda1_tau_N - 171.5576828) < 1e-6  # the WER harmonic path's λ1
-    assert found.integral_relaxation_time * found.lambda1 < 1
+    # τ_int (1.24e-3 tau_N) is refused since the rescan of issue 14: the magnet's stiffness at
+    # zero current (214 k_BT) lies beyond TAU_STIFFNESS, where its rounding was measured to
+    # outgrow the estimate (sigma = 160 on the axis)
+    assert found.integral_relaxation_time is None
+    assert "stiffness" in found.null_reasons["integral_relaxation_time"]
 
 
 def test_degrees_grow_with_the_stiffness():

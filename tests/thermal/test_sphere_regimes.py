@@ -16,6 +16,7 @@ from spintorque.errors import InputError
 from spintorque.thermal import AxialModel
 from spintorque.thermal import mean_first_passage_time as mfpt_1d
 from spintorque.thermal import smallest_eigenvalue as lambda1_1d
+from spintorque.thermal.axial.fokker_planck import log_mean_first_passage_time as log_mfpt_1d
 from spintorque.thermal.energy import diffusion as ed
 from spintorque.thermal.sphere import solvers as sphere
 from spintorque.thermal.sphere.chain import build_chain
@@ -174,10 +175,17 @@ def test_above_ic_the_2d_grid_reports_the_1d_lambda1_not_the_slower_azimuthal_pa
 
 
 @pytest.mark.slow
-def test_a_barrier_beyond_the_floating_point_range_is_refused_in_plain_words():
-    # a stabilising current at sigma = 500: e^{1500} tau_N has no double-precision value
-    with pytest.raises(EscapeOverflowError, match="barrier is about 1500"):
-        escape_2d(uniaxial_model(500.0, current_ratio=-1.0))
+def test_a_barrier_beyond_the_floating_point_range_is_solved_in_log_space():
+    # a stabilising current at sigma = 500: e^{~2000} tau_N has no double-precision value; it
+    # was refused (EscapeOverflowError above 650 k_BT) until the axisymmetric family worked in
+    # log arithmetic; now its logarithm agrees with the 1D solver's within the estimate
+    result = escape_2d(uniaxial_model(500.0, current_ratio=-1.0))
+    reference = log_mfpt_1d(AxialModel(500.0, 0.0, -1.0), 1.0, 0.0).log
+    assert result.mfpt.log > 709.0  # beyond the double range
+    assert result.mfpt.log == pytest.approx(reference, rel=1e-10)
+    assert abs(result.mfpt.log - reference) <= 3.0 * result.mfpt.relative_error + 1e-10
+    with pytest.raises(EscapeOverflowError, match="beyond the floating-point range"):
+        _ = result.mfpt.value
     # far above I_c at sigma = 500 there is no barrier: the numbers exist and come out
     fast = escape_2d(uniaxial_model(500.0, current_ratio=5.0), sizes=(2049, 2561, 3073, 3585))
     assert fast.lambda1.value == pytest.approx(3999.5, rel=1e-4)  # ≈ 2 sigma (i − 1)

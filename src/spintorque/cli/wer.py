@@ -155,7 +155,8 @@ def write_error_rate_command(
     ] = False,
     target: Annotated[
         float | None,
-        typer.Option("--target", help="also the current needed for this WER (e.g. 1e-9) at each pulse"),
+        typer.Option("--target", help="also the current needed for this WER (e.g. 1e-9) at each pulse "
+                     "(a non-axial file: searched between the smallest and largest --current)"),
     ] = None,
     rtol: Annotated[float, typer.Option("--rtol", help="target relative accuracy")] = 1e-6,
     method: Annotated[
@@ -182,10 +183,12 @@ def write_error_rate_command(
     """Write-error rate (probability of not having switched at the end of a pulse) from the
     Fokker–Planck time evolution, from the zero-current thermal state of the start well.
 
-    Reduced units: --sigma, --current-ratio, --pulse in tau_N. A macrospin file (axially
-    symmetric): --current in A/m², --pulse in seconds. --read-disturb reports instead the
-    probability that a read current (i < 1) has switched the cell. Every value carries a relative
-    error estimate; `converged` says whether all meet --rtol (see docs/wer.md).
+    Reduced units: --sigma, --current-ratio, --pulse in tau_N. A macrospin file: --current in
+    A/m², --pulse in seconds (axially symmetric: 1D solver; any other geometry: 2D, where
+    --target searches between the given currents). --read-disturb reports instead the
+    probability that a read current (i < 1, below the critical current) has switched the cell.
+    Every value carries a relative error estimate; `converged` says whether all meet --rtol
+    (see docs/wer.md).
     """
     check_output_path(plot, "--plot", FIGURE)
     check_output_path(output, "--output", DATASET)
@@ -209,6 +212,7 @@ def write_error_rate_command(
         raise InputError("--target", f"the target WER must be in (0, 1), got {target!r}")
     if (magnet_file is None) == (sigma is None):
         raise InputError("write-error-rate", "give either a macrospin file or --sigma (reduced units)")
+    T = None
     if magnet_file is not None:
         if current_ratio is not None or reduced_field != 0.0:
             raise InputError(
@@ -253,27 +257,39 @@ def write_error_rate_command(
     if not two_d and method in ("energy", "harmonics"):
         raise InputError("--method", f"{method} is for non-axial macrospin files; an axial problem "
                          "is solved exactly in 1D (auto or chain)")
-    if (two_d or method == "sphere") and (read or target is not None):
+    if not two_d and method == "sphere" and (read or target is not None):
         raise InputError(
             "--read-disturb/--target",
-            "read disturb and the target current are "
-            "computed by the 1D solver, for axially symmetric magnets only",
+            "read disturb and the target current of an axial magnet are computed by the 1D "
+            "solver (--method auto or chain); --method sphere is the 2D check of the WER only",
         )
+    bracket = _two_d_bracket(problem, target) if two_d else None  # before the table is computed
     if read:
-        if method not in ("auto", "chain"):
+        if not two_d and method not in ("auto", "chain"):
             raise InputError("--method", "read disturb is computed with the chain (auto or chain)")
-        result = read_disturb(problem, None, pulses, rtol=rtol, max_cells=max_cells)
+        result = read_disturb(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method,
+                              workers=workers)
     else:
         result = write_error_rate(problem, None, pulses, rtol=rtol, max_cells=max_cells, method=method,
                                   workers=workers)
     doc = _document(result, read)
-    found = None
+    found: Any = None
     if target is not None:
         from spintorque.thermal.wer import WERProblem as WERProblemType
         from spintorque.thermal.wer import current_for_target
 
-        assert isinstance(problem, WERProblemType)
-        found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
+        if bracket is not None:
+            from functools import partial
+
+            from spintorque.thermal.wer.sphere_target import sphere_current_for_target
+
+            assert magnet_file is not None  # a 2D problem comes from a file
+            make = partial(problem_from_file, magnet_file, nu=nu, temperature=T)
+            found = sphere_current_for_target(make, target, pulses, bracket, rtol=rtol, method=method,
+                                              workers=workers, table=result)
+        else:
+            assert isinstance(problem, WERProblemType)
+            found = current_for_target(problem.model, target, pulses, max_cells=min(max_cells, 256))
         doc["target"] = _target_doc(problem, found)
     if output is not None:
         write_dataset(result.to_dataset(), output)
@@ -301,6 +317,26 @@ def write_error_rate_command(
         print_json(doc)
         return
     _print(doc, read)
+
+
+def _two_d_bracket(problem: Any, target: float | None) -> tuple[float, float] | None:
+    """The current range of the 2D target search: the smallest and largest |J| given (one
+    sign); None without --target. A non-axial magnet has no closed-form I_c0 to scale a default
+    bracket by, so the search runs between the given currents."""
+    if target is None:
+        return None
+    import numpy as np
+
+    J = np.asarray(problem.current_density, dtype=float)
+    if J.size < 2 or not (np.all(J > 0) or np.all(J < 0)) or np.ptp(np.abs(J)) == 0:
+        raise InputError(
+            "--target",
+            "on a non-axial file the target current is searched between the given currents: "
+            "give at least two different current densities of one sign with --current, e.g. "
+            "'-2e11,-4e11 A/m^2'",
+        )
+    k = np.argsort(np.abs(J))
+    return float(J[k[0]]), float(J[k[-1]])
 
 
 def _accuracy_hint(result: Any, max_cells: int) -> str:
@@ -423,6 +459,8 @@ def _lambda1_note(result: Any) -> str | None:
 
 
 def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
+    if hasattr(found, "interpolation_error"):  # the 2D search: currents in A/m^2
+        return _sphere_target_doc(found)
     doc: dict[str, Any] = {
         "write_error_rate": found.target,
         "current_ratio": _finite_or_none(found.current_ratio),
@@ -432,7 +470,9 @@ def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
         "reason": list(found.reason),
     }
     if problem.critical_current_density is not None:
-        doc["current_density"] = _finite_or_none(found.current_ratio * problem.critical_current_density)
+        Jc = problem.critical_current_density
+        doc["current_density"] = _finite_or_none(found.current_ratio * Jc)
+        doc["current_density_error"] = _finite_or_none(found.error * abs(Jc))
     doc.update(
         write_error_rate_relative_error=_finite_or_none(found.wer_relative_error),
         rtol=found.rtol,
@@ -443,6 +483,40 @@ def _target_doc(problem: Any, found: Any) -> dict[str, Any]:
         doc["current_ratio_error_note"] = (
             "null inside the bracket: the WER at the current found has no certain digit (or "
             "does not change with the current there), so the current has no error bound"
+        )
+    return doc
+
+
+def _sphere_target_doc(found: Any) -> dict[str, Any]:
+    """The 2D target's JSON: the axial keys (current_ratio null: no I_c0 off the axis) and the
+    currents in A/m^2 with their errors, the nodes evaluated and the monotonicity per pulse."""
+    n = found.pulse.size
+    doc: dict[str, Any] = {
+        "write_error_rate": found.target,
+        "current_ratio": [None] * n,
+        "current_ratio_error": [None] * n,
+        "outside_bracket": [bool(v) for v in found.outside],
+        "bracket_current_ratio": [None, None],
+        "reason": list(found.reason),
+        "current_density": _finite_or_none(found.current_density),
+        "current_density_error": _finite_or_none(found.error),
+        "bracket_current_density": [float(v) for v in found.bracket],
+        "write_error_rate_relative_error": _finite_or_none(found.wer_relative_error),
+        "rtol": found.rtol,
+        "converged_per_pulse": [bool(v) for v in found.converged],
+        "converged": bool(found.converged.all()),
+        "current_density_interpolation_error": _finite_or_none(found.interpolation_error),
+        "monotone_per_pulse": [bool(v) for v in found.monotone],
+        "node_current_density": [float(v) for v in found.nodes],
+        "node_write_error_rate": _table(found.node_write_error_rate),
+        "node_write_error_rate_relative_error": _table(found.node_write_error_rate_error),
+        "method_per_node": list(found.methods),
+        "current_ratio_note": "null: I/I_c0 has no closed form for this non-axial magnet",
+    }
+    if any(v is None for v in _finite_or_none(found.error[~found.outside])):
+        doc["current_density_error_note"] = (
+            "null inside the bracket: the WER at the nodes has no certain digit there (or does "
+            "not decrease with |J|), so the current has no error bound"
         )
     return doc
 
@@ -460,11 +534,16 @@ def _target_warning(found: Any, tau_N: float | None) -> str | None:
     shown = ", ".join(f"{times[j]:.4g}" for j in missed[:5]) + (" ..." if missed.size > 5 else "")
     worst = float(np.max(found.wer_relative_error[missed]))
     size = f"up to {worst:.2g}" if math.isfinite(worst) else "no certain digit"
-    return (
+    line = (
         f"--target: at pulse {shown} {unit} the write-error rate the current rests on misses its "
         f"accuracy {found.rtol:g} (relative error estimate {size}); the current's error "
         "estimate includes it, but the current is not converged (target.converged is false)"
     )
+    monotone = getattr(found, "monotone", None)
+    if monotone is not None and not monotone.all():
+        line += (f"; at {int((~monotone).sum())} pulse(s) the WER does not decrease with |J| "
+                 "beyond its error on the nodes (target.monotone_per_pulse)")
+    return line
 
 
 def _largest_error(doc: dict[str, Any]) -> str:
@@ -500,8 +579,10 @@ def _print(doc: dict[str, Any], read: bool) -> None:
     target = doc.get("target")
     if target is None:
         return
-    console.print(f"current for WER = {target['write_error_rate']:g} (I/I_c0):")
-    rows = zip(times, target["current_ratio"], target["current_ratio_error"], target["reason"],
+    two_d = "bracket_current_density" in target and target["bracket_current_ratio"][0] is None
+    key = "current_density" if two_d else "current_ratio"
+    console.print(f"current for WER = {target['write_error_rate']:g} ({'A/m^2' if two_d else 'I/I_c0'}):")
+    rows = zip(times, target[key], target[key + "_error"], target["reason"],
                target["converged_per_pulse"], strict=True)
     for t, ratio, error, reason, converged in rows:
         if ratio is None:

@@ -35,16 +35,20 @@ def plot_wer(result: Any, read_disturb: bool = False, ax: Any = None) -> Any:
 
 
 def plot_target_current(found: Any, tau_N: float | None = None, ax: Any = None) -> Any:
-    """Current I/I_c0 needed for the target WER versus pulse length (seconds if tau_N given)."""
+    """Current I/I_c0 needed for the target WER versus pulse length (seconds if tau_N given);
+    for the 2D search (no I_c0 off the axis) |J| [A/m²]."""
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 4.4), constrained_layout=True)
     pulses = found.pulse * tau_N if tau_N is not None else found.pulse
     inside = ~found.outside
-    ax.plot(pulses[inside], found.current_ratio[inside], "o-", ms=3)
+    two_d = hasattr(found, "current_density") and not np.isfinite(found.current_ratio).any()
+    values = np.abs(found.current_density) if two_d else found.current_ratio
+    ax.plot(pulses[inside], values[inside], "o-", ms=3)
     ax.set_xscale("log")
     ax.set_xlabel("pulse length [s]" if tau_N is not None else "pulse length [tau_N]")
-    ax.set_ylabel(f"I / I_c0 for WER = {found.target:.3g}")
+    ax.set_ylabel(f"|J| [A/m^2] for WER = {found.target:.3g}" if two_d
+                  else f"I / I_c0 for WER = {found.target:.3g}")
     ax.grid(alpha=0.3)
     return ax

@@ -234,22 +234,34 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
     quantities = {"lambda1": result.lambda1,
                   "integral_relaxation_time": result.integral_relaxation_time,
                   "mfpt": result.mfpt}
-    values: dict[str, float | None] = {k: q.value for k, q in quantities.items()}
-    errors: dict[str, float | None] = {k: q.relative_error for k, q in quantities.items()}
-    errors = {k: (v if v is not None and math.isfinite(v) else None) for k, v in errors.items()}
     reasons: dict[str, str] = {}
     messages: list[str] = []
+    # the 2D solver returns logarithms (no barrier limit on the axisymmetric family): a value
+    # beyond the double range is null with the reason naming its logarithm, as for the axial
+    values: dict[str, float | None] = {}
+    logs = {k: q.log for k, q in quantities.items()}
+    log_details = _log_values({k: v if math.isfinite(v) else None for k, v in logs.items()},
+                              values, reasons, messages)
+    for k, v in logs.items():
+        if not math.isfinite(v):
+            reasons[k] = "the extrapolation over the 2D grids gave no positive value: not reported"
+            messages.append(f"{k}: {reasons[k]}")
+    errors: dict[str, float | None] = {k: q.relative_error for k, q in quantities.items()}
+    errors = {k: (v if v is not None and math.isfinite(v) else None) for k, v in errors.items()}
     ok = checked(values, reasons, messages, "2D") and result.converged
     if not result.converged:
         messages.append(f"the 2D grids are not converged (relative error estimate > {CONVERGED:g} "
                         "or not in the asymptotic regime); see docs/thermal.md, 'Limits of the 2D "
                         "solver' (at low damping: method 'energy')")
     if needs_mfpt:  # the activation exponent ln(MFPT·|Re μ|) decides the regime
-        landscape = sphere_landscape(model, well, values["mfpt"])
+        lam = values["lambda1"]  # without an MFPT: ln(|Re μ|/λ1), a lower bound (λ1 >= k_fwd)
+        landscape = sphere_landscape(model, well, values["mfpt"],
+                                     None if lam is None else (lam, "λ1 >= k_fwd"))
     estimated_surface = needs_mfpt and target < 0.0
     if forward_rate_applies(landscape, reasons) and result.switching_rate is not None:
         rate = result.switching_rate
-        values["switching_rate"] = rate.value
+        log_details.update(_log_values({"switching_rate": rate.log if math.isfinite(rate.log)
+                                        else None}, values, reasons, messages))
         errors["switching_rate"] = rate.relative_error if math.isfinite(rate.relative_error) \
             else None
         ok = checked(values, reasons, messages, "2D") and ok
@@ -262,7 +274,7 @@ def run_sphere(model: SphereModel, near: Any, landscape: Landscape | None,
     if estimated_surface:
         messages.append(estimated_surface_note(target, values["mfpt"], values["switching_rate"]))
     details = {"well": [float(c) for c in well], "grid_family": result.family,
-               "grid_sizes": list(result.sizes), "mfpt_target_m_dot_u": target}
+               "grid_sizes": list(result.sizes), "mfpt_target_m_dot_u": target, **log_details}
     return Solution("sphere", values, errors, ok, landscape, details, reasons, messages)
 
 
@@ -306,7 +318,10 @@ def estimated_surface_note(target: float, mfpt: float | None, rate: float | None
 def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: Landscape | None,
                options: dict[str, Any], built: Any = None) -> Solution:
     from spintorque.thermal.energy import diffusion as ed
-    from spintorque.thermal.energy.orbit_error import log_smallest_eigenvalue_with_error
+    from spintorque.thermal.energy.orbit_error import (
+        interpolant_error,
+        log_smallest_eigenvalue_with_error,
+    )
     from spintorque.thermal.sphere.escape2d import well_direction
 
     well = well_direction(model, near)
@@ -325,8 +340,11 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
         tau_fine = ed.log_integral_relaxation_time(problem)
         tau_coarse = ed.log_integral_relaxation_time(problem, cells=ed.EIGEN_CELLS // 2)
         logs["integral_relaxation_time"] = tau_fine
-        # the same estimate as λ1's: the change when the chain is halved (after Richardson)
-        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine))
+        # as λ1's: the change when the chain is halved (after Richardson) plus the orbit
+        # interpolants' rounding and truncation (on the halved chain, whose error cancels)
+        errors["integral_relaxation_time"] = abs(math.expm1(tau_coarse - tau_fine)) \
+            + interpolant_error(problem, lambda e: ed.log_integral_relaxation_time(
+                e, cells=ed.EIGEN_CELLS // 2))
     except InputError as exc:
         failed = True
         logs["lambda1"] = logs["integral_relaxation_time"] = None
@@ -340,6 +358,11 @@ def run_energy(model: SphereModel, near: Any, alpha: float | None, landscape: La
     # other methods (:func:`mfpt_target`); λ1 P_stat(beyond the top) is the forward rate
     logs["mfpt"], errors["mfpt"] = solver_call(
         "energy", lambda: ed.log_mean_first_passage_time_to_target(problem))
+    # plus the orbit interpolants' rounding and truncation, which the node doubling misses
+    mfpt_error = errors["mfpt"]
+    if mfpt_error is not None:
+        errors["mfpt"] = mfpt_error + interpolant_error(
+            problem, lambda e: ed.log_mean_first_passage_time_to_target(e)[0])
     landscape = landscape or energy_landscape(problem)
     values["switching_rate"] = errors["switching_rate"] = None
     if logs["lambda1"] is not None and forward_rate_applies(landscape, reasons):
@@ -546,13 +569,14 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     """λ1 and τ_int from the spherical-harmonic Galerkin operator about the start direction
     (:mod:`spintorque.thermal.sphere.escape_harmonics`), the MFPT None with the methods that
     give it. λ1's error estimate: the relative spread over the degrees 1.25L, 1.5L; τ_int's:
-    the same spread of τ_int. τ_int <= 1/λ1 is checked for the reversible problem (no drift)."""
+    the same spread of τ_int. τ_int <= 1/λ1 is checked where the problem is
+    reversible (axially symmetric about the well)."""
     from spintorque.thermal.sphere import escape_harmonics as eh
 
     well, landscape, _ = start_direction(model, near, landscape)
-    if landscape is None:  # the regime without an MFPT: stable wells under a drift are "critical"
-        landscape = sphere_landscape(model, well, None)
     found = solver_call("harmonics", lambda: eh.harmonic_escape(model, well, options.get("degrees")))
+    if landscape is None:  # from the drift's fixed points and the harmonic rates (no MFPT)
+        landscape = sphere_landscape(model, well, None, eh.forward_rate_bound(found))
     values: dict[str, float | None] = {"lambda1": None, "integral_relaxation_time": None,
                                        "mfpt": None, "switching_rate": None}
     errors: dict[str, float | None] = dict.fromkeys(values)
@@ -578,16 +602,25 @@ def run_harmonics(model: SphereModel, near: Any, landscape: Landscape | None,
     if found.reason is not None:
         messages.append(f"lambda1: {found.reason}")
     ok = checked(values, reasons, messages, "harmonic") and ok
-    if model.drift is None:  # reversible only without the torque's drift
+    # m·u's correlation is that of a reversible 1D chain only about a symmetry axis; off it the
+    # precession breaks detailed balance (complex λ_k) and τ_int > 1/λ1 is possible (2.437 vs
+    # 2.409 tau_N at sigma 2, hard ratio 1, alpha 0.5, where the grids agree to 8e-12)
+    from spintorque.thermal.sphere.escape2d import axially_symmetric
+
+    if axially_symmetric(model, well):
         ok = _tau_within_inverse_lambda1(values, reasons, messages, "the harmonic solve",
                                          errors) and ok
     forward_rate_applies(landscape, reasons)
     reasons.setdefault("switching_rate", "not computed by method 'harmonics' (the two-state split "
                        "needs the transition surface; methods 'sphere', 'axial')")
+    if landscape.activation_exponent is not None:  # ln(|Re μ|/k_fwd), a lower bound
+        details_exponent = {"activation_exponent": landscape.activation_exponent}
+    else:
+        details_exponent = {}
     by_degree = [v if math.isfinite(v) else None for v in found.lambda1]
     details: dict[str, Any] = {
                "well": [float(c) for c in well], "harmonic_degrees": list(found.degrees),
-               "lambda1_by_degree_tau_N": by_degree,
+               "lambda1_by_degree_tau_N": by_degree, **details_exponent,
                "lambda1_spread_coarse": found.coarse_spread if math.isfinite(found.coarse_spread)
                else None}
     if details["lambda1_spread_coarse"] is None:

@@ -40,9 +40,15 @@ How each case is decided (no barrier law is assumed off the axis):
   v = −D∇U + (D/α) m×∇U + w next to the energy minimum (Newton in the tangent plane); stable when
   both eigenvalues of its Jacobian have negative real parts. Without a drift the barrier is the
   energy of the saddle bounding the well minus that of the well. Under a non-conservative torque
-  no potential exists: the barrier is None and the regime follows from the activation exponent
-  ln(MFPT·|Re μ|) (μ: the slowest linear relaxation rate of the fixed point), which on the axis
-  tracks the barrier within ~1 k_BT (sigma = 40: 18.5 for 19.6, 4.4 for 4.9);
+  no potential exists: the barrier is None; a second state exists where the drift has another
+  attractor (:func:`other_attractor`: a second stable fixed point, or trajectories from the
+  reversed direction that do not return), else "single well"; the height follows from the
+  activation exponent ln(MFPT·|Re μ|) (μ: the slowest linear relaxation rate of the fixed
+  point), which on the axis tracks the barrier within ~1 k_BT (sigma = 40: 18.5 for 19.6, 4.4
+  for 4.9), or, for a method without an MFPT (``"harmonics"``, issue 14), from
+  ln(|Re μ|/k) with k an upper bound on the forward rate (λ1·P_st(m·u < 0), or the harmonic
+  operator's resolution where λ1 is below it): a lower bound on the exponent (6.36 and 1.55
+  against the grids' 6.16 and 1.68 on a tilted problem at α = 1, sigma = 10);
 * energy diffusion (α → 0): the orbit-averaged stationary exponent Ψ; unstable when the torque's
   work per orbit exceeds the damping's loss at the bottom of the well (ratio >= 1).
 """
@@ -400,10 +406,15 @@ def profile_landscape(model: SphereModel, u: ArrayLike) -> Landscape:
     return _with_barrier(barrier, transition=top, back=float(-np.min(fall)))
 
 
-def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = None) -> Landscape:
+def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = None,
+                     forward_rate_bound: tuple[float, str] | None = None) -> Landscape:
     """Regime and effective barrier of the 2D problem started in ``well`` (see module doc).
 
-    ``mfpt`` [tau_N] is needed for the activation exponent under a drift.
+    Under a non-conservative drift off the axis the height of the barrier is measured by the
+    activation exponent: ln(MFPT·|Re μ|) from ``mfpt`` [tau_N] where one is given, else
+    ln(|Re μ|/k) from ``forward_rate_bound`` = (k, how it was bounded), an upper bound k
+    [1/tau_N] on the forward switching rate (e.g. λ1 >= k_fwd, or λ1 times the stationary mass
+    beyond the separatrix), which makes the exponent a lower bound.
     """
     found = fixed_point(model, well)
     if found is None:
@@ -440,19 +451,80 @@ def sphere_landscape(model: SphereModel, well: ArrayLike, mfpt: float | None = N
         if barrier is None:
             return _single("the start state is stable and the only well: no saddle bounds it")
         return _with_barrier(barrier, "barrier", transition, back)
-    if transition is None:
-        return _single("the start state is stable and no barrier top lies on the way to the "
-                       "reversed direction (azimuthally averaged effective potential of m·u)")
+    # the averaged profile of m·u is an estimate off the axis (on the in-plane example under
+    # −1e11 A/m² it called the stable start state unstable: circles about u miss the easy
+    # plane's stiffness), so whether a second state exists is asked of the drift itself
+    other = other_attractor(model, m, slowest)
+    if other is None:
+        return _single("the start state is stable and the only attractor of the drift: "
+                       "trajectories from the other energy minima and the reversed direction "
+                       "all end in it")
     reason = ("under a spin torque the effective barrier is defined here only for axial magnets "
               "and in the low-damping limit (method 'energy'); not for the 2D problem at finite "
               "damping, where no potential exists")
-    if mfpt is None or not (math.isfinite(mfpt) and mfpt > 0):
-        return Landscape("critical", "stable start state; without a valid mean first-passage "
-                         "time the escape cannot be called a rare event", None, reason,
-                         transition=transition, reversed_barrier_kT=back)
-    exponent = math.log(mfpt * -slowest)
-    verdict = _with_barrier(exponent, "activation exponent ln(MFPT·|Re μ|) =")
-    return Landscape(verdict.regime, verdict.reason, None, reason, exponent, transition, back)
+    if mfpt is not None and math.isfinite(mfpt) and mfpt > 0:
+        exponent = math.log(mfpt * -slowest)
+        verdict = _with_barrier(exponent, "activation exponent ln(MFPT·|Re μ|) =")
+        why = verdict.reason
+    elif forward_rate_bound is not None and math.isfinite(forward_rate_bound[0]) \
+            and forward_rate_bound[0] > 0:
+        k, how = forward_rate_bound
+        exponent = math.log(-slowest / k)
+        verdict = _with_barrier(exponent, "activation exponent ln(|Re μ|/k_fwd) >=")
+        why = f"{verdict.reason} (k_fwd <= {k:.4g} /tau_N: {how}; |Re μ| = {-slowest:.4g} /tau_N)"
+    else:
+        return Landscape("critical", f"stable start state with {other}; without a valid mean "
+                         "first-passage time or rate the escape cannot be called a rare event",
+                         None, reason, transition=transition, reversed_barrier_kT=back)
+    return Landscape(verdict.regime, why, None, reason, exponent, transition, back)
+
+
+def other_attractor(model: SphereModel, start: FloatArray, slowest: float) -> str | None:
+    """A state of the deterministic drift other than the stable start fixed point ``start``
+    that trajectories end in (a second stable fixed point, or, where none is found, wherever the
+    drift from the reversed direction leads), in words; None where all end at ``start``.
+
+    Probes: the energy minima other than the start and the reversed direction −start. A probe
+    whose fixed point (:func:`fixed_point`) is stable and distinct from the start is a second
+    well; otherwise the drift is integrated from it for 50 relaxation times 1/|Re μ| of the
+    start and checked against the start (0.05 rad)."""
+    from spintorque.thermal.energy.orbits import critical_points
+
+    probes = [c.direction for c in critical_points(model.potential)
+              if c.kind == "minimum" and float(c.direction @ start) < math.cos(0.1)]
+    probes.append(-start)
+    for probe in probes:
+        found = fixed_point(model, probe)
+        if found is not None and float(found[0] @ start) < math.cos(0.1) \
+                and float(np.max(found[1].real)) < 0.0:
+            where = ", ".join(f"{c:.3g}" for c in found[0])
+            return f"a second stable state of the drift at m = ({where})"
+    ends = [_drift_end(model, probe, 50.0 / abs(slowest)) for probe in probes]
+    for probe, end in zip(probes, ends, strict=True):
+        if float(end @ start) < math.cos(0.05):
+            where = ", ".join(f"{c:.3g}" for c in probe)
+            return (f"a second attractor of the drift (from m = ({where}) it does not return to "
+                    "the start state)")
+    return None
+
+
+def _drift_end(model: SphereModel, m0: FloatArray, duration: float) -> FloatArray:
+    """Where the deterministic drift dm/dt = v(m) (:func:`velocity`) carries m0 (nudged by
+    1e-3 rad off a fixed point) after ``duration`` tau_N."""
+    from scipy.integrate import solve_ivp
+
+    from spintorque.thermal.energy.orbits import tangent_frame
+
+    a, _ = tangent_frame(np.asarray(m0, dtype=float))
+    start = _exp(np.asarray(m0, dtype=float), 1e-3 * a)
+
+    def rhs(_t: float, y: FloatArray) -> FloatArray:
+        m = y / float(np.linalg.norm(y))
+        v = velocity(model, m)
+        return np.asarray(v - (v @ m) * m)
+    path = solve_ivp(rhs, (0.0, duration), start, method="DOP853", rtol=1e-9, atol=1e-11)
+    end = np.asarray(path.y[:, -1], dtype=float)
+    return np.asarray(end / float(np.linalg.norm(end)))
 
 
 def transition_surface(model: SphereModel, u: ArrayLike) -> float | None:

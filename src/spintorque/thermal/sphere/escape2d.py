@@ -13,6 +13,12 @@ Two families (``docs/thermal.md``):
 λ1 and the integral relaxation time have errors even in the step (powers 2, 4, 6); the first
 passage to the ring or column of centres also has odd powers (2, 3, 4). The step of the
 family is proportional to 1/N.
+
+Every quantity is carried as its logarithm (:class:`Converged`): the axisymmetric family (one
+cell per ring, for problems symmetric about u) is solved in log arithmetic
+(:mod:`~spintorque.thermal.sphere.axisymmetric`) and has no barrier limit; the N × N families
+use the ring elimination, whose first passage (axial-like family) has none either, while λ1,
+τ_int (both wells deeper) and the planar first passage refuse barriers above :data:`MAX_EXPONENT`.
 """
 
 from __future__ import annotations
@@ -26,6 +32,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from spintorque.errors import InputError
 from spintorque.thermal.sphere import solvers as sphere
+from spintorque.thermal.sphere.axisymmetric import (
+    LogRingChain,
+    log_integral_relaxation_time,
+    log_slowest_rate,
+)
 from spintorque.thermal.sphere.chain import SphereChain, build_chain
 from spintorque.thermal.sphere.grid import SphereGrid, unit_vector
 from spintorque.thermal.sphere.model import SphereModel
@@ -39,15 +50,21 @@ DEFAULT_SIZES = {"axial-like": (65, 81, 97, 113, 129), "planar": (33, 41, 49, 57
 :func:`axisymmetric_sizes`). At sigma = 40 they give λ1 to ~1e-8 (``benchmarks/thermal.py``)."""
 
 MAX_EXPONENT = 650.0
-"""Largest exponent [k_BT] of an escape time e^{ΔE} tau_N handled (e^650 ≈ 1e282; double
-precision ends at e^709)."""
+"""Largest barrier [k_BT] for the linear solves of the N × N families (:func:`_check_range`):
+λ1 and τ_int where both wells are deeper, the first passage of the planar family. The
+axisymmetric family (log arithmetic, :mod:`spintorque.thermal.sphere.axisymmetric`) and the
+first passage of the axial-like family (scaled killing rates) have no such limit."""
+
+_LOG_MAX = math.log(np.finfo(float).max)
+_LOG_TINY = math.log(np.finfo(float).tiny)
 
 STEP = 1.0
 """Largest rise of the effective potential [k_BT] across one cell of the coarsest axisymmetric
 grid (MFPT to ~1e-6 on the regime scan of ``benchmarks/sphere_regimes.py``)."""
 
-MAX_RINGS = 16385
-"""Finest axisymmetric grid allowed; a landscape that would need more is refused."""
+MAX_RINGS = 65537
+"""Finest axisymmetric grid allowed (its chain costs O(N) per solve); a landscape that would
+need more is refused."""
 
 CONVERGED = 1e-3
 """Largest relative error estimate reported as converged (see ``docs/thermal.md``, "Limits")."""
@@ -58,21 +75,60 @@ PLANAR_STRETCH = 4.0
 
 @dataclass(frozen=True)
 class Converged:
-    """A quantity extrapolated to zero grid step, with its error estimate and the raw values.
+    """A quantity extrapolated to zero grid step, held as its natural logarithm, with its
+    relative error estimate and the raw values (as logarithms).
 
-    ``asymptotic`` says whether the raw values approach their limit as the square of the step,
-    the premise of the extrapolation and of its error estimate: the ratios of successive
-    differences match those of 1/N² within 20 % on the three finest grids.
+    ``log`` is finite for every result (the value itself may lie beyond the double range:
+    :attr:`value` then raises :class:`EscapeOverflowError` naming the logarithm); it is nan
+    only where the extrapolation was not positive. ``asymptotic`` says whether the raw values
+    approach their limit as the square of the step, the premise of the extrapolation and of its
+    error estimate: the ratios of successive differences match those of 1/N² within 20 % on
+    the three finest grids.
     """
 
-    value: float
-    error: float
-    values: tuple[float, ...]
+    log: float
+    relative_error: float
+    log_values: tuple[float, ...]
     asymptotic: bool = True
 
     @property
-    def relative_error(self) -> float:
-        return self.error / abs(self.value) if self.value else math.inf
+    def value(self) -> float:
+        """exp(log); :class:`EscapeOverflowError` where a double cannot hold it."""
+        return _exp_checked(self.log)
+
+    @property
+    def error(self) -> float:
+        """Absolute error estimate, relative_error·|value|."""
+        return self.relative_error * self.value
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        """The raw values of the grids."""
+        return tuple(_exp_checked(v) for v in self.log_values)
+
+
+def _exp_checked(log: float) -> float:
+    if not math.isfinite(log):
+        raise InputError("extrapolation", f"the extrapolation over the grids gave no positive "
+                         f"value (ln = {log!r})")
+    if not _LOG_TINY <= log <= _LOG_MAX:
+        raise EscapeOverflowError(log)
+    return math.exp(log)
+
+
+def from_logs(sizes: tuple[int, ...], logs: list[float],
+              powers: tuple[int, ...] | None = None) -> Converged:
+    """Extrapolate raw values given as logarithms: the values scaled by the finest grid's,
+    e^{ln v_n − ln v_finest} (numbers near one), are extrapolated as in
+    :func:`spintorque.thermal.sphere.solvers.extrapolate`, which is linear in the values, so
+    the result is the same as extrapolating the values themselves (to rounding)."""
+    ref = logs[-1]
+    scaled = [math.exp(v - ref) for v in logs]
+    value, error = sphere.extrapolate(sizes, scaled, powers)
+    asymptotic = _second_order(sizes, scaled)
+    if not (value > 0 and math.isfinite(value)):
+        return Converged(math.nan, math.inf, tuple(logs), asymptotic)
+    return Converged(ref + math.log(value), error / value, tuple(logs), asymptotic)
 
 
 def _second_order(sizes: tuple[int, ...], values: list[float]) -> bool:
@@ -87,14 +143,22 @@ def _second_order(sizes: tuple[int, ...], values: list[float]) -> bool:
 
 
 class EscapeOverflowError(InputError):
-    """An escape time e^{ΔE} tau_N beyond the floating-point range (ΔE > :data:`MAX_EXPONENT`
-    k_BT): the state is stable for any practical purpose, and no number is returned."""
+    """A value e^{log} (an escape time e^{ΔE} tau_N, a rate e^{−ΔE}/tau_N) beyond the double
+    range: raised by :attr:`Converged.value` only; its logarithm is :attr:`Converged.log`."""
 
-    def __init__(self, exponent: float) -> None:
-        super().__init__("sigma", f"the escape barrier is about {exponent:.4g} k_BT: escape "
-                         f"times e^{exponent:.4g} tau_N exceed the floating-point range (barriers "
-                         f"up to {MAX_EXPONENT:g} k_BT are handled); the state is stable for any "
-                         "practical purpose")
+    def __init__(self, log: float, grids: bool = False) -> None:
+        if grids:  # the linear parts of the N × N families (not the axisymmetric one)
+            super().__init__("sigma", f"the barrier is about {log:.4g} k_BT: on the N × N grids "
+                             "of a problem without axial symmetry λ1 and τ_int (both wells "
+                             "that deep) and the first passage of the planar family are "
+                             f"solved in linear arithmetic, which handles up to {MAX_EXPONENT:g} "
+                             "k_BT; the state is stable for any practical purpose")
+            return
+        side = "beyond" if log > 0 else "below"
+        super().__init__("sigma", f"the value is e^{log:.6g} = 10^{log / math.log(10.0):.6g}, "
+                         f"{side} the floating-point range; its natural logarithm is "
+                         "Converged.log (the state is stable for any practical purpose where "
+                         "an escape time is this long)")
 
 
 @dataclass(frozen=True)
@@ -298,16 +362,13 @@ def axisymmetric_sizes(model: SphereModel, well: ArrayLike,
     """Grid sizes for an axially symmetric problem: ``base`` scaled up until the effective
     potential rises by at most :data:`STEP` k_BT across a cell of the coarsest grid.
 
-    Raises :class:`EscapeOverflowError` if an escape time would exceed e^MAX_EXPONENT, and
-    :class:`InputError` if the landscape needs more than :data:`MAX_RINGS` rings.
+    Raises :class:`InputError` if the landscape needs more than :data:`MAX_RINGS` rings. There
+    is no barrier limit: the family is solved in log arithmetic.
     """
     u = unit_vector(well, "well")
     reference = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     n = base[0]
     v = _profile(model, u, reference, n, theta)
-    exponent = escape_exponent(v, ring_split(n, theta)[0])
-    if not exponent <= MAX_EXPONENT:
-        raise EscapeOverflowError(exponent)
     factor = max(1.0, float(np.max(np.abs(np.diff(v)))) / STEP)
     sizes = tuple(math.ceil(b * factor) // 2 * 2 + 1 for b in base)
     if sizes[-1] > MAX_RINGS:
@@ -378,7 +439,10 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     Raises
     ------
     EscapeOverflowError
-        An escape time beyond e^MAX_EXPONENT tau_N (a barrier above 650 k_BT).
+        On the N × N families (no axial symmetry) only, what stays linear there
+        (:func:`_check_range`: λ1 and τ_int with both wells deeper than :data:`MAX_EXPONENT`,
+        the planar first passage). Every quantity is a logarithm (:attr:`Converged.log`); a
+        value beyond the double range raises only when :attr:`Converged.value` is asked for.
     SlowestModeError
         The slowest mode excited by m·u is not isolated (the iteration does not converge). A
         complex slowest pair is not an error: λ1 is its decay rate, ``lambda1_frequency`` its
@@ -409,7 +473,7 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     if len(sizes) < 3 or list(sizes) != sorted(set(sizes)) or any(n % 2 == 0 or n < 5 for n in sizes):
         raise InputError("sizes", "need at least three ascending odd grid sizes >= 5")
     if chosen != "axisymmetric":
-        _check_range(model, u)
+        _check_range(model, u, chosen)
     spectral_sizes, spectral_make = sizes, make
     if chosen == "axisymmetric" and target != 0.0:
         # λ1 and τ_int on the symmetric grids (ring on m·u = 0: the most accurate
@@ -425,34 +489,21 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
     both = spectral_make is make
     if not both:
         for n in spectral_sizes:
-            grid = spectral_make(n)
-            frequency = _spectral(build_chain(model, grid), grid, u, lam, tau)
+            got = _grid_logs(model, spectral_make(n), u, spectral=True)
+            lam.append(got["lambda1"])
+            tau.append(got["tau"])
+            frequency = got["frequency"]
     for n in sizes:
-        grid = make(n)
-        chain = build_chain(model, grid)
-        try:
-            if both:  # λ1 and τ_int on the same grids
-                frequency = _spectral(chain, grid, u, lam, tau)
-                mode = None
-            else:
-                mode = sphere.slowest_mode(chain, start=grid.centres @ u)
-            first.append(float(sphere.mean_first_passage_time(
-                chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u)))
-            # two-state split: k_fwd = λ1 P_stat(beyond the split surface), the ring on it
-            # counted half (its cells straddle the surface)
-            rate.append((lam[len(first) - 1] if mode is None else mode.real)
-                        * (_beyond(chain, grid, u, cut) if cut == target else 1.0))
-        except InputError as exc:
-            if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
-                raise EscapeOverflowError(MAX_EXPONENT) from exc
-            raise
-        if not (math.isfinite(first[-1]) and first[-1] > 0):
-            raise EscapeOverflowError(MAX_EXPONENT)
-
-    def converged(values: list[float], powers: tuple[int, ...] | None = None,
-                  at: tuple[int, ...] = tuple(sizes)) -> Converged:
-        value, error = sphere.extrapolate(at, values, powers)
-        return Converged(value, error, tuple(values), _second_order(at, values))
+        got = _grid_logs(model, make(n), u, spectral=both, target=target,
+                         cut=cut if cut == target else None)
+        if both:  # λ1 and τ_int on the same grids
+            lam.append(got["lambda1"])
+            tau.append(got["tau"])
+            frequency = got["frequency"]
+        first.append(got["mfpt"])
+        # two-state split: k_fwd = λ1 P_stat(beyond the split surface), the ring on it
+        # counted half (its cells straddle the surface)
+        rate.append(got["lambda1"] + got["beyond"] if cut == target else 0.0)
 
     odd = tuple(range(2, len(sizes) + 1))
     rate_at = tuple(sizes)
@@ -467,20 +518,63 @@ def escape_2d(model: SphereModel, well: ArrayLike = (0.0, 0.0, 1.0),
             if chosen == "axisymmetric" and given is None else tuple(sizes)
         rate = []
         for n in rate_at:  # λ1 and the split on the same grid (its slowest mode)
-            grid = split_make(n)
-            try:
-                chain = build_chain(model, grid)
-                mode = sphere.slowest_mode(chain, start=grid.centres @ u)
-                rate.append(mode.real * _beyond(chain, grid, u, cut))
-            except InputError as exc:
-                if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
-                    raise EscapeOverflowError(MAX_EXPONENT) from exc
-                raise
-    forward = converged(rate, at=rate_at) if all(math.isfinite(k) and k > 0 for k in rate) \
-        else None
+            got = _grid_logs(model, split_make(n), u, cut=cut)
+            rate.append(got["lambda1"] + got["beyond"])
+    forward = from_logs(rate_at, rate) if all(math.isfinite(k) for k in rate) else None
     spectral_at = tuple(spectral_sizes)
-    return Escape2D(converged(lam, at=spectral_at), converged(tau, at=spectral_at),
-                    converged(first, odd), chosen, spectral_at, frequency, forward)
+    return Escape2D(from_logs(spectral_at, lam), from_logs(spectral_at, tau),
+                    from_logs(tuple(sizes), first, odd), chosen, spectral_at, frequency, forward)
+
+
+def _grid_logs(model: SphereModel, grid: SphereGrid, u: FloatArray, *, spectral: bool = False,
+               target: float | None = None, cut: float | None = None) -> dict[str, float]:
+    """Logarithms of the quantities on one grid: ln λ1 (with ``spectral`` or ``cut``) and
+    ln τ_int of m·u (``spectral``), ln MFPT from u to m·u <= ``target``, ln P_stat(m·u < cut)
+    (the ring on the cut counted half), and |Im λ| of the slowest mode ("frequency").
+
+    A one-cell-per-ring grid is solved in log arithmetic (no barrier limit); the N × N grids
+    by the linear ring elimination, whose values must stay within the double range."""
+    chain = build_chain(model, grid)
+    out: dict[str, float] = {"frequency": 0.0}
+    if grid.n_phi == 1:
+        ring = LogRingChain.of(chain)
+        x = grid.centres[:, 0] @ u
+        if spectral or cut is not None:
+            out["lambda1"] = log_slowest_rate(ring, x)
+        if spectral:
+            out["tau"] = log_integral_relaxation_time(ring, x)
+        if target is not None:
+            out["mfpt"] = ring.log_mfpt(int(np.argmax(x <= target + 1e-9)) if np.any(
+                x <= target + 1e-9) else x.size)
+        if cut is not None:
+            out["beyond"] = ring.log_probability(x < cut - 1e-9, np.abs(x - cut) <= 1e-9)
+        return out
+    try:
+        lam: list[float] = []
+        tau: list[float] = []
+        if spectral:
+            out["frequency"] = _spectral(chain, grid, u, lam, tau)
+            out["lambda1"], out["tau"] = math.log(lam[0]), math.log(tau[0])
+        elif cut is not None:
+            mode = sphere.slowest_mode(chain, start=grid.centres @ u)
+            if not mode.real > 0:
+                raise EscapeOverflowError(MAX_EXPONENT, grids=True)
+            out["lambda1"] = math.log(mode.real)
+        if target is not None:  # scaled killing rates: no overflow on the axial-like family
+            out["mfpt"] = sphere.log_mean_first_passage_time(
+                chain, absorbing=lambda m: m @ u <= target + 1e-9, start=u)
+        if cut is not None:
+            beyond = _beyond(chain, grid, u, cut)
+            out["beyond"] = math.log(beyond) if beyond > 0 else -math.inf
+    except sphere.SlowestModeError:
+        raise
+    except InputError as exc:
+        if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
+            raise EscapeOverflowError(MAX_EXPONENT, grids=True) from exc
+        raise
+    except np.linalg.LinAlgError as exc:  # an overflowed linear solve (inf/nan in the iteration)
+        raise EscapeOverflowError(MAX_EXPONENT, grids=True) from exc
+    return out
 
 
 def _beyond(chain: SphereChain, grid: SphereGrid, u: FloatArray, cut: float) -> float:
@@ -494,32 +588,38 @@ def _beyond(chain: SphereChain, grid: SphereGrid, u: FloatArray, cut: float) -> 
 def _spectral(chain: SphereChain, grid: SphereGrid, u: FloatArray, lam: list[float],
               tau: list[float]) -> float:
     """Append λ1 and τ_int of m·u on one grid; return |Im λ| of the slowest mode."""
-    try:
-        mode = sphere.slowest_mode(chain, start=grid.centres @ u)
-        lam.append(mode.real)
-        tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
-    except sphere.SlowestModeError:
-        raise
-    except InputError as exc:
-        if "singular" in exc.message:  # a pivot underflowed: rates below e^-709
-            raise EscapeOverflowError(MAX_EXPONENT) from exc
-        raise
+    mode = sphere.slowest_mode(chain, start=grid.centres @ u)
+    lam.append(mode.real)
+    tau.append(sphere.integral_relaxation_time(chain, observable=grid.centres @ u))
     if not all(math.isfinite(x) and x > 0 for x in (lam[-1], tau[-1])):
-        raise EscapeOverflowError(MAX_EXPONENT)
+        raise EscapeOverflowError(MAX_EXPONENT, grids=True)
     return abs(mode.imag)
 
 
-def _check_range(model: SphereModel, u: FloatArray) -> None:
-    """Refuse a landscape whose zero-current barrier out of the well certainly exceeds
-    :data:`MAX_EXPONENT`: every path to m·u = 0 crosses that great circle, so the barrier is at
-    least min over the circle of U minus U(u)."""
+def _check_range(model: SphereModel, u: FloatArray, family: str) -> None:
+    """Refuse a landscape the linear parts of the N × N solve cannot hold.
+
+    Every path from the well u to m·u = 0 crosses that great circle, so the zero-current barrier
+    out of the well is at least B_out = min over the circle of U minus U(u), and out of the
+    reversed side B_back = the same minimum minus the lowest U with m·u < 0. λ1, τ_int and the
+    stationary distribution need the smaller of the two below :data:`MAX_EXPONENT` (their
+    solves are linear: times up to e^{min barrier}); the first passage of the axial-like family
+    has no such limit (scaled killing rates, :mod:`~spintorque.thermal.sphere.ring_elimination`),
+    that of the planar family, whose absorbing set cuts every ring, needs B_out below it.
+    """
     ref = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     a = ref - float(ref @ u) * u
     a /= np.linalg.norm(a)
     b = np.cross(u, a)
     phi = np.linspace(0.0, 2.0 * math.pi, 2049)[:-1]
     circle = np.cos(phi)[:, None] * a + np.sin(phi)[:, None] * b
-    barrier = (float(np.min(model.potential(circle))) - float(model.potential(u))) \
-        / model.temperature_factor
-    if barrier > MAX_EXPONENT:
-        raise EscapeOverflowError(barrier)
+    top = float(np.min(model.potential(circle)))
+    points = _fibonacci()
+    far = points[points @ u < 0.0]
+    lowest = min(float(np.min(model.potential(far))), float(model.potential(-u)))
+    scale = model.temperature_factor
+    out, back = (top - float(model.potential(u))) / scale, (top - lowest) / scale
+    if min(out, back) > MAX_EXPONENT:
+        raise EscapeOverflowError(min(out, back), grids=True)
+    if family == "planar" and out > MAX_EXPONENT:
+        raise EscapeOverflowError(out, grids=True)

@@ -127,10 +127,12 @@ class Legendre:
         p[:, 0] = diag[ms]
         p[:, 1] = np.sqrt(2 * mf + 3) * x * p[:, 0]
         for k in range(2, L + 1):
-            ell = mf + k
-            a = np.sqrt((4 * ell**2 - 1) / (ell**2 - mf**2))
-            b = np.sqrt(((ell - 1) ** 2 - mf**2) / (4 * (ell - 1) ** 2 - 1))
-            p[:, k] = a * (x * p[:, k - 1] - b * p[:, k - 2])
+            # only the orders with l = m + k <= L (ms ascending): half the work of all of them
+            top = int(np.searchsorted(ms, L - k, side="right"))
+            ell = mf[:top] + k
+            a = np.sqrt((4 * ell**2 - 1) / (ell**2 - mf[:top] ** 2))
+            b = np.sqrt(((ell - 1) ** 2 - mf[:top] ** 2) / (4 * (ell - 1) ** 2 - 1))
+            p[:top, k] = a * (x * p[:top, k - 1] - b * p[:top, k - 2])
         self._tables: dict[int, tuple[FloatArray, FloatArray]] = {}
         for i, m in enumerate(ms):
             n = L - m + 1

@@ -13,10 +13,25 @@ rare the escapes.
 Cells couple only within a ring and to the same φ in the neighbouring rings, so the rings are
 eliminated one after the other (a dense GTH factorisation of the Schur block of each ring) from
 both poles towards a pivot ring: the cost is ~3 N_θ N_φ³ flops and N_θ N_φ² numbers are kept.
+
+Killing rates far below the double range (issue 14). Eliminating the rings between an absorbing
+set and the pivot ring carries the killing rate of each ring into the next as back·(block⁻¹
+kill), which falls as the escape rate e^{−ΔE}: it underflowed above ~700 k_BT, and the last pivot
+of the pivot ring (its only term) vanished. The killing vector of each ring is therefore held as
+(k̂, κ), kill = e^{κ} k̂ with max k̂ = 1 (linear in the kill: the block solve of k̂ carries κ
+along unchanged). Where it enters a pivot it is added to positive exits (e^{κ} k̂ negligible if
+it underflows: nothing is lost) except in the pivot ring, whose last pivot is kill alone. There,
+if e^{κ} < :data:`EPSILON`, the ring is factorised with EPSILON·k̂ in place of e^{κ} k̂: every
+other pivot of the ring is a sum with an in-ring rate far above EPSILON, so it is the same number,
+and the last one is EPSILON/e^{κ} too large. The solution x = x0 + v/λ_last is affine in the
+inverse last pivot, so the solve then returns x0 + e^{s} v/λ_last, s = κ − ln EPSILON
+(:attr:`RingElimination.log_scale`); where the escape part v/λ_last dominates (a first passage
+from the well: x0 is ~e^{s} of it) x = e^{−s} × the returned value, to relative e^{s} < 1e-150.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +44,9 @@ from spintorque.thermal.sphere.chain import SphereChain
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+EPSILON = 1e-150
+"""Stand-in for a killing scale e^{κ} below it in the pivot ring (see the module docstring)."""
 
 
 @njit(cache=True)
@@ -133,6 +151,29 @@ def _chain_solve(order: NDArray[np.int64], nxt: NDArray[np.int64], live: NDArray
     return x
 
 
+LOG_EPSILON = math.log(EPSILON)
+
+
+def _scaled(v: FloatArray, log: float) -> tuple[FloatArray, float]:
+    """e^log·v as (v/max v, log + ln max v); (0, −inf) for v = 0 (v >= 0)."""
+    top = float(np.max(v, initial=0.0))
+    if not top > 0.0:
+        return np.zeros_like(v), -math.inf
+    return v / top, log + math.log(top)
+
+
+def _add_scaled(a: FloatArray, la: float, b: FloatArray, lb: float) -> tuple[FloatArray, float]:
+    """e^la·a + e^lb·b in the same scaled form (both >= 0; the smaller scale may underflow,
+    relative to the larger: nothing is lost)."""
+    if lb > la:
+        a, la, b, lb = b, lb, a, la
+    if not math.isfinite(la):
+        return a, la
+    with np.errstate(under="ignore"):
+        total = a + (math.exp(lb - la) * b if math.isfinite(lb) else 0.0)
+    return _scaled(total, la)
+
+
 @dataclass(eq=False)
 class _Ring:
     k: int
@@ -166,6 +207,9 @@ class RingElimination:
         self.chains = (above, below)
         self.pivot = pivot_ring
         self.rings: dict[int, _Ring] = {}
+        self.log_scale = 0.0
+        """s <= 0: :meth:`solve` returns e^{s}× the escape part of the solution (the module
+        docstring); 0 unless the pivot ring's killing rate is below EPSILON."""
         self._order: NDArray[np.int64] | None = None
         if nphi == 1:  # a birth–death chain: the same elimination with scalar blocks, compiled
             steps = [*above, *below, (pivot_ring, -1)]
@@ -216,17 +260,23 @@ class RingElimination:
 
     def _factor(self) -> None:
         pending_S: dict[int, FloatArray] = {}
-        pending_kill: dict[int, FloatArray] = {}
+        pending_kill: dict[int, tuple[FloatArray, float]] = {}
         order = [*self.chains[0], *self.chains[1], (self.pivot, -1)]
         for k, nxt in order:
-            S, kill, exits, cols = self._block(k, nxt)
+            S, own, exits, cols = self._block(k, nxt)
+            # the killing rates as e^κ·k̂ (max k̂ = 1): the carried part falls as e^{−ΔE}
+            kill, kappa = _scaled(own, 0.0)
             if k in pending_S:
                 S += pending_S.pop(k)
-                kill += pending_kill.pop(k)
+                kill, kappa = _add_scaled(kill, kappa, *pending_kill.pop(k))
                 np.fill_diagonal(S, 0.0)
             if cols.size == 0:
                 continue
-            total = exits + kill
+            stand_in = nxt < 0 and kappa < LOG_EPSILON  # the pivot ring's last pivot: kill alone
+            with np.errstate(under="ignore"):
+                total = exits + (EPSILON if stand_in else np.exp(kappa)) * kill
+            if stand_in:
+                self.log_scale = kappa - LOG_EPSILON
             lu = np.ascontiguousarray(S)
             if not _gth_factor(lu, total.copy()):
                 raise InputError("absorbing", f"cells of ring {k} can never reach the absorbing "
@@ -247,9 +297,11 @@ class RingElimination:
             back = self._vertical(nxt, k)[common]
             n_next = int(self.live[nxt].sum())
             S_next = pending_S.setdefault(nxt, np.zeros((n_next, n_next)))
-            kill_next = pending_kill.setdefault(nxt, np.zeros(n_next))
             S_next[np.ix_(b, b)] += back[:, None] * sol[a, :-1]
-            kill_next[b] += back * sol[a, -1]
+            carried = np.zeros(n_next)
+            carried[b] = back * sol[a, -1]
+            before = pending_kill.get(nxt, (np.zeros(n_next), -np.inf))
+            pending_kill[nxt] = _add_scaled(*before, *_scaled(carried, kappa))
 
     @staticmethod
     def _solve_block(ring: _Ring, rhs: FloatArray, transpose: bool = False) -> FloatArray:

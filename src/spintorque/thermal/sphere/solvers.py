@@ -225,19 +225,49 @@ def mean_first_passage_time(model: SphereModel | SphereChain, grid: SphereGrid |
     """Mean time [tau_N] to reach the cells where ``absorbing(centre)`` is true.
 
     Returns the time from the cell containing direction ``start``, or from every cell
-    (shape (N_θ, N_φ), zero on the absorbing set) if ``start`` is None.
+    (shape (N_θ, N_φ), zero on the absorbing set) if ``start`` is None. Raises InputError where
+    the time is beyond the double range (see :func:`log_mean_first_passage_time`).
     """
     chain = _as_chain(model, grid)
+    if start is not None:
+        log = log_mean_first_passage_time(chain, absorbing=absorbing, start=start)
+        if log > math.log(np.finfo(float).max):
+            raise InputError("mfpt", f"is e^{log:.6g}, beyond the floating-point range; its "
+                             "logarithm is log_mean_first_passage_time")
+        return math.exp(log)
+    elim = _absorbing_elimination(chain, absorbing)
+    if elim.log_scale != 0.0:
+        raise InputError("mfpt", "the escape time exceeds e^345 tau_N: the times of every cell "
+                         "are not resolved by the scaled solve; ask for one start direction")
+    return elim.solve(np.where(elim.live, 1.0, 0.0))
+
+
+def _absorbing_elimination(chain: SphereChain, absorbing: Region) -> RingElimination:
     dead = np.asarray(absorbing(chain.grid.centres), dtype=bool)
     if not dead.any():
         raise InputError("absorbing", "the absorbing set contains no cell")
     live = ~dead
     ring_weight = np.where(live, np.exp(-(chain.potential - chain.potential.min())), 0.0).sum(axis=1)
-    elim = RingElimination(chain, live, int(np.argmax(ring_weight)))
-    t = elim.solve(np.where(live, 1.0, 0.0))
-    if start is None:
-        return t
-    return value_at(chain.grid, t, start)
+    return RingElimination(chain, live, int(np.argmax(ring_weight)))
+
+
+def log_mean_first_passage_time(model: SphereModel | SphereChain, grid: SphereGrid | None = None,
+                                *, absorbing: Region, start: ArrayLike) -> float:
+    """ln of the mean first-passage time [ln tau_N] from the cell of ``start`` into the cells
+    where ``absorbing(centre)`` is true; no overflow (the scaled killing rates of
+    :mod:`~spintorque.thermal.sphere.ring_elimination`: the solve returns e^{s}·T where the
+    escape part dominates, as it does from a well, checked: T·e^{s} > 1e100)."""
+    chain = _as_chain(model, grid)
+    elim = _absorbing_elimination(chain, absorbing)
+    t = elim.solve(np.where(elim.live, 1.0, 0.0))
+    value = value_at(chain.grid, t, start)
+    if not (math.isfinite(value) and value > 0.0):
+        raise InputError("mfpt", f"the first-passage solve gave {value!r}")
+    if elim.log_scale != 0.0 and not value > 1e100:
+        raise InputError("start", "the start cell is not in the well the escape time belongs to "
+                         "(its time is not dominated by the escape; the scaled solve cannot "
+                         "resolve it)")
+    return math.log(value) - elim.log_scale
 
 
 def value_at(grid: SphereGrid, values: FloatArray, m: ArrayLike) -> float:

@@ -503,10 +503,14 @@ def write_error_rate(
                 f"a non-axial magnet is solved in 2D (auto, sphere, energy or harmonics), got {method!r}",
             )
         if quantity != "write_error_rate":
+            if isinstance(problem, SphereWERProblem):
+                from spintorque.thermal.wer.sphere_target import sphere_read_disturb
+
+                return sphere_read_disturb(problem, times, rtol, method, workers)
             raise InputError(
                 "read disturb",
-                "the read-disturb probability is computed for axially "
-                "symmetric magnets only (the 2D path gives the write-error rate)",
+                "the read disturb of an axial problem is computed with the 1D chain (auto or "
+                f"chain), got method {method!r}",
             )
         return sphere_write_error_rate(problem, times, rtol, method, workers)
     _check_inputs(problem, times, rtol, max_cells)
@@ -830,6 +834,8 @@ def read_disturb(
     *,
     rtol: float = 1e-6,
     max_cells: int = 8192,
+    method: str = "auto",
+    workers: int | None = None,
 ) -> WERResult:
     """Read disturb: the probability that a read current i < 1 switches the cell within t [tau_N].
 
@@ -838,14 +844,22 @@ def read_disturb(
     computed directly so that 1e-25 keeps its relative accuracy. For t beyond the intra-well
     transients it follows the two-state law M_∞ (1 − e^{−λ1 t}) + ..., ≈ λ1 t while small.
     Refuses i ≥ 1 (no start well: that is a write, not a read).
+
+    A :class:`~spintorque.thermal.wer.sphere.SphereWERProblem` (a non-axial file) is solved on
+    the 2D path (``method``: one of the 2D methods, ``workers`` its processes): P = 1 − WER, with
+    the relative error the 2D path's absolute accuracy gives it, and a read current that leaves
+    no stable start state refused (:func:`~spintorque.thermal.wer.sphere_target.sphere_read_disturb`).
+    The 1D path takes ``method`` "auto" or "chain" (the chain either way).
     """
     problem = _as_problem(model_or_problem, currents)
     if isinstance(problem, SphereWERProblem):
-        raise InputError(
-            "read disturb",
-            "the read-disturb probability is computed for axially "
-            "symmetric magnets only (the 2D path gives the write-error rate)",
-        )
+        from spintorque.thermal.wer.sphere_target import sphere_read_disturb
+
+        return sphere_read_disturb(problem, np.atleast_1d(np.asarray(times, dtype=float)), rtol, method,
+                                   workers)
+    if method not in ("auto", "chain"):
+        raise InputError("method", "read disturb of an axial problem is computed with the chain "
+                         f"(auto or chain), got {method!r}")
     if np.any(problem.current_ratio >= 1.0):
         raise InputError(
             "read current",

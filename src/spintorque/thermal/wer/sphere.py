@@ -361,6 +361,9 @@ def two_d_result(problem: SphereWERProblem, times: FloatArray, wer: FloatArray, 
     switched = np.clip(1.0 - wer, 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         sw_err = np.where(switched > 0, err * wer / switched, np.where(at_zero, 0.0, np.inf))
+    # a WER of 0 with no bound (inf) leaves the switched probability's error unknown too: inf,
+    # not the NaN of inf · 0 (read disturb reports it; issue 14)
+    sw_err = np.where(np.isnan(sw_err), np.inf, sw_err)
     return WERResult(problem.current_ratio, times, wer, switched, err, sw_err, cells, rtol,
                      lambda1, problem, methods, "write_error_rate", solver)
 
