@@ -22,11 +22,13 @@ rounding floor ~3e-13 of the total mass); a value from a Krylov basis that misse
 test is reported not converged. The degree L = 8√k follows the stiffer of the start well and
 the switched state under the current (:func:`base_degree`). So values ≳ 1e-7 carry their
 relative accuracy; below, the two-mode tail takes over wherever it is the more accurate
-(:mod:`~spintorque.thermal.wer.slow_modes`, :func:`combine_row`). Its limit: the stationary
+(:mod:`~spintorque.thermal.wer.slow_modes`, :func:`combine_row`). The harmonic stationary
 start-side mass M_∞ is resolved only to ~1e-13 absolute (the rounding of the assembled matrix
 elements: −1.1e-13 at L = 262 with the elements below 1e-11 of the largest dropped, −1.1e-12 ±
-3.9e-13 with 1e-14, at −4e11 A/m² on the in-plane example), so values ≲ 1e-7 at strong current
-are not converged to 1e-6 and say so.
+3.9e-13 with 1e-14, at −4e11 A/m² on the in-plane example); where the band on M_∞ from energy
+diffusion (:mod:`~spintorque.thermal.wer.stationary_mass`) is tighter the tail uses it, so its
+values stay relatively accurate down to ~1e6 × that band's bound (4.9e-26 at −3e11 A/m² on the
+in-plane example) and are flagged below.
 """
 
 from __future__ import annotations
@@ -43,7 +45,14 @@ from scipy.sparse.linalg import expm_multiply
 from spintorque.errors import InputError
 from spintorque.thermal.sphere import harmonics as sh
 from spintorque.thermal.sphere.model import SphereModel
-from spintorque.thermal.wer.slow_modes import NAN_MODES, SlowModes, slowest_modes, tail
+from spintorque.thermal.wer.slow_modes import (
+    NAN_MODES,
+    SlowModes,
+    slowest_modes,
+    tail,
+    tail_samples,
+)
+from spintorque.thermal.wer.stationary_mass import FloorBound, energy_floor, energy_floors
 
 if TYPE_CHECKING:
     from spintorque.thermal.wer.rates import WERResult
@@ -378,8 +387,18 @@ def harmonic_row(model: SphereModel, start: SphereModel, u: FloatArray, times: F
     """WER at ``times`` [tau_N] for one current (see the module docstring and
     :func:`combine_row`)."""
     degrees = row_degrees(model, start, u, degrees)
-    runs = [evolve(model, start, u, times, L, rate=L in degrees[-2:]) for L in degrees]
-    return combine_row(times, degrees, runs)
+    sample, pick = tail_samples(times)
+    runs = [evolve(model, start, u, sample, L, rate=L in degrees[-2:]) for L in degrees]
+    return _at(combine_row(sample, degrees, runs, energy_floor(start, model, u)), pick)
+
+
+def _at(row: HarmonicRow, pick: NDArray[np.int64]) -> HarmonicRow:
+    """The row at the requested pulses ``pick`` of its sample (:func:`~spintorque.thermal.wer.
+    slow_modes.tail_samples`)."""
+    from dataclasses import replace
+
+    return replace(row, wer=row.wer[pick], error=row.error[pick], tail=row.tail[pick],
+                   converged=row.converged[pick])
 
 
 def degree_spread(values: FloatArray) -> FloatArray:
@@ -393,7 +412,8 @@ def degree_spread(values: FloatArray) -> FloatArray:
     return np.where(last <= before, last, np.maximum(last, before))
 
 
-def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run]) -> HarmonicRow:
+def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run],
+                floor: FloorBound | None = None) -> HarmonicRow:
     """:func:`harmonic_row` from the :func:`evolve` of each of its ``degrees`` (ascending; the
     slowest modes computed at the two finest).
 
@@ -401,7 +421,9 @@ def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run]) ->
     bound. From the first time where the two-mode tail
     (:func:`~spintorque.thermal.wer.slow_modes.tail`: M_∞ + a1 e^{−λ1 t} + a2 e^{−λ2 t}, the
     left-out modes bounded by their measured size) is more accurate than the direct value, the
-    tail at all later times (one hand-over: the curve stays monotone)."""
+    tail at all later times (one hand-over: the curve stays monotone). ``floor``: the
+    independent band on M_∞ (:mod:`~spintorque.thermal.wer.stationary_mass`) the tail uses where
+    it is tighter than the harmonic M_∞."""
     v = np.array([r[0] for r in runs])
     bounds = np.array([r[1] for r in runs])
     converged = np.full(times.size, all(r[3] for r in runs))
@@ -411,11 +433,12 @@ def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run]) ->
         error = np.where(wer > 0, absolute / wer, np.inf)
     fine, coarse = runs[-1][2], runs[-2][2]
     where_tail = np.zeros(times.size, dtype=bool)
-    found = tail(times, v[-1], absolute, fine, coarse)
+    found = tail(times, v[-1], absolute, fine, coarse, floor)
     if found is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
             # the modes' amplitudes carry the projected start's error too
             err = found.error / found.value + runs[-1][4]
+        err = np.where(found.value > 0, err, np.inf)  # before the asymptotic regime
         better = (err < error) & (times > 0)
         if better.any():
             where_tail = times >= times[better].min()
@@ -452,13 +475,14 @@ def harmonic_write_error_rate(problem: SphereWERProblem, times: FloatArray, rtol
     per_row = [row_degrees(model, start, u, degrees) for model in problem.models]
     # one task per (current, degree): three tasks per current, so two workers share even
     # a single current and the longest-first schedule balances better
-    tasks = [(model, start, u, times, L, L in d[-2:])
+    sample, pick = tail_samples(times)  # more points for the tail's remainder
+    tasks = [(model, start, u, sample, L, L in d[-2:])
              for model, d in zip(problem.models, per_row, strict=True) for L in d]
     runs = parallel_map(_evolve_task, tasks, resolve_workers(workers, len(tasks)),
                         cost=[float(t[4]) ** 3 for t in tasks])  # LU and basis: ~L³
     rows, k = [], 0
-    for d in per_row:
-        rows.append(combine_row(times, d, runs[k: k + len(d)]))
+    for d, floor in zip(per_row, energy_floors(start, problem.models, u), strict=True):
+        rows.append(_at(combine_row(sample, d, runs[k: k + len(d)], floor), pick))
         k += len(d)
     methods = tuple(
         f"harmonics[L {'/'.join(map(str, r.degrees))}{', slowest-mode tail' if r.tail.any() else ''}]"
