@@ -127,7 +127,7 @@ def slowest_rates(op: sh.HarmonicOperator) -> tuple[float, float, float]:
     the harmonic expansion cannot tell from the stationary mode in double precision)."""
     from spintorque.thermal.wer.slow_modes import slowest_modes
 
-    modes = slowest_modes(op)
+    modes = slowest_modes(op, strict=True)
     return modes.lambda1, modes.lambda2, modes.floor
 
 
@@ -309,7 +309,7 @@ def evolve(model: SphereModel, start: SphereModel, u: FloatArray, times: FloatAr
         op = sh.build_operator(model, L, u, even=even, real=real)
     c = sh.start_density(start, op)
     g = sh.hemisphere_weights(op)
-    modes = slowest_modes(op, c) if rate else NAN_MODES
+    modes = slowest_modes(op, c, strict=True) if rate else NAN_MODES
     start_error = abs(1.0 - float(np.real(g @ c)))
 
     wer = np.empty(times.size)
@@ -439,7 +439,11 @@ def combine_row(times: FloatArray, degrees: tuple[int, ...], runs: list[Run],
             # the modes' amplitudes carry the projected start's error too
             err = found.error / found.value + runs[-1][4]
         err = np.where(found.value > 0, err, np.inf)  # before the asymptotic regime
-        better = (err < error) & (times > 0)
+        # hand over only where the tail stays usable at every later time: the one hand-over
+        # carries it to the end, and a tail value <= 0 later (a large negative a2 on a sampled
+        # early time) would have turned right direct values into infinite errors
+        usable_after = np.flip(np.logical_and.accumulate(np.flip(np.isfinite(err))))
+        better = (err < error) & (times > 0) & usable_after
         if better.any():
             where_tail = times >= times[better].min()
             wer[where_tail] = np.clip(found.value[where_tail], 0.0, 1.0)
