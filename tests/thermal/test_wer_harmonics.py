@@ -15,6 +15,7 @@ from spintorque.thermal.sphere import harmonics as sh
 from spintorque.thermal.sphere.model import uniaxial_model
 from spintorque.thermal.wer import problem_from_file, write_error_rate
 from spintorque.thermal.wer.harmonics import evolve, harmonic_row, slowest_rates
+from spintorque.thermal.wer.slow_modes import slowest_modes
 from tests.thermal.test_wer_sphere import SMALL_IN_PLANE, boltzmann_start
 
 IN_PLANE = Path(__file__).parents[2] / "examples" / "macrospin" / "in_plane.toml"
@@ -479,3 +480,19 @@ def test_rows_with_their_tail_match_plain_expm_multiply_at_higher_degree_on_a_sc
     assert np.all((w >= 0) & (w <= 1))
     assert np.all(np.diff(w, axis=1) <= 1e-12 * w[:, :-1])
     assert np.all(np.diff(w, axis=0) <= 1e-12 * w[:-1])
+
+
+@pytest.mark.parametrize("sigma", [20.0, 30.0])
+def test_a_lambda1_below_the_resolution_is_not_replaced_by_an_intra_well_rate(sigma):
+    """A deep well's λ1 (~e^{−sigma}) is below 1e-10 of the operator's scale: the WER path's
+    slowest modes say unresolved (NaN) instead of returning the next, intra-well rate as λ1
+    (session 9: 18.35 /tau_N at sigma = 20 against the 1D solver's 1.97e-7, in the tail and in
+    the reported lambda1). M_∞ is kept (1/2 by symmetry)."""
+    model = uniaxial_model(sigma, alpha=0.4, easy_axis=TILTED, polarizer=TILTED)
+    op = sh.build_operator(model, 60, np.array([0.0, 0.0, 1.0]))
+    assert smallest_eigenvalue(AxialModel(sigma), cells=4096) < 1e-10 * abs(op.matrix).sum(axis=0).max()
+    lam1, lam2, floor = slowest_rates(op)
+    assert np.isnan(lam1) and np.isnan(lam2)
+    assert floor == pytest.approx(0.5, abs=1e-6)
+    modes = slowest_modes(op, sh.start_density(replace(model, drift=None), op), strict=True)
+    assert not modes.usable and modes.rates.size == 0

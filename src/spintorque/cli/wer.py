@@ -453,11 +453,13 @@ def _lambda1_values(values: np.ndarray) -> list[Any]:
 def _lambda1_note(result: Any) -> str | None:
     import numpy as np
 
-    from spintorque.thermal.wer.sphere import LAMBDA1_UNRESOLVED
+    from spintorque.thermal.wer.sphere import HARMONIC_LAMBDA1_UNRESOLVED, LAMBDA1_UNRESOLVED
 
     if np.any(np.isnan(result.lambda1)):
         if result.solver == "energy":
             return "null: the energy-diffusion lambda1 did not converge (near-degenerate slow modes)"
+        if str(result.solver).startswith("harmonics"):
+            return HARMONIC_LAMBDA1_UNRESOLVED
         return LAMBDA1_UNRESOLVED
     if np.any(result.lambda1 <= 0):
         return "null: lambda1 tau_N is below the double range (< 1e-308; a barrier above ~700 k_BT)"

@@ -170,6 +170,11 @@ LAMBDA1_UNRESOLVED = (
     "null: the four 2D grids do not resolve lambda1 (their slowest excited rates are not "
     "positive or do not converge like 1/N^2)"
 )
+HARMONIC_LAMBDA1_UNRESOLVED = (
+    "null: the spherical-harmonic operator does not resolve lambda1 (below ~1e-10 of its scale: "
+    "a deep well, lambda1 ~ e^-barrier, which double precision cannot tell from the stationary "
+    "mode; spintorque escape FILE --solver sphere gives such rates)"
+)
 
 
 def sphere_row(
