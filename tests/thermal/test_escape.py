@@ -379,3 +379,17 @@ def test_the_result_converts_to_a_dataset_with_units_and_round_trips(tmp_path):
     assert float(back.lambda1) == physical.lambda1 and back.attrs["regime"] == physical.regime
     gone = escape(ReducedProblem(10.0, 0.0, 1.5)).to_dataset()
     assert "effective_barrier" not in gone and "effective_barrier_kT" in gone.attrs["null_reasons"]
+
+
+def test_auto_takes_the_low_damping_limit_without_a_current_too():
+    """At zero current and low damping the 2D grids cannot resolve the precession (the audit,
+    session 9: auto kept their unconverged numbers, at α = 1e-300 λ1 = 2e287 /tau_N with regime
+    'no barrier'); the energy-diffusion limit applies with or without a torque."""
+    from spintorque.thermal import ReducedProblem, escape
+
+    problem = ReducedProblem(sigma=20, h=0.0, i=0.0, alpha=1e-9, hard_ratio=1.0)
+    found, energy = escape(problem), escape(problem, method="energy")
+    assert found.method == "energy" and found.converged
+    assert found.regime == "thermally activated"
+    assert found.lambda1_tau_N == energy.lambda1_tau_N
+    assert energy.lambda1_tau_N is not None and 0 < energy.lambda1_tau_N < 1e-4

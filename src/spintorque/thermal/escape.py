@@ -22,8 +22,8 @@ conditions, e.g. from a file; times in s). The methods live in their own subpack
 
 ``method="auto"``: ``"axial"`` when the landscape is axially symmetric (easy axis, field and
 polariser along one axis, N_x = N_y; a constant or angle-dependent damping-like efficiency), else
-``"sphere"``; if the 2D grids do not converge and the low-damping limit applies (a spin-torque
-drift, α <= :data:`~spintorque.thermal.methods.LOW_DAMPING_ALPHA` and the damping removing less
+``"sphere"``; if the 2D grids do not converge and the low-damping limit applies (with or
+without a torque: α <= :data:`~spintorque.thermal.methods.LOW_DAMPING_ALPHA` and the damping removing less
 than :data:`~spintorque.thermal.methods.LOW_DAMPING_LOSS_KT` k_BT per turn on the separatrix), it
 reports ``"energy"`` instead, with a warning. ``"energy"`` is otherwise used only when asked.
 If the grids do not converge at α > LOW_DAMPING_ALPHA and the harmonic λ1 converges, it reports

@@ -440,7 +440,7 @@ def _log_values(logs: dict[str, float | None], values: dict[str, float | None],
 def maybe_energy(solution: Solution, limit: SphereModel, near: Any, alpha: float | None,
                   landscape: Landscape | None, options: dict[str, Any]) -> Solution:
     """The ``auto`` fallback: energy diffusion where the 2D grids fail at low damping."""
-    if solution.converged or alpha is None or alpha > LOW_DAMPING_ALPHA or limit.drift is None:
+    if solution.converged or alpha is None or alpha > LOW_DAMPING_ALPHA:
         return solution
     from spintorque.thermal.energy import diffusion as ed
     from spintorque.thermal.sphere.escape2d import well_direction
