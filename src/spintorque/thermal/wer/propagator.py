@@ -312,11 +312,12 @@ def side_mismatch(predicted: list[float], found: list[float]) -> tuple[float, fl
     mass (inf for a mass that underflowed to 0 while predicted not). Each side's own: the total
     is conserved, so the absolute mismatches are equal up to the rounding of the larger mass,
     which is eps relative to it but not to the smaller one."""
+    def relative(p: float, a: float) -> float:
+        return float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
+
+    (p0, p1), (a0, a1) = predicted, found
     with np.errstate(over="ignore"):  # a denormal mass: the mismatch is inf
-        return tuple(  # type: ignore[return-value]
-            float(abs(p - a) / a) if a > 0 else (0.0 if p == 0 else math.inf)
-            for p, a in zip(predicted, found, strict=True)
-        )
+        return relative(p0, a0), relative(p1, a1)
 
 
 def _rounding(steps: FloatArray | float, terms: int = TERMS) -> FloatArray:
